@@ -1,0 +1,44 @@
+# edi837: make demo (build the bundled sample into an 837P and validate it), make test, make bench.
+# Everything runs from a local virtual environment that the first target creates.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := build/demo
+
+.PHONY: demo test lint typecheck pytest bench segments clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("edi837 needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/edi837 build fixtures/records.csv --profile fixtures/profile.toml \
+		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-06
+	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/claims.999
+	@echo "demo: wrote $(DEMO)/claims.837 (and the 999 pyx12 would return in $(DEMO)/claims.999)"
+
+test: pytest lint typecheck
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check edi837 tests tools bench
+	$(BIN)/ruff format --check edi837 tests tools bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --out build/bench.md
+
+segments: $(STAMP)
+	$(BIN)/python tools/gen_segments.py
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache dist

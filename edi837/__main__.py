@@ -1,0 +1,3 @@
+from edi837.cli import main
+
+raise SystemExit(main())

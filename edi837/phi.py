@@ -1,0 +1,56 @@
+"""Masking of protected health information (member names, IDs, birth dates) in output.
+
+Console output and logs mask by default; ``edi837 --show-phi`` (or EDI837_SHOW_PHI=1) turns
+masking off for one run. Files meant for the payer (the 837P itself) are never masked.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import date
+
+_show: ContextVar[bool] = ContextVar("edi837_show_phi", default=False)
+
+
+def set_show(flag: bool) -> None:
+    _show.set(flag)
+
+
+def showing() -> bool:
+    return _show.get()
+
+
+def member_id(value: str | None) -> str:
+    """A member ID with all but its last two characters hidden: ``*******7A``."""
+    if not value:
+        return ""
+    if showing():
+        return value
+    keep = 2 if len(value) > 4 else 0
+    return "*" * (len(value) - keep) + value[len(value) - keep :]
+
+
+def name(value: str | None) -> str:
+    """A name reduced to its initial: ``D***``."""
+    if not value:
+        return ""
+    if showing():
+        return value
+    return value[0] + "***"
+
+
+def birth_date(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if showing():
+        return value.isoformat() if isinstance(value, date) else value
+    return "****-**-**"
+
+
+def value(text: str | None, *, sensitive: bool) -> str:
+    """A raw input value for an error message: hidden when it is PHI and masking is on."""
+    if text is None:
+        return ""
+    if sensitive and not showing():
+        return "(hidden: rerun with --show-phi to see it)"
+    return text

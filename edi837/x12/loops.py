@@ -1,0 +1,119 @@
+"""Assemble loops from a segment stream and a transaction's loop declaration.
+
+The walker keeps the chain of open loops. A segment is matched against the children of the
+innermost open loop first (does it open one of them?), then against that loop's own segments,
+then the same for each enclosing loop, outward. That is how the TR3's nesting reads: NM1*82
+inside a 2400 opens 2420A; the same NM1*82 before the first LX opens 2310B.
+
+It is lenient, as a reader must be: a segment that opens a loop whose enclosing loop never
+opened (an 835 CLP without its LX) opens the missing loops implicitly; a segment the declaration
+does not know stays in the current loop. Both are reported to the caller, which decides what to
+say. One declaration, one engine: the 837P reader and the 835 reader both stand on this.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import attrs
+
+from edi837.x12.spec import LoopSpec, TransactionSpec
+
+
+class Placement(Enum):
+    SAME = "same"  # the segment belongs to a loop that was already open
+    OPENED = "opened"  # the segment opened a new loop (instance)
+    IMPLIED = "implied"  # it opened a loop whose missing parent loops were opened for it
+    UNKNOWN = "unknown"  # the declaration does not know it here; it stays in the current loop
+
+
+@attrs.define(slots=True, eq=False)
+class LoopInstance:
+    spec: LoopSpec
+    parent: LoopInstance | None
+    start: int  # position of the segment that opened it
+    implied: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def path(self) -> str:
+        return self.spec.path
+
+    def within(self, loop_id: str) -> LoopInstance | None:
+        """The nearest enclosing instance (self included) of ``loop_id``."""
+        node: LoopInstance | None = self
+        while node is not None:
+            if node.spec.id == loop_id:
+                return node
+            node = node.parent
+        return None
+
+
+class LoopWalker:
+    """Place each segment of one transaction (ST..SE) in its loop instance."""
+
+    def __init__(self, spec: TransactionSpec, start: int = 1) -> None:
+        self.spec = spec
+        self.root = LoopInstance(spec.root, None, start)
+        self._stack: list[LoopInstance] = [self.root]
+        self._descendants = _descendant_openers(spec)
+
+    @property
+    def current(self) -> LoopInstance:
+        return self._stack[-1]
+
+    def place(self, elements: list[str], position: int) -> tuple[LoopInstance, Placement]:
+        seg_id = elements[0]
+        stack = self._stack
+        for depth in range(len(stack) - 1, -1, -1):
+            instance = stack[depth]
+            spec = instance.spec
+            openers = spec.openers.get(seg_id)
+            if openers is not None:
+                for child in openers:
+                    if child.opens(elements):
+                        del stack[depth + 1 :]
+                        opened = LoopInstance(child, instance, position)
+                        stack.append(opened)
+                        return opened, Placement.OPENED
+            if seg_id in spec.segments:
+                del stack[depth + 1 :]
+                return instance, Placement.SAME
+        # Nothing open can take it: look deeper for a loop it opens whose parents are missing.
+        for depth in range(len(stack) - 1, -1, -1):
+            instance = stack[depth]
+            for chain in self._descendants.get(id(instance.spec), {}).get(seg_id, ()):
+                target = chain[-1]
+                if not target.opens(elements):
+                    continue
+                del stack[depth + 1 :]
+                parent = instance
+                for missing in chain[:-1]:
+                    parent = LoopInstance(missing, parent, position, implied=True)
+                    stack.append(parent)
+                opened = LoopInstance(target, parent, position)
+                stack.append(opened)
+                return opened, Placement.IMPLIED
+        return stack[-1], Placement.UNKNOWN
+
+
+def _descendant_openers(spec: TransactionSpec) -> dict[int, dict[str, list[list[LoopSpec]]]]:
+    """For each loop, the loops below its children that a segment could open, with the chain
+    of loops in between (grandchildren first, then deeper)."""
+    table: dict[int, dict[str, list[list[LoopSpec]]]] = {}
+    for loop in (spec.root, *spec.loops):
+        found: dict[str, list[list[LoopSpec]]] = {}
+        frontier: list[list[LoopSpec]] = [[child] for child in loop.children]
+        while frontier:
+            deeper: list[list[LoopSpec]] = []
+            for chain in frontier:
+                for grandchild in chain[-1].children:
+                    path = [*chain, grandchild]
+                    found.setdefault(grandchild.trigger, []).append(path)
+                    deeper.append(path)
+            frontier = deeper
+        table[id(loop)] = found
+    return table

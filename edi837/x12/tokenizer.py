@@ -1,0 +1,222 @@
+"""Stream the segments of an X12 file, one at a time, with flat memory.
+
+The delimiters come from each ISA's fixed positions. What real files do is accepted: a byte-order
+mark, UTF-16, leading whitespace and indentation, line breaks (LF or CRLF) after each terminator
+or as the terminator, several interchanges in one file, each with its own delimiters. Anything
+that is not an X12 interchange raises :class:`X12ParseError` naming the segment position; no other
+exception escapes for any input bytes (a property test holds us to that).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from edi837.errors import X12ParseError
+from edi837.issues import Issue, Location, Severity
+from edi837.x12.delimiters import Delimiters, read_isa
+
+CHUNK_SIZE = 1 << 20
+
+
+def _detect_encoding(head: bytes) -> tuple[str, int]:
+    """(codec, bytes to skip) from a byte-order mark, or from the NULs of an unmarked UTF-16 'ISA'."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    stripped = head.lstrip(b" \t\r\n")
+    if stripped.startswith(b"I\x00S\x00A\x00"):
+        return "utf-16-le", 0
+    if stripped.startswith(b"\x00I\x00S\x00A"):
+        return "utf-16-be", 0
+    return "utf-8", 0
+
+
+class SegmentReader:
+    """Iterate over the segments of one file as lists of element strings (index 0 is the ID).
+
+    ``delimiters`` always holds the delimiters of the interchange being read, so a consumer can
+    split composites (``element.split(reader.delimiters.component)``). Recoverable oddities
+    (unpadded ISA, invalid UTF-8, a missing final terminator) are appended to ``warnings``.
+    """
+
+    def __init__(
+        self,
+        source: bytes | bytearray | BinaryIO | Path | str,
+        *,
+        name: str | None = None,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self._source = source
+        self.name = name or (str(source) if isinstance(source, Path | str) else None)
+        self._chunk_size = chunk_size
+        self.delimiters = Delimiters()
+        self.warnings: list[Issue] = []
+        self.count = 0  # segments yielded so far: the position of the last one
+        self._valid_ids: set[str] = set()
+
+    # -- input ---------------------------------------------------------------------------------
+    def _open(self) -> BinaryIO:
+        src = self._source
+        if isinstance(src, bytes | bytearray):
+            return io.BytesIO(bytes(src))
+        if isinstance(src, Path | str):
+            try:
+                return open(src, "rb")
+            except OSError as exc:
+                raise X12ParseError(f"cannot open {src}: {exc.strerror or exc}") from None
+        return src
+
+    def _text_chunks(self) -> Iterator[str]:
+        stream = self._open()
+        try:
+            head = stream.read(self._chunk_size)
+            if not head or not head.strip():
+                raise X12ParseError("the file is empty")
+            codec, skip = _detect_encoding(head[:8])
+            decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+            text = decoder.decode(head[skip:])
+            replaced = "\ufffd" in text
+            yield text
+            while chunk := stream.read(self._chunk_size):
+                text = decoder.decode(chunk)
+                replaced = replaced or "\ufffd" in text
+                yield text
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+            if replaced:
+                self._warn(
+                    "X12-ENCODING", f"bytes that are not valid {codec} were replaced by '\ufffd'"
+                )
+        except OSError as exc:
+            raise X12ParseError(f"cannot read {self.name or 'the input'}: {exc}") from None
+        finally:
+            if not isinstance(self._source, bytes | bytearray) and stream is not self._source:
+                stream.close()
+
+    def _warn(self, rule_id: str, message: str, position: int | None = None) -> None:
+        self.warnings.append(
+            Issue(rule_id, Severity.WARN, message, Location(file=self.name, segment=position))
+        )
+
+    # -- segments ------------------------------------------------------------------------------
+    def _start(self, text: str) -> str:
+        """Find the first ISA, read its delimiters; return the text from the ISA on."""
+        text = text.lstrip()
+        if not text.startswith("ISA"):
+            if text[:3] in ("ST*", "GS*"):
+                raise X12ParseError(
+                    f"the file starts with {text[:2]} instead of ISA: the interchange envelope is missing",
+                    position=1,
+                    hint="edi837 reads complete interchanges (ISA ... IEA)",
+                )
+            raise X12ParseError(
+                "this is not an X12 interchange: it does not start with an ISA segment",
+                position=1,
+            )
+        isa = read_isa(text, position=1)
+        if not isa.fixed_width:
+            self._warn(
+                "X12-ISA-WIDTH",
+                "the ISA is not fixed width (106 characters); its delimiters were read from its 16 elements",
+                1,
+            )
+        self.delimiters = isa.delimiters
+        return text
+
+    def _new_interchange(self, piece: str) -> None:
+        # A later ISA may declare other delimiters; the terminator we split on is checked here.
+        isa = read_isa(piece + self.delimiters.segment, position=self.count)
+        if isa.delimiters.segment != self.delimiters.segment:
+            raise X12ParseError(
+                "this interchange uses a different segment terminator from the first one",
+                position=self.count,
+            )
+        if not isa.fixed_width:
+            self._warn("X12-ISA-WIDTH", "the ISA is not fixed width (106 characters)", self.count)
+        self.delimiters = isa.delimiters
+
+    def _check_id(self, seg_id: str, piece: str) -> bool:
+        """True when ``seg_id`` is a segment ID. Printable junk is skipped with a warning (real
+        files carry stray template lines); anything binary means this is not X12."""
+        if (
+            2 <= len(seg_id) <= 3
+            and seg_id.isascii()
+            and seg_id.isalnum()
+            and seg_id.upper() == seg_id
+        ):
+            self._valid_ids.add(seg_id)
+            return True
+        shown = piece[:24].encode("unicode_escape").decode("ascii")
+        if not any((ch < " " and ch not in "\t\r\n") or ch == "\x7f" for ch in piece):
+            self._warn(
+                "X12-SEGMENT-ID",
+                f"'{shown}' is not a segment (a segment ID is 2 or 3 capital letters or digits); skipped",
+                self.count,
+            )
+            return False
+        raise X12ParseError(
+            f"'{shown}' is not a segment: it holds binary data",
+            position=self.count,
+            hint="the file is damaged or is not an X12 text file",
+        )
+
+    def __iter__(self) -> Iterator[list[str]]:
+        chunks = self._text_chunks()
+        buffer = ""
+        for text in chunks:
+            buffer += text
+            if len(buffer) >= 512:  # enough to hold the ISA even after leading whitespace
+                break
+        buffer = self._start(buffer)
+        for text in chunks:
+            pieces = (buffer + text).split(self.delimiters.segment)
+            buffer = pieces.pop()
+            yield from self._segments(pieces, final=False)
+        yield from self._segments(buffer.split(self.delimiters.segment), final=True)
+
+    def _segments(self, pieces: list[str], *, final: bool) -> Iterator[list[str]]:
+        valid = self._valid_ids
+        element = self.delimiters.element
+        last = len(pieces) - 1
+        for index, raw in enumerate(pieces):
+            piece = raw.strip() if raw[:1].isspace() or raw[-1:].isspace() or not raw else raw
+            if not piece:
+                continue
+            self.count += 1
+            elements = piece.split(element)
+            seg_id = elements[0]
+            if self.count > 1 and (
+                seg_id == "ISA" or (seg_id not in valid and piece.startswith("ISA"))
+            ):
+                self._new_interchange(piece)
+                element = self.delimiters.element
+                elements = piece.split(element)
+                seg_id = elements[0]
+            if seg_id not in valid and not self._check_id(seg_id, piece):
+                continue  # still counted: positions are those a person sees in the file
+            if "\x00" in piece:
+                raise X12ParseError(
+                    "the segment holds binary data (NUL bytes)", position=self.count
+                )
+            if final and index == last:
+                self._warn(
+                    "X12-TERMINATOR",
+                    f"the last segment ({seg_id}) has no segment terminator",
+                    self.count,
+                )
+            yield elements
+
+
+def read_segments(
+    source: bytes | Path | str | BinaryIO, name: str | None = None
+) -> list[list[str]]:
+    """All segments of a small file at once (tests and tools; readers stream)."""
+    return list(SegmentReader(source, name=name))

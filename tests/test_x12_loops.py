@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from edi837.x12 import spec
+from edi837.x12.envelope import walk_envelopes
+from edi837.x12.loops import LoopWalker, Placement
+from edi837.x12.tokenizer import SegmentReader
+
+from .conftest import SHARED
+
+EXAMPLE = SHARED / "examples" / "ecm-minimal.837"
+
+SAMPLE_835 = """ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       *250301*1200*^*00501*000000001*0*T*:~
+GS*HP*PAYER*PROVIDER*20250301*1200*1*X*005010X221A1~
+ST*835*0001~
+BPR*I*400*C*CHK************20250301~
+TRN*1*12345*1512345678~
+N1*PR*PAYER~
+N1*PE*PROVIDER*XX*1234567893~
+CLP*PCN1*1*400*400**MC*CLAIM1~
+SVC*HC:G9008:U1*400*400**1~
+REF*6R*L1~
+CLP*PCN2*4*400*0**MC*CLAIM2~
+CAS*CO*197*400~
+SE*12*0001~
+GE*1*1~
+IEA*1*000000001~
+"""
+
+
+def place_all(data: bytes, stem: str) -> list[tuple[str, str, Placement]]:
+    reader = SegmentReader(data)
+    issues: list = []  # type: ignore[type-arg]
+    out = []
+    walker = None
+    for position, elements, env in walk_envelopes(reader, issues):
+        if elements[0] == "ST":
+            walker = LoopWalker(spec.transaction(stem), position)
+            continue
+        if walker is not None and env.st is not None and elements[0] != "SE":
+            instance, how = walker.place(elements, position)
+            out.append(
+                (
+                    elements[0] + ("*" + elements[1] if elements[0] in ("NM1", "HL", "N1") else ""),
+                    instance.path,
+                    how,
+                )
+            )
+    return out
+
+
+def test_837_loops_of_the_example() -> None:
+    if not EXAMPLE.exists():
+        import pytest
+
+        pytest.skip("../shared/examples is not present")
+    placed = {seg: path for seg, path, _ in place_all(EXAMPLE.read_bytes(), "837p")}
+    assert placed["NM1*41"] == "1000A"
+    assert placed["NM1*40"] == "1000B"
+    assert placed["NM1*85"] == "2000A/2010AA"
+    assert placed["NM1*IL"] == "2000A/2000B/2010BA"
+    assert placed["NM1*PR"] == "2000A/2000B/2010BB"
+    assert placed["CLM"] == "2000A/2000B/2300"
+    assert placed["SV1"] == "2000A/2000B/2300/2400"
+    assert placed["REF"] == "2000A/2000B/2300/2400"
+
+
+def test_835_claim_without_lx_opens_the_missing_loop() -> None:
+    placed = place_all(SAMPLE_835.encode(), "835")
+    by_seg = [(seg, path, how) for seg, path, how in placed]
+    assert ("N1*PR", "1000A", Placement.OPENED) in by_seg
+    assert ("CLP", "2000/2100", Placement.IMPLIED) in by_seg
+    assert ("SVC", "2000/2100/2110", Placement.OPENED) in by_seg
+    # the second CLP is a sibling 2100 in the same (implied) 2000
+    assert [how for seg, _, how in by_seg if seg == "CLP"] == [Placement.IMPLIED, Placement.OPENED]
+    assert ("CAS", "2000/2100", Placement.SAME) in by_seg
+
+
+def test_unknown_segment_stays_in_the_current_loop() -> None:
+    text = SAMPLE_835.replace("REF*6R*L1~", "ZZZ*1~")
+    placed = place_all(text.encode(), "835")
+    assert ("ZZZ", "2000/2100/2110", Placement.UNKNOWN) in placed
+
+
+def test_every_declared_loop_has_a_parent_and_a_trigger() -> None:
+    for stem in ("837p", "835", "999"):
+        txn = spec.transaction(stem)
+        for loop in txn.loops:
+            assert loop.parent is not None
+            assert loop.trigger in spec.dictionary(), (
+                f"{stem} {loop.path}: {loop.trigger} undeclared"
+            )
+            for seg in loop.segments:
+                assert seg in spec.dictionary(), f"{stem} {loop.path}: {seg} undeclared"
+
+
+def test_example_path_is_repo_relative() -> None:
+    assert isinstance(EXAMPLE, Path)
