@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/edi837 build fixtures/records.csv --profile fixtures/profile.toml \
-		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-06
+		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-02
 	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/claims.999
 	@echo "demo: wrote $(DEMO)/claims.837 (and the 999 pyx12 would return in $(DEMO)/claims.999)"
 

@@ -8,6 +8,8 @@ returns for it, so the CLI never guesses.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class EdiError(Exception):
     """Base class: a message meant for the user, and the exit code that goes with it."""
@@ -51,6 +53,11 @@ class LedgerError(EdiError):
 
 
 class BlockedError(EdiError):
-    """The input was read, but error-severity problems block the output."""
+    """The input was read, but error-severity problems block the output. ``issues`` holds the
+    full report so the caller can show every problem, not just this summary."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None, issues: list[Any] | None = None):
+        super().__init__(message, hint=hint)
+        self.issues = issues or []

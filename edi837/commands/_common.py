@@ -1,0 +1,60 @@
+"""Options and helpers the commands share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from edi837.ledger.store import default_ledger_path
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateType()
+
+as_of_option = click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="Treat this date as today (filing limits, file dates): reproducible runs.",
+)
+ledger_option = click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"The ledger database (default $EDI837_LEDGER or {default_ledger_path()}).",
+)
+profile_option = click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="The provider profile (TOML); `edi837 init` writes a template.",
+)
+tars_option = click.option(
+    "--tars",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of approved TARs (tar_number, member_id, start_date, end_date, approved_codes).",
+)
+
+
+def resolve_as_of(as_of: date | None) -> tuple[date, datetime]:
+    """(today for the rules, the file's creation time). A pinned date pins the time to 00:00."""
+    if as_of is not None:
+        return as_of, datetime.combine(as_of, datetime.min.time())
+    now = datetime.now().replace(second=0, microsecond=0)
+    return now.date(), now

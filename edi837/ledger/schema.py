@@ -1,0 +1,77 @@
+"""The ledger's tables. Versioned: a ledger written by a newer edi837 is refused, an older one
+is migrated in place (in one transaction)."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- control numbers and claim numbers: the last value handed out, never handed out again
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+
+CREATE TABLE batches (
+    batch_id      INTEGER PRIMARY KEY,
+    created_at    TEXT NOT NULL,               -- the build's clock (ISO 8601)
+    as_of         TEXT NOT NULL,               -- the date the rules measured against
+    records_file  TEXT NOT NULL,
+    output_file   TEXT NOT NULL,
+    file_sha256   TEXT NOT NULL,
+    isa13         INTEGER NOT NULL UNIQUE,
+    gs06          INTEGER NOT NULL UNIQUE,
+    usage         TEXT NOT NULL,               -- T or P
+    sender_id     TEXT NOT NULL,
+    receiver_id   TEXT NOT NULL,
+    claim_count   INTEGER NOT NULL,
+    line_count    INTEGER NOT NULL,
+    total_charge  TEXT NOT NULL,               -- Decimal as text: SQLite has no exact decimal
+    overrides     TEXT NOT NULL DEFAULT '[]'   -- JSON: rule IDs the user allowed, with counts
+);
+
+CREATE TABLE transaction_sets (
+    st02      INTEGER PRIMARY KEY,
+    batch_id  INTEGER NOT NULL REFERENCES batches(batch_id)
+);
+
+CREATE TABLE claims (
+    claim_id            TEXT PRIMARY KEY,      -- CLM01
+    batch_id            INTEGER NOT NULL REFERENCES batches(batch_id),
+    st02                INTEGER NOT NULL,
+    member_id           TEXT NOT NULL,
+    category            TEXT NOT NULL,
+    service_month       TEXT NOT NULL,         -- YYYY-MM
+    first_date          TEXT NOT NULL,
+    frequency           TEXT NOT NULL,         -- 1 original, 7 replacement, 8 void
+    original_claim_id   TEXT REFERENCES claims(claim_id),
+    payer_claim_number  TEXT,                  -- REF*F8 as sent (7 and 8)
+    total_charge        TEXT NOT NULL,
+    status              TEXT NOT NULL DEFAULT 'submitted',  -- submitted, voided, replaced
+    payload             TEXT NOT NULL          -- JSON of the claim as sent, to void or correct it
+);
+
+CREATE TABLE lines (
+    line_id       TEXT PRIMARY KEY,            -- REF*6R
+    claim_id      TEXT NOT NULL REFERENCES claims(claim_id),
+    line_number   INTEGER NOT NULL,
+    member_id     TEXT NOT NULL,
+    procedure     TEXT NOT NULL,
+    modifiers     TEXT NOT NULL,               -- fee schedule order, space separated
+    service_date  TEXT NOT NULL,
+    end_date      TEXT,
+    units         TEXT NOT NULL,
+    charge        TEXT NOT NULL,
+    tar_number    TEXT,
+    active        INTEGER NOT NULL DEFAULT 1,  -- 0 once its claim is voided or replaced
+    source_rows   TEXT NOT NULL DEFAULT '',
+    record_ids    TEXT NOT NULL DEFAULT ''
+);
+
+-- the payer rules ask "this member, these codes, these dates": one index answers all of them
+CREATE INDEX lines_history ON lines(member_id, procedure, service_date);
+CREATE INDEX lines_claim ON lines(claim_id);
+CREATE INDEX claims_member ON claims(member_id, service_month);
+CREATE INDEX claims_batch ON claims(batch_id);
+"""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1}

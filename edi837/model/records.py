@@ -1,0 +1,45 @@
+"""Service records as read from the provider's export: one row, typed, with its row number."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from edi837.model.common import Address, Sex
+
+
+@attrs.frozen(slots=True)
+class ServiceRecord:
+    """One row of the records file. ``row`` is the spreadsheet row (the header is row 1) or,
+    for JSON input, the 1-based position of the record."""
+
+    row: int
+    member_id: str
+    member_last_name: str
+    member_first_name: str
+    member_dob: date
+    member_sex: Sex
+    service_date: date
+    hcpcs: str
+    modifiers: tuple[str, ...]
+    diagnosis_codes: tuple[str, ...]
+    record_id: str = ""
+    minutes: int | None = None
+    units: Decimal | None = None
+    charge: Decimal | None = None
+    service_end_date: date | None = None
+    tar_number: str | None = None
+    enrollment_date: date | None = None
+    address: Address | None = None
+    place_of_service: str | None = None
+    rendering_npi: str | None = None
+    rendering_last_name: str | None = None
+    rendering_first_name: str | None = None
+    member_present: bool | None = None
+    other_coverage: str | None = None
+
+    @property
+    def month(self) -> tuple[int, int]:
+        return (self.service_date.year, self.service_date.month)

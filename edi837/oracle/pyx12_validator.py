@@ -1,0 +1,227 @@
+"""Full TR3 validation through pyx12's Python API: the one module that talks to pyx12.
+
+Quirks of pyx12 4.0.0 handled here, and only here:
+- its console script ``x12valid`` exits 1 even for a valid file, so we call
+  ``x12n_document`` and read its JSON error document instead;
+- it reports problems through the ``pyx12`` logger as it goes; we silence that logger for the
+  call (the JSON document has everything) so nothing leaks to the user's terminal;
+- it can raise instead of reporting (e.g. it fails to build a 999 for an 835: "Cannot create
+  AK2"); any exception becomes one failed-validation issue, never a traceback;
+- it does not say which loop a problem is in; we place each reported segment with our own loop
+  walker, so every problem carries its loop as well as its position.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from edi837.errors import X12ParseError
+from edi837.issues import Issue, Location, Severity
+from edi837.x12 import spec
+from edi837.x12.envelope import walk_envelopes
+from edi837.x12.loops import LoopWalker
+from edi837.x12.tokenizer import SegmentReader
+
+# IK3 (segment) and IK4 (element) syntax error codes, as the 999 names them
+SEGMENT_ERRORS = {
+    "1": "unrecognized segment ID",
+    "2": "unexpected segment",
+    "3": "required segment missing",
+    "4": "loop occurs over maximum times",
+    "5": "segment exceeds maximum use",
+    "6": "segment not in defined transaction set",
+    "7": "segment not in proper sequence",
+    "8": "segment has data element errors",
+    "I4": "implementation 'not used' segment present",
+    "I6": "implementation dependent segment missing",
+    "I7": "implementation loop occurs under minimum times",
+    "I8": "implementation segment below minimum use",
+    "I9": "implementation dependent 'not used' segment present",
+}
+ELEMENT_ERRORS = {
+    "1": "required data element missing",
+    "2": "conditional required data element missing",
+    "3": "too many data elements",
+    "4": "data element too short",
+    "5": "data element too long",
+    "6": "invalid character in data element",
+    "7": "invalid code value",
+    "8": "invalid date",
+    "9": "invalid time",
+    "10": "exclusion condition violated",
+    "12": "too many repetitions",
+    "13": "too many components",
+    "I10": "implementation 'not used' data element present",
+    "I11": "implementation too few repetitions",
+    "I12": "implementation pattern match failure",
+    "I13": "implementation dependent 'not used' data element present",
+    "I6": "code value not used in implementation",
+    "I9": "implementation dependent data element missing",
+}
+TXN_PREFIX = {"837": "IG-837P", "835": "IG-835", "999": "IG-999", "277": "IG-277"}
+
+
+@attrs.frozen
+class Validation:
+    ok: bool
+    issues: tuple[Issue, ...]
+    transactions: tuple[tuple[str, str, str], ...] = ()  # (set id, control number, ack code)
+    ack: str | None = None  # the 999 pyx12 would return
+
+
+@contextmanager
+def _quiet_pyx12() -> Iterator[None]:
+    logger = logging.getLogger("pyx12")
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    logger.handlers = [logging.NullHandler()]
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        logger.handlers = saved[2]
+
+
+def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
+    """Validate ``path`` against its TR3 with pyx12. Never raises for a bad file."""
+    import pyx12.params
+    import pyx12.x12n_document
+
+    name = str(path)
+    errors_json = io.StringIO()
+    ack = io.StringIO() if want_ack else None
+    try:
+        with _quiet_pyx12():
+            ok = pyx12.x12n_document.x12n_document(
+                param=pyx12.params.params(),
+                src_file=name,
+                fd_997=ack,
+                fd_html=None,
+                fd_xmldoc=None,
+                fd_json=errors_json,
+            )
+    except Exception as exc:  # pyx12 raising is a failed validation, not a crash
+        return Validation(
+            False,
+            (
+                Issue(
+                    "IG-VALIDATOR",
+                    Severity.ERROR,
+                    f"pyx12 could not validate the file: {type(exc).__name__}: {exc}",
+                    Location(file=name),
+                ),
+            ),
+        )
+    text = errors_json.getvalue()
+    if not text:
+        return Validation(
+            False,
+            (
+                Issue(
+                    "IG-VALIDATOR",
+                    Severity.ERROR,
+                    "pyx12 does not recognise this as an X12 file",
+                    Location(file=name),
+                ),
+            ),
+        )
+    issues, transactions = _issues(json.loads(text), name)
+    if issues:
+        _add_loops(path, issues)
+    ack_text = ack.getvalue() if ack is not None and ack.getvalue() else None
+    return Validation(
+        bool(ok) and not any(i.severity is Severity.ERROR for i in issues),
+        tuple(issues),
+        tuple(transactions),
+        ack_text,
+    )
+
+
+def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str, str, str]]]:
+    issues: list[Issue] = []
+    transactions: list[tuple[str, str, str]] = []
+
+    def add(rule: str, message: str, **where: Any) -> None:
+        issues.append(Issue(rule, Severity.ERROR, message, Location(file=name, **where)))
+
+    for isa in doc.get("interchanges", []):
+        for err in isa.get("errors", []):
+            add(
+                f"X12-ISA-{err['err_cde']}",
+                err["err_str"],
+                segment=isa.get("cur_line"),
+                segment_id="ISA",
+            )
+        for gs in isa.get("groups", []):
+            for err in gs.get("errors", []):
+                add(
+                    f"X12-GS-{err['err_cde']}",
+                    err["err_str"],
+                    segment=gs.get("cur_line"),
+                    segment_id="GS",
+                )
+            for st in gs.get("transactions", []):
+                set_id = str(st.get("trn_set_id") or "")
+                prefix = TXN_PREFIX.get(set_id, f"IG-{set_id}")
+                transactions.append(
+                    (
+                        set_id,
+                        str(st.get("trn_set_control_num") or ""),
+                        str(st.get("ack_code") or ""),
+                    )
+                )
+                for err in st.get("errors", []):
+                    add(
+                        f"{prefix}-ST{err['err_cde']}",
+                        err["err_str"],
+                        segment=st.get("cur_line"),
+                        segment_id="SE",
+                    )
+                for seg in st.get("segments", []):
+                    where = {"segment": seg.get("cur_line"), "segment_id": seg.get("seg_id")}
+                    for err in seg.get("errors", []):
+                        code = str(err["err_cde"])
+                        what = SEGMENT_ERRORS.get(code, "segment error")
+                        add(f"{prefix}-SEG{code}", f"{what}: {err['err_str']}", **where)
+                    for ele in seg.get("elements", []):
+                        ref = f"{seg.get('seg_id')}{int(ele['ele_pos']):02d}"
+                        if ele.get("subele_pos"):
+                            ref += f"-{ele['subele_pos']}"
+                        for err in ele.get("errors", []):
+                            code = str(err["err_cde"])
+                            what = ELEMENT_ERRORS.get(code, "element error")
+                            add(f"{prefix}-ELE{code}", f"{ref} {what}: {err['err_str']}", **where)
+    return issues, transactions
+
+
+def _add_loops(path: Path, issues: list[Issue]) -> None:
+    """Name the loop of each reported segment, from our own loop declaration."""
+    wanted = {i.location.segment for i in issues if i.location.segment is not None}
+    loops: dict[int, str] = {}
+    stems = {"837": "837p", "835": "835", "999": "999"}
+    try:
+        walker: LoopWalker | None = None
+        for position, elements, env in walk_envelopes(SegmentReader(path), []):
+            if elements[0] == "ST":
+                stem = stems.get(elements[1] if len(elements) > 1 else "")
+                walker = LoopWalker(spec.transaction(stem), position) if stem else None
+                loops[position] = "ST"
+            elif walker is not None and env.st is not None and elements[0] != "SE":
+                instance, _ = walker.place(elements, position)
+                if position in wanted:
+                    loops[position] = instance.path or "ST"
+    except X12ParseError:
+        pass  # pyx12 already said what is wrong; the loops are a courtesy
+    for index, issue in enumerate(issues):
+        loop = loops.get(issue.location.segment) if issue.location.segment is not None else None
+        if loop:
+            issues[index] = attrs.evolve(issue, location=attrs.evolve(issue.location, loop=loop))

@@ -1,0 +1,62 @@
+"""Run every registered rule over a batch of billable lines and collect the findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from edi837.issues import Location, Report, Severity
+from edi837.model.profile import Policies
+from edi837.payer.fee_schedule import FeeSchedule
+from edi837.payer.lines import BillableLine
+from edi837.payer.pricing import PricedRecord
+from edi837.rules.history import History
+from edi837.rules.registry import all_rules, get
+from edi837.rules.tars import TarList
+
+
+@attrs.frozen
+class RuleContext:
+    file: str
+    lines: list[BillableLine]
+    schedule: FeeSchedule
+    policies: Policies
+    as_of: date
+    history: History
+    tars: TarList | None = None
+
+
+class Findings:
+    """What the rules found, as located issues in the report."""
+
+    def __init__(self, report: Report, file: str, policies: Policies) -> None:
+        self.report = report
+        self.file = file
+        self.policies = policies
+
+    def severity(self, rule_id: str) -> Severity:
+        if rule_id == "ECM-U8-BEFORE-ENROLL":
+            return Severity(self.policies.u8_before_enrollment)
+        return get(rule_id).severity
+
+    def add(
+        self,
+        rule_id: str,
+        where: BillableLine | PricedRecord | Location,
+        message: str,
+    ) -> None:
+        if isinstance(where, (BillableLine, PricedRecord)):
+            record = where.record
+            location = Location(file=self.file, row=record.row, record_id=record.record_id or None)
+        else:
+            location = where
+        rule = get(rule_id)
+        self.report.add(rule_id, self.severity(rule_id), f"{message}. {rule.advice}", location)
+
+
+def run_rules(context: RuleContext, report: Report) -> None:
+    findings = Findings(report, context.file, context.policies)
+    for rule in all_rules():
+        if rule.check is not None:
+            rule.check(context, findings)

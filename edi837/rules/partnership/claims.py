@@ -1,0 +1,159 @@
+"""Rules about the claim as a whole: rates, filing limits, other coverage, BH, the member ID."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from edi837.issues import Severity
+from edi837.payer.fee_schedule import Category, UnitBasis
+from edi837.rules.engine import Findings, RuleContext
+from edi837.rules.registry import rule
+
+S = Severity
+_CIN = re.compile(r"^[0-9]{8}[A-Z]$")
+_KAISER = re.compile(r"kaiser", re.IGNORECASE)
+_DSNP = re.compile(r"\bd[\s-]?snp\b|dual[\s-]+(eligible\s+)?special\s+needs", re.IGNORECASE)
+
+
+@rule(
+    "CS-RATE",
+    S.WARN,
+    title="A Community Supports line is billed at contract rate x units",
+    source="004",
+    advice="Bill the contract rate times the units, or update the rate in the profile's [fee_schedule]",
+    example="hcpcs=T2040, modifiers=U6, units=1, charge=250.00 (the rate is 222.00)",
+)
+def cs_rate(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        entry = line.entry
+        if (
+            entry is None
+            or entry.category is not Category.CS
+            or entry.rate is None
+            or entry.unit is UnitBasis.AMOUNT
+        ):
+            continue
+        for part in line.parts:
+            if part.record.charge is None:
+                continue
+            expected = (entry.rate * part.units).quantize(Decimal("0.01"))
+            if part.charge != expected:
+                found.add(
+                    "CS-RATE",
+                    part,
+                    f"{part.code_key} x{part.units} is billed at ${part.charge}; the rate gives ${expected}",
+                )
+
+
+def _age(ctx: RuleContext, day: date) -> int:
+    return (ctx.as_of - day).days
+
+
+@rule(
+    "FILING-365",
+    S.ERROR,
+    title="Dates of service more than 365 days old are denied",
+    source="002, 001",
+    advice="The payer denies claims filed more than 365 days after the date of service",
+    example="service_date=2024-01-05 billed on 2025-02-01",
+)
+def filing_365(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        age = _age(ctx, line.service_date)
+        if age > 365:
+            found.add("FILING-365", line, f"{line.service_date} is {age} days before {ctx.as_of}")
+
+
+@rule(
+    "FILING-30",
+    S.WARN,
+    title="Claims should go out within 30 days of the date of service",
+    source="002, 001",
+    advice="Submit within 30 days of service for the quickest payment",
+    example="service_date=2025-01-02 billed on 2025-02-15",
+)
+def filing_30(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        age = _age(ctx, line.service_date)
+        if 30 < age <= 365:
+            found.add("FILING-30", line, f"{line.service_date} is {age} days before {ctx.as_of}")
+
+
+@rule(
+    "COVERAGE-KAISER",
+    S.ERROR,
+    title="A member with Kaiser as primary coverage is billed through Kaiser",
+    source="004",
+    advice="Coordinate ECM and Community Supports for this member through Kaiser, not this payer",
+    example="other_coverage=Kaiser Permanente",
+)
+def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        for part in line.parts:
+            if part.record.other_coverage and _KAISER.search(part.record.other_coverage):
+                found.add("COVERAGE-KAISER", part, "the member's primary coverage is Kaiser")
+
+
+@rule(
+    "COVERAGE-DSNP",
+    S.ERROR,
+    title="A member in a D-SNP gets ECM through that plan",
+    source="004",
+    advice="Coordinate the member's ECM with their D-SNP; do not bill this payer",
+    example="other_coverage=D-SNP",
+)
+def coverage_dsnp(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        for part in line.parts:
+            if part.record.other_coverage and _DSNP.search(part.record.other_coverage):
+                found.add("COVERAGE-DSNP", part, "the member is covered by a D-SNP")
+
+
+def is_behavioral_health(code: str) -> bool:
+    """Psychiatric CPT codes (90785-90899), health behavior codes (96156-96171) and the HCPCS
+    H-codes for mental health and substance use, except those this payer uses for Community
+    Supports (checked by the caller against the fee schedule)."""
+    if code.isdigit():
+        value = int(code)
+        return 90785 <= value <= 90899 or 96156 <= value <= 96171
+    return code[0] == "H" and code[1:].isdigit() and 1 <= int(code[1:]) <= 2037
+
+
+@rule(
+    "BH-SEPARATE",
+    S.ERROR,
+    title="A behavioral-health visit is billed on its own claim, never on the ECM claim",
+    source="001",
+    advice="Give the behavioral-health code its own category in the profile's [fee_schedule] "
+    '(category = "OTHER") so it goes on a separate claim',
+    example="hcpcs=90832 with the profile's fee schedule placing 90832 in category ECM",
+)
+def bh_separate(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if line.category is Category.ECM and is_behavioral_health(line.procedure):
+            found.add(
+                "BH-SEPARATE",
+                line,
+                f"{line.procedure} is a behavioral-health code but would go on the ECM claim",
+            )
+
+
+@rule(
+    "MEMBER-CIN",
+    S.WARN,
+    title="The member ID is a Medi-Cal CIN: 8 digits then a letter",
+    source="(Medi-Cal convention)",
+    advice="Use the member's 9-character Medi-Cal CIN (e.g. 91234567A) as member_id",
+    example="member_id=1234567",
+)
+def member_cin(ctx: RuleContext, found: Findings) -> None:
+    seen: set[str] = set()
+    for line in sorted(ctx.lines, key=lambda line: line.record.row):
+        member = line.member_id
+        if member in seen:
+            continue
+        seen.add(member)
+        if not _CIN.match(member):
+            found.add("MEMBER-CIN", line, "the member ID is not 8 digits followed by a letter")

@@ -1,0 +1,229 @@
+"""Rules about one line at a time: code and modifiers, PMPM shape, enrollment dates, GQ, G9007."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from edi837.issues import Severity
+from edi837.payer.fee_schedule import UnitBasis
+from edi837.rules.engine import Findings, RuleContext
+from edi837.rules.partnership.common import ECM_CODES, is_ecm_pmpm, is_u8
+from edi837.rules.registry import rule
+
+S = Severity
+
+
+@rule(
+    "ECM-CODE",
+    S.ERROR,
+    title="Code and modifiers must be a combination the fee schedule knows",
+    source="000, 004",
+    advice="Use a code + modifier combination of the fee schedule (docs/fee-schedule.md), or add "
+    "the contract's code to the profile's [fee_schedule]",
+    example="hcpcs=G9008, modifiers=U2 (G9008 takes U1 or U8; U2 belongs to G9012)",
+)
+def ecm_code(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if line.entry is not None:
+            continue
+        record = line.record
+        given = " ".join(record.modifiers) or "no modifier"
+        known = ctx.schedule.for_code(record.hcpcs)
+        if known:
+            options = "; ".join(" ".join(e.modifiers) or "no modifier" for e in known)
+            found.add(
+                "ECM-CODE",
+                line,
+                f"{record.hcpcs} with {given} is not billable: {record.hcpcs} takes {options}",
+            )
+        else:
+            found.add("ECM-CODE", line, f"{record.hcpcs} ({given}) is not in the fee schedule")
+
+
+@rule(
+    "ECM-PMPM-SPAN",
+    S.ERROR,
+    title="PMPM codes carry one service date, never a span",
+    source="004",
+    advice="Give the PMPM line a single service_date and leave service_end_date blank",
+    example="hcpcs=G9008, modifiers=U1, service_date=2025-01-01, service_end_date=2025-01-31",
+)
+def pmpm_span(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        for part in line.parts:
+            record = part.record
+            if (
+                part.entry is not None
+                and part.entry.pmpm
+                and record.service_end_date not in (None, record.service_date)
+            ):
+                found.add(
+                    "ECM-PMPM-SPAN",
+                    part,
+                    f"{part.code_key} is billed per member per month: the date span "
+                    f"{record.service_date}..{record.service_end_date} will be denied",
+                )
+
+
+@rule(
+    "ECM-PMPM-UNITS",
+    S.ERROR,
+    title="A PMPM line is exactly 1 unit",
+    source="004",
+    advice="Bill 1 unit on the PMPM line (one per member per month)",
+    example="hcpcs=G9012, modifiers=U2, units=2",
+)
+def pmpm_units(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if line.entry is not None and line.entry.pmpm and line.units != 1:
+            culprit = line.parts[1] if len(line.parts) > 1 else line.parts[0]
+            found.add(
+                "ECM-PMPM-UNITS",
+                culprit,
+                f"{line.code_key} on {line.service_date} comes to {line.units} units",
+            )
+
+
+@rule(
+    "ECM-ENROLL-U1U2",
+    S.ERROR,
+    title="U1/U2 services are dated on or after the ECM enrollment date",
+    source="000",
+    advice="Check the service date and the member's enrollment_date; bill pre-enrollment contact as U8 outreach",
+    example="hcpcs=G9008, modifiers=U1, service_date=2025-01-05, enrollment_date=2025-01-10",
+)
+def enroll_u1u2(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        record = line.record
+        if not is_ecm_pmpm(line.procedure, line.modifiers) or record.enrollment_date is None:
+            continue
+        if line.service_date < record.enrollment_date:
+            found.add(
+                "ECM-ENROLL-U1U2",
+                line,
+                f"{line.code_key} on {line.service_date} is before the enrollment date {record.enrollment_date}",
+            )
+
+
+@rule(
+    "ECM-U8-BEFORE-ENROLL",
+    S.WARN,
+    title="U8 outreach is dated before the enrollment date",
+    source="004 vs 000",
+    advice="Partnership pays outreach only before enrollment (DHCS allows it on or after); check the "
+    "date, or set [policies] u8_before_enrollment",
+    example="hcpcs=G9012, modifiers=U8, service_date=2025-01-12, enrollment_date=2025-01-10",
+    configurable='[policies] u8_before_enrollment = "warn" (default) or "error"',
+)
+def u8_before_enroll(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        record = line.record
+        enrolled = record.enrollment_date
+        if (
+            is_u8(line.procedure, line.modifiers)
+            and enrolled is not None
+            and line.service_date >= enrolled
+        ):
+            found.add(
+                "ECM-U8-BEFORE-ENROLL",
+                line,
+                f"outreach {line.code_key} on {line.service_date} is not before the enrollment date {enrolled}",
+            )
+
+
+@rule(
+    "ECM-U8-PER-DAY",
+    S.INFO,
+    title="One member, one day, one code: one line with the units added up",
+    source="001",
+    advice="Nothing to do: the generator bills the total units per day, as the payer asks",
+    example="two rows: member 91234567A, 2025-01-06, G9012 U8 GQ, 5 and 10 minutes",
+    kind="generator",
+)
+def u8_per_day(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if len(line.parts) < 2:
+            continue
+        first = line.parts[0].record.row
+        for part in line.parts[1:]:
+            found.add(
+                "ECM-U8-PER-DAY",
+                part,
+                f"{line.code_key} on {line.service_date} is billed on one line with row {first} "
+                f"({line.units} units in all)",
+            )
+
+
+@rule(
+    "ECM-MIN-UNIT",
+    S.WARN,
+    title="15-minute units: units and minutes must agree",
+    source="001, 004",
+    advice="Fill either minutes or units, or make them agree; the units column is what is billed",
+    example="hcpcs=S5130, modifiers=U6, minutes=40, units=1 (40 minutes are 3 units)",
+    kind="generator",
+    configurable='[policies] minute_rounding = "round-half-up" (default), "round-up" or "round-down"',
+)
+def minute_units(ctx: RuleContext, found: Findings) -> None:
+    policy = ctx.policies.minute_rounding.value
+    for line in ctx.lines:
+        for part in line.parts:
+            if part.entry is None or part.entry.unit is not UnitBasis.MINUTES_15:
+                continue
+            record = part.record
+            if (
+                record.units is not None
+                and part.minutes_units is not None
+                and record.units != part.minutes_units
+            ):
+                found.add(
+                    "ECM-MIN-UNIT",
+                    part,
+                    f"units {record.units} but {record.minutes} minutes make {part.minutes_units} "
+                    f"unit(s) under {policy}",
+                )
+
+
+@rule(
+    "ECM-MDT-CHARGE",
+    S.ERROR,
+    title="G9007 is billed at $0.01 per 15-minute unit",
+    source="004",
+    advice="Bill G9007 (informational, not paid) at $0.01 per unit: 4 units = $0.04",
+    example="hcpcs=G9007, minutes=60, charge=40.00",
+)
+def mdt_charge(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if line.procedure != "G9007":
+            continue
+        for part in line.parts:
+            expected = (Decimal("0.01") * part.units).quantize(Decimal("0.01"))
+            if part.charge != expected:
+                found.add(
+                    "ECM-MDT-CHARGE",
+                    part,
+                    f"G9007 for {part.units} unit(s) is ${expected}, not ${part.charge}",
+                )
+
+
+@rule(
+    "ECM-GQ-NOT-PRESENT",
+    S.WARN,
+    title="Member not present (unsuccessful outreach): the line carries GQ",
+    source="000, 004",
+    advice="Add the GQ modifier when the member was not present or the contact was by telehealth",
+    example="hcpcs=G9008, modifiers=U8, member_present=N",
+)
+def gq_not_present(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines:
+        if line.procedure not in ECM_CODES or not ({"U1", "U2", "U8"} & set(line.modifiers)):
+            continue
+        if "GQ" in line.modifiers:
+            continue
+        for part in line.parts:
+            if part.record.member_present is False:
+                found.add(
+                    "ECM-GQ-NOT-PRESENT",
+                    part,
+                    f"{line.code_key} on {line.service_date}: member not present, no GQ",
+                )

@@ -1,0 +1,93 @@
+"""Small predicates and date helpers the Partnership rules share."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Collection, Iterable
+from datetime import date, timedelta
+
+from edi837.payer.lines import BillableLine
+from edi837.rules.engine import RuleContext
+from edi837.rules.history import Occurrence, occurrences
+
+ECM_CODES = ("G9008", "G9012")
+CS_PMPM_CODES = ("H0043", "H2016")
+
+
+def is_ecm_pmpm(procedure: str, modifiers: Collection[str]) -> bool:
+    return procedure in ECM_CODES and ("U1" in modifiers or "U2" in modifiers)
+
+
+def is_u8(procedure: str, modifiers: Collection[str]) -> bool:
+    return procedure in ECM_CODES and "U8" in modifiers
+
+
+def is_engagement(procedure: str, modifiers: Collection[str]) -> bool:
+    return procedure == "G9012" and not modifiers
+
+
+def is_cs_pmpm(procedure: str, modifiers: Collection[str]) -> bool:
+    return procedure in CS_PMPM_CODES and "U6" in modifiers
+
+
+def month_of(day: date) -> tuple[int, int]:
+    return (day.year, day.month)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def label(month: tuple[int, int]) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+Predicate = Callable[[str, Collection[str]], bool]
+
+
+def gather(
+    ctx: RuleContext,
+    procedures: Iterable[str],
+    keep: Predicate,
+    *,
+    start: date | None,
+    end: date | None,
+) -> dict[str, list[Occurrence]]:
+    """Batch lines matching ``keep``, with the ledger's active lines of the same members and codes
+    dated in [start, end] (None: no bound), per member, chronologically."""
+    batch = [line for line in ctx.lines if keep(line.procedure, line.modifiers)]
+    if not batch:
+        return {}
+    members = {line.member_id for line in batch}
+    past = [
+        p
+        for p in ctx.history.lines(members, tuple(procedures), start, end)
+        if keep(p.procedure, p.modifiers)
+    ]
+    return occurrences(batch, past)
+
+
+def where(occurrence: Occurrence) -> str:
+    """How a message names an earlier occurrence: its row, or the claim it was sent on."""
+    if occurrence.line is not None:
+        return f"row {occurrence.line.record.row}"
+    return f"claim {occurrence.claim_id} of an earlier batch ({occurrence.start.isoformat()})"
+
+
+def batch_span(lines: Iterable[BillableLine]) -> tuple[date, date]:
+    items = list(lines)
+    return min(line.service_date for line in items), max(line.last_date for line in items)
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)

@@ -1,0 +1,379 @@
+"""Limits over time: per month, per day, rolling windows and lifetimes.
+
+Each counts the lines already recorded in the ledger (not voided) as well as the batch at hand,
+in date order; a finding lands on the batch line that goes past the limit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date
+from decimal import Decimal
+
+from edi837.issues import Severity
+from edi837.model.profile import EngagementPolicy
+from edi837.rules.engine import Findings, RuleContext
+from edi837.rules.history import Occurrence
+from edi837.rules.partnership.common import (
+    ECM_CODES,
+    Predicate,
+    add_months,
+    batch_span,
+    days,
+    gather,
+    is_cs_pmpm,
+    is_ecm_pmpm,
+    is_engagement,
+    is_u8,
+    label,
+    month_end,
+    month_of,
+    month_start,
+    where,
+)
+from edi837.rules.registry import rule
+
+S = Severity
+U8_UNITS_PER_30_DAYS = 5
+T204X_UNITS_PER_MONTH = 2
+DAYHAB_UNITS_PER_DAY = 8
+POSTHOSP_LIFETIME_DAYS = 180
+RECUP_MAX_DAYS_IN_A_ROW = 90
+DEPOSIT_CAP = Decimal("5000.00")
+
+
+def _month_window(ctx: RuleContext) -> tuple[date, date]:
+    first, last = batch_span(ctx.lines)
+    return month_start(first), month_end(last)
+
+
+def _once_per_month(
+    ctx: RuleContext,
+    found: Findings,
+    rule_id: str,
+    codes: tuple[str, ...],
+    keep: Predicate,
+    what: str,
+) -> None:
+    if not ctx.lines:
+        return
+    start, end = _month_window(ctx)
+    for items in gather(ctx, codes, keep, start=start, end=end).values():
+        first_in_month: dict[tuple[int, int], Occurrence] = {}
+        for occ in items:
+            month = month_of(occ.start)
+            earlier = first_in_month.setdefault(month, occ)
+            if earlier is not occ and occ.line is not None:
+                found.add(
+                    rule_id,
+                    occ.line,
+                    f"a second {what} line for {label(month)} ({occ.key} on {occ.start}); the first is "
+                    f"{earlier.key} on {where(earlier)}",
+                )
+
+
+@rule(
+    "ECM-PMPM-MONTH",
+    S.ERROR,
+    title="At most one ECM PMPM line per member per month",
+    source="004",
+    advice="Bill G9008-U1 or G9012-U2 once per member per calendar month (the code and modifier "
+    "do not matter); remove the extra line",
+    example="G9008 U1 on 2025-01-06 and G9012 U2 GQ on 2025-01-20 for the same member",
+)
+def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
+    _once_per_month(ctx, found, "ECM-PMPM-MONTH", ECM_CODES, is_ecm_pmpm, "ECM PMPM")
+
+
+@rule(
+    "CS-PMPM-MONTH",
+    S.ERROR,
+    title="At most one housing transition PMPM line per member per month",
+    source="004",
+    advice="Bill H0043-U6 or H2016-U6 once per member per calendar month; remove the extra line",
+    example="H0043 U6 on 2025-01-02 and H2016 U6 on 2025-01-28 for the same member",
+)
+def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
+    _once_per_month(
+        ctx, found, "CS-PMPM-MONTH", ("H0043", "H2016"), is_cs_pmpm, "housing transition PMPM"
+    )
+
+
+@rule(
+    "ECM-U8-LIMIT",
+    S.INFO,
+    title="Only 5 U8 outreach units per member per rolling 30 days are paid",
+    source="004, 001",
+    advice="Keep billing every attempt (DHCS requires them all on claims); the units past 5 will "
+    "not be paid",
+    example="six U8 attempts for one member between 2025-01-02 and 2025-01-20",
+)
+def u8_limit(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+    first, last = batch_span(ctx.lines)
+    for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
+        seen: list[Occurrence] = []
+        for occ in items:
+            window_start = occ.start - days(29)
+            prior = sum((o.units for o in seen if o.start >= window_start), Decimal(0))
+            seen.append(occ)
+            if occ.line is None or prior + occ.units <= U8_UNITS_PER_30_DAYS:
+                continue
+            excess = min(occ.units, prior + occ.units - U8_UNITS_PER_30_DAYS)
+            found.add(
+                "ECM-U8-LIMIT",
+                occ.line,
+                f"{excess} of the {occ.units} outreach unit(s) on {occ.start} go past the "
+                f"{U8_UNITS_PER_30_DAYS} paid in the 30 days ending that day ({prior} before it)",
+            )
+
+
+@rule(
+    "ECM-ENGAGE-ONCE",
+    S.ERROR,
+    title="The engagement fee (G9012, no modifier) is billed once per member",
+    source="004 vs 001",
+    advice="Remove the repeated engagement fee; under the rolling policy it may be billed again "
+    "only after 12 months without ECM services",
+    example="G9012 (no modifier) for a member already billed one in an earlier batch",
+    configurable='[policies] engagement_fee = "lifetime" (default) or "rolling-12-months"',
+)
+def engage_once(ctx: RuleContext, found: Findings) -> None:
+    batch = [line for line in ctx.lines if is_engagement(line.procedure, line.modifiers)]
+    if not batch:
+        return
+    rolling = ctx.policies.engagement_fee is EngagementPolicy.ROLLING_12_MONTHS
+
+    def ecm_activity(procedure: str, modifiers: Collection[str]) -> bool:
+        return is_engagement(procedure, modifiers) or is_ecm_pmpm(procedure, modifiers)
+
+    first, last = batch_span(batch)
+    engagements = gather(ctx, ("G9012",), is_engagement, start=None, end=last)
+    activity = (
+        gather(ctx, ECM_CODES, ecm_activity, start=add_months(first, -12), end=last)
+        if rolling
+        else {}
+    )
+    for member, items in engagements.items():
+        for index, occ in enumerate(items):
+            if occ.line is None or index == 0:
+                continue
+            previous = items[index - 1]
+            if rolling:
+                gap_start = add_months(occ.start, -12)
+                recent = [
+                    o
+                    for o in activity.get(member, [])
+                    if gap_start < o.start and o.order < occ.order
+                ]
+                if not recent:
+                    continue
+                found.add(
+                    "ECM-ENGAGE-ONCE",
+                    occ.line,
+                    f"engagement fee on {occ.start}: one was already billed ({where(previous)}) and "
+                    f"ECM services continued within the 12 months before (last {recent[-1].start})",
+                )
+            else:
+                found.add(
+                    "ECM-ENGAGE-ONCE",
+                    occ.line,
+                    f"engagement fee on {occ.start}: it is paid once per lifetime and was already "
+                    f"billed ({where(previous)})",
+                )
+
+
+@rule(
+    "CS-T204X-MONTH",
+    S.ERROR,
+    title="T2040-U6 and T2041-U6 together: at most 2 units per member per month",
+    source="004",
+    advice="Bill at most 2 units of housing tenancy and sustaining services per member per month",
+    example="T2040 U6 x2 and T2041 U6 x1 in January for one member",
+)
+def t204x_month(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+    start, end = _month_window(ctx)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure in ("T2040", "T2041") and "U6" in modifiers
+
+    for items in gather(ctx, ("T2040", "T2041"), keep, start=start, end=end).values():
+        totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+        for occ in items:
+            month = month_of(occ.start)
+            totals[month] += occ.units
+            if occ.line is not None and totals[month] > T204X_UNITS_PER_MONTH:
+                found.add(
+                    "CS-T204X-MONTH",
+                    occ.line,
+                    f"T2040/T2041 units for {label(month)} reach {totals[month]} with this line "
+                    f"({occ.key} x{occ.units})",
+                )
+
+
+@rule(
+    "CS-MEALS-XOR-GROCERY",
+    S.ERROR,
+    title="Medically supportive meals and grocery boxes are not billed for the same member and month",
+    source="004",
+    advice="Bill either meals (S5170) or grocery boxes (S9977) for a member in a month, not both",
+    example="S5170 U6 on 2025-01-03 and S9977 U6 on 2025-01-10 for one member",
+)
+def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+    start, end = _month_window(ctx)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure in ("S5170", "S9977")
+
+    for items in gather(ctx, ("S5170", "S9977"), keep, start=start, end=end).values():
+        by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
+        for occ in items:
+            by_month[month_of(occ.start)].append(occ)
+        for month, occs in by_month.items():
+            kinds = {o.procedure for o in occs}
+            if len(kinds) < 2:
+                continue
+            kept = occs[0].procedure  # the service the member started with this month
+            for occ in occs:
+                if occ.procedure != kept and occ.line is not None:
+                    found.add(
+                        "CS-MEALS-XOR-GROCERY",
+                        occ.line,
+                        f"{occ.procedure} on {occ.start} but {kept} is already billed for {label(month)}",
+                    )
+
+
+@rule(
+    "CS-DAYHAB-DAY",
+    S.ERROR,
+    title="Day habilitation (T2020-U6): at most 8 units a day",
+    source="004",
+    advice="Bill at most 8 units of T2020-U6 per member per day",
+    example="T2020 U6 x10 on one day",
+)
+def dayhab_day(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+    first, last = batch_span(ctx.lines)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure == "T2020" and "U6" in modifiers
+
+    for items in gather(ctx, ("T2020",), keep, start=first, end=last).values():
+        totals: dict[date, Decimal] = defaultdict(Decimal)
+        for occ in items:
+            totals[occ.start] += occ.units
+            if occ.line is not None and totals[occ.start] > DAYHAB_UNITS_PER_DAY:
+                found.add(
+                    "CS-DAYHAB-DAY",
+                    occ.line,
+                    f"T2020-U6 on {occ.start} comes to {totals[occ.start]} units",
+                )
+
+
+@rule(
+    "CS-POSTHOSP-LIFETIME",
+    S.ERROR,
+    title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
+    source="004",
+    advice="Bill at most 180 days of H0044-U3 for a member, in one stay",
+    example="H0044 U3 for a member whose 180 days were billed in earlier batches",
+)
+def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure == "H0044" and "U3" in modifiers
+
+    for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
+        total = Decimal(0)
+        stay_end: date | None = None
+        for occ in items:
+            second_stay = stay_end is not None and occ.start > stay_end + days(1)
+            total += occ.units
+            stay_end = occ.end if stay_end is None else max(stay_end, occ.end)
+            if occ.line is None:
+                continue
+            if second_stay:
+                found.add(
+                    "CS-POSTHOSP-LIFETIME",
+                    occ.line,
+                    f"a new post-hospitalization stay from {occ.start}: the service is offered once per lifetime",
+                )
+            elif total > POSTHOSP_LIFETIME_DAYS:
+                found.add(
+                    "CS-POSTHOSP-LIFETIME",
+                    occ.line,
+                    f"H0044-U3 days reach {total} with this line; at most {POSTHOSP_LIFETIME_DAYS} in a lifetime",
+                )
+
+
+@rule(
+    "CS-RECUP-90",
+    S.ERROR,
+    title="Recuperative care (T2033-U6): at most 90 days in a row",
+    source="004",
+    advice="Bill at most 90 consecutive days of T2033-U6",
+    example="T2033 U6 from 2025-01-01 to 2025-04-15 (105 days)",
+)
+def recup_90(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+    first, last = batch_span(ctx.lines)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure == "T2033" and "U6" in modifiers
+
+    # 91 days back is enough to see a run that would pass 90 with the batch's first day
+    for items in gather(
+        ctx, ("T2033",), keep, start=first - days(RECUP_MAX_DAYS_IN_A_ROW + 1), end=last
+    ).values():
+        run_start = run_end = date.min
+        for occ in items:
+            if run_end == date.min or occ.start > run_end + days(1):
+                run_start, run_end = occ.start, occ.end
+            else:
+                run_end = max(run_end, occ.end)
+            length = (run_end - run_start).days + 1
+            if occ.line is not None and length > RECUP_MAX_DAYS_IN_A_ROW:
+                found.add(
+                    "CS-RECUP-90",
+                    occ.line,
+                    f"recuperative care runs {length} days in a row ({run_start}..{run_end}) with this line",
+                )
+
+
+@rule(
+    "CS-DEPOSIT-CAP",
+    S.ERROR,
+    title="Housing deposits (H0044-U2): at most $5,000",
+    source="004",
+    advice="Bill at most $5,000 of housing deposits under one TAR",
+    example="H0044 U2 charge=5200.00",
+)
+def deposit_cap(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines:
+        return
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure == "H0044" and "U2" in modifiers
+
+    for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
+        per_tar: dict[str, Decimal] = defaultdict(Decimal)
+        for occ in items:
+            if occ.tar_number:
+                per_tar[occ.tar_number] += occ.charge
+                total = per_tar[occ.tar_number]
+                scope = f"under TAR {occ.tar_number}"
+            else:
+                total = occ.charge
+                scope = "on one line"
+            if occ.line is not None and total > DEPOSIT_CAP:
+                found.add("CS-DEPOSIT-CAP", occ.line, f"housing deposits come to ${total} {scope}")

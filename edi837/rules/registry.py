@@ -1,0 +1,84 @@
+"""The rule registry: every rule's ID, severity, source, advice and an example violation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from edi837.issues import Severity
+
+if TYPE_CHECKING:
+    from edi837.rules.engine import Findings, RuleContext
+
+Check = Callable[["RuleContext", "Findings"], None]
+
+
+@attrs.frozen(slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    source: str  # which of ../shared/seeds states it
+    advice: str  # what the user should do about a finding
+    example: str  # a violating record, for docs/rules.md
+    pack: str  # "partnership" (payer rules, can be allowed) or "generic"
+    kind: str = "check"  # "check", or "generator" for behaviour the generator applies
+    configurable: str = ""  # the profile setting that changes it, if any
+    check: Check | None = attrs.field(default=None, eq=False, repr=False)
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.id in _RULES:
+        raise ValueError(f"rule {rule.id} is registered twice")
+    _RULES[rule.id] = rule
+    return rule
+
+
+def rule(
+    id: str,
+    severity: Severity,
+    *,
+    title: str,
+    source: str,
+    advice: str,
+    example: str,
+    pack: str = "partnership",
+    kind: str = "check",
+    configurable: str = "",
+) -> Callable[[Check], Check]:
+    """Decorator: register ``check`` under ``id``."""
+
+    def wrap(check: Check) -> Check:
+        register(
+            Rule(id, severity, title, source, advice, example, pack, kind, configurable, check)
+        )
+        return check
+
+    return wrap
+
+
+def all_rules() -> list[Rule]:
+    _load_packs()
+    return list(_RULES.values())
+
+
+def get(rule_id: str) -> Rule:
+    _load_packs()
+    return _RULES[rule_id]
+
+
+def overridable(rule_id: str) -> bool:
+    """Only payer-rule findings may be let through with --allow; input and X12 problems may not."""
+    _load_packs()
+    found = _RULES.get(rule_id)
+    return found is not None and found.pack == "partnership" and found.kind == "check"
+
+
+def _load_packs() -> None:
+    from edi837.rules import generic  # noqa: F401  (registers on import)
+    from edi837.rules.partnership import load  # noqa: F401

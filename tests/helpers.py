@@ -1,0 +1,55 @@
+"""Helpers for building fixtures through the real services in tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from edi837.ingest.profile import load_profile, parse_profile
+from edi837.ingest.tars import read_tars
+from edi837.issues import Report
+from edi837.ledger.store import Ledger
+from edi837.model.profile import Profile
+from edi837.services.build import BuildResult, build
+
+from .conftest import FIXTURES
+
+PROFILE = FIXTURES / "profile.toml"
+
+
+def profile(**overrides: dict[str, object]) -> Profile:
+    """The sample profile, with tables replaced or extended."""
+    import tomllib
+
+    data = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
+    for table, values in overrides.items():
+        data.setdefault(table, {}).update(values)
+    return parse_profile(data, "test-profile")
+
+
+def build_file(
+    records: Path,
+    out: Path,
+    ledger: Path,
+    *,
+    as_of: date = date(2026, 2, 2),
+    tars: Path | None = None,
+    prof: Profile | None = None,
+    allow: frozenset[str] = frozenset(),
+) -> BuildResult:
+    with Ledger(ledger) as book:
+        return build(
+            records,
+            prof or load_profile(PROFILE),
+            out,
+            book,
+            as_of=as_of,
+            created=datetime.combine(as_of, datetime.min.time()),
+            allow=allow,
+            tars=read_tars(tars, Report()) if tars else None,
+        )
+
+
+def write_csv(path: Path, header: str, *rows: str) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
