@@ -72,6 +72,7 @@ class _Reader:
         text = str(value).strip()
         if PLACEHOLDER in text.upper():
             self.problems.append(f"[{table}] {key} still holds the template placeholder {text!r}")
+            return default  # one problem per key: its format is not checked as well
         return text
 
     def problem(self, table: str, key: str, message: str) -> None:
@@ -120,8 +121,16 @@ def _address(reader: _Reader, table: str, body: dict[str, Any], *, zip9: bool) -
     return Address(line1=line1, line2=line2, city=city, state=state, zip=zip_code)
 
 
-def _isa_id(reader: _Reader, table: str, body: dict[str, Any], key: str, default: str = "") -> str:
-    value = reader.text(table, body, key, required=not default, default=default)
+def _isa_id(
+    reader: _Reader,
+    table: str,
+    body: dict[str, Any],
+    key: str,
+    default: str = "",
+    *,
+    required: bool = True,
+) -> str:
+    value = reader.text(table, body, key, required=required and not default, default=default)
     if len(value) > 15:
         reader.problem(table, key, f"at most 15 characters ({len(value)} given)")
     if any(ch not in ALLOWED_TEXT for ch in value):
@@ -202,8 +211,10 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         sender_id=sender_id,
         receiver_qualifier=receiver_q,
         receiver_id=receiver_id,
-        gs_sender=_isa_id(r, "interchange", ic, "gs_sender", default=sender_id),
-        gs_receiver=_isa_id(r, "interchange", ic, "gs_receiver", default=receiver_id),
+        gs_sender=_isa_id(r, "interchange", ic, "gs_sender", default=sender_id, required=False),
+        gs_receiver=_isa_id(
+            r, "interchange", ic, "gs_receiver", default=receiver_id, required=False
+        ),
         usage=Usage(usage_text),
         ack_requested=_flag(r, "interchange", ic, "ack_requested", False),
         line_breaks=_flag(r, "interchange", ic, "line_breaks", True),

@@ -491,7 +491,7 @@ def _json_rows(path: Path, text: str, report: Report) -> Iterator[tuple[int, dic
     if not isinstance(data, list):
         raise InputError(f'{path}: expected a list of records (or {{"records": [...]}})')
     if not data:
-        raise InputError(f"{path} holds no service records")
+        raise InputError(f"{path} holds no service records", hint="give a list of record objects")
     columns: set[str] = set()
     for item in data:
         if isinstance(item, dict):
@@ -533,7 +533,10 @@ def read_records(path: Path, report: Report) -> list[ServiceRecord]:
         if record is not None:
             records.append(record)
     if not seen_any:
-        raise InputError(f"{path} has a header but no service records")
+        raise InputError(
+            f"{path} has a header but no service records",
+            hint="export the month's service records below the header row",
+        )
     _check_consistency(records, name, report)
     return records
 

@@ -1,0 +1,253 @@
+"""The commands as a user runs them: exit codes, messages, nothing half-written, PHI masked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edi837.cli import main
+
+from .conftest import FIXTURES, SHARED
+
+PROFILE = str(FIXTURES / "profile.toml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def build_args(tmp_path: Path, records: Path, *extra: str) -> list[str]:
+    return [
+        "build",
+        str(records),
+        "--profile",
+        PROFILE,
+        "--out",
+        str(tmp_path / "out.837"),
+        "--ledger",
+        str(tmp_path / "ledger.sqlite"),
+        "--as-of",
+        "2026-02-02",
+        *extra,
+    ]
+
+
+def test_build_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    assert (
+        "members        4" in out
+        and "claims         4" in out
+        and "total charge   $6,487.54" in out
+    )
+    assert "ISA13 000000001" in out and "TEST (ISA15=T)" in out
+    assert (tmp_path / "out.837").exists()
+    assert "90000001A" not in out and "DOE" not in out.upper().split("DOE")[0] + "x"
+
+
+def test_build_with_errors_lists_rows_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, *build_args(tmp_path, FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv"))
+    assert code == 1
+    assert "ECM-PMPM-MONTH" in out and "row 3" in out and "record x2" in out
+    assert "no file was written" in err
+    assert not (tmp_path / "out.837").exists()
+
+
+def test_unreadable_input_exits_2_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"member_id,foo\n1,2\n")
+    code, out, err = run(capsys, *build_args(tmp_path, bad))
+    assert code == 2
+    assert err.startswith("error: ") and "required column" in err
+    assert "Traceback" not in err + out
+
+
+def test_allow_overrides_and_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "invalid" / "TAR-REQUIRED.csv", "--allow", "TAR-REQUIRED"),
+    )
+    assert code == 0
+    assert "billed despite: TAR-REQUIRED (1)" in out
+
+
+def test_check_json_schema_and_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "check",
+        str(FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv"),
+        "--profile",
+        PROFILE,
+        "--as-of",
+        "2026-02-02",
+        "--format",
+        "json",
+        "--ledger",
+        str(tmp_path / "l.sqlite"),
+    ]
+    (tmp_path / "l.sqlite").touch()
+    code, out, _ = run(capsys, *args)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["issues"] == [
+        {
+            "rule_id": "ECM-PMPM-MONTH",
+            "severity": "error",
+            "row": 3,
+            "record_id": "x2",
+            "message": doc["issues"][0]["message"],
+            "file": str(FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv"),
+        }
+    ]
+    assert doc["summary"]["errors"] == 1 and doc["summary"]["records"] == 2
+    clean = [
+        "check",
+        str(FIXTURES / "records.csv"),
+        "--profile",
+        PROFILE,
+        "--as-of",
+        "2026-02-02",
+        "--tars",
+        str(FIXTURES / "tars.csv"),
+    ]
+    code, out, _ = run(capsys, *clean)
+    assert code == 0 and "0 error(s)" in out
+    code, _, err = run(capsys, "check", str(FIXTURES / "profile.toml"), "--profile", PROFILE)
+    assert code == 2 and "required column" in err
+
+
+def test_check_text_groups_by_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "check",
+        str(FIXTURES / "invalid" / "ECM-U8-LIMIT.csv"),
+        "--profile",
+        PROFILE,
+        "--as-of",
+        "2026-02-02",
+    )
+    assert code == 0  # info only
+    assert out.startswith("INFO  ECM-U8-LIMIT x1")
+    assert "row 7, record x6" in out
+
+
+def test_validate_good_and_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "validate",
+        str(FIXTURES / "golden" / "demo.837"),
+        "--ack",
+        str(tmp_path / "ack.999"),
+    )
+    assert code == 0 and "valid against the TR3" in out
+    ack = (tmp_path / "ack.999").read_text()
+    assert "AK9*A*1*1*1" in ack
+    broken = tmp_path / "broken.837"
+    text = (FIXTURES / "golden" / "demo.837").read_text()
+    broken.write_text(text.replace("DMG*D8*19800101*F", "DMG*D8*19801301*X"))
+    code, out, _ = run(capsys, "validate", str(broken), "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    problems = {(i["rule_id"], i["segment"], i.get("loop")) for i in doc["issues"]}
+    assert ("IG-837P-ELE8", 19, "2000A/2000B/2010BA") in problems
+    assert ("IG-837P-ELE7", 19, "2000A/2000B/2010BA") in problems
+
+
+def test_validate_the_shared_example(capsys: pytest.CaptureFixture[str]) -> None:
+    example = SHARED / "examples" / "ecm-minimal.837"
+    if not example.exists():
+        pytest.skip("../shared/examples is not present")
+    code, out, _ = run(capsys, "validate", str(example))
+    assert code == 0, out
+
+
+def test_validate_garbage_is_a_clear_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.837"
+    junk.write_bytes(b"\x00\x01binary")
+    code, out, err = run(capsys, "validate", str(junk))
+    assert code == 1
+    assert "Traceback" not in out + err
+
+
+def test_init_writes_a_template_that_must_be_filled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "profile.toml"
+    code, out, _ = run(capsys, "init", str(path))
+    assert code == 0 and path.exists()
+    code, _, err = run(capsys, "init", str(path))
+    assert code == 1 and "exists" in err
+    code, _, err = run(
+        capsys,
+        "build",
+        str(FIXTURES / "records.csv"),
+        "--profile",
+        str(path),
+        "--out",
+        str(tmp_path / "o.837"),
+        "--ledger",
+        str(tmp_path / "l.sqlite"),
+    )
+    assert code == 2
+    assert "[billing_provider] npi" in err and "placeholder" in err
+    assert not (tmp_path / "o.837").exists()
+
+
+def test_phi_is_masked_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = tmp_path / "r.csv"
+    text = (FIXTURES / "records.csv").read_text().replace("1980-01-01", "1980-01-41", 1)
+    records.write_text(text)
+    code, out, _ = run(capsys, *build_args(tmp_path, records))
+    assert code == 1
+    assert "1980-01-41" not in out and "hidden" in out
+    _, out, _ = run(capsys, "--show-phi", *build_args(tmp_path, records))
+    assert "1980-01-41" in out
+
+
+def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    args = [
+        "void",
+        "N00000001",
+        "--profile",
+        PROFILE,
+        "--out",
+        str(tmp_path / "void.837"),
+        "--ledger",
+        str(tmp_path / "ledger.sqlite"),
+        "--as-of",
+        "2026-02-03",
+    ]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "payer's claim number" in err
+    code, out, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 0, err
+    assert "voided N00000001" in out
+    assert "REF*F8*ICN77" in (tmp_path / "void.837").read_text()
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for name in ("build", "check", "validate", "init", "void"):
+        assert name in out
