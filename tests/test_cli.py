@@ -190,7 +190,7 @@ def test_init_writes_a_template_that_must_be_filled(
 ) -> None:
     path = tmp_path / "profile.toml"
     code, out, _ = run(capsys, "init", str(path))
-    assert code == 0 and path.exists()
+    assert code == 0 and path.exists() and "REPLACE" in out
     code, _, err = run(capsys, "init", str(path))
     assert code == 1 and "exists" in err
     code, _, err = run(
