@@ -43,6 +43,9 @@ class Envelope:
         return self.gs[8] if self.gs and len(self.gs) > 8 else ""
 
 
+_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+
+
 def _element(elements: list[str], index: int) -> str:
     return elements[index].strip() if len(elements) > index else ""
 
@@ -65,8 +68,13 @@ def walk_envelopes(
         )
 
     for elements in reader:
-        position = reader.count
         seg_id = elements[0]
+        if seg_id not in _ENVELOPE_IDS and env.st is not None:
+            # The common case, kept lean: a segment inside a transaction set. Nothing to check.
+            env.st_segments += 1
+            yield reader.count, elements, env
+            continue
+        position = reader.count
         if seg_id == "ISA":
             if env.isa is not None:
                 warn(

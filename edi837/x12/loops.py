@@ -59,7 +59,19 @@ class LoopWalker:
         self.spec = spec
         self.root = LoopInstance(spec.root, None, start)
         self._stack: list[LoopInstance] = [self.root]
-        self._descendants = _descendant_openers(spec)
+        self._descendants, self._staying, self._plain = _tables(spec)
+        # The segment IDs that stay in the innermost open loop: its own segments that open no
+        # child loop. ``place`` answers SAME for them without changing anything, so a reader's
+        # hot loop may test ``seg_id in walker.stays`` and skip the call (most segments of a
+        # large file are such: CAS, DTM, REF, AMT inside a claim or a service line).
+        self.stays: frozenset[str] = self._staying[id(spec.root)]
+        # Where a segment that opens a loop without a qualifier (CLP, SVC, LX) leads depends
+        # only on the innermost open loop, so the answer of the full search is remembered:
+        # {id(innermost spec): {segment ID: (stack entries kept, loop opened)}}.
+        self._jumps: dict[int, dict[str, tuple[int, LoopSpec]]] = {
+            id(loop): {} for loop in (spec.root, *spec.loops)
+        }
+        self._jump = self._jumps[id(spec.root)]
 
     @property
     def current(self) -> LoopInstance:
@@ -67,6 +79,29 @@ class LoopWalker:
 
     def place(self, elements: list[str], position: int) -> tuple[LoopInstance, Placement]:
         seg_id = elements[0]
+        stack = self._stack
+        if seg_id in self.stays:
+            return stack[-1], Placement.SAME
+        jump = self._jump.get(seg_id)
+        if jump is not None:
+            keep, child = jump
+            del stack[keep:]
+            instance = LoopInstance(child, stack[-1], position)
+            stack.append(instance)
+            how = Placement.OPENED
+        else:
+            innermost = stack[-1].spec
+            instance, how = self._place(seg_id, elements, position)
+            if how is Placement.OPENED and seg_id in self._plain.get(id(innermost), ()):
+                self._jump[seg_id] = (len(stack) - 1, instance.spec)
+        innermost_id = id(stack[-1].spec)
+        self.stays = self._staying[innermost_id]
+        self._jump = self._jumps[innermost_id]
+        return instance, how
+
+    def _place(
+        self, seg_id: str, elements: list[str], position: int
+    ) -> tuple[LoopInstance, Placement]:
         stack = self._stack
         for depth in range(len(stack) - 1, -1, -1):
             instance = stack[depth]
@@ -98,6 +133,32 @@ class LoopWalker:
                 stack.append(opened)
                 return opened, Placement.IMPLIED
         return stack[-1], Placement.UNKNOWN
+
+
+def _tables(
+    spec: TransactionSpec,
+) -> tuple[
+    dict[int, dict[str, list[list[LoopSpec]]]], dict[int, frozenset[str]], dict[int, frozenset[str]]
+]:
+    """The walker's lookup tables: deeper openers; each loop's staying segments; and for each
+    loop, the segment IDs for which no loop from it up to the root has an opener that needs a
+    qualifier (the search for those never looks at elements, so its answer can be remembered)."""
+    loops = (spec.root, *spec.loops)
+    staying = {id(loop): frozenset(loop.segments - loop.openers.keys()) for loop in loops}
+    plain: dict[int, frozenset[str]] = {}
+    for loop in loops:
+        chain = [loop, *loop.ancestors()]
+        ids = {seg_id for node in chain for seg_id in node.openers}
+        plain[id(loop)] = frozenset(
+            seg_id
+            for seg_id in ids
+            if all(
+                opener.qualifier_element is None
+                for node in chain
+                for opener in node.openers.get(seg_id, ())
+            )
+        )
+    return _descendant_openers(spec), staying, plain
 
 
 def _descendant_openers(spec: TransactionSpec) -> dict[int, dict[str, list[list[LoopSpec]]]]:

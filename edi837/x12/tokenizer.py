@@ -60,6 +60,7 @@ class SegmentReader:
         self.warnings: list[Issue] = []
         self.count = 0  # segments yielded so far: the position of the last one
         self._valid_ids: set[str] = set()
+        self._known_ids: set[str] = set()  # valid IDs the fast path may take (never ISA)
 
     # -- input ---------------------------------------------------------------------------------
     def _open(self) -> BinaryIO:
@@ -153,6 +154,8 @@ class SegmentReader:
             and seg_id.upper() == seg_id
         ):
             self._valid_ids.add(seg_id)
+            if seg_id != "ISA":  # an ISA always takes the full path: it may change delimiters
+                self._known_ids.add(seg_id)
             return True
         shown = piece[:24].encode("unicode_escape").decode("ascii")
         if not any((ch < " " and ch not in "\t\r\n") or ch == "\x7f" for ch in piece):
@@ -176,43 +179,66 @@ class SegmentReader:
             if len(buffer) >= 512:  # enough to hold the ISA even after leading whitespace
                 break
         buffer = self._start(buffer)
+        terminator = self.delimiters.segment
         for text in chunks:
-            pieces = (buffer + text).split(self.delimiters.segment)
+            pieces = (buffer + text).split(terminator)
             buffer = pieces.pop()
-            yield from self._segments(pieces, final=False)
-        yield from self._segments(buffer.split(self.delimiters.segment), final=True)
+            if "\x00" in text or "\x00" in buffer:
+                yield from self._segments(pieces, final=False)
+                continue
+            # The common case, kept lean because it runs once per segment: a segment whose ID
+            # was seen before (and is not ISA) needs no check. Anything else takes the full
+            # path in _segment, which behaves exactly as for every segment of a NUL chunk.
+            known = self._known_ids
+            element = self.delimiters.element
+            for raw in pieces:
+                piece = raw.strip()
+                if not piece:
+                    continue
+                self.count += 1
+                elements = piece.split(element)
+                if elements[0] not in known:
+                    unusual = self._segment(piece, final=False, last=False)
+                    element = self.delimiters.element
+                    if unusual is None:
+                        continue
+                    elements = unusual
+                yield elements
+        yield from self._segments(buffer.split(terminator), final=True)
 
     def _segments(self, pieces: list[str], *, final: bool) -> Iterator[list[str]]:
-        valid = self._valid_ids
-        element = self.delimiters.element
         last = len(pieces) - 1
         for index, raw in enumerate(pieces):
-            piece = raw.strip() if raw[:1].isspace() or raw[-1:].isspace() or not raw else raw
+            piece = raw.strip()
             if not piece:
                 continue
             self.count += 1
-            elements = piece.split(element)
+            elements = self._segment(piece, final=final, last=index == last)
+            if elements is not None:
+                yield elements
+
+    def _segment(self, piece: str, *, final: bool, last: bool) -> list[str] | None:
+        """Split one segment (already counted) with every check; None when it is skipped."""
+        valid = self._valid_ids
+        elements = piece.split(self.delimiters.element)
+        seg_id = elements[0]
+        if self.count > 1 and (
+            seg_id == "ISA" or (seg_id not in valid and piece.startswith("ISA"))
+        ):
+            self._new_interchange(piece)
+            elements = piece.split(self.delimiters.element)
             seg_id = elements[0]
-            if self.count > 1 and (
-                seg_id == "ISA" or (seg_id not in valid and piece.startswith("ISA"))
-            ):
-                self._new_interchange(piece)
-                element = self.delimiters.element
-                elements = piece.split(element)
-                seg_id = elements[0]
-            if seg_id not in valid and not self._check_id(seg_id, piece):
-                continue  # still counted: positions are those a person sees in the file
-            if "\x00" in piece:
-                raise X12ParseError(
-                    "the segment holds binary data (NUL bytes)", position=self.count
-                )
-            if final and index == last:
-                self._warn(
-                    "X12-TERMINATOR",
-                    f"the last segment ({seg_id}) has no segment terminator",
-                    self.count,
-                )
-            yield elements
+        if seg_id not in valid and not self._check_id(seg_id, piece):
+            return None  # still counted: positions are those a person sees in the file
+        if "\x00" in piece:
+            raise X12ParseError("the segment holds binary data (NUL bytes)", position=self.count)
+        if final and last:
+            self._warn(
+                "X12-TERMINATOR",
+                f"the last segment ({seg_id}) has no segment terminator",
+                self.count,
+            )
+        return elements
 
 
 def read_segments(
