@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := build/demo
 
-.PHONY: demo test lint typecheck pytest bench segments clean
+.PHONY: demo test lint typecheck pytest bench segments docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("edi837 needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -39,6 +39,9 @@ bench: $(STAMP)
 
 segments: $(STAMP)
 	$(BIN)/python tools/gen_segments.py
+
+docs: $(STAMP)
+	$(BIN)/python tools/gen_docs.py
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache dist

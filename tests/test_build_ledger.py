@@ -57,16 +57,16 @@ def test_a_failure_mid_write_leaves_no_file_and_no_ledger_rows(
 ) -> None:
     ledger = tmp_path / "ledger.sqlite"
     out = tmp_path / "out.837"
-    original = encoder_module.Encoder._service_line
+    original = encoder_module.Encoder._claim
     calls = {"n": 0}
 
-    def failing(self, number, line):  # type: ignore[no-untyped-def]
+    def failing(self, out, claim):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 3:  # after two claims were written to the temporary file
             raise OSError("disk full (injected)")
-        yield from original(self, number, line)
+        original(self, out, claim)
 
-    monkeypatch.setattr(encoder_module.Encoder, "_service_line", failing)
+    monkeypatch.setattr(encoder_module.Encoder, "_claim", failing)
     with pytest.raises(OSError, match="injected"):
         build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
     assert not out.exists()
@@ -98,7 +98,7 @@ def test_after_a_failure_the_next_build_takes_the_numbers_that_were_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger = tmp_path / "ledger.sqlite"
-    monkeypatch.setattr(submissions, "claim_to_data", lambda claim: 1 / 0)
+    monkeypatch.setattr(submissions, "_claim_row", lambda *args: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         build_file(FIXTURES / "records.csv", tmp_path / "x.837", ledger, tars=FIXTURES / "tars.csv")
     monkeypatch.undo()
@@ -162,3 +162,20 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(LedgerError):
         Ledger(junk)
+
+
+def test_the_ledger_gives_back_each_claim_exactly_as_sent(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    result = build_file(
+        FIXTURES / "all-codes.csv",
+        tmp_path / "a.837",
+        ledger,
+        tars=FIXTURES / "all-codes-tars.csv",
+        as_of=date(2026, 2, 5),
+    )
+    sent = build_file(
+        FIXTURES / "records.csv", tmp_path / "b.837", ledger, tars=FIXTURES / "tars.csv"
+    )
+    with Ledger(ledger) as book:
+        for claim in (*result.batch.claims, *sent.batch.claims):
+            assert submissions.load_claim(book, claim.claim_id) == claim

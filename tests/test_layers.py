@@ -12,6 +12,7 @@ LAYERS = {
     "edi837.issues": 0,
     "edi837.resources": 0,
     "edi837.phi": 0,
+    "edi837.perf": 0,
     "edi837.x12": 0,
     "edi837.model": 1,
     "edi837.claim837": 1,

@@ -8,19 +8,18 @@ memory as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from itertools import groupby
 
 import attrs
 
 from edi837.claim837 import VERSION
-from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider, ServiceLine
+from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider
 from edi837.model.common import Address
-from edi837.x12 import spec
 from edi837.x12.datatypes import format_date_range
 from edi837.x12.delimiters import Delimiters
-from edi837.x12.serializer import Serializer, isa_segment
-from edi837.x12.spec import CompositeValue, ElementProblem, Value
+from edi837.x12.serializer import Serializer, Template, isa_segment
+from edi837.x12.spec import ElementProblem
 
 
 @attrs.frozen(slots=True)
@@ -44,21 +43,50 @@ class Encoder:
         self._claim_id: str | None = None
         self._line: str | None = None
         self._count = 0  # segments in the current transaction set
+        t = self.serializer.template
+        p = self._element_problems
+        # One compiled template per segment shape; those whose values repeat are memoised.
+        self._st = t("ST", p, "ST02", ST01="837", ST03=VERSION)
+        self._bht = t("BHT", p, "BHT03", "BHT04", "BHT05", BHT01="0019", BHT02="00", BHT06="CH")
+        self._nm1_org = t("NM1", p, "NM101", "NM103", "NM108", "NM109", NM102="2")
+        self._per = t("PER", p, "PER02", "PER03", "PER04", "PER05", "PER06", PER01="IC")
+        self._hl = t("HL", p, "HL01", "HL02", "HL03", "HL04")
+        self._prv = t("PRV", p, "PRV03", PRV01="BI", PRV02="PXC")
+        self._n3 = t("N3", p, "N301", "N302", memo=True)
+        self._n4 = t("N4", p, "N401", "N402", "N403", memo=True)
+        self._ref = t("REF", p, "REF01", "REF02")
+        self._sbr = t("SBR", p, SBR01="P", SBR02="18", SBR09="MC")
+        self._nm1_person = t(
+            "NM1", p, "NM101", "NM103", "NM104", "NM108", "NM109", NM102="1", memo=True
+        )
+        self._dmg = t("DMG", p, "DMG02", "DMG03", DMG01="D8", memo=True)
+        self._clm = t(
+            "CLM", p, "CLM01", "CLM02", "CLM05", CLM06="Y", CLM07="A", CLM08="Y", CLM09="Y"
+        )
+        self._hi = t("HI", p, *(f"HI{n:02d}" for n in range(1, 13)), memo=True)
+        self._lx = t("LX", p, "LX01", memo=True)
+        self._sv1 = t("SV1", p, "SV101", "SV102", "SV104", "SV105", "SV107", SV103="UN", memo=True)
+        self._dtp_d8 = t("DTP", p, "DTP03", DTP01="472", DTP02="D8", memo=True)
+        self._dtp_rd8 = t("DTP", p, "DTP03", DTP01="472", DTP02="RD8", memo=True)
+        self._se = t("SE", p, "SE01", "SE02")
 
-    # -- helpers -------------------------------------------------------------------------------
-    def _seg(self, seg_id: str, values: Mapping[str, Value | CompositeValue]) -> str:
-        elements = spec.segment(seg_id).make(values, self._element_problems)
+    def _put(self, template: Template, *values: object) -> str:
+        text = template(*values)
+        self._count += 1
         if self._element_problems:
             for problem in self._element_problems:
-                self.problems.append(EncodingProblem(seg_id, problem, self._claim_id, self._line))
+                self.problems.append(
+                    EncodingProblem(template.seg_id, problem, self._claim_id, self._line)
+                )
             self._element_problems.clear()
-        self._count += 1
-        return self.serializer.segment(elements)
+        return text
 
     # -- the file ------------------------------------------------------------------------------
     def segments(self) -> Iterator[str]:
         b = self.batch
         ic = b.interchange
+        t = self.serializer.template
+        p = self._element_problems
         yield isa_segment(
             [
                 "00",
@@ -81,188 +109,132 @@ class Encoder:
             self.delimiters,
             line_breaks=self.line_breaks,
         )
-        yield self._seg(
-            "GS",
-            {
-                "GS01": "HC",
-                "GS02": ic.gs_sender,
-                "GS03": ic.gs_receiver,
-                "GS04": b.created.date(),
-                "GS05": b.created.time(),
-                "GS06": ic.group_number,
-                "GS07": "X",
-                "GS08": VERSION,
-            },
+        gs = t("GS", p, "GS02", "GS03", "GS04", "GS05", "GS06", GS01="HC", GS07="X", GS08=VERSION)
+        yield self._put(
+            gs, ic.gs_sender, ic.gs_receiver, b.created.date(), b.created.time(), ic.group_number
         )
         transactions = 0
         for st02, claims in b.transactions():
             transactions += 1
             yield from self._transaction(st02, claims)
-        yield self._seg("GE", {"GE01": transactions, "GE02": ic.group_number})
-        yield self._seg("IEA", {"IEA01": 1, "IEA02": ic.control_number})
+        yield self._put(t("GE", p, "GE01", "GE02"), transactions, ic.group_number)
+        yield self._put(t("IEA", p, "IEA01", "IEA02"), 1, ic.control_number)
 
     def _transaction(self, st02: int, claims: tuple[Claim, ...]) -> Iterator[str]:
         b = self.batch
         self._count = 0
         control = f"{st02:04d}"
-        yield self._seg("ST", {"ST01": "837", "ST02": control, "ST03": VERSION})
-        yield self._seg(
-            "BHT",
-            {
-                "BHT01": "0019",
-                "BHT02": "00",
-                "BHT03": b.reference,
-                "BHT04": b.created.date(),
-                "BHT05": b.created.time(),
-                "BHT06": "CH",
-            },
-        )
+        out: list[str] = []
+        put = out.append
+        put(self._put(self._st, control))
+        put(self._put(self._bht, b.reference, b.created.date(), b.created.time()))
         # 1000A submitter, 1000B receiver
-        yield self._seg(
-            "NM1",
-            {
-                "NM101": "41",
-                "NM102": "2",
-                "NM103": b.submitter.name,
-                "NM108": "46",
-                "NM109": b.submitter.id,
-            },
-        )
+        put(self._put(self._nm1_org, "41", b.submitter.name, "46", b.submitter.id))
         contact = b.submitter.contact
-        per: dict[str, Value | CompositeValue] = {"PER01": "IC", "PER02": contact.name or None}
-        numbers = [("TE", contact.phone), ("EM", contact.email)]
-        for (qualifier, number), (q_ref, n_ref) in zip(
-            [n for n in numbers if n[1]], [("PER03", "PER04"), ("PER05", "PER06")], strict=False
-        ):
-            per[q_ref], per[n_ref] = qualifier, number
-        yield self._seg("PER", per)
-        yield self._seg(
-            "NM1",
-            {
-                "NM101": "40",
-                "NM102": "2",
-                "NM103": b.receiver.name,
-                "NM108": "46",
-                "NM109": b.receiver.id,
-            },
-        )
+        numbers = [(q, n) for q, n in (("TE", contact.phone), ("EM", contact.email)) if n]
+        flat: list[str | None] = [q_or_n for pair in numbers for q_or_n in pair]
+        flat += [None] * (4 - len(flat))
+        put(self._put(self._per, contact.name or None, *flat))
+        put(self._put(self._nm1_org, "40", b.receiver.name, "46", b.receiver.id))
         # 2000A / 2010AA billing provider
         bp = b.billing_provider
-        yield self._seg("HL", {"HL01": "1", "HL03": "20", "HL04": "1"})
-        yield self._seg("PRV", {"PRV01": "BI", "PRV02": "PXC", "PRV03": bp.taxonomy})
-        yield self._seg(
-            "NM1", {"NM101": "85", "NM102": "2", "NM103": bp.name, "NM108": "XX", "NM109": bp.npi}
-        )
-        yield from self._address(bp.address)
-        yield self._seg("REF", {"REF01": "EI", "REF02": bp.ein})
+        put(self._put(self._hl, "1", None, "20", "1"))
+        put(self._put(self._prv, bp.taxonomy))
+        put(self._put(self._nm1_org, "85", bp.name, "XX", bp.npi))
+        self._address(out, bp.address)
+        put(self._put(self._ref, "EI", bp.ein))
+        yield "".join(out)
 
         hl = 1
         for _member_id, member_claims in groupby(claims, key=lambda c: c.member.member_id):
             group = list(member_claims)
             hl += 1
-            yield from self._subscriber(hl, group[0].member)
+            out = []
+            self._subscriber(out, hl, group[0].member)
             for claim in group:
-                yield from self._claim(claim)
+                self._claim(out, claim)
+            yield "".join(out)
         self._claim_id = self._line = None
-        yield self._seg("SE", {"SE01": self._count + 1, "SE02": control})
+        yield self._put(self._se, self._count + 1, control)
 
-    def _address(self, address: Address) -> Iterator[str]:
-        yield self._seg("N3", {"N301": address.line1, "N302": address.line2 or None})
-        yield self._seg("N4", {"N401": address.city, "N402": address.state, "N403": address.zip})
+    def _address(self, out: list[str], address: Address) -> None:
+        out.append(self._put(self._n3, address.line1, address.line2 or None))
+        out.append(self._put(self._n4, address.city, address.state, address.zip))
 
-    def _subscriber(self, hl: int, member: Member) -> Iterator[str]:
+    def _subscriber(self, out: list[str], hl: int, member: Member) -> None:
         self._claim_id = self._line = None
-        yield self._seg("HL", {"HL01": str(hl), "HL02": "1", "HL03": "22", "HL04": "0"})
-        yield self._seg("SBR", {"SBR01": "P", "SBR02": "18", "SBR09": "MC"})
-        yield self._seg(
-            "NM1",
-            {
-                "NM101": "IL",
-                "NM102": "1",
-                "NM103": member.last_name,
-                "NM104": member.first_name,
-                "NM108": "MI",
-                "NM109": member.member_id,
-            },
+        put = out.append
+        put(self._put(self._hl, str(hl), "1", "22", "0"))
+        put(self._put(self._sbr))
+        put(
+            self._put(
+                self._nm1_person, "IL", member.last_name, member.first_name, "MI", member.member_id
+            )
         )
-        yield from self._address(member.address)
-        yield self._seg(
-            "DMG", {"DMG01": "D8", "DMG02": member.birth_date, "DMG03": member.sex.value}
-        )
+        self._address(out, member.address)
+        put(self._put(self._dmg, member.birth_date, member.sex.value))
         payer = self.batch.payer
-        yield self._seg(
-            "NM1",
-            {"NM101": "PR", "NM102": "2", "NM103": payer.name, "NM108": "PI", "NM109": payer.id},
-        )
+        put(self._put(self._nm1_org, "PR", payer.name, "PI", payer.id))
 
-    def _claim(self, claim: Claim) -> Iterator[str]:
+    def _claim(self, out: list[str], claim: Claim) -> None:
+        """The 2300 loop and its lines. The hot path: 100,000 lines make half a million
+        segments, so it appends to one list and counts segments once per claim."""
         self._claim_id, self._line = claim.claim_id, None
-        yield self._seg(
-            "CLM",
-            {
-                "CLM01": claim.claim_id,
-                "CLM02": claim.total_charge,
-                "CLM05": (claim.place_of_service, "B", claim.frequency.value),
-                "CLM06": "Y",
-                "CLM07": "A",
-                "CLM08": "Y",
-                "CLM09": "Y",
-            },
+        put = out.append
+        start = len(out)
+        problems = self._element_problems
+        put(
+            self._clm(
+                claim.claim_id,
+                claim.total_charge,
+                (claim.place_of_service, "B", claim.frequency.value),
+            )
         )
         if claim.tar_number:
-            yield self._seg("REF", {"REF01": "G1", "REF02": claim.tar_number})
+            put(self._ref("G1", claim.tar_number))
         if claim.payer_claim_number:
-            yield self._seg("REF", {"REF01": "F8", "REF02": claim.payer_claim_number})
-        hi = {}
-        for index, code in enumerate(claim.diagnoses):
-            hi[f"HI{index + 1:02d}"] = ("ABK" if index == 0 else "ABF", code)
-        yield self._seg("HI", hi)
+            put(self._ref("F8", claim.payer_claim_number))
+        diagnoses = [("ABK" if i == 0 else "ABF", code) for i, code in enumerate(claim.diagnoses)]
+        put(self._hi(*diagnoses, *([None] * (12 - len(diagnoses)))))
         if claim.rendering is not None:
-            yield from self._rendering(claim.rendering)
+            put(self._rendering_segment(claim.rendering))
+        if problems:
+            self._locate(problems)
+        lx, sv1, d8, rd8, ref = self._lx, self._sv1, self._dtp_d8, self._dtp_rd8, self._ref
         for number, line in enumerate(claim.lines, 1):
-            yield from self._service_line(number, line)
-
-    def _rendering(self, provider: RenderingProvider) -> Iterator[str]:
-        yield self._seg(
-            "NM1",
-            {
-                "NM101": "82",
-                "NM102": "1",
-                "NM103": provider.last_name,
-                "NM104": provider.first_name or None,
-                "NM108": "XX",
-                "NM109": provider.npi,
-            },
-        )
-
-    def _service_line(self, number: int, line: ServiceLine) -> Iterator[str]:
-        self._line = line.control_number or str(number)
-        yield self._seg("LX", {"LX01": number})
-        yield self._seg(
-            "SV1",
-            {
-                "SV101": ("HC", line.procedure, *line.modifiers),
-                "SV102": line.charge,
-                "SV103": "UN",
-                "SV104": line.units,
-                "SV105": line.place_of_service,
-                "SV107": tuple(line.diagnosis_pointers),
-            },
-        )
-        if line.end_date is not None and line.end_date != line.service_date:
-            yield self._seg(
-                "DTP",
-                {
-                    "DTP01": "472",
-                    "DTP02": "RD8",
-                    "DTP03": format_date_range(line.service_date, line.end_date),
-                },
+            put(lx(number))
+            put(
+                sv1(
+                    ("HC", line.procedure, *line.modifiers),
+                    line.charge,
+                    line.units,
+                    line.place_of_service,
+                    line.diagnosis_pointers,
+                )
             )
-        else:
-            yield self._seg("DTP", {"DTP01": "472", "DTP02": "D8", "DTP03": line.service_date})
-        if line.tar_number:
-            yield self._seg("REF", {"REF01": "G1", "REF02": line.tar_number})
-        if line.control_number:
-            yield self._seg("REF", {"REF01": "6R", "REF02": line.control_number})
-        if line.rendering is not None:
-            yield from self._rendering(line.rendering)
+            end = line.end_date
+            if end is not None and end != line.service_date:
+                put(rd8(format_date_range(line.service_date, end)))
+            else:
+                put(d8(line.service_date))
+            if line.tar_number:
+                put(ref("G1", line.tar_number))
+            if line.control_number:
+                put(ref("6R", line.control_number))
+            if line.rendering is not None:
+                put(self._rendering_segment(line.rendering))
+            if problems:
+                self._line = line.control_number or str(number)
+                self._locate(problems)
+        self._count += len(out) - start
+
+    def _locate(self, problems: list[ElementProblem]) -> None:
+        for problem in problems:
+            segment = problem.ref.split("-")[0][:-2]  # "NM103" -> "NM1", "SV101-2" -> "SV1"
+            self.problems.append(EncodingProblem(segment, problem, self._claim_id, self._line))
+        problems.clear()
+
+    def _rendering_segment(self, provider: RenderingProvider) -> str:
+        return self._nm1_person(
+            "82", provider.last_name, provider.first_name or None, "XX", provider.npi
+        )

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from edi837.ledger.store import default_ledger_path
 
 
-class DateType(click.ParamType):
-    name = "YYYY-MM-DD"
+def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
-
-
-DATE = DateType()
 
 as_of_option = click.option(
     "--as-of",
-    type=DATE,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_to_date,
     default=None,
     help="Treat this date as today (filing limits, file dates): reproducible runs.",
 )

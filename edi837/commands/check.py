@@ -41,6 +41,7 @@ def command(
     from edi837.issues import Report
     from edi837.ledger.history import LedgerHistory
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.perf import collector_paused
     from edi837.render.issues import counts, has_errors, render_json, render_text
     from edi837.rules.history import History, NoHistory
     from edi837.services.prepare import prepare
@@ -54,9 +55,10 @@ def command(
         book = Ledger(path, create=False) if (ledger is not None or path.exists()) else None
         history: History = LedgerHistory(book) if book is not None else NoHistory()
         try:
-            prepared = prepare(
-                records, profile, as_of=today, history=history, tars=tar_list, report=report
-            )
+            with collector_paused():
+                prepared = prepare(
+                    records, profile, as_of=today, history=history, tars=tar_list, report=report
+                )
         finally:
             if book is not None:
                 book.close()

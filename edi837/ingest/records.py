@@ -12,9 +12,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,305 +106,418 @@ _FLAGS = {
 _TAR = re.compile(r"^[0-9A-Za-z-]{1,50}$")
 
 
+@lru_cache(maxsize=16384)
+def _iso_date(raw: str) -> date | None:
+    """YYYY-MM-DD only (cached: a month of records has few distinct dates)."""
+    if _ISO_DATE.match(raw):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return None
+
+
 def normalize_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-class _Row:
-    """One row's cells, with the parsers that record problems against the row and column."""
+Problem = tuple[str, str, str]  # (rule ID, column, message)
 
-    __slots__ = ("cells", "file", "ok", "record_id", "report", "row")
 
-    def __init__(self, cells: dict[str, str], row: int, file: str, report: Report) -> None:
-        self.cells = cells
-        self.row = row
-        self.file = file
-        self.report = report
-        self.ok = True
-        self.record_id = cells.get("record_id", "")
+def _shown(column: str, raw: str) -> str:
+    return repr(phi.value(raw, sensitive=column in PHI_COLUMNS))
 
-    def error(self, rule: str, column: str, message: str) -> None:
-        self.ok = False
-        self.report.error(rule, message, self._where(column))
 
-    def warn(self, rule: str, column: str, message: str) -> None:
-        self.report.warn(rule, message, self._where(column))
+def _required(column: str) -> Problem:
+    return ("INPUT-REQUIRED", column, f"{column} is required")
 
-    def _where(self, column: str) -> Location:
-        return Location(
-            file=self.file, row=self.row, column=column, record_id=self.record_id or None
-        )
 
-    def shown(self, column: str) -> str:
-        return repr(phi.value(self.cells.get(column, ""), sensitive=column in PHI_COLUMNS))
+def _date_problem(column: str, raw: str) -> Problem:
+    return (
+        "INPUT-DATE",
+        column,
+        f"{column} {_shown(column, raw)} is not a date; write YYYY-MM-DD (e.g. 2025-01-31)",
+    )
 
-    def text(self, column: str, *, limit: int | None = None) -> str | None:
-        raw = self.cells.get(column, "")
-        if not raw:
-            if column in REQUIRED:
-                self.error("INPUT-REQUIRED", column, f"{column} is required")
-            return None
-        if limit is not None and len(raw) > limit:
-            self.error(
+
+def _name(column: str, raw: str, limit: int, problems: list[Problem]) -> str | None:
+    if not raw:
+        problems.append(_required(column))
+        return None
+    if len(raw) > limit:
+        problems.append(
+            (
                 "INPUT-TEXT",
                 column,
                 f"{column} is {len(raw)} characters; at most {limit} fit in the claim",
             )
-        return raw
-
-    def name(self, column: str, limit: int) -> str | None:
-        raw = self.text(column, limit=limit)
-        if raw is None:
-            return None
-        cleaned = clean_text(raw)
-        if not cleaned:
-            self.error(
+        )
+    cleaned = clean_text(raw)
+    if not cleaned:
+        problems.append(
+            (
                 "INPUT-TEXT",
                 column,
-                f"{column} {self.shown(column)} has no letters or digits an 837P can carry",
+                f"{column} {_shown(column, raw)} has no letters or digits an 837P can carry",
             )
-            return None
-        return cleaned
-
-    def date(self, column: str) -> date | None:
-        raw = self.text(column)
-        if raw is None:
-            return None
-        if _ISO_DATE.match(raw):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        self.error(
-            "INPUT-DATE",
-            column,
-            f"{column} {self.shown(column)} is not a date; write YYYY-MM-DD (e.g. 2025-01-31)",
         )
         return None
-
-    def number(self, column: str, *, whole: bool, allow_zero: bool = False) -> Decimal | None:
-        raw = self.text(column)
-        if raw is None:
-            return None
-        cleaned = raw.replace("$", "").replace(",", "").strip()
-        try:
-            value = Decimal(cleaned)
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.error("INPUT-NUMBER", column, f"{column} {raw!r} is not a number")
-            return None
-        if value < 0 or (value == 0 and not allow_zero):
-            self.error(
-                "INPUT-NUMBER",
-                column,
-                f"{column} must be {'zero or more' if allow_zero else 'more than zero'} ({raw!r} given)",
-            )
-            return None
-        if whole and value != value.to_integral_value():
-            self.error("INPUT-NUMBER", column, f"{column} must be a whole number ({raw!r} given)")
-            return None
-        if not whole and value.as_tuple().exponent < -2:  # type: ignore[operator]
-            self.error("INPUT-NUMBER", column, f"{column} has more than 2 decimal places ({raw!r})")
-            return None
-        return value
+    return cleaned
 
 
-def _parse(row: _Row) -> ServiceRecord | None:
-    cells = row.cells
-    member_id = row.text("member_id", limit=80)
-    if member_id is not None:
-        member_id = member_id.upper()
-        if not member_id.isalnum():
-            row.error(
+# The parsers below are pure and cached: a month of records repeats each member's identity on
+# every row, and codes, dates and amounts come from small sets. Each returns its values and the
+# problems found; the row reports those problems at its own location. ``shown`` (whether PHI is
+# shown) is part of every key that can put a raw value in a message.
+
+
+@lru_cache(maxsize=32768)
+def _member(
+    member_id: str, last: str, first: str, dob: str, sex: str, shown: bool
+) -> tuple[tuple[str, str, str, date, Sex] | None, tuple[Problem, ...]]:
+    problems: list[Problem] = []
+    mid = member_id.upper()
+    if not member_id:
+        problems.append(_required("member_id"))
+    elif len(member_id) > 80 or not (mid.isascii() and mid.isalnum()):
+        problems.append(
+            (
                 "INPUT-MEMBER-ID",
                 "member_id",
-                f"member_id {row.shown('member_id')} may hold only letters and digits",
+                f"member_id {_shown('member_id', member_id)} may hold only letters and digits (at most 80)",
             )
-    last = row.name("member_last_name", 60)
-    first = row.name("member_first_name", 35)
-    dob = row.date("member_dob")
-    sex_raw = row.text("member_sex")
-    sex = _SEX.get(sex_raw.upper()) if sex_raw else None
-    if sex_raw and sex is None:
-        row.error("INPUT-SEX", "member_sex", f"member_sex {sex_raw!r} is not F, M or U")
-    service_date = row.date("service_date")
+        )
+    last_name = _name("member_last_name", last, 60, problems)
+    first_name = _name("member_first_name", first, 35, problems)
+    birth = _iso_date(dob) if dob else None
+    if not dob:
+        problems.append(_required("member_dob"))
+    elif birth is None:
+        problems.append(_date_problem("member_dob", dob))
+    code = _SEX.get(sex.upper()) if sex else None
+    if not sex:
+        problems.append(_required("member_sex"))
+    elif code is None:
+        problems.append(("INPUT-SEX", "member_sex", f"member_sex {sex!r} is not F, M or U"))
+    if problems:
+        return None, tuple(problems)
+    assert last_name and first_name and birth and code
+    return (mid, last_name, first_name, birth, code), ()
 
-    hcpcs = row.text("hcpcs")
-    if hcpcs is not None:
-        hcpcs = hcpcs.upper()
-        if not hcpcs_is_valid(hcpcs):
-            row.error(
+
+@lru_cache(maxsize=32768)
+def _address(
+    a1: str, a2: str, city: str, state: str, zip_raw: str, shown: bool
+) -> tuple[Address | None, tuple[Problem, ...]]:
+    if not (a1 or a2 or city or state or zip_raw):
+        return None, ()  # no address at all: the profile's fallback address is used
+    given = {
+        "member_address1": a1,
+        "member_city": city,
+        "member_state": state,
+        "member_zip": zip_raw,
+    }
+    missing = [c for c in ADDRESS_COLUMNS if not given[c]]
+    if missing:
+        return None, (
+            (
+                "INPUT-ADDRESS",
+                missing[0],
+                f"the member address is incomplete: {', '.join(missing)} missing (leave all address "
+                "columns blank to use the profile's fallback address)",
+            ),
+        )
+    problems: list[Problem] = []
+    state_code = state.upper()
+    zip_code = normalize_zip(zip_raw)
+    if not state_is_valid(state_code):
+        problems.append(
+            (
+                "INPUT-ADDRESS",
+                "member_state",
+                f"member_state {state_code!r} is not a two-letter state code",
+            )
+        )
+    if not zip_is_valid(zip_code):
+        problems.append(
+            (
+                "INPUT-ADDRESS",
+                "member_zip",
+                f"member_zip {_shown('member_zip', zip_raw)} is not a 5- or 9-digit ZIP code",
+            )
+        )
+    line1 = _name("member_address1", a1, 55, problems)
+    city_name = _name("member_city", city, 30, problems)
+    if problems or line1 is None or city_name is None:
+        return None, tuple(problems)
+    return Address(
+        line1=line1,
+        line2=clean_text(a2) if a2 else "",
+        city=city_name,
+        state=state_code,
+        zip=zip_code,
+    ), ()
+
+
+@lru_cache(maxsize=8192)
+def _code(hcpcs: str, raw_modifiers: str) -> tuple[str, tuple[str, ...], tuple[Problem, ...]]:
+    problems: list[Problem] = []
+    code = hcpcs.upper()
+    if not hcpcs:
+        problems.append(_required("hcpcs"))
+    elif not hcpcs_is_valid(code):
+        problems.append(
+            (
                 "INPUT-CODE",
                 "hcpcs",
-                f"hcpcs {hcpcs!r} is not a HCPCS/CPT code (a letter and 4 digits, e.g. G9008)",
+                f"hcpcs {code!r} is not a HCPCS/CPT code (a letter and 4 digits, e.g. G9008)",
             )
-    modifiers: tuple[str, ...] = ()
-    if cells.get("modifiers"):
-        modifiers = tuple(m for m in _SPLIT_MODIFIERS.split(cells["modifiers"].upper()) if m)
-        bad = [m for m in modifiers if not modifier_is_valid(m)]
-        if bad:
-            row.error(
+        )
+    modifiers = (
+        tuple(m for m in _SPLIT_MODIFIERS.split(raw_modifiers.upper()) if m)
+        if raw_modifiers
+        else ()
+    )
+    bad = [m for m in modifiers if not modifier_is_valid(m)]
+    if bad:
+        problems.append(
+            (
                 "INPUT-CODE",
                 "modifiers",
                 f"modifiers {', '.join(map(repr, bad))} are not 2-character modifiers (write e.g. 'U8 GQ')",
             )
-        elif len(modifiers) > 4:
-            row.error("INPUT-CODE", "modifiers", "a service line carries at most 4 modifiers")
-        elif len(set(modifiers)) != len(modifiers):
-            row.error("INPUT-CODE", "modifiers", "a modifier is repeated")
-
-    diagnoses: tuple[str, ...] = ()
-    raw_dx = row.text("diagnosis_codes")
-    if raw_dx is not None:
-        diagnoses = tuple(
-            dict.fromkeys(normalize_icd10(c) for c in _SPLIT_DIAGNOSES.split(raw_dx) if c.strip())
         )
-        bad = [c for c in diagnoses if not icd10_is_valid(c)]
-        if not diagnoses:
-            row.error(
-                "INPUT-REQUIRED",
-                "diagnosis_codes",
-                "diagnosis_codes is required (ICD-10, ';'-separated)",
-            )
-        elif bad:
-            row.error(
-                "INPUT-DIAGNOSIS",
-                "diagnosis_codes",
-                f"{', '.join(map(repr, bad))} {'is' if len(bad) == 1 else 'are'} not ICD-10 code{'s' if len(bad) > 1 else ''} (e.g. Z59.01)",
-            )
-        elif len(diagnoses) > 4:
-            row.error(
-                "INPUT-DIAGNOSIS",
-                "diagnosis_codes",
-                f"{len(diagnoses)} diagnoses given; a service line points to at most 4",
-            )
+    elif len(modifiers) > 4:
+        problems.append(("INPUT-CODE", "modifiers", "a service line carries at most 4 modifiers"))
+    elif len(set(modifiers)) != len(modifiers):
+        problems.append(("INPUT-CODE", "modifiers", "a modifier is repeated"))
+    return code, modifiers, tuple(problems)
 
-    minutes = row.number("minutes", whole=True) if cells.get("minutes") else None
-    units = row.number("units", whole=True) if cells.get("units") else None
-    charge = row.number("charge", whole=False, allow_zero=True) if cells.get("charge") else None
-    end_date = row.date("service_end_date") if cells.get("service_end_date") else None
-    if end_date is not None and service_date is not None and end_date < service_date:
-        row.error("INPUT-DATE", "service_end_date", "service_end_date is before service_date")
-    enrollment = row.date("enrollment_date") if cells.get("enrollment_date") else None
 
-    tar = cells.get("tar_number") or None
-    if tar is not None and not _TAR.match(tar):
-        row.error(
-            "INPUT-TAR",
-            "tar_number",
-            f"tar_number {tar!r} may hold only letters, digits and '-' (at most 50)",
+@lru_cache(maxsize=8192)
+def _diagnoses(raw: str) -> tuple[tuple[str, ...], tuple[Problem, ...]]:
+    column = "diagnosis_codes"
+    if not raw:
+        return (), (_required(column),)
+    codes = tuple(
+        dict.fromkeys(normalize_icd10(c) for c in _SPLIT_DIAGNOSES.split(raw) if c.strip())
+    )
+    bad = [c for c in codes if not icd10_is_valid(c)]
+    if not codes:
+        return (), (
+            ("INPUT-REQUIRED", column, "diagnosis_codes is required (ICD-10, ';'-separated)"),
         )
+    if bad:
+        plural = len(bad) > 1
+        return (), (
+            (
+                "INPUT-DIAGNOSIS",
+                column,
+                f"{', '.join(map(repr, bad))} {'are' if plural else 'is'} not ICD-10 code{'s' if plural else ''} (e.g. Z59.01)",
+            ),
+        )
+    if len(codes) > 4:
+        return (), (
+            (
+                "INPUT-DIAGNOSIS",
+                column,
+                f"{len(codes)} diagnoses given; a service line points to at most 4",
+            ),
+        )
+    return codes, ()
 
-    address = _address(row)
-    pos = cells.get("place_of_service") or None
-    if pos is not None:
-        pos = pos.zfill(2)
-        if not place_of_service_is_valid(pos):
-            row.error(
-                "INPUT-POS",
-                "place_of_service",
-                f"place_of_service {pos!r} is not a two-digit code (e.g. 11, 12, 99)",
+
+@lru_cache(maxsize=8192)
+def _number(
+    column: str, raw: str, whole: bool, allow_zero: bool
+) -> tuple[Decimal | None, Problem | None]:
+    cleaned = raw.replace("$", "").replace(",", "").strip()
+    try:
+        value = Decimal(cleaned)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        return None, ("INPUT-NUMBER", column, f"{column} {raw!r} is not a number")
+    if value < 0 or (value == 0 and not allow_zero):
+        return None, (
+            "INPUT-NUMBER",
+            column,
+            f"{column} must be {'zero or more' if allow_zero else 'more than zero'} ({raw!r} given)",
+        )
+    if whole and value != value.to_integral_value():
+        return None, ("INPUT-NUMBER", column, f"{column} must be a whole number ({raw!r} given)")
+    if not whole and value.as_tuple().exponent < -2:  # type: ignore[operator]
+        return None, ("INPUT-NUMBER", column, f"{column} has more than 2 decimal places ({raw!r})")
+    return value, None
+
+
+@lru_cache(maxsize=4096)
+def _rendering(
+    npi: str, last: str, first: str
+) -> tuple[tuple[str, str | None, str | None] | None, tuple[Problem, ...]]:
+    if not npi:
+        if last or first:
+            return None, (
+                ("INPUT-REQUIRED", "rendering_npi", "a rendering provider needs rendering_npi"),
             )
-
-    rendering_npi = cells.get("rendering_npi") or None
-    rendering_last = rendering_first = None
-    if rendering_npi is not None:
-        if not npi_is_valid(rendering_npi):
-            row.error(
+        return None, ()
+    problems: list[Problem] = []
+    if not npi_is_valid(npi):
+        problems.append(
+            (
                 "INPUT-NPI",
                 "rendering_npi",
-                f"rendering_npi {rendering_npi!r} is not a valid NPI (10 digits with a check digit)",
+                f"rendering_npi {npi!r} is not a valid NPI (10 digits with a check digit)",
             )
-        rendering_last = (
-            row.name("rendering_last_name", 60) if cells.get("rendering_last_name") else None
         )
-        if rendering_last is None:
-            row.error(
+    last_name = _name("rendering_last_name", last, 60, problems) if last else None
+    if not last:
+        problems.append(
+            (
                 "INPUT-REQUIRED",
                 "rendering_last_name",
                 "rendering_last_name is required with rendering_npi",
             )
-        rendering_first = (
-            row.name("rendering_first_name", 35) if cells.get("rendering_first_name") else None
         )
-    elif cells.get("rendering_last_name") or cells.get("rendering_first_name"):
-        row.error("INPUT-REQUIRED", "rendering_npi", "a rendering provider needs rendering_npi")
+    first_name = _name("rendering_first_name", first, 35, []) if first else None
+    if problems:
+        return None, tuple(problems)
+    return (npi, last_name, first_name), ()
 
+
+def _parse(cells: dict[str, str], row: int, file: str, report: Report) -> ServiceRecord | None:
+    """One row; every problem goes to ``report`` at (file, row, column, record_id)."""
+    get = cells.get
+    shown = phi.showing()
+    problems: list[Problem] = []
+
+    member, found = _member(
+        get("member_id", ""),
+        get("member_last_name", ""),
+        get("member_first_name", ""),
+        get("member_dob", ""),
+        get("member_sex", ""),
+        shown,
+    )
+    problems.extend(found)
+    address, found = _address(
+        get("member_address1", ""),
+        get("member_address2", ""),
+        get("member_city", ""),
+        get("member_state", ""),
+        get("member_zip", ""),
+        shown,
+    )
+    problems.extend(found)
+    code, modifiers, found = _code(get("hcpcs", ""), get("modifiers", ""))
+    problems.extend(found)
+    diagnoses, found = _diagnoses(get("diagnosis_codes", ""))
+    problems.extend(found)
+
+    raw = get("service_date", "")
+    service_date = _iso_date(raw) if raw else None
+    if service_date is None:
+        problems.append(_date_problem("service_date", raw) if raw else _required("service_date"))
+    end_date = enrollment = None
+    raw = get("service_end_date", "")
+    if raw:
+        end_date = _iso_date(raw)
+        if end_date is None:
+            problems.append(_date_problem("service_end_date", raw))
+        elif service_date is not None and end_date < service_date:
+            problems.append(
+                ("INPUT-DATE", "service_end_date", "service_end_date is before service_date")
+            )
+    raw = get("enrollment_date", "")
+    if raw:
+        enrollment = _iso_date(raw)
+        if enrollment is None:
+            problems.append(_date_problem("enrollment_date", raw))
+
+    numbers: dict[str, Decimal] = {}
+    for column, whole, allow_zero in _NUMBER_COLUMNS:
+        raw = get(column, "")
+        if raw:
+            value, problem = _number(column, raw, whole, allow_zero)
+            if problem is not None:
+                problems.append(problem)
+            elif value is not None:
+                numbers[column] = value
+
+    tar = get("tar_number") or None
+    if tar is not None and not _TAR.match(tar):
+        problems.append(
+            (
+                "INPUT-TAR",
+                "tar_number",
+                f"tar_number {tar!r} may hold only letters, digits and '-' (at most 50)",
+            )
+        )
+    pos = get("place_of_service") or None
+    if pos is not None:
+        pos = pos.zfill(2)
+        if not place_of_service_is_valid(pos):
+            problems.append(
+                (
+                    "INPUT-POS",
+                    "place_of_service",
+                    f"place_of_service {pos!r} is not a two-digit code (e.g. 11, 12, 99)",
+                )
+            )
+    rendering, found = _rendering(
+        get("rendering_npi", ""), get("rendering_last_name", ""), get("rendering_first_name", "")
+    )
+    problems.extend(found)
     present: bool | None = None
-    if cells.get("member_present"):
-        present = _FLAGS.get(cells["member_present"].upper())
+    raw = get("member_present", "")
+    if raw:
+        present = _FLAGS.get(raw.upper())
         if present is None:
-            row.error(
-                "INPUT-FLAG",
-                "member_present",
-                f"member_present {cells['member_present']!r} is not Y or N",
+            problems.append(
+                ("INPUT-FLAG", "member_present", f"member_present {raw!r} is not Y or N")
             )
 
-    if not row.ok:
+    record_id = get("record_id", "")
+    if problems:
+        for rule, column, message in problems:
+            report.error(
+                rule,
+                message,
+                Location(file=file, row=row, column=column, record_id=record_id or None),
+            )
         return None
-    assert member_id and last and first and dob and sex and service_date and hcpcs
+    assert member is not None and service_date is not None
+    member_id, last, first, dob, sex = member
+    minutes = numbers.get("minutes")
     return ServiceRecord(
-        row=row.row,
-        record_id=row.record_id,
+        row=row,
+        record_id=record_id,
         member_id=member_id,
         member_last_name=last,
         member_first_name=first,
         member_dob=dob,
         member_sex=sex,
         service_date=service_date,
-        hcpcs=hcpcs,
+        hcpcs=code,
         modifiers=modifiers,
         diagnosis_codes=diagnoses,
         minutes=int(minutes) if minutes is not None else None,
-        units=units,
-        charge=charge,
+        units=numbers.get("units"),
+        charge=numbers.get("charge"),
         service_end_date=end_date,
         tar_number=tar.upper() if tar else None,
         enrollment_date=enrollment,
         address=address,
         place_of_service=pos,
-        rendering_npi=rendering_npi,
-        rendering_last_name=rendering_last,
-        rendering_first_name=rendering_first,
+        rendering_npi=rendering[0] if rendering else None,
+        rendering_last_name=rendering[1] if rendering else None,
+        rendering_first_name=rendering[2] if rendering else None,
         member_present=present,
-        other_coverage=cells.get("other_coverage") or None,
+        other_coverage=get("other_coverage") or None,
     )
 
 
-def _address(row: _Row) -> Address | None:
-    cells = row.cells
-    given = [c for c in (*ADDRESS_COLUMNS, "member_address2") if cells.get(c)]
-    if not given:
-        return None  # no address at all: the profile's fallback address is used
-    missing = [c for c in ADDRESS_COLUMNS if not cells.get(c)]
-    if missing:
-        row.error(
-            "INPUT-ADDRESS",
-            missing[0],
-            f"the member address is incomplete: {', '.join(missing)} missing (leave all address columns blank to use the profile's fallback address)",
-        )
-        return None
-    state = cells["member_state"].upper()
-    zip_code = normalize_zip(cells["member_zip"])
-    if not state_is_valid(state):
-        row.error(
-            "INPUT-ADDRESS",
-            "member_state",
-            f"member_state {state!r} is not a two-letter state code",
-        )
-    if not zip_is_valid(zip_code):
-        row.error(
-            "INPUT-ADDRESS",
-            "member_zip",
-            f"member_zip {row.shown('member_zip')} is not a 5- or 9-digit ZIP code",
-        )
-    line1 = row.name("member_address1", 55)
-    city = row.name("member_city", 30)
-    line2 = clean_text(cells.get("member_address2", ""))
-    if line1 is None or city is None:
-        return None
-    return Address(line1=line1, line2=line2, city=city, state=state, zip=zip_code)
+_NUMBER_COLUMNS = (("minutes", True, False), ("units", True, False), ("charge", False, True))
 
 
 # -- files ----------------------------------------------------------------------------------------
@@ -442,21 +556,20 @@ def _csv_rows(path: Path, text: str, report: Report) -> Iterator[tuple[int, dict
     _check_columns(path, columns, report)
     row_number = 1
     try:
+        width = len(columns)
         for cells in reader:
             row_number += 1
-            if not any(c.strip() for c in cells):
+            stripped = list(map(str.strip, cells))
+            if not any(stripped):
                 continue
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+            if len(stripped) > width and any(stripped[width:]):
                 report.error(
                     "INPUT-ROW",
-                    f"this row has {len(cells)} cells but the header has {len(columns)} columns (an unquoted comma?)",
+                    f"this row has {len(cells)} cells but the header has {width} columns (an unquoted comma?)",
                     Location(file=str(path), row=row_number),
                 )
                 continue
-            yield (
-                row_number,
-                {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if col},
-            )
+            yield row_number, dict(zip(columns, stripped, strict=False))
     except csv.Error as exc:
         raise InputError(f"{path}: row {row_number + 1} cannot be read as CSV ({exc})") from None
 
@@ -529,7 +642,7 @@ def read_records(path: Path, report: Report) -> list[ServiceRecord]:
     name = str(path)
     for number, cells in rows:
         seen_any = True
-        record = _parse(_Row(cells, number, name, report))
+        record = _parse(cells, number, name, report)
         if record is not None:
             records.append(record)
     if not seen_any:
@@ -541,46 +654,61 @@ def read_records(path: Path, report: Report) -> list[ServiceRecord]:
     return records
 
 
-_MEMBER_FIELDS: tuple[tuple[str, Callable[[ServiceRecord], object]], ...] = (
-    ("member_last_name", lambda r: r.member_last_name),
-    ("member_first_name", lambda r: r.member_first_name),
-    ("member_dob", lambda r: r.member_dob),
-    ("member_sex", lambda r: r.member_sex),
-    ("enrollment_date", lambda r: r.enrollment_date),
+_MEMBER_COLUMNS = (
+    "member_last_name",
+    "member_first_name",
+    "member_dob",
+    "member_sex",
+    "enrollment_date",
 )
+
+
+def _identity(record: ServiceRecord) -> tuple[object, ...]:
+    return (
+        record.member_last_name,
+        record.member_first_name,
+        record.member_dob,
+        record.member_sex,
+        record.enrollment_date,
+    )
 
 
 def _check_consistency(records: list[ServiceRecord], file: str, report: Report) -> None:
     """One member, one identity: a second name or birth date for the same ID is a data error."""
-    first_seen: dict[str, ServiceRecord] = {}
+    first_seen: dict[str, tuple[ServiceRecord, tuple[object, ...]]] = {}
     record_ids: dict[str, int] = {}
     for record in records:
         if record.record_id:
-            if record.record_id in record_ids:
+            earlier_row = record_ids.setdefault(record.record_id, record.row)
+            if earlier_row != record.row:
                 report.error(
                     "INPUT-RECORD-ID",
-                    f"record_id {record.record_id!r} is also on row {record_ids[record.record_id]}",
+                    f"record_id {record.record_id!r} is also on row {earlier_row}",
                     Location(
                         file=file, row=record.row, column="record_id", record_id=record.record_id
                     ),
                 )
-            else:
-                record_ids[record.record_id] = record.row
-        earlier = first_seen.setdefault(record.member_id, record)
-        if earlier is record:
+        identity = _identity(record)
+        seen = first_seen.get(record.member_id)
+        if seen is None:
+            first_seen[record.member_id] = (record, identity)
             continue
-        for column, get in _MEMBER_FIELDS:
-            mine, theirs = get(record), get(earlier)
-            if column == "enrollment_date" and (mine is None or theirs is None):
-                continue
-            if mine != theirs:
-                report.error(
-                    "INPUT-MEMBER",
-                    f"{column} differs from row {earlier.row} for the same member_id {phi.member_id(record.member_id)}",
-                    Location(
-                        file=file, row=record.row, column=column, record_id=record.record_id or None
-                    ),
-                )
+        earlier, known = seen
+        if identity != known:
+            for column, mine, theirs in zip(_MEMBER_COLUMNS, identity, known, strict=True):
+                if column == "enrollment_date" and (mine is None or theirs is None):
+                    continue
+                if mine != theirs:
+                    report.error(
+                        "INPUT-MEMBER",
+                        f"{column} differs from row {earlier.row} for the same member_id {phi.member_id(record.member_id)}",
+                        Location(
+                            file=file,
+                            row=record.row,
+                            column=column,
+                            record_id=record.record_id or None,
+                        ),
+                    )
         if (
             record.address is not None
             and earlier.address is not None

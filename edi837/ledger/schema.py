@@ -47,7 +47,16 @@ CREATE TABLE claims (
     payer_claim_number  TEXT,                  -- REF*F8 as sent (7 and 8)
     total_charge        TEXT NOT NULL,
     status              TEXT NOT NULL DEFAULT 'submitted',  -- submitted, voided, replaced
-    payload             TEXT NOT NULL          -- JSON of the claim as sent, to void or correct it
+    -- the rest of the claim as sent, so a void or correction can repeat it exactly
+    place_of_service    TEXT NOT NULL,
+    diagnoses           TEXT NOT NULL,         -- ICD-10 codes, space separated, in HI order
+    tar_number          TEXT,                  -- claim-level REF*G1 (NULL: per line, or none)
+    rendering           TEXT,                  -- claim-level 2310B: npi|last|first
+    member_last_name    TEXT NOT NULL,
+    member_first_name   TEXT NOT NULL,
+    member_birth_date   TEXT NOT NULL,
+    member_sex          TEXT NOT NULL,
+    member_address      TEXT NOT NULL          -- line1|line2|city|state|zip
 );
 
 CREATE TABLE lines (
@@ -61,8 +70,12 @@ CREATE TABLE lines (
     end_date      TEXT,
     units         TEXT NOT NULL,
     charge        TEXT NOT NULL,
-    tar_number    TEXT,
+    tar_number    TEXT,                        -- the TAR that covers it (its own or the claim's)
     active        INTEGER NOT NULL DEFAULT 1,  -- 0 once its claim is voided or replaced
+    pointers      TEXT NOT NULL DEFAULT '',    -- diagnosis pointers, space separated
+    line_place    TEXT,                        -- SV105 when it differs from the claim's
+    line_tar      INTEGER NOT NULL DEFAULT 0,  -- 1: the TAR was sent on the line (REF*G1 in 2400)
+    rendering     TEXT,                        -- 2420A when it differs: npi|last|first
     source_rows   TEXT NOT NULL DEFAULT '',
     record_ids    TEXT NOT NULL DEFAULT ''
 );

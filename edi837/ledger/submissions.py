@@ -1,16 +1,17 @@
-"""Recording what was submitted: the batch, its transaction sets, claims and lines."""
+"""Recording what was submitted: the batch, its transaction sets, claims and lines, and reading a
+claim back as it was sent (for a void)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import attrs
 
 from edi837.ledger.store import Ledger
-from edi837.model.claims import Claim, ClaimBatch
-from edi837.model.common import Frequency
-from edi837.model.serialize import claim_from_data, claim_to_data
+from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider, ServiceLine
+from edi837.model.common import Address, Frequency, Sex
 
 
 @attrs.frozen(slots=True)
@@ -20,6 +21,12 @@ class BatchRecord:
     file_sha256: str
     as_of: date
     overrides: dict[str, int] = attrs.field(factory=dict)  # rule ID -> how many findings allowed
+
+
+def _rendering(provider: RenderingProvider | None) -> str | None:
+    return (
+        None if provider is None else f"{provider.npi}|{provider.last_name}|{provider.first_name}"
+    )
 
 
 def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
@@ -54,37 +61,48 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
     )
     claim_rows: list[tuple[object, ...]] = []
     line_rows: list[tuple[object, ...]] = []
+    iso: dict[date, str] = {}  # a month of lines has few distinct dates
     for st02, claims in batch.transactions():
         for claim in claims:
             claim_rows.append(_claim_row(claim, batch_id, st02))
             member_id = claim.member.member_id
-            line_rows.extend(
-                (
-                    line.control_number,
-                    claim.claim_id,
-                    number,
-                    member_id,
-                    line.procedure,
-                    " ".join(line.modifiers),
-                    line.service_date.isoformat(),
-                    line.end_date.isoformat() if line.end_date else None,
-                    str(line.units),
-                    str(line.charge),
-                    line.tar_number or claim.tar_number,
-                    " ".join(map(str, line.source_rows)),
-                    " ".join(line.record_ids),
+            claim_id = claim.claim_id
+            claim_tar = claim.tar_number
+            for number, line in enumerate(claim.lines, 1):
+                day = line.service_date
+                text = iso.get(day) or iso.setdefault(day, day.isoformat())
+                line_rows.append(
+                    (
+                        line.control_number,
+                        claim_id,
+                        number,
+                        member_id,
+                        line.procedure,
+                        " ".join(line.modifiers),
+                        text,
+                        line.end_date.isoformat() if line.end_date else None,
+                        str(line.units),
+                        str(line.charge),
+                        line.tar_number or claim_tar,
+                        " ".join(map(str, line.diagnosis_pointers)),
+                        line.place_of_service,
+                        1 if line.tar_number else 0,
+                        _rendering(line.rendering),
+                        " ".join(map(str, line.source_rows)),
+                        " ".join(line.record_ids),
+                    )
                 )
-                for number, line in enumerate(claim.lines, 1)
-            )
     db.executemany(
         "INSERT INTO claims (claim_id, batch_id, st02, member_id, category, service_month, first_date, "
-        "frequency, original_claim_id, payer_claim_number, total_charge, payload) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "frequency, original_claim_id, payer_claim_number, total_charge, place_of_service, diagnoses, "
+        "tar_number, rendering, member_last_name, member_first_name, member_birth_date, member_sex, "
+        "member_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         claim_rows,
     )
     db.executemany(
         "INSERT INTO lines (line_id, claim_id, line_number, member_id, procedure, modifiers, service_date, "
-        "end_date, units, charge, tar_number, source_rows, record_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "end_date, units, charge, tar_number, pointers, line_place, line_tar, rendering, source_rows, "
+        "record_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         line_rows,
     )
     return batch_id
@@ -92,11 +110,13 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
 
 def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:
     first = claim.first_date
+    m = claim.member
+    a = m.address
     return (
         claim.claim_id,
         batch_id,
         st02,
-        claim.member.member_id,
+        m.member_id,
         claim.category,
         f"{first.year:04d}-{first.month:02d}",
         first.isoformat(),
@@ -104,7 +124,15 @@ def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:
         None,  # original_claim_id: set by record_void for a void or replacement
         claim.payer_claim_number,
         str(claim.total_charge),
-        json.dumps(claim_to_data(claim), separators=(",", ":")),
+        claim.place_of_service,
+        " ".join(claim.diagnoses),
+        claim.tar_number,
+        _rendering(claim.rendering),
+        m.last_name,
+        m.first_name,
+        m.birth_date.isoformat(),
+        m.sex.value,
+        f"{a.line1}|{a.line2}|{a.city}|{a.state}|{a.zip}",
     )
 
 
@@ -125,6 +153,58 @@ def record_void(
         ledger.db.execute("UPDATE lines SET active = 0 WHERE claim_id = ?", (void_claim_id,))
 
 
+def _provider(text: str | None) -> RenderingProvider | None:
+    if not text:
+        return None
+    npi, last, first = text.split("|")
+    return RenderingProvider(npi, last, first)
+
+
 def load_claim(ledger: Ledger, claim_id: str) -> Claim | None:
-    row = ledger.db.execute("SELECT payload FROM claims WHERE claim_id = ?", (claim_id,)).fetchone()
-    return claim_from_data(json.loads(row[0])) if row else None
+    """The claim exactly as it was sent, from its ledger rows."""
+    row = ledger.db.execute(
+        "SELECT claim_id, category, place_of_service, diagnoses, tar_number, rendering, frequency, "
+        "payer_claim_number, member_id, member_last_name, member_first_name, member_birth_date, "
+        "member_sex, member_address FROM claims WHERE claim_id = ?",
+        (claim_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    line1, line2, city, state, zip_code = row["member_address"].split("|")
+    lines = tuple(
+        ServiceLine(
+            procedure=line["procedure"],
+            modifiers=tuple(line["modifiers"].split()),
+            service_date=date.fromisoformat(line["service_date"]),
+            end_date=date.fromisoformat(line["end_date"]) if line["end_date"] else None,
+            units=Decimal(line["units"]),
+            charge=Decimal(line["charge"]),
+            diagnosis_pointers=tuple(int(p) for p in line["pointers"].split()),
+            place_of_service=line["line_place"],
+            tar_number=line["tar_number"] if line["line_tar"] else None,
+            rendering=_provider(line["rendering"]),
+            control_number=line["line_id"],
+        )
+        for line in ledger.db.execute(
+            "SELECT * FROM lines WHERE claim_id = ? ORDER BY line_number", (claim_id,)
+        )
+    )
+    return Claim(
+        claim_id=row["claim_id"],
+        member=Member(
+            member_id=row["member_id"],
+            last_name=row["member_last_name"],
+            first_name=row["member_first_name"],
+            birth_date=date.fromisoformat(row["member_birth_date"]),
+            sex=Sex(row["member_sex"]),
+            address=Address(line1=line1, line2=line2, city=city, state=state, zip=zip_code),
+        ),
+        category=row["category"],
+        place_of_service=row["place_of_service"],
+        diagnoses=tuple(row["diagnoses"].split()),
+        lines=lines,
+        tar_number=row["tar_number"],
+        rendering=_provider(row["rendering"]),
+        frequency=Frequency(row["frequency"]),
+        payer_claim_number=row["payer_claim_number"],
+    )

@@ -31,14 +31,12 @@ class PricedRecord:
     charge: Decimal
     end_date: date | None  # kept for per-diem codes only (DTP*472 RD8)
     minutes_units: int | None = None  # units the minutes column alone would give
+    category: Category = attrs.field(init=False)
+    code_key: str = attrs.field(init=False)  # "G9008-U1-GQ"
 
-    @property
-    def category(self) -> Category:
-        return self.entry.category if self.entry else Category.OTHER
-
-    @property
-    def code_key(self) -> str:
-        return "-".join((self.record.hcpcs, *self.modifiers))
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "category", self.entry.category if self.entry else Category.OTHER)
+        object.__setattr__(self, "code_key", "-".join((self.record.hcpcs, *self.modifiers)))
 
 
 def price_record(

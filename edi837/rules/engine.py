@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
@@ -25,6 +26,17 @@ class RuleContext:
     as_of: date
     history: History
     tars: TarList | None = None
+    # lines per procedure code, so a rule about T2033 never walks the whole batch
+    by_procedure: dict[str, list[BillableLine]] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, list[BillableLine]] = {}
+        for line in self.lines:
+            index.setdefault(line.procedure, []).append(line)
+        object.__setattr__(self, "by_procedure", index)
+
+    def lines_of(self, procedures: Iterable[str]) -> list[BillableLine]:
+        return [line for code in procedures for line in self.by_procedure.get(code, ())]
 
 
 class Findings:

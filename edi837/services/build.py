@@ -16,6 +16,7 @@ from edi837.issues import Issue, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
 from edi837.model.profile import Profile
+from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
 from edi837.rules.tars import TarList
 from edi837.services.emit import BuildResult, atomic, check_output, emit
@@ -50,7 +51,7 @@ def build(
             hint="only payer rule findings can be allowed; input problems must be fixed in the records",
         )
     check_output(out)
-    with atomic(ledger, out) as renamed:
+    with collector_paused(), atomic(ledger, out) as renamed:
         prepared = prepare(
             records_path, profile, as_of=as_of, history=LedgerHistory(ledger), tars=tars
         )

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # The X12 basic and extended character sets, without the characters we use as delimiters.
 _BASIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()+,-./;?="
@@ -66,12 +67,21 @@ def format_time(value: time | datetime) -> str:
     return value.strftime("%H%M")
 
 
+_PLAIN = re.compile(
+    r"^[A-Za-z0-9!\"&'()+,\-./;?=%@\[\]_{}\\|<>#$]+( [A-Za-z0-9!\"&'()+,\-./;?=%@\[\]_{}\\|<>#$]+)*$"
+)
+
+
+@lru_cache(maxsize=65536)
 def clean_text(value: str, *, upper: bool = True) -> str:
     """Make free text (names, addresses) safe for an AN element.
 
     Accents are folded (José -> JOSE), characters outside the X12 character sets become spaces,
-    and runs of spaces collapse. Payers read names in capitals, so they are upper-cased.
+    and runs of spaces collapse. Payers read names in capitals, so they are upper-cased. Cached:
+    a month of records repeats each member's name and address on every row.
     """
+    if _PLAIN.match(value):  # the common case: nothing to fold, drop or collapse
+        return value.upper() if upper else value
     folded = unicodedata.normalize("NFKD", value)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     if upper:

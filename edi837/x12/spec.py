@@ -8,7 +8,7 @@ loop walker (:mod:`edi837.x12.loops`) assembles loops from the tree. See tools/g
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -289,3 +289,94 @@ def transaction(stem: str) -> TransactionSpec:
         by_path[path] = spec
         loops.append(spec)
     return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops))
+
+
+Formatter = Callable[[Any, list[ElementProblem]], str]
+
+
+def formatter(spec: ElementSpec) -> Formatter:
+    """A fast formatter for one element: typed value -> text, length checked.
+
+    The same conversions as :meth:`SegmentSpec.make`, specialised once per element so that the
+    writer's hot path does no type dispatch it can avoid.
+    """
+    low, high, kind, ref, name = spec.min, spec.max, spec.type, spec.ref, spec.name
+
+    def long_or_short(length: int, problems: list[ElementProblem]) -> None:
+        if length > high:
+            problems.append(
+                ElementProblem(
+                    ref, f"{ref} ({name}) is {length} characters; at most {high} allowed"
+                )
+            )
+        elif length < low:
+            problems.append(
+                ElementProblem(ref, f"{ref} ({name}) is {length} characters; at least {low} needed")
+            )
+
+    if kind == "R":
+
+        def fmt_r(value: Any, problems: list[ElementProblem]) -> str:
+            if value.__class__ is not Decimal and not isinstance(value, Decimal | int):
+                raise SpecError(f"{ref} is a decimal (R): pass Decimal, not {type(value).__name__}")
+            text = str(value)
+            if "E" in text or "e" in text:
+                text = format_decimal(Decimal(value))
+            elif "." in text:
+                text = text.rstrip("0").rstrip(".") or "0"
+                if text == "-0":
+                    text = "0"
+            length = len(text) - text.startswith("-") - ("." in text)
+            if length > high or length < low:
+                long_or_short(length, problems)
+            return text
+
+        return fmt_r
+    if kind.startswith("N"):
+
+        def fmt_n(value: Any, problems: list[ElementProblem]) -> str:
+            if value.__class__ is not int:
+                raise SpecError(f"{ref} is a number ({kind}): pass int, not {type(value).__name__}")
+            text = str(value)
+            if len(text) < low:
+                text = text.zfill(low)
+            if len(text) > high:
+                long_or_short(len(text), problems)
+            return text
+
+        return fmt_n
+    if kind == "DT":
+        eight = high != 6
+
+        def fmt_dt(value: Any, problems: list[ElementProblem]) -> str:
+            if not isinstance(value, date):
+                raise SpecError(f"{ref} is a date (DT): pass date, not {type(value).__name__}")
+            return (
+                f"{value.year:04d}{value.month:02d}{value.day:02d}"
+                if eight
+                else value.strftime("%y%m%d")
+            )
+
+        return fmt_dt
+    if kind == "TM":
+
+        def fmt_tm(value: Any, problems: list[ElementProblem]) -> str:
+            if not isinstance(value, time | datetime):
+                raise SpecError(f"{ref} is a time (TM): pass time, not {type(value).__name__}")
+            return f"{value.hour:02d}{value.minute:02d}"
+
+        return fmt_tm
+
+    def fmt_text(value: Any, problems: list[ElementProblem]) -> str:
+        if value.__class__ is str:
+            text = value
+        elif isinstance(value, date):  # DTP03 and its kin are AN: a single date is CCYYMMDD (D8)
+            text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        else:
+            raise SpecError(f"{ref} is text ({kind}): pass str, not {type(value).__name__}")
+        length = len(text)
+        if length > high or length < low:
+            long_or_short(length, problems)
+        return text
+
+    return fmt_text

@@ -65,7 +65,8 @@ def gather(
 ) -> dict[str, list[Occurrence]]:
     """Batch lines matching ``keep``, with the ledger's active lines of the same members and codes
     dated in [start, end] (None: no bound), per member, chronologically."""
-    batch = [line for line in ctx.lines if keep(line.procedure, line.modifiers)]
+    procedures = tuple(procedures)
+    batch = [line for line in ctx.lines_of(procedures) if keep(line.procedure, line.modifiers)]
     if not batch:
         return {}
     members = {line.member_id for line in batch}

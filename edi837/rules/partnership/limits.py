@@ -43,8 +43,11 @@ RECUP_MAX_DAYS_IN_A_ROW = 90
 DEPOSIT_CAP = Decimal("5000.00")
 
 
-def _month_window(ctx: RuleContext) -> tuple[date, date]:
-    first, last = batch_span(ctx.lines)
+def _month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
+    lines = ctx.lines_of(codes)
+    if not lines:
+        return None
+    first, last = batch_span(lines)
     return month_start(first), month_end(last)
 
 
@@ -56,10 +59,10 @@ def _once_per_month(
     keep: Predicate,
     what: str,
 ) -> None:
-    if not ctx.lines:
+    window = _month_window(ctx, codes)
+    if window is None:
         return
-    start, end = _month_window(ctx)
-    for items in gather(ctx, codes, keep, start=start, end=end).values():
+    for items in gather(ctx, codes, keep, start=window[0], end=window[1]).values():
         first_in_month: dict[tuple[int, int], Occurrence] = {}
         for occ in items:
             month = month_of(occ.start)
@@ -110,9 +113,10 @@ def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     example="six U8 attempts for one member between 2025-01-02 and 2025-01-20",
 )
 def u8_limit(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    lines = ctx.lines_of(ECM_CODES)
+    if not lines:
         return
-    first, last = batch_span(ctx.lines)
+    first, last = batch_span(lines)
     for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
         seen: list[Occurrence] = []
         for occ in items:
@@ -141,7 +145,11 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
     configurable='[policies] engagement_fee = "lifetime" (default) or "rolling-12-months"',
 )
 def engage_once(ctx: RuleContext, found: Findings) -> None:
-    batch = [line for line in ctx.lines if is_engagement(line.procedure, line.modifiers)]
+    batch = [
+        line
+        for line in ctx.by_procedure.get("G9012", ())
+        if is_engagement(line.procedure, line.modifiers)
+    ]
     if not batch:
         return
     rolling = ctx.policies.engagement_fee is EngagementPolicy.ROLLING_12_MONTHS
@@ -194,9 +202,10 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
     example="T2040 U6 x2 and T2041 U6 x1 in January for one member",
 )
 def t204x_month(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    window = _month_window(ctx, ("T2040", "T2041"))
+    if window is None:
         return
-    start, end = _month_window(ctx)
+    start, end = window
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure in ("T2040", "T2041") and "U6" in modifiers
@@ -224,9 +233,10 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
     example="S5170 U6 on 2025-01-03 and S9977 U6 on 2025-01-10 for one member",
 )
 def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    window = _month_window(ctx, ("S5170", "S9977"))
+    if window is None:
         return
-    start, end = _month_window(ctx)
+    start, end = window
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure in ("S5170", "S9977")
@@ -258,9 +268,10 @@ def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
     example="T2020 U6 x10 on one day",
 )
 def dayhab_day(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    lines = ctx.lines_of(("T2020",))
+    if not lines:
         return
-    first, last = batch_span(ctx.lines)
+    first, last = batch_span(lines)
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure == "T2020" and "U6" in modifiers
@@ -286,7 +297,7 @@ def dayhab_day(ctx: RuleContext, found: Findings) -> None:
     example="H0044 U3 for a member whose 180 days were billed in earlier batches",
 )
 def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    if not ctx.lines_of(("H0044",)):
         return
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
@@ -324,9 +335,10 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     example="T2033 U6 from 2025-01-01 to 2025-04-15 (105 days)",
 )
 def recup_90(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    lines = ctx.lines_of(("T2033",))
+    if not lines:
         return
-    first, last = batch_span(ctx.lines)
+    first, last = batch_span(lines)
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure == "T2033" and "U6" in modifiers
@@ -359,7 +371,7 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
     example="H0044 U2 charge=5200.00",
 )
 def deposit_cap(ctx: RuleContext, found: Findings) -> None:
-    if not ctx.lines:
+    if not ctx.lines_of(("H0044",)):
         return
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
