@@ -1,0 +1,108 @@
+"""Reading element values with located warnings: the base of the header and claim decoders.
+
+A value that cannot be read is reported (rule, position, segment, loop, claim) and treated as
+missing; a required one that is empty is reported too. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from edi837.model.remittance import Contact, QualifiedValue, Reference
+from edi837.remit835.log import IssueLog, shown
+from edi837.remit835.positions import PER01, PER02, PER_NUMBERS, REF01, REF02
+from edi837.remit835.values import ccyymmdd, decimal
+
+_PER_WIDTH = PER_NUMBERS[-1][1] + 1
+
+
+class FieldReader:
+    def __init__(self, log: IssueLog, component: str) -> None:
+        self.log = log
+        self.component = component  # ISA16 of the interchange being read
+
+    def warn(
+        self,
+        rule: str,
+        message: str,
+        position: int | None,
+        seg_id: str | None = None,
+        loop_id: str | None = None,
+        claim: str | None = None,
+    ) -> None:
+        self.log.record(rule, message, position, seg_id, loop_id, claim)
+
+    def amount(
+        self,
+        text: str,
+        ref: str,
+        position: int,
+        loop_id: str,
+        claim: str | None = None,
+        *,
+        required: bool = False,
+    ) -> Decimal | None:
+        """A decimal (R) element, or None: empty (reported when required) or not a number."""
+        if not text:
+            if required:
+                message = f"{ref} is required but empty"
+                self.warn("IG-835-MISSING", message, position, ref[:-2], loop_id, claim)
+            return None
+        try:
+            return decimal(text)
+        except ValueError:
+            message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
+            self.warn("IG-835-AMOUNT", message, position, ref[:-2], loop_id, claim)
+            return None
+
+    def date(
+        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+    ) -> date | None:
+        """A CCYYMMDD date element, or None (an unreadable one is reported)."""
+        if not text:
+            return None
+        try:
+            return ccyymmdd(text)
+        except ValueError:
+            message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
+            self.warn("IG-835-DATE", message, position, ref[:-2], loop_id, claim)
+            return None
+
+    def unknown_code(
+        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+    ) -> None:
+        """A code outside its closed list (CLP02, CAS01, BPR04): kept as sent, and reported."""
+        message = (
+            f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
+        )
+        self.warn("IG-835-CODE", message, position, ref[:-2], loop_id, claim)
+
+    def figures(
+        self,
+        elements: list[str],
+        table: tuple[tuple[str, int], ...],
+        position: int,
+        loop_id: str,
+        claim: str | None = None,
+    ) -> tuple[QualifiedValue, ...]:
+        """The decimal elements of TS3, TS2 or MIA that have no name of their own, by refdes."""
+        out = []
+        n = len(elements)
+        for ref, at in table:
+            if at < n and elements[at]:
+                value = self.amount(elements[at], ref, position, loop_id, claim)
+                if value is not None:
+                    out.append(QualifiedValue(ref, value))
+        return tuple(out)
+
+    @staticmethod
+    def reference(elements: list[str]) -> Reference:
+        n = len(elements)
+        return Reference(elements[REF01] if n > REF01 else "", elements[REF02] if n > REF02 else "")
+
+    @staticmethod
+    def contact(elements: list[str]) -> Contact:
+        padded = elements + [""] * (_PER_WIDTH - len(elements))
+        numbers = tuple((padded[q], padded[v]) for q, v in PER_NUMBERS if padded[q] or padded[v])
+        return Contact(padded[PER01], padded[PER02], numbers)

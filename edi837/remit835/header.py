@@ -1,0 +1,328 @@
+"""The parts of an 835 transaction around its claims: the payment header (BPR, TRN, CUR, REF,
+DTM), the payer and payee loops (1000A, 1000B), the header number loops (LX, TS3, TS2), and the
+provider-level adjustments (PLB). These are few per transaction, so they are read one segment
+at a time, plainly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from edi837.model.remittance import (
+    Address,
+    Banking,
+    Contact,
+    DateReference,
+    HeaderNumber,
+    Party,
+    PaymentMethod,
+    ProviderAdjustment,
+    QualifiedValue,
+    Reference,
+    Remittance,
+    RemittanceDelivery,
+)
+from edi837.remit835.fields import FieldReader
+from edi837.remit835.log import IssueLog
+from edi837.remit835.positions import (
+    BPR01,
+    BPR02,
+    BPR03,
+    BPR04,
+    BPR05,
+    BPR16,
+    BPR_BANKING,
+    CUR02,
+    DTM01,
+    DTM02,
+    LX01,
+    N101,
+    N102,
+    N103,
+    N104,
+    N301,
+    N302,
+    N401,
+    N402,
+    N403,
+    N404,
+    PLB01,
+    PLB02,
+    PLB_PAIRS,
+    PLB_REASON,
+    PLB_REFERENCE,
+    RDM01,
+    RDM02,
+    RDM03,
+    TRN02,
+    TRN03,
+    TRN04,
+    TS2_FIGURES,
+    TS3_FIGURES,
+    TS301,
+    TS302,
+    TS303,
+    TS304,
+    TS305,
+)
+
+_METHODS: dict[str, PaymentMethod] = {member.value: member for member in PaymentMethod}
+Segment = tuple[int, list[str]]
+
+
+class _PartyBuilder:
+    """Payer or payee, gathered from N1, N3, N4, REF, PER and RDM."""
+
+    __slots__ = (
+        "address",
+        "city",
+        "contacts",
+        "country",
+        "delivery",
+        "id_qualifier",
+        "identifier",
+        "name",
+        "postal",
+        "references",
+        "role",
+        "state",
+    )
+
+    def __init__(self, role: str, name: str = "", id_qualifier: str = "", identifier: str = ""):
+        self.role = role
+        self.name = name
+        self.id_qualifier = id_qualifier
+        self.identifier = identifier
+        self.address: list[str] = []
+        self.city = self.state = self.postal = self.country = ""
+        self.references: list[Reference] = []
+        self.contacts: list[Contact] = []
+        self.delivery: RemittanceDelivery | None = None
+
+    def build(self) -> Party:
+        return Party(
+            role=self.role,
+            name=self.name,
+            id_qualifier=self.id_qualifier,
+            identifier=self.identifier,
+            address=Address(tuple(self.address), self.city, self.state, self.postal, self.country),
+            references=tuple(self.references),
+            contacts=tuple(self.contacts),
+            delivery=self.delivery,
+        )
+
+
+class HeaderDecoder(FieldReader):
+    """Gathers the header of one transaction; builds :class:`Remittance` when asked."""
+
+    def __init__(self, log: IssueLog, component: str, st_position: int) -> None:
+        super().__init__(log, component)
+        self.bpr: list[str] | None = None
+        self.bpr_position = st_position
+        self._trn: list[str] = []
+        self._currency = ""
+        self._references: list[Reference] = []
+        self._dates: list[DateReference] = []
+        self._payer: _PartyBuilder | None = None
+        self._payee: _PartyBuilder | None = None
+        self._lx: list[Segment] = []  # LX, TS3, TS2 of the current 2000 loop
+        self._header_number: HeaderNumber | None = None
+        self.provider_adjustments: list[ProviderAdjustment] = []
+        self._handlers: dict[tuple[str, str], Callable[[int, list[str], str], None]] = {
+            ("ST", "BPR"): self._bpr,
+            ("ST", "TRN"): self._trn_segment,
+            ("ST", "CUR"): self._cur,
+            ("ST", "REF"): self._ref,
+            ("ST", "DTM"): self._dtm,
+            ("2000", "TS3"): self._ts,
+            ("2000", "TS2"): self._ts,
+        }
+        for loop_id in ("1000A", "1000B"):
+            self._handlers.update(
+                {
+                    (loop_id, "N1"): self._n1,
+                    (loop_id, "N3"): self._n3,
+                    (loop_id, "N4"): self._n4,
+                    (loop_id, "REF"): self._party_ref,
+                    (loop_id, "PER"): self._party_per,
+                    (loop_id, "RDM"): self._rdm,
+                }
+            )
+
+    def segment(self, position: int, elements: list[str], loop_id: str) -> bool:
+        """Read one header, payer/payee or TS3/TS2 segment; False when it has no place here."""
+        handler = self._handlers.get((loop_id, elements[0]))
+        if handler is None:
+            return False
+        handler(position, elements, loop_id)
+        return True
+
+    # -- BPR, TRN, CUR, REF, DTM --------------------------------------------------------------------
+    def _bpr(self, position: int, elements: list[str], loop_id: str) -> None:
+        self.bpr = elements
+        self.bpr_position = position
+
+    def _trn_segment(self, position: int, elements: list[str], loop_id: str) -> None:
+        self._trn = elements
+
+    def _cur(self, position: int, elements: list[str], loop_id: str) -> None:
+        self._currency = elements[CUR02] if len(elements) > CUR02 else ""
+
+    def _ref(self, position: int, elements: list[str], loop_id: str) -> None:
+        self._references.append(self.reference(elements))
+
+    def _dtm(self, position: int, elements: list[str], loop_id: str) -> None:
+        padded = elements + [""] * (DTM02 + 1 - len(elements))
+        value = self.date(padded[DTM02], "DTM02", position, loop_id)
+        self._dates.append(DateReference(padded[DTM01], value))
+
+    # -- 1000A payer, 1000B payee -----------------------------------------------------------------------
+    def _party(self, loop_id: str) -> _PartyBuilder | None:
+        return self._payer if loop_id == "1000A" else self._payee
+
+    def _n1(self, position: int, elements: list[str], loop_id: str) -> None:
+        padded = elements + [""] * (N104 + 1 - len(elements))
+        role = padded[N101]
+        if self._party(loop_id) is not None:
+            message = f"a second N1*{role}; the first one is kept"
+            self.warn("IG-835-PARTY", message, position, "N1", loop_id)
+            return
+        party = _PartyBuilder(role, padded[N102], padded[N103], padded[N104])
+        if loop_id == "1000A":
+            self._payer = party
+        else:
+            self._payee = party
+
+    def _n3(self, position: int, elements: list[str], loop_id: str) -> None:
+        party = self._party(loop_id)
+        if party is not None:
+            party.address.extend(e for e in elements[N301 : N302 + 1] if e)
+
+    def _n4(self, position: int, elements: list[str], loop_id: str) -> None:
+        party = self._party(loop_id)
+        if party is not None:
+            padded = elements + [""] * (N404 + 1 - len(elements))
+            party.city, party.state = padded[N401], padded[N402]
+            party.postal, party.country = padded[N403], padded[N404]
+
+    def _party_ref(self, position: int, elements: list[str], loop_id: str) -> None:
+        party = self._party(loop_id)
+        if party is not None:
+            party.references.append(self.reference(elements))
+
+    def _party_per(self, position: int, elements: list[str], loop_id: str) -> None:
+        party = self._party(loop_id)
+        if party is not None:
+            party.contacts.append(self.contact(elements))
+
+    def _rdm(self, position: int, elements: list[str], loop_id: str) -> None:
+        party = self._party(loop_id)
+        if party is not None:
+            padded = elements + [""] * (RDM03 + 1 - len(elements))
+            party.delivery = RemittanceDelivery(padded[RDM01], padded[RDM02], padded[RDM03])
+
+    def build(
+        self,
+        *,
+        st_position: int,
+        control_number: str,
+        version: str,
+        interchange_control_number: str,
+        group_control_number: str,
+    ) -> Remittance:
+        bpr = self.bpr or []
+        position = self.bpr_position
+        padded = bpr + [""] * (BPR16 + 1 - len(bpr))
+        amount = self.amount(padded[BPR02], "BPR02", position, "ST", required=True) if bpr else None
+        method_text = padded[BPR04]
+        method: PaymentMethod | str | None = _METHODS.get(method_text)
+        if method is None:
+            if bpr:
+                self.unknown_code(method_text, "BPR04", position, "ST")
+            method = method_text
+        trn = self._trn + [""] * (TRN04 + 1 - len(self._trn))
+        return Remittance(
+            position=st_position,
+            control_number=control_number,
+            version=version,
+            handling_code=padded[BPR01],
+            payment_amount=amount,
+            credit_debit=padded[BPR03],
+            payment_method=method,
+            payment_format=padded[BPR05],
+            payment_date=self.date(padded[BPR16], "BPR16", position, "ST"),
+            banking=Banking(*(padded[i] for i in BPR_BANKING)),
+            trace_number=trn[TRN02],
+            trace_originator=trn[TRN03],
+            trace_reference=trn[TRN04],
+            currency=self._currency,
+            references=tuple(self._references),
+            dates=tuple(self._dates),
+            payer=(self._payer or _PartyBuilder("PR")).build(),
+            payee=(self._payee or _PartyBuilder("PE")).build(),
+            interchange_control_number=interchange_control_number,
+            group_control_number=group_control_number,
+        )
+
+    # -- 2000: LX, TS3, TS2 -----------------------------------------------------------------------------
+    def lx(self, position: int, elements: list[str]) -> None:
+        self._lx = [(position, elements)]
+        self._header_number = None
+
+    def _ts(self, position: int, elements: list[str], loop_id: str) -> None:
+        self._lx.append((position, elements))
+        self._header_number = None
+
+    def header_number(self) -> HeaderNumber | None:
+        """The 2000 loop the next claim belongs to (built once, shared by its claims)."""
+        if self._header_number is None and self._lx:
+            self._header_number = self._build_header_number()
+        return self._header_number
+
+    def _build_header_number(self) -> HeaderNumber:
+        number, provider, facility = "", "", ""
+        fiscal: date | None = None
+        count: Decimal | None = None
+        charge: Decimal | None = None
+        figures: list[QualifiedValue] = []
+        for position, elements in self._lx:
+            if elements[0] == "LX":
+                number = elements[LX01] if len(elements) > LX01 else ""
+            elif elements[0] == "TS3":
+                padded = elements + [""] * (TS305 + 1 - len(elements))
+                provider, facility = padded[TS301], padded[TS302]
+                fiscal = self.date(padded[TS303], "TS303", position, "2000")
+                count = self.amount(padded[TS304], "TS304", position, "2000")
+                charge = self.amount(padded[TS305], "TS305", position, "2000")
+                figures.extend(self.figures(elements, TS3_FIGURES, position, "2000"))
+            else:
+                figures.extend(self.figures(elements, TS2_FIGURES, position, "2000"))
+        return HeaderNumber(number, provider, facility, fiscal, count, charge, tuple(figures))
+
+    # -- PLB ------------------------------------------------------------------------------------------
+    def plb(self, position: int, elements: list[str]) -> None:
+        """Each of the up to six (reason:reference, amount) pairs is one ProviderAdjustment."""
+        n = len(elements)
+        provider = elements[PLB01] if n > PLB01 else ""
+        fiscal = self.date(elements[PLB02] if n > PLB02 else "", "PLB02", position, "ST")
+        for code_at, amount_at in PLB_PAIRS:
+            if code_at >= n:
+                break
+            composite = elements[code_at]
+            text = elements[amount_at] if amount_at < n else ""
+            if not composite and not text:
+                continue
+            amount = self.amount(text, f"PLB{amount_at:02d}", position, "ST", required=True)
+            if amount is None:
+                continue
+            parts = composite.split(self.component)
+            reason = parts[PLB_REASON]
+            reference = parts[PLB_REFERENCE] if len(parts) > PLB_REFERENCE else ""
+            if not reason:
+                message = f"PLB{code_at:02d} has no adjustment reason code"
+                self.warn("IG-835-MISSING", message, position, "PLB", "ST")
+            self.provider_adjustments.append(
+                ProviderAdjustment(provider, fiscal, reason, reference, amount, position)
+            )
