@@ -1,0 +1,75 @@
+"""Render a stream of remittance events as ``table``, ``json``, ``csv`` or ``xml``.
+
+The reader yields, per payment (ST..SE), a header, its claims one at a time, then its totals;
+:func:`payments` groups that flat stream back into payments without holding more than one claim,
+and each renderer writes as the claims go by. So ``edi837 remit`` on a file of any size keeps
+flat memory whatever the format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
+
+from edi837.model.remittance import ClaimPayment, RemitEvent, Remittance, RemittanceTotals
+
+FORMATS = ("table", "json", "csv", "xml")
+
+
+class PaymentStream:
+    """One payment being rendered: its header now, its claims as they are read, then totals."""
+
+    def __init__(self, header: Remittance, events: Iterator[RemitEvent]) -> None:
+        self.header = header
+        self._events = events
+        self._totals: RemittanceTotals | None = None
+
+    def claims(self) -> Iterator[ClaimPayment]:
+        """The claims, read on demand; once they are exhausted :attr:`totals` is known."""
+        if self._totals is not None:
+            return
+        for event in self._events:
+            if isinstance(event, ClaimPayment):
+                yield event
+            elif isinstance(event, RemittanceTotals):
+                self._totals = event
+                return
+            else:
+                raise ValueError("a payment header came before the previous payment's totals")
+        raise ValueError("the events ended inside a payment (no totals)")
+
+    @property
+    def totals(self) -> RemittanceTotals:
+        for _ in self.claims():  # claims nobody rendered are skipped to reach the totals
+            pass
+        assert self._totals is not None
+        return self._totals
+
+
+def payments(events: Iterable[RemitEvent]) -> Iterator[PaymentStream]:
+    stream = iter(events)
+    for event in stream:
+        if not isinstance(event, Remittance):
+            raise ValueError(f"expected a payment header, got {type(event).__name__}")
+        payment = PaymentStream(event, stream)
+        yield payment
+        payment.totals  # noqa: B018 - finish this payment before the next header
+
+
+def render(events: Iterable[RemitEvent], fmt: str, out: BinaryIO) -> None:
+    """Write ``events`` to the binary stream ``out`` in ``fmt`` (one of :data:`FORMATS`)."""
+    writer = _writers().get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    writer(events, out)
+
+
+def _writers() -> dict[str, Callable[[Iterable[RemitEvent], BinaryIO], None]]:
+    from edi837.render import remit_csv, remit_json, remit_table, remit_xml
+
+    return {
+        "table": remit_table.write,
+        "json": remit_json.write,
+        "csv": remit_csv.write,
+        "xml": remit_xml.write,
+    }

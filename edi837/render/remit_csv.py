@@ -1,0 +1,158 @@
+"""``--format csv``: one row per service line, for spreadsheets and scripts.
+
+Columns (docs/remit.md lists them with their meaning):
+
+- ``record``: ``line`` (one row per service line), ``claim`` (one row for a claim the payer
+  answered without lines), ``provider_adjustment`` (one row per PLB reason/amount pair, so every
+  dollar of the payment appears somewhere).
+- payment: ``st_control_number``, ``trace_number``, ``payment_date``, ``payer``, ``payee``.
+- claim (repeated on each of its line rows; sum ``claim_paid`` over rows with ``line_number`` 1
+  or ``record`` ``claim``, and ``line_paid`` over line rows): ``patient_control_number``,
+  ``payer_claim_number``, ``status_code``, ``outcome``, ``claim_charge``, ``claim_paid``,
+  ``patient_responsibility``, ``claim_adjustments``, ``claim_remarks``.
+- line: ``line_number``, ``line_control_number``, ``procedure``, ``modifiers``,
+  ``service_date``, ``units``, ``line_charge``, ``line_paid``, ``line_adjustments``,
+  ``line_remarks``.
+- ``reasons``: the meaning, in words, of every adjustment and remark code on the row.
+- PLB rows: ``adjustment_reason``, ``adjustment_reference``, ``adjustment_amount``.
+
+Lists in a cell are joined with ``"; "``; an adjustment reads ``CO-45 10.00`` (group, reason,
+amount). Rows end with a bare newline. Warnings are not rows: they go to stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.remit835 import codes
+from edi837.remit835.values import money_text, number_text
+from edi837.render import remit_data
+from edi837.render.remit import payments
+
+COLUMNS = (
+    "record",
+    "st_control_number",
+    "trace_number",
+    "payment_date",
+    "payer",
+    "payee",
+    "patient_control_number",
+    "payer_claim_number",
+    "status_code",
+    "outcome",
+    "claim_charge",
+    "claim_paid",
+    "patient_responsibility",
+    "claim_adjustments",
+    "claim_remarks",
+    "line_number",
+    "line_control_number",
+    "procedure",
+    "modifiers",
+    "service_date",
+    "units",
+    "line_charge",
+    "line_paid",
+    "line_adjustments",
+    "line_remarks",
+    "reasons",
+    "adjustment_reason",
+    "adjustment_reference",
+    "adjustment_amount",
+)
+
+
+def _adjustments(items: Iterable[Adjustment]) -> str:
+    return "; ".join(f"{a.group}-{a.reason} {money_text(a.amount)}" for a in items)
+
+
+def _remarks(items: Iterable[Remark]) -> str:
+    return "; ".join(r.code for r in items)
+
+
+def _reasons(adjustments: Iterable[Adjustment], remarks: Iterable[Remark]) -> str:
+    """``CARC 45: ...; RARC N54: ...`` for every code we can describe, each once."""
+    seen: dict[str, None] = {}
+    for adjustment in adjustments:
+        description = codes.carc(adjustment.reason)
+        if description:
+            seen[f"CARC {adjustment.reason}: {description}"] = None
+    for remark in remarks:
+        description = codes.remark(remark.qualifier, remark.code)
+        if description:
+            seen[f"RARC {remark.code}: {description}"] = None
+    return "; ".join(seen)
+
+
+def _claim_cells(claim: ClaimPayment) -> dict[str, str]:
+    return {
+        "patient_control_number": claim.patient_control_number,
+        "payer_claim_number": claim.payer_claim_number,
+        "status_code": str(claim.status),
+        "outcome": claim.outcome,
+        "claim_charge": remit_data.money(claim.charge) or "",
+        "claim_paid": remit_data.money(claim.paid) or "",
+        "patient_responsibility": remit_data.money(claim.patient_responsibility) or "",
+        "claim_adjustments": _adjustments(claim.adjustments),
+        "claim_remarks": _remarks(claim.remarks),
+    }
+
+
+def _line_cells(number: int, line: ServicePayment) -> dict[str, str]:
+    return {
+        "line_number": str(number),
+        "line_control_number": line.line_control_number,
+        "procedure": line.procedure.code,
+        "modifiers": "; ".join(line.procedure.modifiers),
+        "service_date": remit_data.day(line.service_date) or "",
+        "units": number_text(line.paid_units),
+        "line_charge": remit_data.money(line.charge) or "",
+        "line_paid": remit_data.money(line.paid) or "",
+        "line_adjustments": _adjustments(line.adjustments),
+        "line_remarks": _remarks(line.remarks),
+    }
+
+
+def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        rows = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\n")
+        rows.writeheader()
+        for payment in payments(events):
+            header = payment.header
+            base = {
+                "st_control_number": header.control_number,
+                "trace_number": header.trace_number,
+                "payment_date": remit_data.day(header.payment_date) or "",
+                "payer": header.payer.name,
+                "payee": header.payee.name,
+            }
+            for claim in payment.claims():
+                cells = {**base, **_claim_cells(claim)}
+                if not claim.lines:
+                    reasons = _reasons(claim.adjustments, claim.remarks)
+                    rows.writerow({"record": "claim", **cells, "reasons": reasons})
+                for number, line in enumerate(claim.lines, 1):
+                    reasons = _reasons(
+                        (*claim.adjustments, *line.adjustments), (*claim.remarks, *line.remarks)
+                    )
+                    rows.writerow(
+                        {"record": "line", **cells, **_line_cells(number, line), "reasons": reasons}
+                    )
+            for adjustment in payment.totals.provider_adjustments:
+                rows.writerow(
+                    {
+                        "record": "provider_adjustment",
+                        **base,
+                        "adjustment_reason": adjustment.reason,
+                        "adjustment_reference": adjustment.reference,
+                        "adjustment_amount": money_text(adjustment.amount),
+                    }
+                )
+        text.flush()
+    finally:
+        text.detach()
