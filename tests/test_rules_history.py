@@ -311,3 +311,27 @@ def test_fee_schedule_override_changes_the_rate_and_cs_rate(tmp_path: Path) -> N
         history=NoHistory(),
     )
     assert str(priced.lines[0].charge) == "500.00"
+
+
+def test_history_lookups_probe_the_index_never_scan_the_ledger(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    build_file(
+        write_csv(tmp_path / "one.csv", HEADER, rec("a", "2026-01-06", "G9008", "U1")),
+        tmp_path / "o.837",
+        ledger,
+    )
+    with Ledger(ledger) as book:
+        history = LedgerHistory(book)
+        assert [
+            p.procedure
+            for p in history.lines(["93000001A"], ["G9008"], date(2026, 1, 1), date(2026, 1, 31))
+        ] == ["G9008"]
+        plan = " / ".join(
+            str(row[-1])
+            for row in book.db.execute(
+                "EXPLAIN QUERY PLAN " + history.query(2),
+                history.parameters(["G9008", "G9012"], date(2026, 1, 1), date(2026, 1, 31)),
+            )
+        )
+    assert "USING INDEX lines_history" in plan, plan
+    assert "SCAN l" not in plan, plan

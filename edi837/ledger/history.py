@@ -40,14 +40,6 @@ class LedgerHistory:
             return []
         self._members(member_ids)
         codes = sorted(set(procedures))
-        marks = ",".join("?" for _ in codes)
-        sql = (
-            "SELECT l.member_id, l.procedure, l.modifiers, l.service_date, l.end_date, l.units, l.charge, "
-            "l.tar_number, l.claim_id, l.line_id FROM history_members m "
-            f"JOIN lines l ON l.member_id = m.member_id AND l.procedure IN ({marks}) "
-            "AND l.service_date >= ? AND l.service_date <= ? WHERE l.active = 1"
-        )
-        params = [*codes, (start or date.min).isoformat(), (end or date.max).isoformat()]
         return [
             PastLine(
                 member_id=row[0],
@@ -61,5 +53,25 @@ class LedgerHistory:
                 claim_id=row[8],
                 line_id=row[9],
             )
-            for row in self.ledger.db.execute(sql, params)
+            for row in self.ledger.db.execute(
+                self.query(len(codes)), self.parameters(codes, start, end)
+            )
         ]
+
+    @staticmethod
+    def parameters(codes: Collection[str], start: date | None, end: date | None) -> list[str]:
+        return [*codes, (start or date.min).isoformat(), (end or date.max).isoformat()]
+
+    @staticmethod
+    def query(code_count: int) -> str:
+        marks = ",".join("?" * code_count)
+        # CROSS JOIN fixes the join order (SQLite's documented way): for each member of the batch,
+        # probe lines by (member_id, procedure, service_date). Without statistics the planner may
+        # otherwise choose to scan every line of the ledger.
+        sql = (
+            "SELECT l.member_id, l.procedure, l.modifiers, l.service_date, l.end_date, l.units, l.charge, "
+            "l.tar_number, l.claim_id, l.line_id FROM history_members m "
+            f"CROSS JOIN lines l ON l.member_id = m.member_id AND l.procedure IN ({marks}) "
+            "AND l.service_date >= ? AND l.service_date <= ? WHERE l.active = 1"
+        )
+        return sql
