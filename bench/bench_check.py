@@ -21,8 +21,19 @@ from edi837.services.prepare import prepare
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = 100_000
 EARLIER_LINES = 1_000_000
-CODES = [("G9008", "U1"), ("G9012", "U8"), ("G9008", "U8 GQ"), ("G9007", ""), ("H0043", "U6"), ("T2040", "U6"),
-         ("T2020", "U6"), ("S5130", "U6"), ("T1019", "U6"), ("T2033", "U6"), ("G9012", "")]  # fmt: skip
+CODES = [  # fmt: skip
+    ("G9008", "U1"),
+    ("G9012", "U8"),
+    ("G9008", "U8 GQ"),
+    ("G9007", ""),
+    ("H0043", "U6"),
+    ("T2040", "U6"),
+    ("T2020", "U6"),
+    ("S5130", "U6"),
+    ("T1019", "U6"),
+    ("T2033", "U6"),
+    ("G9012", ""),
+]
 
 
 def fill_ledger(path: Path, members: int, lines: int, *, seed: int = 11) -> None:
@@ -65,7 +76,7 @@ def fill_ledger(path: Path, members: int, lines: int, *, seed: int = 11) -> None
                     "1980-01-01",
                     "F",
                     "1 MAIN ST||EUREKA|CA|95501",
-                )  # fmt: skip
+                )
             )
         code, mods = CODES[rng.randrange(len(CODES))]
         line_rows.append(
@@ -81,7 +92,7 @@ def fill_ledger(path: Path, members: int, lines: int, *, seed: int = 11) -> None
                 "10",
                 "T1",
                 "1",
-            )  # fmt: skip
+            )
         )
     db.executemany(
         "INSERT INTO claims (claim_id, batch_id, st02, member_id, category, service_month, first_date, frequency, "
