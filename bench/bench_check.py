@@ -21,7 +21,7 @@ from edi837.services.prepare import prepare
 REPO = Path(__file__).resolve().parent.parent
 RECORDS = 100_000
 EARLIER_LINES = 1_000_000
-CODES = [  # fmt: skip
+CODES = [
     ("G9008", "U1"),
     ("G9012", "U8"),
     ("G9008", "U8 GQ"),
