@@ -246,3 +246,14 @@ def test_no_payment_at_all_renders_an_empty_document() -> None:
     out = io.BytesIO()
     render([], "table", out)
     assert out.getvalue() == b"No 835 payments in this file.\n"
+
+
+def test_a_control_character_in_the_data_cannot_break_the_xml() -> None:
+    text = (REMIT / "paid.835").read_text(encoding="ascii").replace("EFT20260303001", "EFT\x01001")
+    out = io.BytesIO()
+    render(read_remittances(text.encode()), "xml", out)
+    trace = etree.fromstring(out.getvalue()).find("payment/trace_number")
+    assert trace is not None and trace.text == "EFT\ufffd001"
+    out = io.BytesIO()
+    render(read_remittances(text.encode()), "json", out)
+    assert json.loads(out.getvalue())["payments"][0]["trace_number"] == "EFT\x01001"

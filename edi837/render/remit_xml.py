@@ -4,12 +4,13 @@
 same name; a list is an element holding one child per item (``<claims><claim>``,
 ``<adjustments><adjustment>``, ``<lines><line>``, ``<remarks><remark>``,
 ``<modifiers><modifier>``, ``<provider_adjustments><provider_adjustment>``,
-``<warnings><warning>``); a JSON ``null`` is an empty element with ``nil="true"``. Each claim is
+``<warnings><warning>``); a JSON ``null`` is an empty element with ``nil="true"``; a control character XML cannot carry reads U+FFFD. Each claim is
 built as a small element tree and written as soon as it is read, so memory stays flat.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
@@ -18,6 +19,11 @@ from lxml import etree
 from edi837.model.remittance import RemitEvent
 from edi837.render import remit_data
 from edi837.render.remit import payments
+
+# Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF). A sender's
+# stray control character is shown as U+FFFD instead of failing the whole output; JSON, which can
+# carry it, escapes it instead.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 # the element name of one item of each list
 _ITEMS = {
@@ -48,7 +54,7 @@ def _set(element: Any, name: str, value: Any) -> None:
         for item in value:
             _fill(element, _ITEMS[name], item)
     else:
-        element.text = str(value)
+        element.text = _NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(name: str, value: Any) -> Any:
