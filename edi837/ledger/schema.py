@@ -3,7 +3,7 @@ is migrated in place (in one transaction)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,4 +87,79 @@ CREATE INDEX claims_member ON claims(member_id, service_month);
 CREATE INDEX claims_batch ON claims(batch_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1}
+# What came back: each 835 transaction set (a payment or notice) is recorded once, as events.
+# A claim's state is computed from its events in order, so a reversal followed by a new payment
+# shows the new state and keeps the history; nothing is overwritten.
+SCHEMA_V2 = """
+CREATE TABLE remittance_files (
+    file_id      INTEGER PRIMARY KEY,
+    sha256       TEXT NOT NULL UNIQUE,         -- the same file imported twice changes nothing
+    name         TEXT NOT NULL,
+    imported_at  TEXT NOT NULL
+);
+
+CREATE TABLE remittances (
+    remittance_id    INTEGER PRIMARY KEY,
+    file_id          INTEGER NOT NULL REFERENCES remittance_files(file_id),
+    st02             TEXT NOT NULL,
+    payer_key        TEXT NOT NULL,            -- TRN03, else the payer's N1 ID, else its name
+    trace_number     TEXT NOT NULL,            -- TRN02 (check or EFT number)
+    payer_name       TEXT NOT NULL,
+    payee_name       TEXT NOT NULL,
+    payment_amount   TEXT,                     -- BPR02, signed by BPR03
+    payment_method   TEXT NOT NULL,
+    payment_date     TEXT,                     -- BPR16
+    production_date  TEXT,                     -- DTM*405
+    event_date       TEXT NOT NULL,            -- orders events: payment, production or import date
+    UNIQUE (payer_key, trace_number)
+);
+
+CREATE TABLE claim_events (
+    event_id                INTEGER PRIMARY KEY,
+    remittance_id           INTEGER NOT NULL REFERENCES remittances(remittance_id),
+    seq                     INTEGER NOT NULL,  -- order within the remittance
+    patient_control_number  TEXT NOT NULL,     -- CLP01
+    claim_id                TEXT REFERENCES claims(claim_id),  -- NULL: matches no claim we sent
+    status_code             TEXT NOT NULL,     -- CLP02
+    charge                  TEXT,
+    paid                    TEXT,
+    patient_responsibility  TEXT,
+    payer_claim_number      TEXT NOT NULL,     -- CLP07
+    has_lines               INTEGER NOT NULL,  -- 0: adjudicated at claim level only
+    adjustments             TEXT NOT NULL,     -- JSON [[group, reason, amount, quantity], ...]
+    remarks                 TEXT NOT NULL      -- JSON [code, ...]
+);
+
+CREATE TABLE line_events (
+    line_event_id        INTEGER PRIMARY KEY,
+    claim_event_id       INTEGER NOT NULL REFERENCES claim_events(event_id),
+    line_id              TEXT REFERENCES lines(line_id),  -- NULL: matches no line we sent
+    matched_by           TEXT,                 -- '6R' (REF*6R) or 'code+date' (fallback)
+    procedure            TEXT NOT NULL,        -- as billed (SVC06 when the payer changed it)
+    modifiers            TEXT NOT NULL,
+    service_date         TEXT,
+    line_control_number  TEXT NOT NULL,
+    charge               TEXT,
+    paid                 TEXT,
+    units                TEXT,
+    adjustments          TEXT NOT NULL,
+    remarks              TEXT NOT NULL
+);
+
+CREATE TABLE provider_adjustments (
+    adjustment_id        INTEGER PRIMARY KEY,
+    remittance_id        INTEGER NOT NULL REFERENCES remittances(remittance_id),
+    provider_identifier  TEXT NOT NULL,
+    fiscal_period_end    TEXT,
+    reason               TEXT NOT NULL,
+    reference            TEXT NOT NULL,
+    amount               TEXT NOT NULL
+);
+
+CREATE INDEX claim_events_claim ON claim_events(claim_id, remittance_id, seq);
+CREATE INDEX claim_events_pcn ON claim_events(patient_control_number);
+CREATE INDEX line_events_line ON line_events(line_id);
+CREATE INDEX line_events_claim_event ON line_events(claim_event_id);
+"""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2}
