@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
 
 import attrs
 
@@ -106,20 +105,6 @@ _METHOD_LABELS = {
     PaymentMethod.WIRE: "federal reserve wire transfer",
     PaymentMethod.NONE: "no payment",
 }
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def coded(enum: type[E], raw: str) -> E | str:
-    """The enum member for ``raw`` when the code is known, else ``raw`` itself (kept, not lost)."""
-    try:
-        return enum(raw)
-    except ValueError:
-        return raw
-
-
-def is_known(value: StrEnum | str) -> bool:
-    return isinstance(value, StrEnum)
 
 
 def _masked(value: str | None) -> str:
