@@ -341,3 +341,76 @@ def test_trailing_junk_after_the_iea_is_read_with_a_warning() -> None:
 def test_a_seekable_stream_is_checked_then_read_whole() -> None:
     with (REMIT / "paid.835").open("rb") as stream:
         assert read_advice(stream) == advice("paid.835")
+
+
+def test_every_segment_of_the_835_is_modeled() -> None:
+    payment = one("every-segment.835")
+    header = payment.header
+    assert header.currency == "USD"
+    assert header.trace_reference == "ECMPROGRAM"
+    assert header.banking.originating_company_supplemental == "PHC001234"
+    assert [r.qualifier for r in header.references] == ["EV", "F2"]
+    assert header.payer.address.lines == ("4665 BUSINESS CENTER DRIVE", "SUITE 100")
+    assert header.payer.address.country == "US"
+    assert [c.function for c in header.payer.contacts] == ["CX", "BL", "IC"]
+    assert header.payer.contacts[0].numbers == (("TE", "7078637100"), ("EX", "12"))
+    assert header.payee.delivery is not None and header.payee.delivery.method == "EM"
+    (claim,) = payment.claims
+    number = claim.header
+    assert number is not None and number.number == "1"
+    assert (number.provider_identifier, number.facility_code) == ("1234567893", "11")
+    assert (number.fiscal_period_end, number.claim_count, number.total_charge) == (
+        date(2026, 12, 31),
+        D("1"),
+        D("1000.00"),
+    )
+    assert [(f.qualifier, f.value) for f in number.figures] == [
+        ("TS306", D("100.00")),
+        ("TS201", D("150.00")),
+        ("TS202", D("50.00")),
+    ]
+    assert (claim.drg_code, claim.drg_weight, claim.discharge_fraction) == (
+        "0001",
+        D("1.25"),
+        D("0.5"),
+    )
+    assert [(a.reason, a.amount, a.quantity) for a in claim.adjustments] == [
+        ("45", D("10.00"), D("1")),
+        ("253", D("2.00"), None),
+        ("59", D("3.00"), None),
+        ("131", D("4.00"), None),
+        ("132", D("5.00"), None),
+        ("B7", D("6.00"), None),
+    ]
+    assert [p.role for p in claim.parties] == ["QC", "IL", "74", "82", "TT", "PR", "GB"]
+    assert claim.insured is not None and claim.insured.last_name == "TESTSUBSCRIBER"
+    assert (
+        claim.rendering_provider is not None and claim.rendering_provider.identifier == "1245319599"
+    )
+    assert claim.inpatient is not None
+    assert (claim.inpatient.covered_days, claim.inpatient.drg_amount) == (D("3"), D("150.00"))
+    assert claim.inpatient.remarks == ("MA01", "N20", "N30")
+    assert claim.outpatient is not None and claim.outpatient.reimbursement_rate == D("0.8")
+    assert [r.code for r in claim.remarks] == ["N130", "M15", "MA01", "N20", "N30"]
+    assert [r.qualifier for r in claim.references] == ["EA", "F8"]
+    assert [d.qualifier for d in claim.dates] == ["232", "233", "050"]
+    assert claim.contacts[0].name == "CLAIM UNIT"
+    assert (claim.amounts[0].qualifier, claim.quantities[0].value) == ("AU", D("2"))
+    first, second = claim.lines
+    assert first.original_procedure is not None and first.original_procedure.modifiers == (
+        "U1",
+        "GQ",
+    )
+    assert first.service_date == date(2026, 2, 1)
+    assert [d.qualifier for d in first.dates] == ["150", "151"]
+    assert [(r.qualifier, r.value) for r in first.references] == [("LU", "11")]
+    assert first.reference("6R") == "ECM2602-0200-1" and first.reference("LU") == "11"
+    assert (first.quantities[0].qualifier, [r.qualifier for r in first.remarks]) == (
+        "ZL",
+        ["HE", "RX"],
+    )
+    assert second.service_date == date(2026, 2, 10)
+    plb = payment.totals.provider_adjustments
+    assert [p.reason for p in plb] == ["WO", "72", "L6", "CS", "FB", "GO"]
+    assert payment.totals.provider_adjustment_total == D("20.00")
+    assert payment.issues == ()

@@ -257,3 +257,12 @@ def test_a_control_character_in_the_data_cannot_break_the_xml() -> None:
     out = io.BytesIO()
     render(read_remittances(text.encode()), "json", out)
     assert json.loads(out.getvalue())["payments"][0]["trace_number"] == "EFT\x01001"
+
+
+def test_the_table_example_in_the_docs_is_real_output() -> None:
+    docs = (FIXTURES.parent / "docs" / "remit.md").read_text(encoding="utf-8")
+    start = docs.index("```\nPayment 1: transaction 0001, trace NOPAY20260303003")
+    example = docs[start + 4 : docs.index("```", start + 4)].splitlines()
+    golden = (GOLDEN / "denied.table").read_text(encoding="utf-8").splitlines()
+    shown = [line for line in example if line.strip() != "..."]
+    assert len(shown) > 10 and all(line in golden for line in shown)

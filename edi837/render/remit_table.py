@@ -63,10 +63,13 @@ def _adjustment(item: Adjustment) -> str:
     who = f" [{group.label}]" if isinstance(group, AdjustmentGroup) else ""
     quantity = f" x {number_text(item.quantity)}" if item.quantity is not None else ""
     meaning = f"  {words}" if words else ""
-    return f"{group}-{item.reason} {money_text(item.amount):>10}{quantity}{who}{meaning}"
+    code = f"{group}-{item.reason}"
+    return f"{code:<8}{money_text(item.amount):>10}{quantity}{who}{meaning}"
 
 
 def _remark(item: Remark) -> str:
+    if item.qualifier not in ("HE", ""):  # RX: an NCPDP reject code, not a RARC
+        return f"remark {item.code} ({item.qualifier} code)"
     words = codes.remark(item.qualifier, item.code)
     return f"remark {item.code}" + (f"  {words}" if words else "")
 
@@ -160,9 +163,10 @@ def _trailer(header: Remittance, totals: RemittanceTotals) -> list[str]:
     out = [""]
     if totals.provider_adjustments:
         out.append("  Provider adjustments (PLB)")
+        width = max(len(f"{item.reason} {item.reference}") for item in totals.provider_adjustments)
         for item in totals.provider_adjustments:
-            reference = f" {item.reference}" if item.reference else ""
-            out.append(f"    {item.reason}{reference} {money_text(item.amount):>10}")
+            code = f"{item.reason} {item.reference}".strip()
+            out.append(f"    {code:<{width}} {money_text(item.amount):>10}")
     difference = balance.transaction_difference(header, totals)
     verdict = "balances" if difference is None else f"off by {money_text(difference)}"
     out.append(
