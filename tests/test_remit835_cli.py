@@ -141,3 +141,28 @@ def test_a_missing_file_is_a_usage_error(capsysbinary: pytest.CaptureFixture[byt
 def test_an_unknown_format_is_a_usage_error(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, _, err = run(capsysbinary, str(REMIT / "paid.835"), "--format", "pdf")
     assert code == 2 and "pdf" in err
+
+
+def test_out_gets_the_permissions_of_a_plain_write(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.csv"
+        assert (
+            run(capsysbinary, str(REMIT / "paid.835"), "--format", "csv", "--out", str(fresh))[0]
+            == 0
+        )
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o640)
+        assert (
+            run(capsysbinary, str(REMIT / "paid.835"), "--format", "csv", "--out", str(kept))[0]
+            == 0
+        )
+        assert kept.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(umask)

@@ -85,6 +85,17 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
     return 1 if strict and counts["warnings"] else 0
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions a plain write would give: the existing file's, else 0666 less the umask
+    (mkstemp's temporary file is 0600, which would hide the output from colleagues)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _count(n: int, what: str) -> str:
     return f"{n} {what if n != 1 else what[:-1]}"
 
@@ -116,6 +127,7 @@ def _to_file(target: Path, write: Writer) -> None:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(name, _mode_for(target))
         os.replace(name, target)
     except BaseException:
         with contextlib.suppress(OSError):
