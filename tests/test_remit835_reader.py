@@ -414,3 +414,31 @@ def test_every_segment_of_the_835_is_modeled() -> None:
     assert [p.reason for p in plb] == ["WO", "72", "L6", "CS", "FB", "GO"]
     assert payment.totals.provider_adjustment_total == D("20.00")
     assert payment.issues == ()
+
+
+def test_every_claim_status_and_its_outcome() -> None:
+    payment = one("every-status.835")
+    seen = [(str(c.status), c.outcome) for c in payment.claims]
+    assert seen == [
+        ("1", "paid"),
+        ("2", "partly paid"),
+        ("3", "partly paid"),
+        ("4", "denied"),
+        ("19", "partly paid"),
+        ("20", "partly paid"),
+        ("21", "denied"),
+        ("22", "reversed"),
+        ("23", "not ours"),
+        ("25", "priced only"),
+    ]
+    assert all(isinstance(c.status, ClaimStatus) for c in payment.claims)
+    assert {c.status.label for c in payment.claims if isinstance(c.status, ClaimStatus)} >= {
+        "processed as secondary",
+        "reversal of an earlier payment",
+        "not this payer's claim, forwarded",
+        "predetermination pricing only, no payment",
+    }
+    forwarded = payment.claims[4].party("TT")
+    assert forwarded is not None and forwarded.last_name == "MEDI-CAL FFS"
+    assert payment.totals.total_paid == D("115.00") == payment.header.payment_amount
+    assert payment.issues == ()

@@ -159,8 +159,16 @@ def test_csv_has_one_row_per_line_one_per_lineless_claim_one_per_plb_pair(name: 
         plb,
     )
     assert rows and list(rows[0]) == list(COLUMNS)
-    keys = [
-        (r["st_control_number"], r["payer_claim_number"], r["line_number"], r["adjustment_reason"])
+    keys = [  # a reversal repeats the original's CLP07: its status tells the rows apart
+        (
+            r["st_control_number"],
+            r["patient_control_number"],
+            r["payer_claim_number"],
+            r["status_code"],
+            r["line_number"],
+            r["adjustment_reason"],
+            r["adjustment_reference"],
+        )
         for r in rows
     ]
     assert len(keys) == len(set(keys))  # never the same line twice
