@@ -4,6 +4,7 @@ claim back as it was sent (for a void)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -59,53 +60,54 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
         "INSERT INTO transaction_sets (st02, batch_id) VALUES (?, ?)",
         [(st02, batch_id) for st02 in ic.transaction_numbers],
     )
-    claim_rows: list[tuple[object, ...]] = []
-    line_rows: list[tuple[object, ...]] = []
-    iso: dict[date, str] = {}  # a month of lines has few distinct dates
-    for st02, claims in batch.transactions():
-        for claim in claims:
-            claim_rows.append(_claim_row(claim, batch_id, st02))
-            member_id = claim.member.member_id
-            claim_id = claim.claim_id
-            claim_tar = claim.tar_number
-            for number, line in enumerate(claim.lines, 1):
-                day = line.service_date
-                text = iso.get(day) or iso.setdefault(day, day.isoformat())
-                line_rows.append(
-                    (
-                        line.control_number,
-                        claim_id,
-                        number,
-                        member_id,
-                        line.procedure,
-                        " ".join(line.modifiers),
-                        text,
-                        line.end_date.isoformat() if line.end_date else None,
-                        str(line.units),
-                        str(line.charge),
-                        line.tar_number or claim_tar,
-                        " ".join(map(str, line.diagnosis_pointers)),
-                        line.place_of_service,
-                        1 if line.tar_number else 0,
-                        _rendering(line.rendering),
-                        " ".join(map(str, line.source_rows)),
-                        " ".join(line.record_ids),
-                    )
-                )
     db.executemany(
         "INSERT INTO claims (claim_id, batch_id, st02, member_id, category, service_month, first_date, "
         "frequency, original_claim_id, payer_claim_number, total_charge, place_of_service, diagnoses, "
         "tar_number, rendering, member_last_name, member_first_name, member_birth_date, member_sex, "
         "member_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        claim_rows,
+        (
+            _claim_row(claim, batch_id, st02)
+            for st02, claims in batch.transactions()
+            for claim in claims
+        ),
     )
+    # rows are generated as SQLite takes them: a large batch never holds them all at once
     db.executemany(
         "INSERT INTO lines (line_id, claim_id, line_number, member_id, procedure, modifiers, service_date, "
         "end_date, units, charge, tar_number, pointers, line_place, line_tar, rendering, source_rows, "
         "record_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        line_rows,
+        _line_rows(batch),
     )
     return batch_id
+
+
+def _line_rows(batch: ClaimBatch) -> Iterator[tuple[object, ...]]:
+    iso: dict[date, str] = {}  # a month of lines has few distinct dates
+    for claim in batch.claims:
+        member_id = claim.member.member_id
+        claim_id = claim.claim_id
+        claim_tar = claim.tar_number
+        for number, line in enumerate(claim.lines, 1):
+            day = line.service_date
+            yield (
+                line.control_number,
+                claim_id,
+                number,
+                member_id,
+                line.procedure,
+                " ".join(line.modifiers),
+                iso.get(day) or iso.setdefault(day, day.isoformat()),
+                line.end_date.isoformat() if line.end_date else None,
+                str(line.units),
+                str(line.charge),
+                line.tar_number or claim_tar,
+                " ".join(map(str, line.diagnosis_pointers)),
+                line.place_of_service,
+                1 if line.tar_number else 0,
+                _rendering(line.rendering),
+                " ".join(map(str, line.source_rows)),
+                " ".join(line.record_ids),
+            )
 
 
 def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:

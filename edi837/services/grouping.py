@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import attrs
 
 from edi837.issues import Location, Report
 from edi837.model.claims import Claim, Member, RenderingProvider, ServiceLine
 from edi837.model.common import Address
+from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category
 from edi837.payer.lines import BillableLine
 
@@ -90,6 +92,8 @@ def group_claims(
 
 
 def _most_common(values: list[str]) -> str:
+    if len(set(values)) == 1:
+        return values[0]
     counts = Counter(values)
     best = max(counts.values())
     return next(v for v in values if counts[v] == best)
@@ -103,8 +107,9 @@ def build_claim(
     Place of service, TAR and rendering provider go on the claim when the lines agree; a line
     repeats them only where it differs (TAR and rendering then go on each line instead).
     """
+    lines = draft.lines
     pointers: dict[str, int] = {}
-    for line in draft.lines:
+    for line in lines:
         if len(line.diagnoses) > MAX_POINTERS and report is not None:
             report.warn(
                 "IG-837P-POINTERS",
@@ -112,51 +117,56 @@ def build_claim(
                 Location(rows=line.rows, claim_id=claim_id),
             )
         for code in line.diagnoses[:MAX_POINTERS]:
-            pointers.setdefault(code, len(pointers) + 1)
-    places = [line.record.place_of_service or default_pos for line in draft.lines]
+            if code not in pointers:
+                pointers[code] = len(pointers) + 1
+    places = [line.record.place_of_service or default_pos for line in lines]
     claim_pos = _most_common(places)
-    tars = {line.tar_number for line in draft.lines}
-    claim_tar = next(iter(tars)) if len(tars) == 1 else None
-    renderings = {_rendering(line) for line in draft.lines}
-    claim_rendering = next(iter(renderings)) if len(renderings) == 1 else None
+    tars = {line.tar_number for line in lines}
+    line_tars = len(tars) > 1
+    renderings = [_rendering(line.record) for line in lines]
+    distinct = set(renderings)
+    line_renderings = len(distinct) > 1
 
-    service_lines = []
-    for number, (line, pos) in enumerate(zip(draft.lines, places, strict=True), 1):
-        service_lines.append(
-            ServiceLine(
-                procedure=line.procedure,
-                modifiers=line.modifiers,
-                service_date=line.service_date,
-                end_date=line.end_date,
-                units=line.units,
-                charge=line.charge,
-                diagnosis_pointers=tuple(pointers[c] for c in line.diagnoses[:MAX_POINTERS]),
-                place_of_service=pos if pos != claim_pos else None,
-                tar_number=line.tar_number if len(tars) > 1 else None,
-                rendering=_rendering(line) if len(renderings) > 1 else None,
-                control_number=f"{claim_id}L{number:02d}",
-                source_rows=line.rows,
-                record_ids=line.record_ids,
-            )
+    service_lines = tuple(
+        ServiceLine(
+            procedure=line.procedure,
+            modifiers=line.modifiers,
+            service_date=line.service_date,
+            end_date=line.end_date,
+            units=line.units,
+            charge=line.charge,
+            diagnosis_pointers=tuple([pointers[c] for c in line.diagnoses[:MAX_POINTERS]]),
+            place_of_service=pos if pos != claim_pos else None,
+            tar_number=line.tar_number if line_tars else None,
+            rendering=rendering if line_renderings else None,
+            control_number=f"{claim_id}L{number:02d}",
+            source_rows=line.rows,
+            record_ids=line.record_ids,
         )
+        for number, (line, pos, rendering) in enumerate(
+            zip(lines, places, renderings, strict=True), 1
+        )
+    )
     return Claim(
         claim_id=claim_id,
         member=draft.member,
         category=draft.category.value,
         place_of_service=claim_pos,
         diagnoses=tuple(pointers),
-        lines=tuple(service_lines),
-        tar_number=claim_tar,
-        rendering=claim_rendering,
+        lines=service_lines,
+        tar_number=None if line_tars else next(iter(tars)),
+        rendering=None if line_renderings else renderings[0],
     )
 
 
-def _rendering(line: BillableLine) -> RenderingProvider | None:
-    record = line.record
+@lru_cache(maxsize=4096)
+def _provider(npi: str, last: str, first: str) -> RenderingProvider:
+    return RenderingProvider(npi=npi, last_name=last, first_name=first)
+
+
+def _rendering(record: ServiceRecord) -> RenderingProvider | None:
     if not record.rendering_npi:
         return None
-    return RenderingProvider(
-        npi=record.rendering_npi,
-        last_name=record.rendering_last_name or "",
-        first_name=record.rendering_first_name or "",
+    return _provider(
+        record.rendering_npi, record.rendering_last_name or "", record.rendering_first_name or ""
     )
