@@ -99,3 +99,25 @@ def test_every_code_in_the_corpus_is_described(corpus: Path) -> None:
     assert len(carcs) >= 25 and len(rarcs) >= 10  # the scan found the codes it should
     assert sorted(c for c in carcs if codes.carc(c) is None) == []
     assert sorted(r for r in rarcs if codes.rarc(r) is None) == []
+
+
+def test_plb_reasons_are_described_including_the_corpus() -> None:
+    with segment_file(codes.PLB_FILE).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["code", "description"]
+    assert all(re.fullmatch(r"[0-9A-Z]{2}", code) for code, _ in rows[1:])
+    assert "overpayment" in (codes.plb("WO") or "").lower()
+    assert "interest" in (codes.plb("L6") or "").lower()
+    seen: set[str] = set()
+    for path in corpus_files("835"):
+        try:
+            for segment in SegmentReader(path):
+                if segment[0] == "PLB":
+                    for composite in segment[3::2]:
+                        seen.add(re.split(r"[^0-9A-Za-z]", composite)[0])
+        except X12ParseError:
+            continue
+    # template placeholders in two corpus files ("resnCode", "XX") are not codes
+    real = {code for code in seen if re.fullmatch(r"[0-9A-Z]{2}", code) and code != "XX"}
+    assert real >= {"WO", "72", "L6", "CV", "CT", "CS"}
+    assert [code for code in sorted(real) if codes.plb(code) is None] == []

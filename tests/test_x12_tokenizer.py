@@ -135,3 +135,11 @@ def test_arbitrary_x12ish_text_raises_only_the_parse_error(text: str) -> None:
     for prefix in ("", ISA):
         with contextlib.suppress(X12ParseError):
             read_segments((prefix + text).encode())
+
+
+def test_nul_padding_after_the_last_segment_is_ignored() -> None:
+    reader = SegmentReader((ISA + BODY).encode() + b"\x00" * 300)
+    assert ids(list(reader)) == ["ISA", "GS", "ST", "SE", "GE", "IEA"]
+    assert [w.rule_id for w in reader.warnings] == ["X12-PADDING"]
+    with pytest.raises(X12ParseError, match="binary"):
+        read_segments((ISA + "GS*HC\x00*X~" + BODY).encode())

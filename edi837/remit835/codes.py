@@ -1,6 +1,6 @@
 """Short descriptions of the external code lists an 835 refers to: CARC and RARC.
 
-The tables live in ``segments/carc.csv`` and ``segments/rarc.csv`` (``code,description``, one
+The tables live in ``segments/carc.csv``, ``segments/rarc.csv`` and ``segments/plb.csv`` (``code,description``, one
 code a row, written in our own plain words). They cover the codes seen in the sample corpus and
 the common denials; X12 and CMS add codes several times a year, so an unknown code is never an
 error: callers show the code alone. To add one, append a row and run the tests
@@ -17,6 +17,7 @@ from edi837.resources import segment_file
 
 CARC_FILE = "carc.csv"
 RARC_FILE = "rarc.csv"
+PLB_FILE = "plb.csv"  # provider-level adjustment reasons (PLB03-1): a code list of their own
 
 
 def load_table(name: str) -> dict[str, str]:
@@ -48,6 +49,16 @@ def carc_table() -> dict[str, str]:
 @cache
 def rarc_table() -> dict[str, str]:
     return load_table(RARC_FILE)
+
+
+@cache
+def plb_table() -> dict[str, str]:
+    return load_table(PLB_FILE)
+
+
+def plb(code: str) -> str | None:
+    """The description of a provider-level adjustment reason (PLB03-1: WO, L6, 72...)."""
+    return plb_table().get(code.strip())
 
 
 def carc(code: str) -> str | None:

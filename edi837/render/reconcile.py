@@ -20,6 +20,7 @@ from edi837.reconcile.state import (
     Unmatched,
 )
 from edi837.remit835.codes import carc, rarc
+from edi837.remit835.codes import plb as plb_reason
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -91,7 +92,7 @@ def plb_data(item: ProviderAdjustmentRow) -> dict[str, Any]:
         "reason": item.reason,
         "reference": item.reference,
         "amount": _money(item.amount),
-        "description": carc(item.reason) if item.reason.isdigit() else None,
+        "description": plb_reason(item.reason),
         "trace_number": item.trace_number,
     }
 
@@ -229,7 +230,7 @@ def write_table(
     if adjustments:
         out.write(f"\nprovider-level adjustments (PLB): {len(adjustments)}\n")
         for adj in adjustments:
-            described = carc(adj.reason) if adj.reason.isdigit() else None
+            described = plb_reason(adj.reason)
             out.write(
                 f"  {adj.reason:<4} {adj.reference:<24} {_money(adj.amount):>11}  trace {adj.trace_number}"
                 + (f"  {described}" if described else "")

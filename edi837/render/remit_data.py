@@ -104,6 +104,7 @@ def provider_adjustment(item: ProviderAdjustment) -> Data:
         "reason": item.reason,
         "reference": text(item.reference),
         "amount": money_text(item.amount),
+        "description": codes.plb(item.reason),
     }
 
 

@@ -166,7 +166,9 @@ def _trailer(header: Remittance, totals: RemittanceTotals) -> list[str]:
         width = max(len(f"{item.reason} {item.reference}") for item in totals.provider_adjustments)
         for item in totals.provider_adjustments:
             code = f"{item.reason} {item.reference}".strip()
-            out.append(f"    {code:<{width}} {money_text(item.amount):>10}")
+            described = codes.plb(item.reason)
+            line = f"    {code:<{width}} {money_text(item.amount):>10}"
+            out.append(f"{line}  {described}" if described else line)
     difference = balance.transaction_difference(header, totals)
     verdict = "balances" if difference is None else f"off by {money_text(difference)}"
     out.append(

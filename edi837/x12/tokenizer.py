@@ -212,6 +212,12 @@ class SegmentReader:
             piece = raw.strip()
             if not piece:
                 continue
+            if final and index == last and not piece.replace("\x00", "").strip():
+                # Some transfer tools pad a file to a block size with NULs after the final IEA.
+                self._warn(
+                    "X12-PADDING", "NUL bytes after the last segment were ignored", self.count
+                )
+                continue
             self.count += 1
             elements = self._segment(piece, final=final, last=index == last)
             if elements is not None:
