@@ -287,3 +287,27 @@ def test_an_older_ledger_is_migrated(tmp_path: Path) -> None:
         )
         assert book.db.execute("SELECT COUNT(*) FROM remittances").fetchone()[0] == 0
     shutil.copy(path, tmp_path / "copy.sqlite")
+
+
+def test_void_takes_the_payer_claim_number_from_recorded_remittances(
+    ledger: Path, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from edi837.services.void import void
+
+    from .helpers import profile
+
+    imported(ledger, A, B)
+    with Ledger(ledger) as book:
+        result = void(
+            ["N00000003"],
+            {},
+            profile(),
+            tmp_path / "void.837",
+            book,
+            as_of=date(2026, 3, 6),
+            created=datetime(2026, 3, 6),
+        )
+    assert result.batch.claims[0].payer_claim_number == "ICN0003B"
+    assert "REF*F8*ICN0003B" in (tmp_path / "void.837").read_text()

@@ -22,6 +22,17 @@ from edi837.model.profile import Profile
 from edi837.services.emit import BuildResult, atomic, check_output, emit
 
 
+def recorded_claim_number(ledger: Ledger, claim_id: str) -> str | None:
+    """The payer's claim number (CLP07) from the latest remittance that named the claim."""
+    row = ledger.db.execute(
+        "SELECT e.payer_claim_number FROM claim_events e JOIN remittances r ON r.remittance_id = e.remittance_id "
+        "WHERE e.claim_id = ? AND e.payer_claim_number != '' "
+        "ORDER BY r.event_date DESC, e.remittance_id DESC, e.seq DESC LIMIT 1",
+        (claim_id,),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def _status(ledger: Ledger, claim_id: str) -> tuple[str, str] | None:
     row = ledger.db.execute(
         "SELECT status, frequency FROM claims WHERE claim_id = ?", (claim_id,)
@@ -41,7 +52,13 @@ def void(
 ) -> BuildResult:
     check_output(out)
     report = Report()
+    payer_claim_numbers = dict(payer_claim_numbers)
     with atomic(ledger, out) as renamed:
+        for claim_id in claim_ids:
+            if not payer_claim_numbers.get(claim_id):
+                recorded = recorded_claim_number(ledger, claim_id)
+                if recorded:
+                    payer_claim_numbers[claim_id] = recorded
         originals: list[Claim] = []
         problems = []
         for claim_id in claim_ids:
@@ -55,8 +72,9 @@ def void(
                 problems.append(f"{claim_id} is already {status[0]}")
             elif not payer_claim_numbers.get(claim_id):
                 problems.append(
-                    f"{claim_id}: the payer's claim number (CLP07 of its 835) is needed for REF*F8; "
-                    f"pass --payer-claim-number {claim_id}=NUMBER"
+                    f"{claim_id}: the payer's claim number (CLP07 of its 835) is needed for REF*F8 and no "
+                    f"recorded remittance names it; reconcile the 835 first, or pass "
+                    f"--payer-claim-number {claim_id}=NUMBER"
                 )
             else:
                 originals.append(claim)
