@@ -34,6 +34,12 @@ profile_option = click.option(
     required=True,
     help="The provider profile (TOML); `edi837 init` writes a template.",
 )
+out_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The 837P file to write (written whole or not at all).",
+)
 tars_option = click.option(
     "--tars",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

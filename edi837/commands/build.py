@@ -10,6 +10,7 @@ import click
 from edi837.commands._common import (
     as_of_option,
     ledger_option,
+    out_option,
     profile_option,
     resolve_as_of,
     tars_option,
@@ -21,12 +22,7 @@ from edi837.issues import Report
 @click.command("build")
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @profile_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The 837P file to write.",
-)
+@out_option
 @ledger_option
 @as_of_option
 @tars_option

@@ -7,18 +7,19 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, profile_option, resolve_as_of
+from edi837.commands._common import (
+    as_of_option,
+    ledger_option,
+    out_option,
+    profile_option,
+    resolve_as_of,
+)
 
 
 @click.command("void")
 @click.argument("claim_ids", nargs=-1, required=True)
 @profile_option
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The 837P file to write.",
-)
+@out_option
 @ledger_option
 @as_of_option
 @click.option(
