@@ -251,3 +251,11 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for name in ("build", "check", "validate", "init", "void"):
         assert name in out
+
+
+def test_no_half_written_999(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    remittance = FIXTURES / "835" / "reconcile" / "reconcile-a.835"
+    code, out, err = run(capsys, "validate", str(remittance), "--ack", str(tmp_path / "a.999"))
+    assert code == 0, out
+    assert not (tmp_path / "a.999").exists()
+    assert "could not produce a complete 999" in err

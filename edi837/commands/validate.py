@@ -27,7 +27,11 @@ def command(file: Path, ack: Path | None, fmt: str) -> int:
     result = validate_file(file, want_ack=ack is not None)
     if ack is not None:
         if result.ack is None:
-            click.echo(f"note: pyx12 produced no 999 for {file}; {ack} not written", err=True)
+            click.echo(
+                f"note: pyx12 could not produce a complete 999 for {file} (it cannot for an 835); "
+                f"{ack} not written",
+                err=True,
+            )
         else:
             tmp = ack.with_name(f".{ack.name}.{os.getpid()}.partial")
             tmp.write_text(result.ack, encoding="ascii")

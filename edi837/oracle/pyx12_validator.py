@@ -137,13 +137,25 @@ def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
     issues, transactions = _issues(json.loads(text), name)
     if issues:
         _add_loops(path, issues)
-    ack_text = ack.getvalue() if ack is not None and ack.getvalue() else None
+    ack_text = ack.getvalue() if ack is not None else None
+    if ack_text is not None and not _complete_interchange(ack_text):
+        # pyx12 stops part-way through some 999s (for an 835: "Cannot create AK2") and leaves
+        # what it had written; half an acknowledgment must not reach anyone.
+        ack_text = None
     return Validation(
         bool(ok) and not any(i.severity is Severity.ERROR for i in issues),
         tuple(issues),
         tuple(transactions),
         ack_text,
     )
+
+
+def _complete_interchange(text: str) -> bool:
+    """Does this X12 text end with the IEA that closes its interchange?"""
+    segments = [
+        s.strip() for s in text.strip().split(text[105] if len(text) > 105 else "~") if s.strip()
+    ]
+    return bool(segments) and segments[0].startswith("ISA") and segments[-1].startswith("IEA")
 
 
 def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str, str, str]]]:
