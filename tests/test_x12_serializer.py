@@ -87,24 +87,29 @@ def test_isa_is_fixed_width() -> None:
         isa_segment([*ISA_VALUES[:5], "SHORT", *ISA_VALUES[6:]], Delimiters())
 
 
-def test_make_formats_typed_values_and_reports_lengths() -> None:
+def test_templates_format_typed_values_and_report_lengths() -> None:
     problems: list[spec.ElementProblem] = []
-    elements = spec.segment("DTP").make(
-        {"DTP01": "472", "DTP02": "D8", "DTP03": date(2025, 1, 5)}, problems
-    )
-    assert elements == ["DTP", "472", "D8", "20250105"]
-    clm = spec.segment("CLM").make(
-        {"CLM01": "X" * 40, "CLM02": Decimal("400.00"), "CLM05": ("11", "B", "1")}, problems
-    )
-    assert clm[2] == "400" and clm[5] == ["11", "B", "1"]
+    ser = Serializer(line_breaks=False)
+    dtp = ser.template("DTP", problems, "DTP03", DTP01="472", DTP02="D8")
+    assert dtp(date(2025, 1, 5)) == "DTP*472*D8*20250105~"
+    clm = ser.template("CLM", problems, "CLM01", "CLM02", "CLM05")
+    text = clm("X" * 40, Decimal("400.00"), ("11", "B", "1"))
+    assert text == "CLM*" + "X" * 40 + "*400***11:B:1~"
     assert [p.ref for p in problems] == ["CLM01"]
+    sv1 = ser.template("SV1", problems, "SV101", "SV102", "SV104", "SV107", SV103="UN", memo=True)
+    assert sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2)) == "SV1*HC:G9008:U1*400*UN*1***1:2~"
+    assert sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2)) == "SV1*HC:G9008:U1*400*UN*1***1:2~"
 
 
-def test_make_refuses_unknown_elements_and_wrong_types() -> None:
+def test_templates_refuse_unknown_elements_wrong_types_and_delimiters() -> None:
+    ser = Serializer()
     with pytest.raises(SpecError):
-        spec.segment("DTP").make({"DTP09": "x"}, [])
+        ser.template("DTP", [], "DTP09")
+    clm = ser.template("CLM", [], "CLM01", "CLM02")
     with pytest.raises(SpecError):
-        spec.segment("CLM").make({"CLM02": 400.0}, [])  # type: ignore[dict-item]
+        clm("A1", 400.0)
+    with pytest.raises(SpecError):
+        clm("A*1", Decimal(1))
 
 
 def test_clean_text_folds_accents_and_drops_delimiters() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -30,9 +30,6 @@ def format_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def r_length(text: str) -> int:
-    """X12 counts the digits of an R value only: sign and decimal point are free."""
-    return len(text) - text.startswith("-") - ("." in text)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -63,8 +60,6 @@ def parse_date(text: str) -> date:
     raise ValueError(f"{text!r} is not a CCYYMMDD date")
 
 
-def format_time(value: time | datetime) -> str:
-    return value.strftime("%H%M")
 
 
 _PLAIN = re.compile(

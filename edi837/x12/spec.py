@@ -18,10 +18,7 @@ import attrs
 
 from edi837.errors import SpecError
 from edi837.resources import segment_file
-from edi837.x12.datatypes import format_date, format_decimal, format_time, r_length
-
-Value = str | int | Decimal | date | time | datetime | None
-CompositeValue = tuple[Value, ...]
+from edi837.x12.datatypes import format_decimal
 
 
 @attrs.frozen(slots=True)
@@ -47,7 +44,7 @@ class ElementProblem:
 
 @attrs.define(slots=True, eq=False)
 class SegmentSpec:
-    """One segment of the dictionary. ``make`` turns typed values into element text."""
+    """One segment of the dictionary: its elements by position and reference designator."""
 
     id: str
     elements: tuple[ElementSpec, ...]
@@ -65,99 +62,6 @@ class SegmentSpec:
 
     def element(self, ref: str) -> ElementSpec:
         return self.elements[self.position(ref) - 1]
-
-    def make(
-        self, values: Mapping[str, Value | CompositeValue], problems: list[ElementProblem]
-    ) -> list[str | list[str]]:
-        """Elements for this segment from ``{refdes: value}``; formatting per the element type.
-
-        Length and type problems are appended to ``problems`` (the caller knows where the
-        segment belongs, so it turns them into located issues).
-        """
-        out: list[str | list[str]] = [self.id]
-        last = 0
-        for ref in values:
-            number = self.positions.get(ref)
-            if number is None:
-                raise SpecError(f"{self.id} has no element {ref}")
-            last = max(last, number)
-        out.extend([""] * last)
-        for ref, value in values.items():
-            if value is None or value == "":
-                continue
-            number = self.positions[ref]
-            spec = self.elements[number - 1]
-            if spec.components:
-                if not isinstance(value, tuple):
-                    raise SpecError(f"{ref} is a composite: pass a tuple of components")
-                parts = [
-                    _format(component_spec, component, problems)
-                    for component_spec, component in zip(spec.components, value, strict=False)
-                ]
-                while parts and parts[-1] == "":
-                    parts.pop()
-                out[number] = parts
-            else:
-                if isinstance(value, tuple):
-                    raise SpecError(f"{ref} is not a composite")
-                out[number] = _format(spec, value, problems)
-        return out
-
-
-def _format(spec: ElementSpec, value: Value, problems: list[ElementProblem]) -> str:
-    if value is None:
-        return ""
-    kind = spec.type
-    if kind == "R":
-        if not isinstance(value, Decimal | int):
-            raise SpecError(
-                f"{spec.ref} is a decimal (R): pass Decimal, not {type(value).__name__}"
-            )
-        text = format_decimal(Decimal(value))
-        length = r_length(text)
-    elif kind.startswith("N"):
-        if not isinstance(value, int):
-            raise SpecError(
-                f"{spec.ref} is a number ({kind}): pass int, not {type(value).__name__}"
-            )
-        text = str(value)
-        length = len(text.lstrip("-"))
-        if length < spec.min:  # N0 control numbers are zero-padded to their minimum width
-            text = text.zfill(spec.min)
-            length = spec.min
-    elif kind == "DT":
-        if not isinstance(value, date):
-            raise SpecError(f"{spec.ref} is a date (DT): pass date, not {type(value).__name__}")
-        text = format_date(value, spec.max if spec.max in (6, 8) else 8)
-        length = len(text)
-    elif kind == "TM":
-        if not isinstance(value, time | datetime):
-            raise SpecError(f"{spec.ref} is a time (TM): pass time, not {type(value).__name__}")
-        text = format_time(value)
-        length = len(text)
-    else:
-        if isinstance(value, date):  # DTP03 and its kin are AN: a single date is CCYYMMDD (D8)
-            text = format_date(value)
-        elif isinstance(value, Decimal | int | time):
-            raise SpecError(f"{spec.ref} is text ({kind}): pass str, not {type(value).__name__}")
-        else:
-            text = value
-        length = len(text)
-    if length > spec.max:
-        problems.append(
-            ElementProblem(
-                spec.ref,
-                f"{spec.ref} ({spec.name}) is {length} characters; at most {spec.max} allowed",
-            )
-        )
-    elif length < spec.min:
-        problems.append(
-            ElementProblem(
-                spec.ref,
-                f"{spec.ref} ({spec.name}) is {length} characters; at least {spec.min} needed",
-            )
-        )
-    return text
 
 
 def _element(raw: Mapping[str, Any]) -> ElementSpec:
