@@ -97,8 +97,14 @@ def test_templates_format_typed_values_and_report_lengths() -> None:
     assert text == "CLM*" + "X" * 40 + "*400***11:B:1~"
     assert [p.ref for p in problems] == ["CLM01"]
     sv1 = ser.template("SV1", problems, "SV101", "SV102", "SV104", "SV107", SV103="UN", memo=True)
-    assert sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2)) == "SV1*HC:G9008:U1*400*UN*1***1:2~"
-    assert sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2)) == "SV1*HC:G9008:U1*400*UN*1***1:2~"
+    assert (
+        sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2))
+        == "SV1*HC:G9008:U1*400*UN*1***1:2~"
+    )
+    assert (
+        sv1(("HC", "G9008", "U1"), Decimal("400.00"), Decimal(1), (1, 2))
+        == "SV1*HC:G9008:U1*400*UN*1***1:2~"
+    )
 
 
 def test_templates_refuse_unknown_elements_wrong_types_and_delimiters() -> None:

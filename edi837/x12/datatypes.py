@@ -30,8 +30,6 @@ def format_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-
-
 def parse_decimal(text: str) -> Decimal:
     try:
         value = Decimal(text)
@@ -58,8 +56,6 @@ def parse_date(text: str) -> date:
     if len(text) == 6 and text.isdigit():
         return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
     raise ValueError(f"{text!r} is not a CCYYMMDD date")
-
-
 
 
 _PLAIN = re.compile(
