@@ -90,10 +90,9 @@ def filing_30(ctx: RuleContext, found: Findings) -> None:
     example="other_coverage=Kaiser Permanente",
 )
 def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
-    for line in ctx.lines:
-        for part in line.parts:
-            if part.record.other_coverage and _KAISER.search(part.record.other_coverage):
-                found.add("COVERAGE-KAISER", part, "the member's primary coverage is Kaiser")
+    _other_coverage(
+        ctx, found, "COVERAGE-KAISER", _KAISER, "the member's primary coverage is Kaiser"
+    )
 
 
 @rule(
@@ -105,10 +104,18 @@ def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
     example="other_coverage=D-SNP",
 )
 def coverage_dsnp(ctx: RuleContext, found: Findings) -> None:
+    _other_coverage(ctx, found, "COVERAGE-DSNP", _DSNP, "the member is covered by a D-SNP")
+
+
+def _other_coverage(
+    ctx: RuleContext, found: Findings, rule_id: str, pattern: re.Pattern[str], message: str
+) -> None:
+    """Each record whose other_coverage names a plan that bills these services instead."""
     for line in ctx.lines:
         for part in line.parts:
-            if part.record.other_coverage and _DSNP.search(part.record.other_coverage):
-                found.add("COVERAGE-DSNP", part, "the member is covered by a D-SNP")
+            coverage = part.record.other_coverage
+            if coverage and pattern.search(coverage):
+                found.add(rule_id, part, message)
 
 
 def is_behavioral_health(code: str) -> bool:
