@@ -17,6 +17,7 @@ def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None)
 as_of_option = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
     callback=_to_date,
     default=None,
     help="Treat this date as today (filing limits, file dates): reproducible runs.",
