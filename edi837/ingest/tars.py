@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from edi837.errors import InputError
-from edi837.ingest.records import normalize_header
+from edi837.ingest.columns import normalize_header
 from edi837.issues import Location, Report
 from edi837.model.identifiers import hcpcs_is_valid, modifier_is_valid
 from edi837.rules.tars import Tar, TarList, tar_key
