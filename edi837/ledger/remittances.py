@@ -211,11 +211,11 @@ class RemittanceImport:
                 ),
             )
 
-    def _sent_lines(self, claim_id: str) -> list[tuple[str, str, frozenset[str], str, str | None]]:
+    def _sent_lines(self, claim_id: str) -> list[tuple[str, str, frozenset[str], str]]:
         return [
-            (row[0], row[1], frozenset(row[2].split()), row[3], row[4])
+            (row[0], row[1], frozenset(row[2].split()), row[3])
             for row in self.db.execute(
-                "SELECT line_id, procedure, modifiers, service_date, end_date FROM lines WHERE claim_id = ? "
+                "SELECT line_id, procedure, modifiers, service_date FROM lines WHERE claim_id = ? "
                 "ORDER BY line_number",
                 (claim_id,),
             )
@@ -224,7 +224,7 @@ class RemittanceImport:
     def _match(
         self,
         service: ServicePayment,
-        sent: list[tuple[str, str, frozenset[str], str, str | None]],
+        sent: list[tuple[str, str, frozenset[str], str]],
         taken: set[str],
         claim: ClaimPayment,
     ) -> tuple[str | None, str | None]:
@@ -237,7 +237,7 @@ class RemittanceImport:
         billed = service.original_procedure or service.procedure
         day = service.service_date
         wanted = billed.code, frozenset(billed.modifiers), day.isoformat() if day else None
-        for line_id, procedure, modifiers, service_date, _end in sent:
+        for line_id, procedure, modifiers, service_date in sent:
             if line_id in taken or procedure != wanted[0] or modifiers != wanted[1]:
                 continue
             if wanted[2] is None or wanted[2] == service_date:

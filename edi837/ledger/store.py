@@ -120,10 +120,6 @@ class Ledger:
         else:
             self.db.execute("COMMIT")
 
-    @property
-    def in_transaction(self) -> bool:
-        return self.db.in_transaction
-
     # -- counters -------------------------------------------------------------------------------
     def allocate(self, name: str, count: int = 1) -> list[int]:
         """The next ``count`` values of a counter. Must run inside :meth:`write`, so a failed
@@ -141,10 +137,6 @@ class Ledger:
             (name, last + count),
         )
         return list(range(last + 1, last + count + 1))
-
-    def counter(self, name: str) -> int:
-        row = self.db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-        return int(row[0]) if row else 0
 
 
 def _statements(script: str) -> list[str]:

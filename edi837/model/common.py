@@ -31,12 +31,10 @@ class Frequency(StrEnum):
     VOID = "8"
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+def non_negative(instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    """attrs validator: money and units on a claim we send are never negative."""
     if value < 0:
         raise ValueError(f"{attribute.name} cannot be negative ({value})")
-
-
-non_negative = _non_negative
 
 
 @attrs.frozen(slots=True)

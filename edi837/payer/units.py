@@ -3,8 +3,6 @@ still bills 1 unit, and longer times round by the profile's named policy."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from edi837.model.profile import MinuteRounding
 
 MINUTES_PER_UNIT = 15
@@ -22,7 +20,3 @@ def units_from_minutes(minutes: int, policy: MinuteRounding) -> int:
         return whole
     # half up: 7.5 minutes or more of a started unit counts, i.e. 8 whole minutes
     return whole + (1 if rest * 2 >= MINUTES_PER_UNIT else 0)
-
-
-def as_units(value: int) -> Decimal:
-    return Decimal(value)

@@ -9,9 +9,7 @@ from edi837.errors import X12ParseError
 ISA_LENGTH = 106
 # Offsets of the 16 element separators in a fixed-width ISA (ISA01 starts at offset 4).
 ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
-ISA_REPETITION_OFFSET = 82
-ISA_COMPONENT_OFFSET = 104
-ISA_TERMINATOR_OFFSET = 105
+ISA_COMPONENT_OFFSET = 104  # ISA16; the segment terminator follows it
 
 
 @attrs.frozen(slots=True)

@@ -42,15 +42,6 @@ class LoopInstance:
     def path(self) -> str:
         return self.spec.path
 
-    def within(self, loop_id: str) -> LoopInstance | None:
-        """The nearest enclosing instance (self included) of ``loop_id``."""
-        node: LoopInstance | None = self
-        while node is not None:
-            if node.spec.id == loop_id:
-                return node
-            node = node.parent
-        return None
-
 
 class LoopWalker:
     """Place each segment of one transaction (ST..SE) in its loop instance."""

@@ -31,10 +31,6 @@ class ElementSpec:
     max: int = 1
     components: tuple[ElementSpec, ...] = ()
 
-    @property
-    def is_composite(self) -> bool:
-        return bool(self.components)
-
 
 @attrs.frozen(slots=True)
 class ElementProblem:
