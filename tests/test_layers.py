@@ -14,6 +14,7 @@ LAYERS = {
     "edi837.phi": 0,
     "edi837.perf": 0,
     "edi837.x12": 0,
+    "edi837.codes": 0,
     "edi837.model": 1,
     "edi837.claim837": 1,
     "edi837.remit835": 1,
