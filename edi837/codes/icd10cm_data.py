@@ -3,7 +3,7 @@ by :mod:`edi837.codes.icd10cm`. Kept together so the writer and the reader canno
 
 - ``icd10cm-billable-base.txt``: the billable codes of the base release, one category a line:
   ``Z59 00 01 02 10 11 12 19 2 ...`` (the category, then each billable code's characters after
-  it), or the category alone when it is itself billable (``I10``). 74,719 codes in 310 kB.
+  it), or the category alone when it is itself billable (``I10``). 74,719 codes in 339 kB.
 - ``icd10cm-changes.tsv``: ``release<TAB>added|deleted|undecided<TAB>code``. ``added`` and
   ``deleted`` compare a release with the one before it; ``undecided`` marks a code whose status
   in that release the sources cannot settle.
