@@ -252,6 +252,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             r, "policies", po, "engagement_fee", EngagementPolicy, EngagementPolicy.LIFETIME
         ),
         u8_before_enrollment=_severity(r, po),
+        denied_lines_count=_flag(r, "policies", po, "denied_lines_count", False),
     )
 
     overrides = _fee_overrides(r, r.table("fee_schedule", required=False))

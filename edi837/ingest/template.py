@@ -61,6 +61,7 @@ max_claims_per_transaction = 5000
 minute_rounding = "round-half-up"   # round-half-up (8+ minutes of a unit count), round-up, round-down
 engagement_fee = "lifetime"         # lifetime (Partnership billing tips) or rolling-12-months (DHCS FAQ)
 u8_before_enrollment = "warn"       # severity of ECM-U8-BEFORE-ENROLL: warn or error
+denied_lines_count = false          # true: lines the payer denied still count toward the limits
 
 # Contract rates: override a default, or add a code your contract has. Keys are CODE or
 # CODE-MODIFIERS; rates are strings so they stay exact.

@@ -26,6 +26,9 @@ class Rule:
     pack: str  # "partnership" (payer rules, can be allowed) or "generic"
     kind: str = "check"  # "check", or "generator" for behaviour the generator applies
     configurable: str = ""  # the profile setting that changes it, if any
+    # a finding means the payer will not pay the line (it is still billed): the claim's state
+    # counts that line as expected, not as a denial (edi837/lifecycle)
+    predicts_unpaid: bool = False
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -50,12 +53,25 @@ def rule(
     pack: str = "partnership",
     kind: str = "check",
     configurable: str = "",
+    predicts_unpaid: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
 
     def wrap(check: Check) -> Check:
         register(
-            Rule(id, severity, title, source, advice, example, pack, kind, configurable, check)
+            Rule(
+                id,
+                severity,
+                title,
+                source,
+                advice,
+                example,
+                pack,
+                kind,
+                configurable,
+                predicts_unpaid,
+                check,
+            )
         )
         return check
 
@@ -70,6 +86,13 @@ def all_rules() -> list[Rule]:
 def get(rule_id: str) -> Rule:
     _load_packs()
     return _RULES[rule_id]
+
+
+def predicts_unpaid(rule_id: str) -> bool:
+    """Does a finding of this rule mean the payer will not pay the line?"""
+    _load_packs()
+    found = _RULES.get(rule_id)
+    return found is not None and found.predicts_unpaid
 
 
 def overridable(rule_id: str) -> bool:

@@ -111,6 +111,7 @@ def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     advice="Keep billing every attempt (DHCS requires them all on claims); the units past 5 will "
     "not be paid",
     example="six U8 attempts for one member between 2025-01-02 and 2025-01-20",
+    predicts_unpaid=True,
 )
 def u8_limit(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(ECM_CODES)
