@@ -27,9 +27,16 @@ SENT = date(2026, 2, 2)
 PAID_ON = date(2026, 3, 1)
 
 
-def line(n: int, charge: str, code: str = "G9008", mods: tuple[str, ...] = ("U1",), **kw: object) -> LineFacts:
+def line(
+    n: int, charge: str, code: str = "G9008", mods: tuple[str, ...] = ("U1",), **kw: object
+) -> LineFacts:
     return LineFacts(
-        f"N00000001L{n:02d}", D(charge), code, mods, date(2026, 1, 10 + n), **kw  # type: ignore[arg-type]
+        f"N00000001L{n:02d}",
+        D(charge),
+        code,
+        mods,
+        date(2026, 1, 10 + n),
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -108,9 +115,7 @@ def test_paid_in_full_and_paid_at_contract_rate() -> None:
 
 def test_g9007_never_paid_does_not_make_the_claim_partial() -> None:
     facts = claim(line(1, "400"), line(2, "0.04", "G9007", (), expected_unpaid="G9007"))
-    outcome = evaluate(
-        facts, (paid(pay(1, "400", "400"), pay(2, "0.04", "0", co("96", "0.04"))),)
-    )
+    outcome = evaluate(facts, (paid(pay(1, "400", "400"), pay(2, "0.04", "0", co("96", "0.04"))),))
     assert outcome.state is State.PAID_AS_EXPECTED
     assert outcome.figures.denied == 0 and outcome.figures.contractual == D("0.04")
     assert not any(ln.denied for ln in outcome.lines)
@@ -127,9 +132,7 @@ def test_share_of_cost_is_patient_responsibility_with_its_figure() -> None:
 
 def test_denied_line_is_partial_and_finally_denied() -> None:
     facts = claim(line(1, "400"), line(2, "150", "G9012", ()))
-    outcome = evaluate(
-        facts, (paid(pay(1, "400", "400"), pay(2, "150", "0", co("197", "150"))),)
-    )
+    outcome = evaluate(facts, (paid(pay(1, "400", "400"), pay(2, "150", "0", co("197", "150"))),))
     assert outcome.state is State.PARTIALLY_PAID
     assert [ln.denied for ln in outcome.lines] == [False, True]
     assert outcome.figures.denied == D(150)
@@ -210,7 +213,9 @@ def test_a_rejected_void_leaves_the_original_as_it_was() -> None:
     rejected = FrontDoor("999", Outcome.REJECTED, SENT)
     assert not void_took_effect(void, (rejected,))
     original = claim(line(1, "400"))
-    outcome = evaluate(original, (paid(pay(1, "400", "400")),), (Successor("N00000005", "8", False),))
+    outcome = evaluate(
+        original, (paid(pay(1, "400", "400")),), (Successor("N00000005", "8", False),)
+    )
     assert outcome.state is State.PAID and outcome.live
 
 

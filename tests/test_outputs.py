@@ -117,10 +117,9 @@ def test_a_killed_writer_leaves_a_partial_that_the_next_write_removes(tmp_path: 
 def test_a_write_error_is_a_clear_message(tmp_path: Path) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
-    with pytest.raises(EdiError, match="cannot write"):
-        with stage(tmp_path / "out.837") as staged:
-            staged.stream = open("/dev/full", "wb", buffering=0)  # noqa: SIM115
-            staged.write(b"x" * 10)
+    with pytest.raises(EdiError, match="cannot write"), stage(tmp_path / "out.837") as staged:
+        staged.stream = open("/dev/full", "wb", buffering=0)  # noqa: SIM115
+        staged.write(b"x" * 10)
     assert [p for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 

@@ -62,7 +62,13 @@ def findings(
 ) -> list[tuple[str, int | None]]:
     report = Report()
     with Ledger(ledger) as book:
-        prepare(records, prof or profile(), as_of=as_of, history=LedgerHistory(book, test=True), report=report)
+        prepare(
+            records,
+            prof or profile(),
+            as_of=as_of,
+            history=LedgerHistory(book, test=True),
+            report=report,
+        )
     return [(i.rule_id, i.location.first_row) for i in report if i.rule_id not in ("FILING-30",)]
 
 
