@@ -69,6 +69,7 @@ def command(
       edi837 report --from 2026-01-01 --to 2026-03-31 --out first-quarter.html
     """
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.outputs import guard
     from edi837.render.html import write_report
     from edi837.render.queue import QueueView
     from edi837.render.report_data import Period, gather
@@ -83,6 +84,7 @@ def command(
         raise click.BadParameter(f"{to} is before --from {from_}", param_hint="--to")
     period = Period.of_month(month) if month else Period(from_, to)
     path = ledger or default_ledger_path()
+    guard(out, ledger=path)  # before the ledger is read: a wrong --out is said at once
     with Ledger(path, create=False) as book:
         view = QueueView(
             queue(book, as_of=today, filters=period.filters(test=test)),
