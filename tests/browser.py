@@ -9,6 +9,7 @@ page, records every request the page makes, and evaluates expressions and takes 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import select
@@ -155,10 +156,8 @@ class Browser:
     def close(self) -> None:
         try:
             if self._process.poll() is None:
-                try:
+                with contextlib.suppress(BrowserError, OSError):
                     self.send("Browser.close", page=False)
-                except (BrowserError, OSError):
-                    pass
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -74,7 +74,9 @@ def queue_json(
     ledger: Path, capsys: pytest.CaptureFixture[str], *args: str, as_of: str = LATE
 ) -> dict[str, Any]:
     capsys.readouterr()
-    assert main(["claims", "--ledger", str(ledger), "--as-of", as_of, "--format", "json", *args]) == 0
+    assert (
+        main(["claims", "--ledger", str(ledger), "--as-of", as_of, "--format", "json", *args]) == 0
+    )
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
 
@@ -106,7 +108,12 @@ def check_golden(name: str, text: str) -> None:
 
 def test_the_demo_report_matches_its_golden_file(tmp_path: Path) -> None:
     code, page = report(
-        demo_ledger(tmp_path), tmp_path / "r.html", "--month", "2026-01", "--test", as_of="2026-02-02"
+        demo_ledger(tmp_path),
+        tmp_path / "r.html",
+        "--month",
+        "2026-01",
+        "--test",
+        as_of="2026-02-02",
     )
     assert code == 0
     check_golden("report-demo.html", page)
@@ -139,7 +146,13 @@ def test_totals_on_the_page_equal_the_work_queue_json_to_the_cent(
 
     months = table_rows(page, "by-month")
     assert [(m[0], amount(m[1]), amount(m[2]), amount(m[5]), amount(m[7])) for m in months] == [
-        (r["month"], Decimal(r["billed"]), Decimal(r["paid"]), Decimal(r["denied"]), Decimal(r["open"]))
+        (
+            r["month"],
+            Decimal(r["billed"]),
+            Decimal(r["paid"]),
+            Decimal(r["denied"]),
+            Decimal(r["open"]),
+        )
         for r in book["by_month"]
     ]
     aging = table_rows(page, "aging")
@@ -182,7 +195,9 @@ def test_a_period_selects_claims_by_their_date_of_service(
     ledger: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, month = report(ledger, tmp_path / "m.html", "--month", "2026-01", "--test")
-    _, dates = report(ledger, tmp_path / "d.html", "--from", "2026-01-01", "--to", "2026-01-31", "--test")
+    _, dates = report(
+        ledger, tmp_path / "d.html", "--from", "2026-01-01", "--to", "2026-01-31", "--test"
+    )
     strip = re.compile(r"<title>.*?</title>|<h1>.*?</h1>|<p>This report covers.*?</p>", re.S)
     assert strip.sub("", month) == strip.sub("", dates)
     _, empty = report(ledger, tmp_path / "e.html", "--month", "2025-12", "--test")
@@ -222,7 +237,9 @@ def test_the_page_is_self_contained_private_and_guarded(ledger: Path, tmp_path: 
     assert all(href.startswith("#") for href in re.findall(r'href="([^"]*)"', text))
     assert all(u.startswith("#") for u in re.findall(r"url\(([^)]*)\)", text))
     assert "default-src 'none'" in text  # and the browser is told to load nothing
-    assert main(["report", "--ledger", str(ledger), "--out", str(ledger), "--month", "2026-01"]) == 2
+    assert (
+        main(["report", "--ledger", str(ledger), "--out", str(ledger), "--month", "2026-01"]) == 2
+    )
     assert Ledger(ledger).db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 4
 
 
@@ -231,7 +248,10 @@ def test_text_from_the_payer_is_escaped(tmp_path: Path) -> None:
     marker = tmp_path / "reject.277"
     marker.write_text("277CA", encoding="utf-8")
     hostile = ClaimAck(
-        1, "N00000004", Verdict.REJECTED, (AckCode("STC01", "A7:562:85", "<img src=x onerror=alert(1)>"),)
+        1,
+        "N00000004",
+        Verdict.REJECTED,
+        (AckCode("STC01", "A7:562:85", "<img src=x onerror=alert(1)>"),),
     )
     with Ledger(path) as book:
         import_acks(book, [marker], lambda _p: [hostile], imported_at=date(2026, 2, 4))

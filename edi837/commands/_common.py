@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -19,13 +19,26 @@ def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None)
     return value.date() if value is not None else None
 
 
-as_of_option = click.option(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def date_option(name: str, dest: str, help: str) -> Callable[[F], F]:
+    """An option taking a day written YYYY-MM-DD, handed to the command as a ``date``."""
+    return click.option(
+        name,
+        dest,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        callback=_to_date,
+        default=None,
+        help=help,
+    )
+
+
+as_of_option = date_option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    callback=_to_date,
-    default=None,
-    help="Treat this date as today (filing limits, file dates): reproducible runs.",
+    "as_of",
+    "Treat this date as today (filing limits, file dates): reproducible runs.",
 )
 ledger_option = click.option(
     "--ledger",

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    as_of_option,
+    date_option,
+    ledger_option,
+    resolve_as_of,
+    write_text_output,
+)
 from edi837.commands.claims import is_month
-
-
-def _to_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
-
-
-def _date_option(name: str, dest: str, help: str) -> click.Option:
-    return click.option(
-        name,
-        dest,
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        metavar="YYYY-MM-DD",
-        callback=_to_date,
-        default=None,
-        help=help,
-    )
 
 
 @click.command("report")
@@ -32,8 +22,10 @@ def _date_option(name: str, dest: str, help: str) -> click.Option:
 @click.option(
     "--month", default=None, metavar="YYYY-MM", help="The service month to report (the usual)."
 )
-@_date_option("--from", "from_", "Report the claims whose first date of service is on or after this day.")
-@_date_option("--to", "to", "... and on or before this day.")
+@date_option(
+    "--from", "from_", "Report the claims whose first date of service is on or after this day."
+)
+@date_option("--to", "to", "... and on or before this day.")
 @as_of_option
 @click.option(
     "--test/--production",
@@ -95,5 +87,8 @@ def command(
         )
         data = gather(view, period, test=test)
     write_text_output(out, lambda stream: write_report(stream, data), ledger=path)
-    click.echo(f"report: wrote {out} ({data.book['claims']} claim(s), {len(data.work)} needing an action)", err=True)
+    click.echo(
+        f"report: wrote {out} ({data.book['claims']} claim(s), {len(data.work)} needing an action)",
+        err=True,
+    )
     return 0

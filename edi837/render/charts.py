@@ -29,7 +29,7 @@ COLOURS = {
     "open": "#E69F00",
     "other": "#56B4E9",
 }
-_RC = {
+_RC: Any = {  # Any: matplotlib types its keys as one Literal of every rcParam
     "svg.hashsalt": "edi837-report",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -160,7 +160,9 @@ def horizontal_bars(
 
     with matplotlib.rc_context(_RC):
         count = len(series)
-        figure = _figure(0.7 + len(labels) * (0.1 + 0.13 * max(count, 1)) + (0.3 if count > 1 else 0))
+        figure = _figure(
+            0.7 + len(labels) * (0.1 + 0.13 * max(count, 1)) + (0.3 if count > 1 else 0)
+        )
         axes = figure.add_subplot()
         height = 0.8 / max(count, 1)
         positions = list(range(len(labels)))

@@ -216,7 +216,10 @@ def _by_month(body: etree._Element, data: ReportData) -> None:
         "by-month",
         "Billed, paid, denied and open by service month",
         [row["month"] for row in months],
-        [(key, [Decimal(row[key]) for row in months]) for key in ("billed", "paid", "denied", "open")],
+        [
+            (key, [Decimal(row[key]) for row in months])
+            for key in ("billed", "paid", "denied", "open")
+        ],
     )
     _figure(section, "by-month", chart, "Billed, paid, denied and open by service month")
     section.append(
@@ -254,11 +257,20 @@ def _denials(body: etree._Element, data: ReportData) -> None:
     section.append(
         _table(
             "Denials by reason",
-            [("reason", ""), ("in words", ""), ("what to do", ""), ("claims", "num"), ("denied", "num")],
+            [
+                ("reason", ""),
+                ("in words", ""),
+                ("what to do", ""),
+                ("claims", "num"),
+                ("denied", "num"),
+            ],
             (
                 [
                     (f"{row['group']}-{row['code']}", "id"),
-                    (row["words"] + (f": {row['description']}" if row["description"] else ""), "text"),
+                    (
+                        row["words"] + (f": {row['description']}" if row["description"] else ""),
+                        "text",
+                    ),
                     (row["action"], "text"),
                     _count(row["claims"]),
                     _money(row["amount"]),
@@ -275,7 +287,11 @@ def _denials(body: etree._Element, data: ReportData) -> None:
                 "Remark codes (RARC) on the denied claims",
                 [("remark", ""), ("in words", ""), ("claims", "num")],
                 (
-                    [(row["code"], "id"), (row["description"] or "(not in our list)", "text"), _count(row["claims"])]
+                    [
+                        (row["code"], "id"),
+                        (row["description"] or "(not in our list)", "text"),
+                        _count(row["claims"]),
+                    ]
                     for row in remarks
                 ),
             )
@@ -342,7 +358,10 @@ def _filing_limit(body: etree._Element, data: ReportData) -> None:
                 [
                     *_claim_cells(row),
                     row["filing_deadline"],
-                    (str(row["filing_days_left"]), "num late" if row["filing_days_left"] < 0 else "num"),
+                    (
+                        str(row["filing_days_left"]),
+                        "num late" if row["filing_days_left"] < 0 else "num",
+                    ),
                     _money(row["open"]),
                     (row["next_action"], "text"),
                 ]
@@ -356,9 +375,15 @@ def _rejections(body: etree._Element, data: ReportData) -> None:
     section = _section(body, "rejections")
     rows = data.rejections
     if not rows:
-        _empty(section, "No claim of this period was rejected at the front door without being sent again.")
+        _empty(
+            section,
+            "No claim of this period was rejected at the front door without being sent again.",
+        )
         return
-    _note(section, "Fix what the acknowledgment names, then send the services again as a new original.")
+    _note(
+        section,
+        "Fix what the acknowledgment names, then send the services again as a new original.",
+    )
     section.append(
         _table(
             None,
