@@ -198,5 +198,11 @@ def run(work: Path) -> dict[str, object]:
         "report_target_ratio": f"<= {TARGET}",
         "report_target": "met" if ratio <= TARGET else "NOT met",
         "report_html_mib": round((work / "report.html").stat().st_size / 2**20, 1),
+        "report_work_list_rows": _work_rows(work / "report.html"),
         "claims_json_mib": round((work / "claims.json").stat().st_size / 2**20, 1),
     }
+
+
+def _work_rows(page: Path) -> int:
+    text = page.read_text(encoding="utf-8")
+    return text[text.index('id="work-list"') :].count("<tr>") - 1  # less its heading row
