@@ -117,6 +117,25 @@ def _prefix_ids(root: etree._Element, name: str) -> None:
                 element.set(key, _URL.sub(lambda m: f"url(#{name}-{m.group(1)})", value))
 
 
+def _side_by_side(
+    draw: Any, categories: int, series: Sequence[tuple[str, Sequence[Decimal]]]
+) -> list[int]:
+    """Each series' bars next to the others' within a category's slot (``Axes.bar``/``barh``)."""
+    count = max(len(series), 1)
+    thickness = 0.8 / count
+    positions = list(range(categories))
+    for index, (label, values) in enumerate(series):
+        offset = (index - (count - 1) / 2) * thickness
+        draw(
+            [p + offset for p in positions],
+            _floats(values),
+            thickness * 0.95,
+            label=label,
+            color=COLOURS.get(label, COLOURS["other"]),
+        )
+    return positions
+
+
 def grouped_columns(
     name: str,
     title: str,
@@ -130,17 +149,7 @@ def grouped_columns(
         figure = _figure(2.9)
         axes = figure.add_subplot()
         count = len(series)
-        width = 0.8 / max(count, 1)
-        positions = list(range(len(categories)))
-        for index, (label, values) in enumerate(series):
-            offset = (index - (count - 1) / 2) * width
-            axes.bar(
-                [p + offset for p in positions],
-                _floats(values),
-                width * 0.95,
-                label=label,
-                color=COLOURS.get(label, COLOURS["other"]),
-            )
+        positions = _side_by_side(axes.bar, len(categories), series)
         axes.set_xticks(positions, list(categories))
         axes.yaxis.set_major_formatter(_dollars)
         axes.grid(axis="x", visible=False)
@@ -164,17 +173,7 @@ def horizontal_bars(
             0.7 + len(labels) * (0.1 + 0.13 * max(count, 1)) + (0.3 if count > 1 else 0)
         )
         axes = figure.add_subplot()
-        height = 0.8 / max(count, 1)
-        positions = list(range(len(labels)))
-        for index, (label, values) in enumerate(series):
-            offset = (index - (count - 1) / 2) * height
-            axes.barh(
-                [p + offset for p in positions],
-                _floats(values),
-                height * 0.95,
-                label=label,
-                color=COLOURS.get(label, COLOURS["other"]),
-            )
+        positions = _side_by_side(axes.barh, len(labels), series)
         axes.set_yticks(positions, [_shorten(label) for label in labels])
         axes.invert_yaxis()
         axes.xaxis.set_major_formatter(_dollars)

@@ -129,6 +129,15 @@ def _section(body: etree._Element, key: str) -> Any:
     return section
 
 
+def _section_of(body: etree._Element, key: str, rows: Sequence[Any], empty: str) -> Any:
+    """The section, or None once it says it has nothing to show."""
+    section = _section(body, key)
+    if not rows:
+        _empty(section, empty)
+        return None
+    return section
+
+
 def _note(parent: etree._Element, text: str) -> None:
     _sub(parent, "p", text, class_="note")
 
@@ -207,10 +216,9 @@ def _figures(body: etree._Element, data: ReportData) -> None:
 
 
 def _by_month(body: etree._Element, data: ReportData) -> None:
-    section = _section(body, "by-month")
     months = data.book["by_month"]
-    if not months:
-        _empty(section, "No claims in this period.")
+    section = _section_of(body, "by-month", months, "No claims in this period.")
+    if section is None:
         return
     chart = charts.grouped_columns(
         "by-month",
@@ -237,10 +245,9 @@ def _reason_label(row: dict[str, Any]) -> str:
 
 
 def _denials(body: etree._Element, data: ReportData) -> None:
-    section = _section(body, "denials")
     rows = data.book["denials_by_reason"]
-    if not rows:
-        _empty(section, "No denials in this period.")
+    section = _section_of(body, "denials", rows, "No denials in this period.")
+    if section is None:
         return
     _note(
         section,
@@ -413,10 +420,9 @@ def _rejections(body: etree._Element, data: ReportData) -> None:
 
 
 def _programs(body: etree._Element, data: ReportData) -> None:
-    section = _section(body, "programs")
     rows = data.book["by_program"]
-    if not rows:
-        _empty(section, "No claims in this period.")
+    section = _section_of(body, "programs", rows, "No claims in this period.")
+    if section is None:
         return
     _note(
         section,
