@@ -1,10 +1,13 @@
-"""One failing fixture per rule ID: exactly that rule fires, on exactly that row."""
+"""The rule fixtures. ``fixtures/invalid/<RULE-ID>*.csv``: exactly that rule fires, on exactly the
+rows its ``cases.toml`` entry names. ``fixtures/valid/*.csv``: what a rule once flagged wrongly
+(the seed's own examples among them) raises no finding at all."""
 
 from __future__ import annotations
 
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +21,13 @@ from .conftest import FIXTURES
 from .helpers import profile
 
 INVALID = FIXTURES / "invalid"
-CASES = tomllib.loads((INVALID / "cases.toml").read_text(encoding="utf-8"))
+VALID = FIXTURES / "valid"
+CASES: dict[str, dict[str, Any]] = tomllib.loads(
+    (INVALID / "cases.toml").read_text(encoding="utf-8")
+)
+VALID_CASES: dict[str, dict[str, Any]] = tomllib.loads(
+    (VALID / "cases.toml").read_text(encoding="utf-8")
+)
 AS_OF = date(2026, 2, 2)
 
 
@@ -26,8 +35,8 @@ def check(
     records: Path,
     *,
     tars: Path | None = None,
-    prof_tables: dict | None = None,
-    as_of: date = AS_OF,  # type: ignore[type-arg]
+    prof_tables: dict[str, Any] | None = None,
+    as_of: date = AS_OF,
 ) -> Report:
     report = Report()
     tar_list = read_tars(tars, report) if tars else None
@@ -42,27 +51,60 @@ def check(
     return report
 
 
-def test_every_rule_has_a_fixture() -> None:
+def run_case(folder: Path, name: str, case: dict[str, Any]) -> tuple[Report, Path | None]:
+    tars = folder / case["tars"] if "tars" in case else None
+    report = check(
+        folder / f"{name}.csv",
+        tars=tars,
+        prof_tables=case.get("profile"),
+        as_of=case.get("as_of", AS_OF),
+    )
+    return report, tars
+
+
+def rule_of(name: str, case: dict[str, Any]) -> str:
+    return str(case.get("rule", name))
+
+
+def test_every_rule_has_a_fixture_named_after_it() -> None:
     ids = {r.id for r in all_rules()}
-    assert ids == set(CASES), f"missing fixtures: {ids - set(CASES)}; stray: {set(CASES) - ids}"
-    for rule_id in ids:
-        assert (INVALID / f"{rule_id}.csv").exists()
+    named = {rule_of(name, case) for name, case in CASES.items()}
+    assert ids == named, f"missing fixtures: {ids - named}; stray: {named - ids}"
+    assert ids <= set(CASES), f"no fixture named exactly after {ids - set(CASES)}"
+    for name, case in CASES.items():
+        assert (INVALID / f"{name}.csv").exists()
+        assert name.startswith(rule_of(name, case)), f"{name} is not named after its rule"
+    for name in VALID_CASES:
+        assert (VALID / f"{name}.csv").exists()
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_exactly_that_rule_fires_on_exactly_that_row(rule_id: str) -> None:
-    case = CASES[rule_id]
-    tars = INVALID / case["tars"] if "tars" in case else None
-    report = check(INVALID / f"{rule_id}.csv", tars=tars, prof_tables=case.get("profile"))
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_exactly_that_rule_fires_on_exactly_that_row(name: str) -> None:
+    case = CASES[name]
+    rule_id = rule_of(name, case)
+    report, tars = run_case(INVALID, name, case)
+    rows = case["rows"] if "rows" in case else [case["row"]]
     found = sorted((i.rule_id, i.location.first_row) for i in report)
-    expected = sorted([(rule_id, case["row"]), *[tuple(x) for x in case.get("also", [])]])
+    expected = sorted(
+        [*((rule_id, row) for row in rows), *(tuple(x) for x in case.get("also", []))]
+    )
     assert found == expected, "\n".join(i.render() for i in report)
     hit = next(i for i in report if i.rule_id == rule_id)
     if case.get("in_tars"):
         assert hit.location.file == str(tars)
     else:
-        assert hit.location.file == str(INVALID / f"{rule_id}.csv")
+        assert hit.location.file == str(INVALID / f"{name}.csv")
         assert hit.location.record_id
+
+
+@pytest.mark.parametrize("name", sorted(VALID_CASES))
+def test_a_valid_case_raises_no_finding(name: str) -> None:
+    case = VALID_CASES[name]
+    report, _ = run_case(VALID, name, case)
+    found = sorted((i.rule_id, i.location.first_row) for i in report)
+    assert found == sorted(tuple(x) for x in case.get("also", [])), "\n".join(
+        i.render() for i in report
+    )
 
 
 def test_the_clean_fixtures_have_no_error() -> None:

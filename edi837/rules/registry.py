@@ -27,6 +27,13 @@ class Rule:
     kind: str = "check"  # "check", or "generator" for behaviour the generator applies
     configurable: str = ""  # the profile setting that changes it, if any
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
+    # the seeds' own sentences, verbatim: (seed number, sentence), for docs/rules.md
+    quotes: tuple[tuple[str, str], ...] = ()
+    measure: str = (
+        ""  # how the rule counts (spans, windows, episodes), where the seed leaves it open
+    )
+    # the [policies] field that holds the rule's severity, when the profile sets it
+    severity_setting: str = ""
 
 
 _RULES: dict[str, Rule] = {}
@@ -50,12 +57,29 @@ def rule(
     pack: str = "partnership",
     kind: str = "check",
     configurable: str = "",
+    quotes: tuple[tuple[str, str], ...] = (),
+    measure: str = "",
+    severity_setting: str = "",
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
 
     def wrap(check: Check) -> Check:
         register(
-            Rule(id, severity, title, source, advice, example, pack, kind, configurable, check)
+            Rule(
+                id=id,
+                severity=severity,
+                title=title,
+                source=source,
+                advice=advice,
+                example=example,
+                pack=pack,
+                kind=kind,
+                configurable=configurable,
+                check=check,
+                quotes=quotes,
+                measure=measure,
+                severity_setting=severity_setting,
+            )
         )
         return check
 

@@ -114,6 +114,7 @@ def enroll_u1u2(ctx: RuleContext, found: Findings) -> None:
     "date, or set [policies] u8_before_enrollment",
     example="hcpcs=G9012, modifiers=U8, service_date=2025-01-12, enrollment_date=2025-01-10",
     configurable='[policies] u8_before_enrollment = "warn" (default) or "error"',
+    severity_setting="u8_before_enrollment",
 )
 def u8_before_enroll(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:

@@ -48,6 +48,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def period_end(start: date, months: int) -> date:
+    """The last day of a period of ``months`` months from ``start``: the day before the same date
+    ``months`` later, or the month's last day when that date does not exist (2028-02-29 + 12 months
+    ends 2029-02-28)."""
+    target = add_months(start, months)
+    return target - timedelta(days=1) if target.day == start.day else target
+
+
+def months_apart(first: date, last: date) -> int:
+    """Calendar months from ``first``'s month to ``last``'s (June to December: 6)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
 def label(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 

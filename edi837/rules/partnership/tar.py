@@ -5,7 +5,13 @@ from __future__ import annotations
 from edi837.issues import Location, Severity
 from edi837.payer.fee_schedule import Category
 from edi837.rules.engine import Findings, RuleContext
-from edi837.rules.partnership.common import add_months, days, is_u8, month_end
+from edi837.rules.partnership.common import (
+    add_months,
+    is_u8,
+    month_end,
+    months_apart,
+    period_end,
+)
 from edi837.rules.registry import rule
 from edi837.rules.tars import Tar, tar_key
 
@@ -106,14 +112,70 @@ def _family(ctx: RuleContext, tar: Tar) -> str:
     return "CS"
 
 
+# The Community Supports TARs 004 gives a length: housing transition/navigation and tenancy
+# "approved for 180 days (six months)", post-hospitalization "requested for 180 days".
+SIX_MONTH_CS = frozenset({"H0043-U6", "H2016-U6", "T2040-U6", "T2041-U6", "H0044-U3"})
+TAR_SPAN_MEASURE = (
+    "An initial ECM TAR (the member's first ECM TAR in the list) is a one-year period: it may end "
+    "on the day before its start date a year later (a TAR from 2028-02-29 may end 2029-02-28). "
+    'Any other TAR "for 6 months" (ECM re-authorizations; Community Supports housing '
+    "navigation, tenancy and post-hospitalization TARs) may end on the last day of the sixth month "
+    "after its start month, as in the seed's examples 6/1/25-12/31/25 and 6/1/26-12/31/26, and a "
+    "TAR whose end falls five or six months after its start month should end on a month's last "
+    "day. Overlap: two ECM TARs of one member whose dates share a day are duplicates whatever "
+    "their codes (002 speaks of the member's ECM TARs); Community Supports TARs for different "
+    "services run side by side (004 asks for separate TARs), so two of them overlap only when they "
+    "share a code."
+)
+
+
+def _span_problems(tar: Tar, family: str, initial: bool) -> list[str]:
+    span = f"({tar.start}..{tar.end})"
+    if initial:
+        if tar.end > period_end(tar.start, 12):
+            return [f"is an initial ECM TAR: it spans more than one year {span}"]
+        return []
+    six_months = family == "ECM" or bool(tar.codes & SIX_MONTH_CS)
+    if six_months and tar.end > month_end(add_months(tar.start, 6)):
+        return [
+            f"spans more than 6 months {span}: it may end on "
+            f"{month_end(add_months(tar.start, 6))} at the latest"
+        ]
+    if months_apart(tar.start, tar.end) in (5, 6) and tar.end != month_end(tar.end):
+        return [f"is a 6-month TAR: it should end on the last day of a month, not {tar.end}"]
+    return []
+
+
 @rule(
     "TAR-SPAN",
     S.WARN,
-    title="TAR spans: initial ECM 12 months, re-authorizations up to 6 months ending on a month's "
-    "last day; no overlapping TARs",
+    title="TAR spans: initial ECM one year, 6-month TARs ending on a month's last day; no "
+    "overlapping TARs",
     source="002, 004",
-    advice="Correct the TAR dates with the plan before billing: overlapping TARs are denied as duplicates",
+    advice="Correct the TAR dates with the plan before billing (004 gives the lengths); "
+    "overlapping TARs are denied as duplicates",
     example="TAR list: initial ECM TAR 2025-01-01..2026-06-30 (18 months)",
+    quotes=(
+        ("004", "Initial ECM TARs will be approved for one year (12 months)"),
+        ("004", "Re-authorizations will be approved for up to six months"),
+        (
+            "004",
+            "When submitting a TAR for 6 months, for the end date use the last day of the month",
+        ),
+        ("004", "Example: 6/1/25-12/31/25"),
+        (
+            "004",
+            "CS TARs for Housing Transition Navigation, and housing tenancy and sustaining services "
+            "will be approved for 180 days (six months)",
+        ),
+        (
+            "004",
+            "When submitting a TAR for 6 months, end date the TAR on the last day of the month.",
+        ),
+        ("004", "Example: 6/1/26-12/31/26"),
+        ("002", "TAR dates that overlap are considered as duplicated and denied."),
+    ),
+    measure=TAR_SPAN_MEASURE,
 )
 def tar_span(ctx: RuleContext, found: Findings) -> None:
     if ctx.tars is None:
@@ -125,20 +187,12 @@ def tar_span(ctx: RuleContext, found: Findings) -> None:
         tars.sort(key=lambda t: (t.start, t.row))
         for index, tar in enumerate(tars):
             where = Location(file=ctx.tars.file, row=tar.row)
-            problems = []
-            initial = family == "ECM" and index == 0
-            limit = 12 if initial else 6
-            if tar.end > add_months(tar.start, limit) - days(1):
-                problems.append(f"spans more than {limit} months ({tar.start}..{tar.end})")
-            if (
-                not initial
-                and tar.end != month_end(tar.end)
-                and tar.end >= add_months(tar.start, limit) - days(31)
-            ):
-                problems.append(
-                    f"a {limit}-month TAR should end on the last day of a month, not {tar.end}"
-                )
-            overlapping = [o for o in tars[:index] if o.end >= tar.start and o.codes & tar.codes]
+            problems = _span_problems(tar, family, initial=family == "ECM" and index == 0)
+            overlapping = [
+                o
+                for o in tars[:index]
+                if o.end >= tar.start and (family == "ECM" or o.codes & tar.codes)
+            ]
             if overlapping:
                 problems.append(
                     f"overlaps TAR {overlapping[-1].tar_number} ({overlapping[-1].start}..{overlapping[-1].end})"
