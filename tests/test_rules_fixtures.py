@@ -1,11 +1,12 @@
 """The rule fixtures. ``fixtures/invalid/<RULE-ID>*.csv``: exactly that rule fires, on exactly the
-rows its ``cases.toml`` entry names. ``fixtures/valid/*.csv``: what a rule once flagged wrongly
-(the seed's own examples among them) raises no finding at all."""
+rows its ``cases.toml`` entry names. ``fixtures/valid/*.csv``: what a rule once flagged or priced
+wrongly (the seed's own examples among them) raises no finding at all, and bills what it says."""
 
 from __future__ import annotations
 
 import tomllib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from edi837.ingest.tars import read_tars
 from edi837.issues import Report, Severity
 from edi837.rules.history import NoHistory
 from edi837.rules.registry import all_rules
-from edi837.services.prepare import prepare
+from edi837.services.prepare import Prepared, prepare
 
 from .conftest import FIXTURES
 from .helpers import profile
@@ -31,16 +32,16 @@ VALID_CASES: dict[str, dict[str, Any]] = tomllib.loads(
 AS_OF = date(2026, 2, 2)
 
 
-def check(
+def prepared(
     records: Path,
     *,
     tars: Path | None = None,
     prof_tables: dict[str, Any] | None = None,
     as_of: date = AS_OF,
-) -> Report:
+) -> Prepared:
     report = Report()
     tar_list = read_tars(tars, report) if tars else None
-    prepare(
+    return prepare(
         records,
         profile(**(prof_tables or {})),
         as_of=as_of,
@@ -48,18 +49,21 @@ def check(
         tars=tar_list,
         report=report,
     )
-    return report
 
 
-def run_case(folder: Path, name: str, case: dict[str, Any]) -> tuple[Report, Path | None]:
+def check(records: Path, **options: Any) -> Report:
+    return prepared(records, **options).report
+
+
+def run_case(folder: Path, name: str, case: dict[str, Any]) -> tuple[Prepared, Path | None]:
     tars = folder / case["tars"] if "tars" in case else None
-    report = check(
+    done = prepared(
         folder / f"{name}.csv",
         tars=tars,
         prof_tables=case.get("profile"),
         as_of=case.get("as_of", AS_OF),
     )
-    return report, tars
+    return done, tars
 
 
 def rule_of(name: str, case: dict[str, Any]) -> str:
@@ -82,7 +86,8 @@ def test_every_rule_has_a_fixture_named_after_it() -> None:
 def test_exactly_that_rule_fires_on_exactly_that_row(name: str) -> None:
     case = CASES[name]
     rule_id = rule_of(name, case)
-    report, tars = run_case(INVALID, name, case)
+    done, tars = run_case(INVALID, name, case)
+    report = done.report
     rows = case["rows"] if "rows" in case else [case["row"]]
     found = sorted((i.rule_id, i.location.first_row) for i in report)
     expected = sorted(
@@ -99,12 +104,17 @@ def test_exactly_that_rule_fires_on_exactly_that_row(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(VALID_CASES))
 def test_a_valid_case_raises_no_finding(name: str) -> None:
+    """And bills the units and charges the case gives, line by line, where it gives them."""
     case = VALID_CASES[name]
-    report, _ = run_case(VALID, name, case)
-    found = sorted((i.rule_id, i.location.first_row) for i in report)
+    done, _ = run_case(VALID, name, case)
+    found = sorted((i.rule_id, i.location.first_row) for i in done.report)
     assert found == sorted(tuple(x) for x in case.get("also", [])), "\n".join(
-        i.render() for i in report
+        i.render() for i in done.report
     )
+    if "units" in case:
+        assert [line.units for line in done.lines] == [Decimal(u) for u in case["units"]]
+    if "charges" in case:
+        assert [line.charge for line in done.lines] == [Decimal(c) for c in case["charges"]]
 
 
 def test_the_clean_fixtures_have_no_error() -> None:

@@ -135,7 +135,9 @@ def fee_schedule_doc() -> str:
         "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes (an attempt",
         "under 15 minutes bills 1 unit; longer times round by `[policies] minute_rounding`); `day`",
         "bills one unit per day of the record's span (service_date to service_end_date, both",
-        "counted); `amount` bills the charge itself (the rate is the cap).",
+        "counted); `stay` bills 1 unit per stay of under 24 hours, dated the day it began, even when",
+        "it ran past midnight (service_end_date the next day); `amount` bills the charge itself (the",
+        "rate is the cap).",
         "",
     ]
     return "\n".join(out)

@@ -29,7 +29,7 @@ from edi837.model.profile import (
 from edi837.x12.datatypes import ALLOWED_TEXT, clean_text
 
 ISA_QUALIFIERS = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"}
-UNIT_BASES = {"month", "each", "15min", "day", "unit", "week", "meal", "amount"}
+UNIT_BASES = {"month", "each", "15min", "day", "stay", "unit", "week", "meal", "amount"}
 PLACEHOLDER = "REPLACE"
 
 

@@ -1,7 +1,8 @@
 """Price each service record: its fee schedule entry, units and charge.
 
 Units come from the ``units`` column, or from ``minutes`` for 15-minute codes, or from the span
-of a per-diem record, or are 1 (PMPM and once-only codes). A blank charge is rate x units.
+of a per-diem record, or are 1 (PMPM, once-only codes, and a sobering center stay, which is one
+per diem even when it runs past midnight). A blank charge is rate x units.
 Problems that leave a record without a price are errors here; whether a price is *right* (CS-RATE,
 ECM-MDT-CHARGE...) is for the rule pack.
 """
@@ -97,7 +98,9 @@ def price_record(
     end_date = record.service_end_date if basis is UnitBasis.DAY else None
     if end_date == record.service_date:
         end_date = None  # a one-day stay is a single date (D8), not a span
-    if record.service_end_date is not None and end_date is None and not (entry and entry.pmpm):
+    # a stay's end date tells how long it lasted (CS-SOBERING-DIEM); it bills the day it began
+    expected_end = basis in (UnitBasis.DAY, UnitBasis.STAY) or (entry is not None and entry.pmpm)
+    if record.service_end_date is not None and end_date is None and not expected_end:
         report.warn(
             "INPUT-END-DATE",
             f"service_end_date is used only for per-diem codes; this {record.hcpcs} line carries "

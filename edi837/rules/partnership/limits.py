@@ -289,6 +289,41 @@ def dayhab_day(ctx: RuleContext, found: Findings) -> None:
 
 
 @rule(
+    "CS-SOBERING-DIEM",
+    S.ERROR,
+    title="Sobering center (H0014-U6): one per diem per stay of under 24 hours",
+    source="004",
+    advice="Bill a sobering center stay as 1 unit dated the day it began, even when it ran past "
+    "midnight; a stay of 24 hours or more is not a sobering center stay",
+    example="H0014 U6 from 2026-01-20 to 2026-01-21 billed as 2 units",
+    quotes=(("004", "H0014-U6 =Sobering Center; per diem, less than 24 hours; $170.00"),),
+    measure="A stay is one record: service_date the day it began, service_end_date (if any) the "
+    "day it ended. It bills 1 unit ($170) whether or not it ran past midnight; a record with more "
+    "units, or whose end date is more than one day after its start (24 hours or more), is flagged.",
+)
+def sobering_diem(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines_of(("H0014",)):
+        if "U6" not in line.modifiers:
+            continue
+        if line.units != 1:
+            found.add(
+                "CS-SOBERING-DIEM",
+                line,
+                f"H0014-U6 on {line.service_date} comes to {line.units} units; a stay of under "
+                "24 hours is one per diem",
+            )
+        for part in line.parts:
+            ended = part.record.service_end_date
+            if ended is not None and ended > part.record.service_date + days(1):
+                found.add(
+                    "CS-SOBERING-DIEM",
+                    part,
+                    f"a sobering center stay from {part.record.service_date} to {ended} lasted 24 "
+                    "hours or more",
+                )
+
+
+@rule(
     "CS-POSTHOSP-LIFETIME",
     S.ERROR,
     title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
