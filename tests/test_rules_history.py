@@ -335,3 +335,23 @@ def test_history_lookups_probe_the_index_never_scan_the_ledger(tmp_path: Path) -
         )
     assert "USING INDEX lines_history" in plan, plan
     assert "SCAN l" not in plan, plan
+
+
+def test_a_post_hospitalization_stay_resumed_under_its_tar_in_a_later_batch_is_one_stay(
+    tmp_path: Path,
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    first = write_csv(
+        tmp_path / "one.csv", HEADER, rec("a", "2026-01-03", "H0044", "U3", end="2026-01-10")
+    )
+    build_file(first, tmp_path / "one.837", ledger)
+    same_tar = write_csv(
+        tmp_path / "two.csv", HEADER, rec("b", "2026-01-20", "H0044", "U3", end="2026-01-25")
+    )
+    other_tar = write_csv(
+        tmp_path / "three.csv",
+        HEADER,
+        rec("c", "2026-01-20", "H0044", "U3", end="2026-01-25", tar="T9"),
+    )
+    assert findings(same_tar, ledger, as_of=date(2026, 2, 2)) == []
+    assert findings(other_tar, ledger, as_of=date(2026, 2, 2)) == [("CS-POSTHOSP-LIFETIME", 2)]

@@ -328,8 +328,25 @@ def sobering_diem(ctx: RuleContext, found: Findings) -> None:
     S.ERROR,
     title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
     source="004",
-    advice="Bill at most 180 days of H0044-U3 for a member, in one stay",
+    advice="Bill at most 180 days of H0044-U3 for a member, in one stay (one TAR)",
     example="H0044 U3 for a member whose 180 days were billed in earlier batches",
+    quotes=(
+        (
+            "004",
+            "H0044-U3 = Short Term Post Hospitalization; per diem = $108, up to 180 days (only "
+            "offered once per lifetime)",
+        ),
+        (
+            "004",
+            "Short-term post-hospitalization TARs can be requested for 180 days. Providers must "
+            "end date the TAR if the member leaves before 180 days.",
+        ),
+    ),
+    measure="One stay is one TAR: lines under the TAR of the member's first stay belong to it "
+    "whatever the gaps between them (a few days back in hospital do not end the stay), and so does "
+    "a line that continues the stay without a gap. The days billed (units) of the stay add up to "
+    "at most 180. A line under another TAR after a gap is a second stay, which the lifetime limit "
+    "refuses. Lines without a TAR number join the stay only when they continue it without a gap.",
 )
 def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     if not ctx.lines_of(("H0044",)):
@@ -340,18 +357,25 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
         total = Decimal(0)
+        stay_tars: set[str] = set()
         stay_end: date | None = None
         for occ in items:
-            second_stay = stay_end is not None and occ.start > stay_end + days(1)
-            total += occ.units
-            stay_end = occ.end if stay_end is None else max(stay_end, occ.end)
+            continues = stay_end is None or occ.start <= stay_end + days(1)
+            second_stay = not continues and occ.tar_number not in stay_tars
+            if not second_stay:
+                total += occ.units
+                stay_end = occ.end if stay_end is None else max(stay_end, occ.end)
+                if occ.tar_number:
+                    stay_tars.add(occ.tar_number)
             if occ.line is None:
                 continue
             if second_stay:
                 found.add(
                     "CS-POSTHOSP-LIFETIME",
                     occ.line,
-                    f"a new post-hospitalization stay from {occ.start}: the service is offered once per lifetime",
+                    f"a second post-hospitalization stay from {occ.start}"
+                    + (f" under TAR {occ.tar_number}" if occ.tar_number else "")
+                    + ": the service is offered once per lifetime",
                 )
             elif total > POSTHOSP_LIFETIME_DAYS:
                 found.add(
