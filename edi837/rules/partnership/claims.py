@@ -91,7 +91,7 @@ def filing_30(ctx: RuleContext, found: Findings) -> None:
 )
 def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
     _other_coverage(
-        ctx, found, "COVERAGE-KAISER", _KAISER, "the member's primary coverage is Kaiser"
+        ctx, found, "COVERAGE-KAISER", _KAISER, "the member's primary coverage is Kaiser", None
     )
 
 
@@ -100,18 +100,38 @@ def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
     S.ERROR,
     title="A member in a D-SNP gets ECM through that plan",
     source="004",
-    advice="Coordinate the member's ECM with their D-SNP; do not bill this payer",
+    advice="Coordinate the member's ECM with their D-SNP; do not bill this payer for ECM "
+    "(Community Supports are billed here as usual)",
     example="other_coverage=D-SNP",
+    quotes=(
+        (
+            "004",
+            "Members covered by D-SNP receive ECM services through their plan, not Partnership. "
+            "Coordinate with the D-SNP for all ECM needs.",
+        ),
+    ),
+    measure="ECM lines only (the fee schedule's ECM category: G9008, G9012, G9007); the seed names "
+    "ECM, so Community Supports lines of a D-SNP member are not blocked.",
 )
 def coverage_dsnp(ctx: RuleContext, found: Findings) -> None:
-    _other_coverage(ctx, found, "COVERAGE-DSNP", _DSNP, "the member is covered by a D-SNP")
+    _other_coverage(
+        ctx, found, "COVERAGE-DSNP", _DSNP, "the member is covered by a D-SNP", Category.ECM
+    )
 
 
 def _other_coverage(
-    ctx: RuleContext, found: Findings, rule_id: str, pattern: re.Pattern[str], message: str
+    ctx: RuleContext,
+    found: Findings,
+    rule_id: str,
+    pattern: re.Pattern[str],
+    message: str,
+    only: Category | None,
 ) -> None:
-    """Each record whose other_coverage names a plan that bills these services instead."""
+    """Each record whose other_coverage names a plan that bills these services instead (all
+    services, or only the category ``only``)."""
     for line in ctx.lines:
+        if only is not None and line.category is not only:
+            continue
         for part in line.parts:
             coverage = part.record.other_coverage
             if coverage and pattern.search(coverage):
