@@ -2,7 +2,8 @@
 
 Units come from the ``units`` column, or from ``minutes`` for 15-minute codes, or from the span
 of a per-diem record, or are 1 (PMPM, once-only codes, and a sobering center stay, which is one
-per diem even when it runs past midnight). A blank charge is rate x units.
+per diem even when it runs past midnight). A blank charge is rate x units; a record whose code
+and modifiers the fee schedule does not know is priced at $0.00 and left to ECM-CODE.
 Problems that leave a record without a price are errors here; whether a price is *right* (CS-RATE,
 ECM-MDT-CHARGE...) is for the rule pack.
 """
@@ -72,6 +73,10 @@ def price_record(
 
     if record.charge is not None:
         charge = record.charge
+    elif entry is None:
+        # A combination the fee schedule does not know is ECM-CODE's to report, whatever the
+        # charge says: asking for a charge here would send the user to the wrong fix.
+        charge = Decimal("0.00")
     elif basis is UnitBasis.AMOUNT:
         report.error(
             "INPUT-CHARGE",
@@ -79,16 +84,11 @@ def price_record(
             attrs.evolve(where, column="charge"),
         )
         return None
-    elif entry is None or entry.rate is None:
-        what = (
-            "is not in the fee schedule"
-            if entry is None
-            else "has no default rate (it is set by contract)"
-        )
+    elif entry.rate is None:
         report.error(
             "INPUT-CHARGE",
-            f"{'-'.join((record.hcpcs, *modifiers))} {what}: fill the charge column, or set its rate "
-            "in the profile's [fee_schedule]",
+            f"{entry.key} has no default rate (it is set by contract): fill the charge column, or "
+            "set its rate in the profile's [fee_schedule]",
             attrs.evolve(where, column="charge"),
         )
         return None

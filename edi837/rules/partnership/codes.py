@@ -31,13 +31,12 @@ def ecm_code(ctx: RuleContext, found: Findings) -> None:
         known = ctx.schedule.for_code(record.hcpcs)
         if known:
             options = "; ".join(" ".join(e.modifiers) or "no modifier" for e in known)
-            found.add(
-                "ECM-CODE",
-                line,
-                f"{record.hcpcs} with {given} is not billable: {record.hcpcs} takes {options}",
-            )
+            message = f"{record.hcpcs} with {given} is not billable: {record.hcpcs} takes {options}"
         else:
-            found.add("ECM-CODE", line, f"{record.hcpcs} ({given}) is not in the fee schedule")
+            message = f"{record.hcpcs} ({given}) is not in the fee schedule"
+        if any(part.record.charge is None for part in line.parts):
+            message += " (and with a blank charge, nothing prices it: it would bill $0.00)"
+        found.add("ECM-CODE", line, message)
 
 
 @rule(
@@ -195,8 +194,8 @@ def minute_units(ctx: RuleContext, found: Findings) -> None:
 )
 def mdt_charge(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
-        if line.procedure != "G9007":
-            continue
+        if line.procedure != "G9007" or line.entry is None:
+            continue  # G9007 with a modifier is ECM-CODE's
         for part in line.parts:
             expected = (Decimal("0.01") * part.units).quantize(Decimal("0.01"))
             if part.charge != expected:
