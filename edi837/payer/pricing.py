@@ -95,11 +95,14 @@ def price_record(
     else:
         charge = (entry.rate * units).quantize(CENT)
 
-    end_date = record.service_end_date if basis is UnitBasis.DAY else None
+    # per-diem days and meal deliveries carry their span (DTP*472 RD8)
+    end_date = record.service_end_date if basis in (UnitBasis.DAY, UnitBasis.MEAL) else None
     if end_date == record.service_date:
-        end_date = None  # a one-day stay is a single date (D8), not a span
+        end_date = None  # one day is a single date (D8), not a span
     # a stay's end date tells how long it lasted (CS-SOBERING-DIEM); it bills the day it began
-    expected_end = basis in (UnitBasis.DAY, UnitBasis.STAY) or (entry is not None and entry.pmpm)
+    expected_end = basis in (UnitBasis.DAY, UnitBasis.MEAL, UnitBasis.STAY) or (
+        entry is not None and entry.pmpm
+    )
     if record.service_end_date is not None and end_date is None and not expected_end:
         report.warn(
             "INPUT-END-DATE",

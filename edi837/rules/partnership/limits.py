@@ -225,41 +225,6 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
 
 
 @rule(
-    "CS-MEALS-XOR-GROCERY",
-    S.ERROR,
-    title="Medically supportive meals and grocery boxes are not billed for the same member and month",
-    source="004",
-    advice="Bill either meals (S5170) or grocery boxes (S9977) for a member in a month, not both",
-    example="S5170 U6 on 2025-01-03 and S9977 U6 on 2025-01-10 for one member",
-)
-def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
-    window = _month_window(ctx, ("S5170", "S9977"))
-    if window is None:
-        return
-    start, end = window
-
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure in ("S5170", "S9977")
-
-    for items in gather(ctx, ("S5170", "S9977"), keep, start=start, end=end).values():
-        by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
-        for occ in items:
-            by_month[month_of(occ.start)].append(occ)
-        for month, occs in by_month.items():
-            kinds = {o.procedure for o in occs}
-            if len(kinds) < 2:
-                continue
-            kept = occs[0].procedure  # the service the member started with this month
-            for occ in occs:
-                if occ.procedure != kept and occ.line is not None:
-                    found.add(
-                        "CS-MEALS-XOR-GROCERY",
-                        occ.line,
-                        f"{occ.procedure} on {occ.start} but {kept} is already billed for {label(month)}",
-                    )
-
-
-@rule(
     "CS-DAYHAB-DAY",
     S.ERROR,
     title="Day habilitation (T2020-U6): at most 8 units a day",
