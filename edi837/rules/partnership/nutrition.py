@@ -22,6 +22,7 @@ from edi837.rules.registry import rule
 S = Severity
 MEALS_PER_DAY = 2
 TWELVE_WEEKS = days(12 * 7)
+GROCERY_WEEKS = 12
 
 
 def _month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
@@ -101,6 +102,65 @@ def meals_limit(ctx: RuleContext, found: Findings) -> None:
                         f"meals {under} began {first}: their 12 weeks end {last_day}, and this "
                         f"line runs to {occ.end}",
                     )
+
+
+def _is_grocery(procedure: str, modifiers: Collection[str]) -> bool:
+    return procedure == "S9977" and "U6" in modifiers
+
+
+@rule(
+    "CS-GROCERY-WEEKLY",
+    S.ERROR,
+    title="Grocery box (S9977-U6): at most one a week, for at most 12 weeks",
+    source="004",
+    advice="Bill at most one grocery box per member per week (Monday to Sunday), and at most 12 "
+    "under a TAR; a longer service needs a new TAR",
+    example="S9977 U6 on 2026-01-12 and again on 2026-01-16",
+    quotes=(
+        (
+            "004",
+            "S9977-U6 = Weekly Grocery Bag/Box; reimbursed $66 for weekly grocery bag/box, covers "
+            "2 meals/day up to 12 weeks.",
+        ),
+    ),
+    measure="A week is a calendar week, Monday to Sunday (ISO 8601), as the month is the calendar "
+    "month for the monthly limits: a box on Sunday and the next on Monday are in two weeks. Each "
+    "box (unit) covers one week, so 12 weeks are 12 boxes per TAR; lines without a TAR number "
+    "count as one TAR.",
+)
+def grocery_weekly(ctx: RuleContext, found: Findings) -> None:
+    if not ctx.lines_of(("S9977",)):
+        return
+    for items in gather(ctx, ("S9977",), _is_grocery, start=None, end=None).values():
+        per_week: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
+        for occ in items:
+            year, week, _ = occ.start.isocalendar()
+            earlier = per_week[(year, week)]
+            boxes = sum(o.units for o in earlier) + occ.units
+            earlier.append(occ)
+            if occ.line is not None and boxes > 1:
+                found.add(
+                    "CS-GROCERY-WEEKLY",
+                    occ.line,
+                    f"{boxes} grocery boxes in the week of {_monday(occ.start)} with this line; "
+                    "one a week",
+                )
+        for tar, episode in _episodes(items).items():
+            boxes = 0
+            for occ in episode:
+                boxes += int(occ.units)
+                if occ.line is not None and boxes > GROCERY_WEEKS:
+                    under = f"under TAR {tar}" if tar else "without a TAR number"
+                    found.add(
+                        "CS-GROCERY-WEEKLY",
+                        occ.line,
+                        f"grocery box {boxes} {under} (from {episode[0].start}): a box covers a "
+                        f"week, and they cover {GROCERY_WEEKS} weeks at most",
+                    )
+
+
+def _monday(day: date) -> date:
+    return day - days(day.weekday())
 
 
 def _meals(count: Fraction) -> str:
