@@ -7,7 +7,7 @@ from decimal import Decimal
 from edi837.issues import Severity
 from edi837.payer.fee_schedule import UnitBasis
 from edi837.rules.engine import Findings, RuleContext
-from edi837.rules.partnership.common import ECM_CODES, is_ecm_pmpm, is_u8
+from edi837.rules.partnership.common import ECM_CODES, is_ecm_pmpm, is_engagement, is_u8
 from edi837.rules.registry import rule
 
 S = Severity
@@ -86,15 +86,32 @@ def pmpm_units(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "ECM-ENROLL-U1U2",
     S.ERROR,
-    title="U1/U2 services are dated on or after the ECM enrollment date",
-    source="000",
-    advice="Check the service date and the member's enrollment_date; bill pre-enrollment contact as U8 outreach",
+    title="U1/U2 services and the engagement fee are dated on or after the ECM enrollment date",
+    source="000, 001",
+    advice="Check the service date and the member's enrollment_date; bill pre-enrollment contact "
+    "as U8 outreach, and the engagement fee once the member agrees to enroll",
     example="hcpcs=G9008, modifiers=U1, service_date=2025-01-05, enrollment_date=2025-01-10",
+    quotes=(
+        ("000", "Service start date for U1 and U2 must be on the same day as, or after enrollment"),
+        (
+            "001",
+            "Successful engagement is defined as a member agreeing to enroll in ECM, signing the "
+            "Release of Information (ROI) for ECM services, and starting the care plan to address "
+            "the member's needs.",
+        ),
+    ),
+    measure="The line's service date against the record's enrollment_date (no enrollment date: "
+    "not checked). The engagement fee (G9012, no modifier) pays for the member agreeing to "
+    "enroll, so it cannot come before the enrollment date either; before this it was caught only "
+    "through TAR dates.",
 )
 def enroll_u1u2(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
         record = line.record
-        if not is_ecm_pmpm(line.procedure, line.modifiers) or record.enrollment_date is None:
+        if record.enrollment_date is None or not (
+            is_ecm_pmpm(line.procedure, line.modifiers)
+            or is_engagement(line.procedure, line.modifiers)
+        ):
             continue
         if line.service_date < record.enrollment_date:
             found.add(
