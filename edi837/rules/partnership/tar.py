@@ -102,6 +102,74 @@ def tar_match(ctx: RuleContext, found: Findings) -> None:
             )
 
 
+# 004's CS TAR tips: services that go on TARs of their own.
+SEPARATE_TARS = (
+    (
+        "housing transition navigation, housing deposits and housing tenancy and sustaining "
+        "services",
+        (
+            frozenset({"H0043-U6", "H2016-U6"}),
+            frozenset({"H0044-U2"}),
+            frozenset({"T2040-U6", "T2041-U6"}),
+        ),
+    ),
+    (
+        "medically tailored meals and grocery boxes",
+        (frozenset({"S5170-U6"}), frozenset({"S9977-U6"})),
+    ),
+)
+
+
+@rule(
+    "TAR-CONTENTS",
+    S.WARN,
+    title="A TAR lists no U8 or GQ, and keeps housing services and meals/grocery boxes apart",
+    source="004",
+    advice="Ask for TARs as the plan wants them: codes with their U-modifier only (no U8 or GQ), "
+    "and a TAR of its own for housing navigation, deposits and tenancy, and for meals or grocery "
+    "boxes",
+    example="TAR list: one TAR approving H0043-U6 and H0044-U2",
+    quotes=(
+        ("004", "TARs should not include modifiers U8 or GQ"),
+        (
+            "004",
+            "Housing Transition Navigation, housing deposits, and housing tenancy and sustaining "
+            "services should not be submitted on the same TAR",
+        ),
+        (
+            "004",
+            "Medically tailored meals cannot be requested in combination with grocery box. Request "
+            "must be either meals, or grocery box",
+        ),
+    ),
+    measure="Checked on the TAR list given with --tars, one finding per TAR and problem: its "
+    "approved_codes as written (a U8 or GQ modifier on any of them), and whether they span two of "
+    "the groups 004 keeps apart (navigation H0043-U6/H2016-U6, deposits H0044-U2, tenancy "
+    "T2040-U6/T2041-U6; meals S5170-U6, grocery box S9977-U6).",
+)
+def tar_contents(ctx: RuleContext, found: Findings) -> None:
+    if ctx.tars is None:
+        return
+    for tar in ctx.tars.tars:
+        where = Location(file=ctx.tars.file, row=tar.row)
+        modes = [key for key in tar.listed if {"U8", "GQ"} & set(key.split("-")[1:])]
+        if modes:
+            found.add(
+                "TAR-CONTENTS",
+                where,
+                f"TAR {tar.tar_number} lists {', '.join(modes)}: TARs do not include U8 or GQ",
+            )
+        for what, groups in SEPARATE_TARS:
+            present = [sorted(group & tar.codes) for group in groups if group & tar.codes]
+            if len(present) > 1:
+                found.add(
+                    "TAR-CONTENTS",
+                    where,
+                    f"TAR {tar.tar_number} approves {' and '.join(', '.join(p) for p in present)} "
+                    f"together: {what} go on separate TARs",
+                )
+
+
 def _family(ctx: RuleContext, tar: Tar) -> str:
     """ECM and Community Supports TARs follow different spans; tell them apart by their codes."""
     for key in tar.codes:
