@@ -136,13 +136,13 @@ def grocery_weekly(ctx: RuleContext, found: Findings) -> None:
         for occ in items:
             year, week, _ = occ.start.isocalendar()
             earlier = per_week[(year, week)]
-            boxes = sum(o.units for o in earlier) + occ.units
+            in_week = sum(o.units for o in earlier) + occ.units
             earlier.append(occ)
-            if occ.line is not None and boxes > 1:
+            if occ.line is not None and in_week > 1:
                 found.add(
                     "CS-GROCERY-WEEKLY",
                     occ.line,
-                    f"{boxes} grocery boxes in the week of {_monday(occ.start)} with this line; "
+                    f"{in_week} grocery boxes in the week of {_monday(occ.start)} with this line; "
                     "one a week",
                 )
         for tar, episode in _episodes(items).items():
