@@ -101,9 +101,9 @@ HISTORY_CASES = [
                 tar="",
                 enroll="2026-03-01",
             )
-            for i in range(4)
+            for i in range(5)
         ],
-        [rec("b", "2026-01-20", "G9012", "U8", minutes="35", tar="", enroll="2026-03-01")],
+        [rec("b", "2026-01-20", "G9012", "U8", minutes="10", tar="", enroll="2026-03-01")],
         date(2026, 2, 2),
         2,
     ),
@@ -369,3 +369,24 @@ def test_a_post_hospitalization_stay_resumed_under_its_tar_in_a_later_batch_is_o
     )
     assert findings(same_tar, ledger, as_of=date(2026, 2, 2)) == []
     assert findings(other_tar, ledger, as_of=date(2026, 2, 2)) == [("CS-POSTHOSP-LIFETIME", 2)]
+
+
+@pytest.mark.parametrize(
+    ("counting", "unpaid_rows"),
+    [("attempts", [7]), ("days", []), ("units", [3, 4, 5, 6, 7])],
+)
+def test_u8_limit_counts_attempts_days_or_units(
+    counting: str, unpaid_rows: list[int], tmp_path: Path
+) -> None:
+    def attempt(rid: str, day: str, code: str, minutes: str) -> str:
+        return rec(rid, day, code, "U8", minutes=minutes, tar="", enroll="2026-03-01")
+
+    rows = [
+        attempt("a", "2026-01-05", "G9008", "75"),  # one long attempt: 5 units
+        attempt("b", "2026-01-05", "G9012", "10"),  # a second attempt that day, another code
+        *(attempt(f"c{d}", f"2026-01-{d:02d}", "G9008", "10") for d in (8, 9, 10, 11)),
+    ]
+    prof = profile(policies={"u8_limit_counts": counting})
+    report = check(rows, tmp_path, prof)
+    assert [i.location.row for i in report if i.rule_id == "ECM-U8-LIMIT"] == unpaid_rows
+    assert {i.rule_id for i in report} <= {"ECM-U8-LIMIT"}

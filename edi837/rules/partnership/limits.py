@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from edi837.issues import Severity
-from edi837.model.profile import EngagementPolicy
+from edi837.model.profile import EngagementPolicy, OutreachCount
 from edi837.rules.engine import Findings, RuleContext
 from edi837.rules.history import Occurrence
 from edi837.rules.partnership.common import (
@@ -35,7 +35,7 @@ from edi837.rules.partnership.common import (
 from edi837.rules.registry import rule
 
 S = Severity
-U8_UNITS_PER_30_DAYS = 5
+U8_TIMES_PER_30_DAYS = 5
 T204X_UNITS_PER_MONTH = 2
 DAYHAB_UNITS_PER_DAY = 8
 POSTHOSP_LIFETIME_DAYS = 180
@@ -103,34 +103,83 @@ def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     )
 
 
+U8_COUNTED = {
+    OutreachCount.ATTEMPTS: "outreach attempt(s)",
+    OutreachCount.DAYS: "day(s) of outreach",
+    OutreachCount.UNITS: "outreach unit(s)",
+}
+
+
+def _times(occ: Occurrence, counting: OutreachCount, days_seen: dict[date, bool]) -> Decimal:
+    """How many of the "5 times" this occurrence is (a day already counted is none more)."""
+    if counting is OutreachCount.UNITS:
+        return occ.units
+    if counting is OutreachCount.ATTEMPTS:
+        return Decimal(occ.attempts)
+    return Decimal(0) if occ.start in days_seen else Decimal(1)
+
+
 @rule(
     "ECM-U8-LIMIT",
     S.INFO,
-    title="Only 5 U8 outreach units per member per rolling 30 days are paid",
+    title="Only 5 U8 outreach attempts per member per rolling 30 days are paid",
     source="004, 001",
-    advice="Keep billing every attempt (DHCS requires them all on claims); the units past 5 will "
-    "not be paid",
+    advice="Keep billing every attempt (DHCS requires them all on claims); those past the 5 paid "
+    "will not be paid",
     example="six U8 attempts for one member between 2025-01-02 and 2025-01-20",
+    configurable='[policies] u8_limit_counts = "attempts" (default), "days" or "units"',
+    quotes=(
+        (
+            "004",
+            "Partnership will only reimburse either G9008-U8, U8/GQ or G9012-U8, U8/GQ up to 5 "
+            "times per rolling 30-day period per eligible member for successful outreach.",
+        ),
+        (
+            "001",
+            "Yes, each outreach attempt needs to be billed separately. This is important and "
+            "required reporting data to DHCS for the ECM benefit.",
+        ),
+    ),
+    measure="The 30 days end on the attempt's date (that day and the 29 before it), per member, "
+    "G9008 and G9012 together, earlier batches included. A time is an attempt (a record; a line "
+    "from an earlier batch, which the ledger keeps as one line per day and code, counts as one) by "
+    'default; u8_limit_counts = "days" counts each day with outreach once, "units" counts '
+    "15-minute units (so one 75-minute attempt uses the whole window). Only the times predicted "
+    "paid count against a later attempt: outreach past the limit is not paid, so it does not use "
+    "the allowance.",
 )
 def u8_limit(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(ECM_CODES)
     if not lines:
         return
-    first, last = batch_span(lines)
-    for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
-        seen: list[Occurrence] = []
+    counting = ctx.policies.u8_limit_counts
+    noun = U8_COUNTED[counting]
+    # whether an earlier time was paid depends on the times before it, so read the members'
+    # whole outreach history (a few months of it: outreach stops at enrollment)
+    _first, last = batch_span(lines)
+    for items in gather(ctx, ECM_CODES, is_u8, start=None, end=last).values():
+        paid: list[tuple[date, Decimal]] = []  # each time predicted paid, by date
+        days_seen: dict[date, bool] = {}  # days mode: was the day paid
         for occ in items:
+            times = _times(occ, counting, days_seen)
             window_start = occ.start - days(29)
-            prior = sum((o.units for o in seen if o.start >= window_start), Decimal(0))
-            seen.append(occ)
-            if occ.line is None or prior + occ.units <= U8_UNITS_PER_30_DAYS:
+            before = sum((n for day, n in paid if day >= window_start), Decimal(0))
+            if counting is OutreachCount.DAYS and occ.start in days_seen:
+                unpaid = Decimal(0) if days_seen[occ.start] else Decimal(1)
+                times = Decimal(1)
+            else:
+                allowed = max(Decimal(0), U8_TIMES_PER_30_DAYS - before)
+                unpaid = max(Decimal(0), times - allowed)
+                paid.append((occ.start, times - unpaid))
+                days_seen[occ.start] = unpaid == 0
+            if occ.line is None or unpaid == 0:
                 continue
-            excess = min(occ.units, prior + occ.units - U8_UNITS_PER_30_DAYS)
             found.add(
                 "ECM-U8-LIMIT",
                 occ.line,
-                f"{excess} of the {occ.units} outreach unit(s) on {occ.start} go past the "
-                f"{U8_UNITS_PER_30_DAYS} paid in the 30 days ending that day ({prior} before it)",
+                f"{unpaid} of the {times} {noun} on {occ.start} go past the "
+                f"{U8_TIMES_PER_30_DAYS} paid in the 30 days ending that day ({before} paid before "
+                "it)",
             )
 
 
