@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from edi837.issues import Report
 from edi837.model.profile import Profile
 from edi837.rules.history import NoHistory
@@ -42,3 +44,39 @@ def test_a_sobering_stay_past_midnight_bills_one_per_diem_on_the_day_it_began(
     (line,) = done.lines
     assert (line.units, line.charge, line.end_date) == (Decimal(1), Decimal("170.00"), None)
     assert [i.rule_id for i in done.report] == []
+
+
+def outreach(minutes: str) -> str:
+    return row("G9008", "U8", "2026-01-12", minutes=minutes).replace(",T1,", ",,")
+
+
+@pytest.mark.parametrize("rounding", ["round-half-up", "round-down"])
+def test_outreach_under_15_minutes_bills_one_unit_by_default_whatever_the_rounding(
+    rounding: str, tmp_path: Path
+) -> None:
+    done = priced(tmp_path, outreach("4"), prof=profile(policies={"minute_rounding": rounding}))
+    assert [line.units for line in done.lines] == [1]
+
+
+def test_homemaker_under_15_minutes_bills_no_unit_unless_the_profile_extends_the_minimum(
+    tmp_path: Path,
+) -> None:
+    short = row("S5130", "U6", "2026-01-12", minutes="5")
+    default = priced(tmp_path, short)
+    assert default.lines == []
+    assert [(i.rule_id, i.location.column) for i in default.report] == [("INPUT-UNITS", "minutes")]
+    assert "one_unit_minimum" in default.report.errors[0].message
+    extended = priced(
+        tmp_path, short, prof=profile(policies={"one_unit_minimum": ["outreach", "CS"]})
+    )
+    assert [line.units for line in extended.lines] == [1]
+    assert [i.rule_id for i in extended.report] == []
+
+
+def test_an_empty_minimum_leaves_short_outreach_to_the_rounding(tmp_path: Path) -> None:
+    none = profile(policies={"one_unit_minimum": [], "minute_rounding": "round-down"})
+    assert [i.rule_id for i in priced(tmp_path, outreach("10"), prof=none).report] == [
+        "INPUT-UNITS"
+    ]
+    ecm = profile(policies={"one_unit_minimum": ["ECM"], "minute_rounding": "round-down"})
+    assert [line.units for line in priced(tmp_path, outreach("10"), prof=ecm).lines] == [1]

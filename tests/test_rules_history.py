@@ -295,7 +295,6 @@ def test_engagement_fee_policy_lifetime_or_rolling(tmp_path: Path) -> None:
         ("round-half-up", "23", 2),
         ("round-up", "16", 2),
         ("round-down", "29", 1),
-        ("round-down", "7", 1),  # an attempt under 15 minutes always bills 1 unit
         ("round-up", "7", 1),
     ],
 )

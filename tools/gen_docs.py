@@ -96,11 +96,12 @@ def rules_doc() -> str:
             f"- example: {rule.example}",
         ]
         for name, case in sorted(invalid.items(), key=lambda item: (item[0] != rule.id, item[0])):
-            if case.get("rule", name) != rule.id:
+            if case.get("about", case.get("rule", name)) != rule.id:
                 continue
             row = case["rows"][0] if "rows" in case else case["row"]
             tars = case.get("tars") if case.get("in_tars") else None
-            out.append(f"- fixture: {_fixture_row(name, row, tars)}")
+            finding = f" ({case['rule']})" if "about" in case else ""
+            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}")
         passing = [name for name in sorted(valid) if name.startswith(rule.id + "-")]
         if passing:
             out.append(
@@ -132,8 +133,9 @@ def fee_schedule_doc() -> str:
         )
     out += [
         "",
-        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes (an attempt",
-        "under 15 minutes bills 1 unit; longer times round by `[policies] minute_rounding`); `day`",
+        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes, times",
+        "rounding by `[policies] minute_rounding` (an outreach attempt under 15 minutes bills 1 unit,",
+        "and so do the categories `[policies] one_unit_minimum` adds); `day`",
         "bills one unit per day of the record's span (service_date to service_end_date, both",
         "counted); `stay` bills 1 unit per stay of under 24 hours, dated the day it began, even when",
         "it ran past midnight (service_end_date the next day); `amount` bills the charge itself (the",

@@ -16,10 +16,10 @@ from decimal import Decimal
 import attrs
 
 from edi837.issues import Location, Report
-from edi837.model.profile import MinuteRounding
+from edi837.model.profile import Policies
 from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category, FeeEntry, FeeSchedule, UnitBasis
-from edi837.payer.units import units_from_minutes
+from edi837.payer.units import short_attempt_bills_a_unit, units_from_minutes
 
 CENT = Decimal("0.01")
 
@@ -44,7 +44,7 @@ class PricedRecord:
 def price_record(
     record: ServiceRecord,
     schedule: FeeSchedule,
-    rounding: MinuteRounding,
+    policies: Policies,
     report: Report,
     file: str,
 ) -> PricedRecord | None:
@@ -53,7 +53,12 @@ def price_record(
     modifiers = entry.modifiers if entry else record.modifiers
     basis = entry.unit if entry else None
 
-    minutes_units = units_from_minutes(record.minutes, rounding) if record.minutes else None
+    minutes_units = None
+    if record.minutes:
+        minimum = short_attempt_bills_a_unit(entry, modifiers, policies.one_unit_minimum)
+        minutes_units = units_from_minutes(
+            record.minutes, policies.minute_rounding, one_unit_minimum=minimum
+        )
     units: Decimal
     if record.units is not None:
         units = record.units
@@ -62,6 +67,16 @@ def price_record(
             report.error(
                 "INPUT-UNITS",
                 f"{record.hcpcs} is billed in 15-minute units: fill minutes or units",
+                attrs.evolve(where, column="minutes"),
+            )
+            return None
+        if minutes_units == 0:
+            report.error(
+                "INPUT-UNITS",
+                f"{record.minutes} minutes of {'-'.join((record.hcpcs, *modifiers))} make no "
+                f"15-minute unit ({policies.minute_rounding.value}); the 1-unit minimum for "
+                "under 15 minutes is outreach's ([policies] one_unit_minimum): leave the record "
+                "out, or fill units",
                 attrs.evolve(where, column="minutes"),
             )
             return None

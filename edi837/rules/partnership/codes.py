@@ -179,7 +179,26 @@ def u8_per_day(ctx: RuleContext, found: Findings) -> None:
     advice="Fill either minutes or units, or make them agree; the units column is what is billed",
     example="hcpcs=S5130, modifiers=U6, minutes=40, units=1 (40 minutes are 3 units)",
     kind="generator",
-    configurable='[policies] minute_rounding = "round-half-up" (default), "round-up" or "round-down"',
+    configurable='[policies] minute_rounding = "round-half-up" (default), "round-up" or '
+    '"round-down"; one_unit_minimum = ["outreach"] (default; add "ECM" or "CS" to extend it, [] '
+    "for none)",
+    quotes=(
+        (
+            "001",
+            "Yes, you will need to bill using units per DHCS mandate. 1 unit is 15 minutes.",
+        ),
+        (
+            "001",
+            "Yes, you will count all attempts made which includes failed calls or unsuccessful "
+            "outreach. The ECM provider may bill 1 unit even if it is less than 15 minutes.",
+        ),
+        ("004", "For the following codes, units should be billed in increments of 15 minutes."),
+    ),
+    measure="Minutes become units at 15 minutes a unit, longer times rounding by minute_rounding. "
+    "Under 15 minutes: the FAQ answers a question about failed outreach calls, so by default only "
+    "U8 outreach bills 1 unit for a shorter attempt; other 15-minute codes (G9007, homemaker, "
+    "personal care, respite) round like any other time, and a record that makes no unit (5 "
+    "minutes under round-half-up) is an input error: leave it out or fill units.",
 )
 def minute_units(ctx: RuleContext, found: Findings) -> None:
     policy = ctx.policies.minute_rounding.value
