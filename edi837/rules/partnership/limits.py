@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from edi837.issues import Severity
-from edi837.model.profile import EngagementPolicy, OutreachCount
+from edi837.model.profile import DepositCapScope, EngagementPolicy, OutreachCount
 from edi837.rules.engine import Findings, RuleContext
 from edi837.rules.history import Occurrence
 from edi837.rules.partnership.common import (
@@ -440,25 +440,34 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
     S.ERROR,
     title="Housing deposits (H0044-U2): at most $5,000",
     source="004",
-    advice="Bill at most $5,000 of housing deposits under one TAR",
+    advice="Bill at most $5,000 of housing deposits under one TAR (or for the member, under "
+    '[policies] deposit_cap = "per-member")',
     example="H0044 U2 charge=5200.00",
+    configurable='[policies] deposit_cap = "per-tar" (default) or "per-member"',
+    quotes=(("004", "H0044-U2 Housing Deposits, approved up to $5000"),),
+    measure="The charges of the member's H0044-U2 lines add up, earlier batches included: per TAR "
+    'by default ("approved" reads as the TAR\'s approval; a line without a TAR number is judged '
+    'alone), or per member across every TAR under deposit_cap = "per-member" (a lifetime cap: '
+    "the records carry no housing episode to count it by).",
 )
 def deposit_cap(ctx: RuleContext, found: Findings) -> None:
     if not ctx.lines_of(("H0044",)):
         return
+    per_member = ctx.policies.deposit_cap is DepositCapScope.PER_MEMBER
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure == "H0044" and "U2" in modifiers
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
-        per_tar: dict[str, Decimal] = defaultdict(Decimal)
+        totals: dict[str, Decimal] = defaultdict(Decimal)
         for occ in items:
-            if occ.tar_number:
-                per_tar[occ.tar_number] += occ.charge
-                total = per_tar[occ.tar_number]
-                scope = f"under TAR {occ.tar_number}"
+            if per_member:
+                totals[""] += occ.charge
+                total, scope = totals[""], "for the member"
+            elif occ.tar_number:
+                totals[occ.tar_number] += occ.charge
+                total, scope = totals[occ.tar_number], f"under TAR {occ.tar_number}"
             else:
-                total = occ.charge
-                scope = "on one line"
+                total, scope = occ.charge, "on one line"
             if occ.line is not None and total > DEPOSIT_CAP:
                 found.add("CS-DEPOSIT-CAP", occ.line, f"housing deposits come to ${total} {scope}")
