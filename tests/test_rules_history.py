@@ -389,3 +389,22 @@ def test_u8_limit_counts_attempts_days_or_units(
     report = check(rows, tmp_path, prof)
     assert [i.location.row for i in report if i.rule_id == "ECM-U8-LIMIT"] == unpaid_rows
     assert {i.rule_id for i in report} <= {"ECM-U8-LIMIT"}
+
+
+def test_rolling_engagement_gap_runs_from_the_end_of_the_last_pmpm_month(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    rolling = profile(policies={"engagement_fee": "rolling-12-months"})
+    first = write_csv(
+        tmp_path / "one.csv",
+        HEADER,
+        rec("a", "2025-03-01", "G9012", enroll="2025-03-01"),
+        rec("b", "2025-03-02", "G9008", "U1", enroll="2025-03-01"),
+    )
+    build_file(first, tmp_path / "one.837", ledger, as_of=date(2025, 3, 5), prof=rolling)
+
+    def again(day: str) -> list[tuple[str, int | None]]:
+        rows = write_csv(tmp_path / f"{day}.csv", HEADER, rec("c", day, "G9012", enroll=day))
+        return findings(rows, ledger, as_of=date.fromisoformat(day), prof=rolling)
+
+    assert again("2026-03-20") == [("ECM-ENGAGE-ONCE", 2)]  # March 2025 was paid in full
+    assert again("2026-04-01") == []  # April 2025 to March 2026: twelve months without ECM

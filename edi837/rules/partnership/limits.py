@@ -183,6 +183,11 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
             )
 
 
+def _served_until(occ: Occurrence) -> date:
+    """The last day an ECM line paid for: a PMPM pays for its whole month."""
+    return month_end(occ.start) if is_ecm_pmpm(occ.procedure, occ.modifiers) else occ.end
+
+
 @rule(
     "ECM-ENGAGE-ONCE",
     S.ERROR,
@@ -192,6 +197,20 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
     "only after 12 months without ECM services",
     example="G9012 (no modifier) for a member already billed one in an earlier batch",
     configurable='[policies] engagement_fee = "lifetime" (default) or "rolling-12-months"',
+    quotes=(
+        ("004", "Successful Engagement, allowed once per lifetime"),
+        (
+            "001",
+            "Yes, once every 12 months, which is defined as a rolling 12 months, not a calendar 12 "
+            "months. The member must have a gap in ECM services for 12 months before the "
+            "engagement fee can be billed again.",
+        ),
+    ),
+    measure="Lifetime (default): a second engagement fee for the member, earlier batches "
+    "included, is refused. Rolling 12 months: it is refused when ECM services (an engagement fee, "
+    "or a U1/U2 PMPM, which pays for its whole calendar month) reached into the 12 months before "
+    "it: a PMPM dated 2025-03-02 serves until 2025-03-31, so a new fee is allowed from "
+    "2026-04-01.",
 )
 def engage_once(ctx: RuleContext, found: Findings) -> None:
     batch = [
@@ -208,8 +227,9 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
 
     first, last = batch_span(batch)
     engagements = gather(ctx, ("G9012",), is_engagement, start=None, end=last)
+    # a PMPM dated in the month before the 12 months still covers days of them
     activity = (
-        gather(ctx, ECM_CODES, ecm_activity, start=add_months(first, -12), end=last)
+        gather(ctx, ECM_CODES, ecm_activity, start=month_start(add_months(first, -12)), end=last)
         if rolling
         else {}
     )
@@ -223,7 +243,7 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
                 recent = [
                     o
                     for o in activity.get(member, [])
-                    if gap_start < o.start and o.order < occ.order
+                    if _served_until(o) >= gap_start and o.order < occ.order
                 ]
                 if not recent:
                     continue
@@ -231,7 +251,8 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
                     "ECM-ENGAGE-ONCE",
                     occ.line,
                     f"engagement fee on {occ.start}: one was already billed ({where(previous)}) and "
-                    f"ECM services continued within the 12 months before (last {recent[-1].start})",
+                    f"ECM services continued within the 12 months before (until "
+                    f"{max(_served_until(o) for o in recent)})",
                 )
             else:
                 found.add(
