@@ -427,23 +427,37 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill at most 90 consecutive days of T2033-U6",
     example="T2033 U6 from 2025-01-01 to 2025-04-15 (105 days)",
+    configurable="[policies] recuperative_gap_days = 0 (default: any day without care ends the "
+    "run) up to 30",
+    quotes=(
+        (
+            "004",
+            "T2033-U6 = Recuperative Care; per diem = $204, no more than 90 days' continuous duration",
+        ),
+    ),
+    measure="A run is the member's recuperative care days in a row, earlier batches included, "
+    "counted from its first day to its last, both ends counted. By default (the literal reading "
+    'of "continuous") a single day without care ends the run and the next stay starts a new '
+    "one; recuperative_gap_days = N bridges gaps of up to N days, and the bridged days count in "
+    "the run's length (74 days, a day off, 46 days: one run of 121 days under N = 1).",
 )
 def recup_90(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(("T2033",))
     if not lines:
         return
     first, last = batch_span(lines)
+    bridged = days(ctx.policies.recuperative_gap_days + 1)
 
     def keep(procedure: str, modifiers: Collection[str]) -> bool:
         return procedure == "T2033" and "U6" in modifiers
 
-    # 91 days back is enough to see a run that would pass 90 with the batch's first day
-    for items in gather(
-        ctx, ("T2033",), keep, start=first - days(RECUP_MAX_DAYS_IN_A_ROW + 1), end=last
-    ).values():
+    # far enough back to see a run that would pass 90 days with the batch's first day (it began
+    # at most 91 days before), and the line that began it (up to 91 days before that)
+    lookback = days(2 * (RECUP_MAX_DAYS_IN_A_ROW + 1)) + bridged
+    for items in gather(ctx, ("T2033",), keep, start=first - lookback, end=last).values():
         run_start = run_end = date.min
         for occ in items:
-            if run_end == date.min or occ.start > run_end + days(1):
+            if run_end == date.min or occ.start > run_end + bridged:
                 run_start, run_end = occ.start, occ.end
             else:
                 run_end = max(run_end, occ.end)
