@@ -21,6 +21,17 @@ S = Severity
     advice="Use a code + modifier combination of the fee schedule (docs/fee-schedule.md), or add "
     "the contract's code to the profile's [fee_schedule]",
     example="hcpcs=G9008, modifiers=U2 (G9008 takes U1 or U8; U2 belongs to G9012)",
+    quotes=(
+        ("000", "G9008: Clinical G9012: Non-clinical"),
+        ("000", "U1: ECM clinical 2 U2: ECM non-clinical U8: Pre-enrollment outreach"),
+        ("004", "G9007 no modifier"),
+    ),
+    measure=(
+        "The line's code and its set of modifiers (in any order) against the fee schedule, the "
+        "profile's [fee_schedule] included. An unknown set is ECM-CODE whatever the charge says: "
+        "with a blank charge nothing can price it, and asking for a charge would send the user to "
+        "the wrong fix."
+    ),
 )
 def ecm_code(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -46,6 +57,10 @@ def ecm_code(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Give the PMPM line a single service_date and leave service_end_date blank",
     example="hcpcs=G9008, modifiers=U1, service_date=2025-01-01, service_end_date=2025-01-31",
+    quotes=(
+        ("004", "Do not bill a date span when submitting the above services."),
+        ("004", "For PMPM (per member, per month) codes, do not bill with a date span"),
+    ),
 )
 def pmpm_span(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -71,6 +86,7 @@ def pmpm_span(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill 1 unit on the PMPM line (one per member per month)",
     example="hcpcs=G9012, modifiers=U2, units=2",
+    quotes=(("004", "G9008-U1 X 1 unit = $400"), ("004", "G9012-U2 X 1 unit = $400")),
 )
 def pmpm_units(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -125,12 +141,23 @@ def enroll_u1u2(ctx: RuleContext, found: Findings) -> None:
     "ECM-U8-BEFORE-ENROLL",
     S.WARN,
     title="U8 outreach is dated before the enrollment date",
-    source="004 vs 000",
+    source="004 vs 000, 001",
     advice="Partnership pays outreach only before enrollment (DHCS allows it on or after); check the "
     "date, or set [policies] u8_before_enrollment",
     example="hcpcs=G9012, modifiers=U8, service_date=2025-01-12, enrollment_date=2025-01-10",
     configurable='[policies] u8_before_enrollment = "warn" (default) or "error"',
     severity_setting="u8_before_enrollment",
+    quotes=(
+        ("004", "This must occur prior to the date of ECM enrollment."),
+        ("000", "Service start date for U8 must be prior to, the same day as, or after enrollment"),
+        ("001", "The ECM provider should also bill the applicable outreach attempt HCPCS."),
+    ),
+    measure=(
+        "The U8 line's date against the record's enrollment_date: on or after it is flagged. "
+        "Partnership's billing tips (004) say outreach comes before enrollment; the DHCS coding "
+        "table (000) allows any date, and the FAQ (001) bills outreach attempts for enrolled "
+        "members too, so the finding is a warning unless the profile makes it an error."
+    ),
 )
 def u8_before_enroll(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -156,6 +183,13 @@ def u8_before_enroll(ctx: RuleContext, found: Findings) -> None:
     advice="Nothing to do: the generator bills the total units per day, as the payer asks",
     example="two rows: member 91234567A, 2025-01-06, G9012 U8 GQ, 5 and 10 minutes",
     kind="generator",
+    quotes=(
+        (
+            "001",
+            "All outreach attempts need to be submitted on claims. Submit the total units per day "
+            "with corresponding code/modifier.",
+        ),
+    ),
 )
 def u8_per_day(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -227,6 +261,14 @@ def minute_units(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill G9007 (informational, not paid) at $0.01 per unit: 4 units = $0.04",
     example="hcpcs=G9007, minutes=60, charge=40.00",
+    quotes=(
+        (
+            "004",
+            "The services are not reimbursable. Providers must bill a charge amount for these "
+            "services, billed in increments of 15 minutes.",
+        ),
+        ("004", "G9007 x 4 units = $0.04"),
+    ),
 )
 def mdt_charge(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -249,6 +291,19 @@ def mdt_charge(ctx: RuleContext, found: Findings) -> None:
     source="000, 004",
     advice="Add the GQ modifier when the member was not present or the contact was by telehealth",
     example="hcpcs=G9008, modifiers=U8, member_present=N",
+    quotes=(
+        (
+            "000",
+            "If member is not present (in other words, unsuccessful outreach or care team "
+            "meeting), code as GQ",
+        ),
+        ("004", "G9007 no modifier"),
+    ),
+    measure=(
+        "U1, U2 and U8 lines of a record with member_present = N. G9007 (the care team meeting) "
+        "is not asked for GQ: 004 bills it with no modifier, against 000's \"care team meeting, "
+        'code as GQ" (docs/decisions/0003).'
+    ),
 )
 def gq_not_present(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:

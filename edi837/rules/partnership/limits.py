@@ -84,6 +84,22 @@ def _once_per_month(
     advice="Bill G9008-U1 or G9012-U2 once per member per calendar month (the code and modifier "
     "do not matter); remove the extra line",
     example="G9008 U1 on 2025-01-06 and G9012 U2 GQ on 2025-01-20 for the same member",
+    quotes=(
+        (
+            "004",
+            "These codes can only be billed once per month; the code/modifier combination does "
+            "not matter.",
+        ),
+        (
+            "004",
+            "Partnership will only reimburse either G9008-U1 or G9012-U2 once per month per "
+            "member.",
+        ),
+    ),
+    measure=(
+        "Per member and calendar month, G9008-U1 and G9012-U2 (with or without GQ) together, "
+        "earlier batches included; the second line is flagged."
+    ),
 )
 def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     _once_per_month(ctx, found, "ECM-PMPM-MONTH", ECM_CODES, is_ecm_pmpm, "ECM PMPM")
@@ -96,6 +112,16 @@ def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill H0043-U6 or H2016-U6 once per member per calendar month; remove the extra line",
     example="H0043 U6 on 2025-01-02 and H2016 U6 on 2025-01-28 for the same member",
+    quotes=(
+        (
+            "004",
+            "H0043-U6 or H2016-U6 = Housing Transition/Navigation Services are reimbursed at a "
+            "standard rate of $386 per member per month",
+        ),
+    ),
+    measure=(
+        "Per member and calendar month, H0043-U6 and H2016-U6 together, earlier batches included."
+    ),
 )
 def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     _once_per_month(
@@ -270,6 +296,14 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill at most 2 units of housing tenancy and sustaining services per member per month",
     example="T2040 U6 x2 and T2041 U6 x1 in January for one member",
+    quotes=(
+        ("004", "Housing Tenancy and Sustaining Services; maximum 2 units of service per month"),
+        ("004", "T2041-U6 X 1 unit + T2040-U6 X 1 unit = $444 per month"),
+    ),
+    measure=(
+        "Units per member and calendar month, T2040-U6 and T2041-U6 together, earlier batches "
+        "included."
+    ),
 )
 def t204x_month(ctx: RuleContext, found: Findings) -> None:
     window = _month_window(ctx, ("T2040", "T2041"))
@@ -301,6 +335,12 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill at most 8 units of T2020-U6 per member per day",
     example="T2020 U6 x10 on one day",
+    quotes=(
+        (
+            "004",
+            "T2020-U6= Day Habilitation; 1 unit at $7.00 maximum per day is 8 units of service",
+        ),
+    ),
 )
 def dayhab_day(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(("T2020",))
@@ -432,7 +472,8 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     quotes=(
         (
             "004",
-            "T2033-U6 = Recuperative Care; per diem = $204, no more than 90 days' continuous duration",
+            "T2033-U6 = Recuperative Care; per diem = $204, no more than 90 days' continuous "
+            "duration",
         ),
     ),
     measure="A run is the member's recuperative care days in a row, earlier batches included, "

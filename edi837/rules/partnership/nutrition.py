@@ -170,10 +170,24 @@ def _meals(count: Fraction) -> str:
 @rule(
     "CS-MEALS-XOR-GROCERY",
     S.ERROR,
-    title="Medically supportive meals and grocery boxes are not billed for the same member and month",
+    title=(
+        "Medically supportive meals and grocery boxes are not billed for the same member and month"
+    ),
     source="004",
     advice="Bill either meals (S5170) or grocery boxes (S9977) for a member in a month, not both",
     example="S5170 U6 on 2025-01-03 and S9977 U6 on 2025-01-10 for one member",
+    quotes=(
+        (
+            "004",
+            "Medically tailored meals cannot be requested in combination with grocery box. "
+            "Request must be either meals, or grocery box",
+        ),
+    ),
+    measure=(
+        "Per member and calendar month (the unit of billing): the service the member started the "
+        "month with is kept, the other is flagged. The TAR tip forbids requesting both at all; "
+        "TAR-CONTENTS checks a TAR that lists both."
+    ),
 )
 def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
     window = _month_window(ctx, ("S5170", "S9977"))

@@ -30,6 +30,25 @@ def _needs_tar(procedure: str, modifiers: tuple[str, ...]) -> bool:
     advice="Put the approved TAR number in tar_number (REF*G1); with --tars, the TAR must be listed "
     "for the member and cover the date of service",
     example="hcpcs=G9008, modifiers=U1, tar_number blank",
+    quotes=(
+        ("004", "A TAR is required for all CS services."),
+        ("001", "Yes. All service codes require a TAR."),
+        (
+            "001",
+            "For provider payment, an approved TAR must be on file before you can be paid the "
+            "successful engagement fee and PEPM.",
+        ),
+        (
+            "002",
+            "ECM providers can submit electronic or paper claims once there is an approved TAR in "
+            "the Partnership system.",
+        ),
+    ),
+    measure=(
+        "Every line but U8 outreach (it comes before the member agrees to enroll, and 004 keeps "
+        "U8 off TARs). Without --tars, the line must carry a TAR number; with --tars, that TAR "
+        "must be the member's and cover the line's dates."
+    ),
 )
 def tar_required(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -83,6 +102,16 @@ def tar_required(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill the code and modifier the TAR approved, or ask for a TAR that covers this service",
     example="G9012 U2 billed under a TAR that approves G9008-U1 only",
+    quotes=(
+        (
+            "004",
+            "Providers should verify the codes/modifiers they are billing match an approved TAR.",
+        ),
+    ),
+    measure=(
+        "The line's code and U-modifier (GQ and U8 dropped: a TAR approves the service, not the "
+        "mode) against the approved_codes of the TAR it names, with --tars."
+    ),
 )
 def tar_match(ctx: RuleContext, found: Findings) -> None:
     if ctx.tars is None:
