@@ -121,3 +121,19 @@ def test_the_new_policy_settings_default_to_the_seeds_reading_and_parse_the_othe
     assert other.one_unit_minimum == {ShortAttemptScope.OUTREACH, ShortAttemptScope.CS}
     assert other.deposit_cap is DepositCapScope.PER_MEMBER
     assert other.recuperative_gap_days == 1
+
+
+def test_the_documented_and_templated_policies_are_the_defaults() -> None:
+    import re
+
+    from edi837.model.profile import Policies
+
+    doc = (FIXTURES.parent / "docs" / "profile.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[policies\]\n.*?)```", doc, re.DOTALL)
+    assert block is not None
+    template = re.search(r"(\[policies\]\n.*?)\n\n", PROFILE_TEMPLATE, re.DOTALL)
+    assert template is not None
+    for text in (block.group(1), template.group(1)):
+        data = sample()
+        data["policies"] = tomllib.loads(text)["policies"]
+        assert parse_profile(data, "p").policies == Policies()
