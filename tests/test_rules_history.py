@@ -408,3 +408,20 @@ def test_rolling_engagement_gap_runs_from_the_end_of_the_last_pmpm_month(tmp_pat
 
     assert again("2026-03-20") == [("ECM-ENGAGE-ONCE", 2)]  # March 2025 was paid in full
     assert again("2026-04-01") == []  # April 2025 to March 2026: twelve months without ECM
+
+
+def test_outreach_an_earlier_batch_left_unpaid_does_not_count_against_a_later_attempt(
+    tmp_path: Path,
+) -> None:
+    def attempt(rid: str, day: str) -> str:
+        return rec(rid, day, "G9008", "U8", minutes="10", tar="", enroll="2026-03-01")
+
+    ledger = tmp_path / "ledger.sqlite"
+    paid = [attempt(f"p{d}", f"2026-01-{d}") for d in (10, 11, 12, 13, 14)]
+    unpaid = [attempt(f"u{d}", f"2026-02-0{d}") for d in (1, 2, 3, 4)]
+    first = write_csv(tmp_path / "one.csv", HEADER, *paid, *unpaid)
+    built = build_file(first, tmp_path / "one.837", ledger, as_of=date(2026, 2, 5))
+    assert [i.location.row for i in built.report if i.rule_id == "ECM-U8-LIMIT"] == [7, 8, 9, 10]
+    # 30 days ending 02-12 hold one paid attempt (01-14) and the four unpaid ones
+    later = write_csv(tmp_path / "two.csv", HEADER, attempt("n", "2026-02-12"))
+    assert findings(later, ledger, as_of=date(2026, 2, 12)) == []
