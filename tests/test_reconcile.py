@@ -271,7 +271,7 @@ def test_reconcile_needs_an_existing_ledger(
 
 
 def test_an_older_ledger_is_migrated(tmp_path: Path) -> None:
-    from edi837.ledger.schema import SCHEMA_V1
+    from edi837.ledger.schema import SCHEMA_V1, SCHEMA_VERSION
     from edi837.ledger.store import _statements
 
     path = tmp_path / "v1.sqlite"
@@ -281,10 +281,9 @@ def test_an_older_ledger_is_migrated(tmp_path: Path) -> None:
     db.execute("INSERT INTO meta VALUES ('application', 'edi837-ledger'), ('schema_version', '1')")
     db.close()
     with Ledger(path) as book:
-        assert (
-            book.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-            == "2"
-        )
+        assert book.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[
+            0
+        ] == str(SCHEMA_VERSION)
         assert book.db.execute("SELECT COUNT(*) FROM remittances").fetchone()[0] == 0
     shutil.copy(path, tmp_path / "copy.sqlite")
 

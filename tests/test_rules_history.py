@@ -17,7 +17,7 @@ from edi837.rules.history import NoHistory
 from edi837.services.prepare import prepare
 from edi837.services.void import void
 
-from .helpers import build_file, profile, write_csv
+from .helpers import accept, build_file, profile, write_csv
 
 HEADER = "record_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,hcpcs,modifiers,minutes,units,charge,service_end_date,tar_number,enrollment_date,diagnosis_codes"
 
@@ -62,7 +62,13 @@ def findings(
 ) -> list[tuple[str, int | None]]:
     report = Report()
     with Ledger(ledger) as book:
-        prepare(records, prof or profile(), as_of=as_of, history=LedgerHistory(book), report=report)
+        prepare(
+            records,
+            prof or profile(),
+            as_of=as_of,
+            history=LedgerHistory(book, test=True),
+            report=report,
+        )
     return [(i.rule_id, i.location.first_row) for i in report if i.rule_id not in ("FILING-30",)]
 
 
@@ -189,6 +195,7 @@ def test_a_void_releases_what_it_voids(tmp_path: Path) -> None:
     with pytest.raises(BlockedError):
         build_file(two, tmp_path / "two.837", ledger)
     claim_id = first.batch.claims[0].claim_id
+    accept(ledger, claim_id)
     with Ledger(ledger) as book:
         voided = void(
             [claim_id],
@@ -228,6 +235,7 @@ def test_void_output_passes_pyx12(tmp_path: Path) -> None:
         ledger,
     )
     claim_id = first.batch.claims[0].claim_id
+    accept(ledger, claim_id)
     with Ledger(ledger) as book:
         void(
             [claim_id],
@@ -334,7 +342,7 @@ def test_history_lookups_probe_the_index_never_scan_the_ledger(tmp_path: Path) -
         ledger,
     )
     with Ledger(ledger) as book:
-        history = LedgerHistory(book)
+        history = LedgerHistory(book, test=True)
         assert [
             p.procedure
             for p in history.lines(["93000001A"], ["G9008"], date(2026, 1, 1), date(2026, 1, 31))

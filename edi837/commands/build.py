@@ -72,7 +72,11 @@ def command(
             click.echo(f"error: {exc}", err=True)
             return exc.exit_code
     issues = [*tar_report.sorted(), *result.report.sorted()]
+    for note in result.settled:
+        click.echo(f"note: {note}", err=True)
     if issues:
         click.echo(render_text(issues), nl=False)
     click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
+    made = "created by this build" if result.ledger_created else "recorded in"
+    click.echo(f"  ledger         {made} {result.ledger}")
     return 0

@@ -263,6 +263,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             r, "policies", po, "deposit_cap", DepositCapScope, DepositCapScope.PER_TAR
         ),
         recuperative_gap_days=_bounded(r, "policies", po, "recuperative_gap_days", 0, 0, 30),
+        denied_lines_count=_flag(r, "policies", po, "denied_lines_count", False),
     )
 
     overrides = _fee_overrides(r, r.table("fee_schedule", required=False))

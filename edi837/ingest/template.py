@@ -65,6 +65,7 @@ u8_limit_counts = "attempts"        # ECM-U8-LIMIT's "5 times" in 30 days: attem
 one_unit_minimum = ["outreach"]     # under 15 minutes still bills 1 unit for: outreach, ECM, CS
 deposit_cap = "per-tar"             # CS-DEPOSIT-CAP's $5,000: per-tar or per-member
 recuperative_gap_days = 0           # CS-RECUP-90: days off care that do not end a run (0 = any does)
+denied_lines_count = false          # true: lines the payer denied still count toward the limits
 
 # Contract rates: override a default, or add a code your contract has. Keys are CODE or
 # CODE-MODIFIERS; rates are strings so they stay exact.

@@ -3,13 +3,15 @@ contract. Loaded from TOML by :mod:`edi837.ingest.profile`; ``edi837 init`` writ
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
 from edi837.model.claims import BillingProvider, Payer, Receiver, Submitter
-from edi837.model.common import Address, Usage
+from edi837.model.common import Address, Contact, Usage
 
 
 class MinuteRounding(StrEnum):
@@ -84,6 +86,10 @@ class Policies:
     deposit_cap: DepositCapScope = DepositCapScope.PER_TAR
     # days without recuperative care that do not end a run of "continuous" care (CS-RECUP-90)
     recuperative_gap_days: int = 0
+    # What counts as billed (docs/corrections.md): lines the payer finally denied stop counting
+    # toward the monthly and lifetime limits, so the corrected rebill goes through; true keeps
+    # them counting (the strict reading some providers prefer).
+    denied_lines_count: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -110,3 +116,52 @@ class Profile:
     policies: Policies
     fee_overrides: tuple[FeeOverride, ...] = ()
     payer_rules: str = "partnership"
+
+
+@attrs.frozen(slots=True)
+class Parties:
+    """Who a batch is from and to, exactly as sent: the envelope settings and every party but
+    the members. The ledger keeps a copy per batch, so a void or a replacement repeats what the
+    payer received, whatever the profile says today."""
+
+    interchange: InterchangeSettings
+    submitter: Submitter
+    receiver: Receiver
+    billing_provider: BillingProvider
+    payer: Payer
+    claim_id_prefix: str
+    max_claims_per_transaction: int
+
+    @classmethod
+    def of(cls, profile: Profile) -> Parties:
+        return cls(
+            interchange=profile.interchange,
+            submitter=profile.submitter,
+            receiver=profile.receiver,
+            billing_provider=profile.billing_provider,
+            payer=profile.payer,
+            claim_id_prefix=profile.claims.claim_id_prefix,
+            max_claims_per_transaction=profile.claims.max_claims_per_transaction,
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(attrs.asdict(self), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Parties:
+        data: dict[str, Any] = json.loads(text)
+        ic = dict(data["interchange"])
+        ic["usage"] = Usage(ic["usage"])
+        submitter = dict(data["submitter"])
+        submitter["contact"] = Contact(**submitter["contact"])
+        billing = dict(data["billing_provider"])
+        billing["address"] = Address(**billing["address"])
+        return cls(
+            interchange=InterchangeSettings(**ic),
+            submitter=Submitter(**submitter),
+            receiver=Receiver(**data["receiver"]),
+            billing_provider=BillingProvider(**billing),
+            payer=Payer(**data["payer"]),
+            claim_id_prefix=str(data["claim_id_prefix"]),
+            max_claims_per_transaction=int(data["max_claims_per_transaction"]),
+        )

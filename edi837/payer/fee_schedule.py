@@ -45,6 +45,7 @@ class FeeEntry:
     rate: Decimal | None
     description: str = ""
     source: str = ""
+    paid: bool = True  # False: billed for reporting, never paid (G9007 is informational)
 
     @property
     def key(self) -> str:
@@ -134,6 +135,7 @@ def default_schedule(payer: str = "partnership") -> FeeSchedule:
                 rate=rate,
                 description=raw.get("description", ""),
                 source=raw.get("source", ""),
+                paid=bool(raw.get("paid", True)),
             )
         )
     return FeeSchedule(tuple(entries))

@@ -173,6 +173,7 @@ def _times(occ: Occurrence, counting: OutreachCount, days_seen: dict[date, bool]
     "15-minute units (so one 75-minute attempt uses the whole window). Only the times predicted "
     "paid count against a later attempt: outreach past the limit is not paid, so it does not use "
     "the allowance.",
+    predicts_unpaid=True,
 )
 def u8_limit(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(ECM_CODES)
