@@ -68,6 +68,16 @@ def label(month: tuple[int, int]) -> str:
 Predicate = Callable[[str, Collection[str]], bool]
 
 
+def billed_as(procedures: Iterable[str], modifier: str) -> Predicate:
+    """A predicate for ``gather``: one of these codes, carrying this modifier (H0044 with U3)."""
+    codes = frozenset(procedures)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure in codes and modifier in modifiers
+
+    return keep
+
+
 def gather(
     ctx: RuleContext,
     procedures: Iterable[str],
@@ -101,6 +111,15 @@ def where(occurrence: Occurrence) -> str:
 def batch_span(lines: Iterable[BillableLine]) -> tuple[date, date]:
     items = list(lines)
     return min(line.service_date for line in items), max(line.last_date for line in items)
+
+
+def month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
+    """The calendar months the batch's lines of these codes fall in (None: no such line)."""
+    lines = ctx.lines_of(codes)
+    if not lines:
+        return None
+    first, last = batch_span(lines)
+    return month_start(first), month_end(last)
 
 
 def days(n: int) -> timedelta:

@@ -20,6 +20,7 @@ from edi837.rules.partnership.common import (
     Predicate,
     add_months,
     batch_span,
+    billed_as,
     days,
     gather,
     is_cs_pmpm,
@@ -30,6 +31,7 @@ from edi837.rules.partnership.common import (
     month_end,
     month_of,
     month_start,
+    month_window,
     where,
 )
 from edi837.rules.registry import rule
@@ -43,14 +45,6 @@ RECUP_MAX_DAYS_IN_A_ROW = 90
 DEPOSIT_CAP = Decimal("5000.00")
 
 
-def _month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
-    lines = ctx.lines_of(codes)
-    if not lines:
-        return None
-    first, last = batch_span(lines)
-    return month_start(first), month_end(last)
-
-
 def _once_per_month(
     ctx: RuleContext,
     found: Findings,
@@ -59,7 +53,7 @@ def _once_per_month(
     keep: Predicate,
     what: str,
 ) -> None:
-    window = _month_window(ctx, codes)
+    window = month_window(ctx, codes)
     if window is None:
         return
     for items in gather(ctx, codes, keep, start=window[0], end=window[1]).values():
@@ -307,13 +301,12 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
     ),
 )
 def t204x_month(ctx: RuleContext, found: Findings) -> None:
-    window = _month_window(ctx, ("T2040", "T2041"))
+    window = month_window(ctx, ("T2040", "T2041"))
     if window is None:
         return
     start, end = window
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure in ("T2040", "T2041") and "U6" in modifiers
+    keep = billed_as(("T2040", "T2041"), "U6")
 
     for items in gather(ctx, ("T2040", "T2041"), keep, start=start, end=end).values():
         totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -349,8 +342,7 @@ def dayhab_day(ctx: RuleContext, found: Findings) -> None:
         return
     first, last = batch_span(lines)
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "T2020" and "U6" in modifiers
+    keep = billed_as(("T2020",), "U6")
 
     for items in gather(ctx, ("T2020",), keep, start=first, end=last).values():
         totals: dict[date, Decimal] = defaultdict(Decimal)
@@ -428,8 +420,7 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     if not ctx.lines_of(("H0044",)):
         return
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "H0044" and "U3" in modifiers
+    keep = billed_as(("H0044",), "U3")
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
         total = Decimal(0)
@@ -490,8 +481,7 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
     first, last = batch_span(lines)
     bridged = days(ctx.policies.recuperative_gap_days + 1)
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "T2033" and "U6" in modifiers
+    keep = billed_as(("T2033",), "U6")
 
     # far enough back to see a run that would pass 90 days with the batch's first day (it began
     # at most 91 days before), and the line that began it (up to 91 days before that)
@@ -532,8 +522,7 @@ def deposit_cap(ctx: RuleContext, found: Findings) -> None:
         return
     per_member = ctx.policies.deposit_cap is DepositCapScope.PER_MEMBER
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "H0044" and "U2" in modifiers
+    keep = billed_as(("H0044",), "U2")
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
         totals: dict[str, Decimal] = defaultdict(Decimal)

@@ -16,23 +16,20 @@ from fractions import Fraction
 from edi837.issues import Severity
 from edi837.rules.engine import Findings, RuleContext
 from edi837.rules.history import Occurrence
-from edi837.rules.partnership.common import days, gather, label, month_end, month_of, month_start
+from edi837.rules.partnership.common import (
+    billed_as,
+    days,
+    gather,
+    label,
+    month_of,
+    month_window,
+)
 from edi837.rules.registry import rule
 
 S = Severity
 MEALS_PER_DAY = 2
 TWELVE_WEEKS = days(12 * 7)
 GROCERY_WEEKS = 12
-
-
-def _month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
-    lines = ctx.lines_of(codes)
-    if not lines:
-        return None
-    return (
-        month_start(min(line.service_date for line in lines)),
-        month_end(max(line.last_date for line in lines)),
-    )
 
 
 def _episodes(items: list[Occurrence]) -> dict[str, list[Occurrence]]:
@@ -43,8 +40,7 @@ def _episodes(items: list[Occurrence]) -> dict[str, list[Occurrence]]:
     return out
 
 
-def _is_meal(procedure: str, modifiers: Collection[str]) -> bool:
-    return procedure == "S5170" and "U6" in modifiers
+_is_meal = billed_as(("S5170",), "U6")
 
 
 @rule(
@@ -104,8 +100,7 @@ def meals_limit(ctx: RuleContext, found: Findings) -> None:
                     )
 
 
-def _is_grocery(procedure: str, modifiers: Collection[str]) -> bool:
-    return procedure == "S9977" and "U6" in modifiers
+_is_grocery = billed_as(("S9977",), "U6")
 
 
 @rule(
@@ -190,7 +185,7 @@ def _meals(count: Fraction) -> str:
     ),
 )
 def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
-    window = _month_window(ctx, ("S5170", "S9977"))
+    window = month_window(ctx, ("S5170", "S9977"))
     if window is None:
         return
     start, end = window
