@@ -86,7 +86,7 @@ def test_a_failure_while_recording_leaves_nothing(
         raise sqlite3.OperationalError("database is locked (injected)")
 
     monkeypatch.setattr("edi837.services.build.record_batch", failing)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(LedgerError, match="busy"):
         build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
     assert not out.exists()
     assert list(tmp_path.glob(".*.partial")) == []

@@ -72,8 +72,6 @@ def command(
             click.echo(f"error: {exc}", err=True)
             return exc.exit_code
     issues = [*tar_report.sorted(), *result.report.sorted()]
-    for note in result.settled:
-        click.echo(f"note: {note}", err=True)
     if issues:
         click.echo(render_text(issues), nl=False)
     click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)

@@ -51,8 +51,6 @@ def command(
         result = void(
             ids, parse_claim_numbers(numbers, ids), profile, out, book, as_of=today, created=created
         )
-    for note in result.settled:
-        click.echo(f"note: {note}", err=True)
     click.echo(build_summary(result.batch, str(out), counts(result.report.issues)), nl=False)
     click.echo(
         f"voided {', '.join(ids)}: their lines no longer count toward the billing limits; "

@@ -69,7 +69,8 @@ _FACTS = (
 )
 _LINES = (
     "SELECT l.claim_id, l.line_id, l.charge, l.procedure, l.modifiers, l.service_date, l.end_date, "
-    "l.expected_unpaid, l.live, l.denied FROM lines l {only} ORDER BY l.claim_id, l.line_number"
+    "l.expected_unpaid, l.live, l.denied, l.units FROM lines l {only} "
+    "ORDER BY l.claim_id, l.line_number"
 )
 _ADJUDICATIONS = (
     "SELECT e.claim_id, e.event_id, e.status_code, e.charge, e.paid, e.patient_responsibility, "
@@ -190,6 +191,7 @@ class EventReader:
                 service_date=date.fromisoformat(line[5]),
                 end_date=date.fromisoformat(line[6]) if line[6] else None,
                 expected_unpaid=line[7],
+                units=Decimal(line[10]),
             )
             for line in raw.lines
         )

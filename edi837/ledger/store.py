@@ -146,6 +146,12 @@ class Ledger:
             raise LedgerError(_write_problem(self.path, exc)) from None
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if _is_storage_problem(exc):
+                raise LedgerError(_write_problem(self.path, exc)) from None
+            raise
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
@@ -174,6 +180,15 @@ class Ledger:
             (name, last + count),
         )
         return list(range(last + 1, last + count + 1))
+
+
+_STORAGE_WORDS = ("readonly", "read-only", "full", "locked", "busy", "disk i/o", "malformed")
+
+
+def _is_storage_problem(exc: sqlite3.Error) -> bool:
+    """The disk or the file, not our SQL: a read-only or full disk, a lock, a damaged file."""
+    text = str(exc).lower()
+    return any(word in text for word in _STORAGE_WORDS)
 
 
 def _write_problem(path: Path, exc: sqlite3.Error) -> str:

@@ -221,7 +221,11 @@ def sent_file(ledger: Ledger, path: Path) -> str | None:
                 break
     if row is None:
         return None
-    return f"batch {row[0]} of {str(row[1])[:10]}"
+    confirmed = ledger.db.execute(
+        "SELECT 1 FROM batch_events WHERE batch_id = ?", (row[0],)
+    ).fetchone()
+    interrupted = "" if confirmed else ", whose run was interrupted after the file was complete"
+    return f"batch {row[0]} of {str(row[1])[:10]}{interrupted}"
 
 
 def records_built(ledger: Ledger, sha256: str, usage: Usage) -> tuple[int, str, str] | None:

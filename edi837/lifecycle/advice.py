@@ -105,6 +105,12 @@ def next_action(facts: ClaimFacts, outcome: ClaimOutcome, as_of: date) -> Advice
         key = state.value
     if "overpaid" in outcome.flags:
         key = "overpaid"
+    elif (
+        key == "partially_paid"
+        and "lines_pending" in outcome.flags
+        and _main_denial(outcome) is None
+    ):
+        key = "lines_pending"
     if key in ("denied", "partially_paid"):
         values["reason_action"] = _reason_action(outcome)
     if key == "patient_responsibility":

@@ -40,6 +40,7 @@ class LineFacts:
     modifiers: tuple[str, ...]
     service_date: date
     end_date: date | None = None
+    units: Decimal = Decimal(1)
     # why the rules predicted, at build time, that the payer will not pay it (a rule ID or a
     # fee-schedule note): G9007 is informational, U8 attempts past the rolling limit are unpaid
     expected_unpaid: str | None = None

@@ -376,10 +376,22 @@ def evaluate(
     elif latest is None or reversed_last:
         state = State.REVERSED if reversed_last else base_state
     else:
-        state, unexplained = _classify(
-            billed, net_paid, contractual, patient, denied_amount, latest.status_code
+        itemised = any(run.seen for run in lines.values())
+        # lines an itemised answer has not covered yet (a split payment): still open, not denied
+        pending = (
+            sum((run.facts.charge for run in lines.values() if not run.seen), ZERO)
+            if itemised
+            else ZERO
         )
-        if claim_level is not None and not any(run.seen for run in lines.values()):
+        state, unexplained = _classify(
+            billed - pending, net_paid, contractual, patient, denied_amount, latest.status_code
+        )
+        if pending:
+            flags.append("lines_pending")
+            if state is State.PAID or state is State.PAID_AS_EXPECTED:
+                state = State.PARTIALLY_PAID
+            unexplained += pending
+        if claim_level is not None and not itemised:
             # adjudicated without line detail: every line takes the claim's state
             denied_claim = state is State.DENIED
             line_outcomes = [
@@ -396,7 +408,7 @@ def evaluate(
     )
     if figures.overpaid:
         flags.append("overpaid")
-    if state.adjudicated and figures.open:
+    if state.adjudicated and figures.open and "lines_pending" not in flags:
         flags.append("unexplained")
     live = not facts.is_void and state not in (
         State.ABANDONED,

@@ -29,7 +29,7 @@ from edi837.services.emit import (
     assemble,
     encode,
     publish,
-    settle_pending,
+    settle,
 )
 from edi837.services.grouping import build_claim, expected_unpaid, group_claims
 from edi837.services.prepare import prepare
@@ -75,14 +75,16 @@ def build(
     parties = Parties.of(profile)
     test = parties.interchange.usage is Usage.TEST
     records_sha = file_sha256(records_path)
+    report = Report()
+    settled = settle(ledger, report)
     with collector_paused(), stage(out) as staged:
         with ledger.write():
-            settled = settle_pending(ledger)
             history = LedgerHistory(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
-            prepared = prepare(records_path, profile, as_of=as_of, history=history, tars=tars)
-            report = prepared.report
+            prepared = prepare(
+                records_path, profile, as_of=as_of, history=history, tars=tars, report=report
+            )
             blocking, allowed = _allowed(report, allow)
             if blocking:
                 raise BlockedError(

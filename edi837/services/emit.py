@@ -99,6 +99,9 @@ def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bo
     for text in encoder.segments():
         staged.write(text.encode("ascii"))
     staged.close()
+    faults.checkpoint(
+        "emit:encoded"
+    )  # the file complete under its temporary name, nothing committed
     if encoder.problems:
         for problem in encoder.problems:
             report.error(
@@ -113,7 +116,8 @@ def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bo
 
 
 def settle_pending(ledger: Ledger) -> tuple[str, ...]:
-    """Adopt or abandon the batches an interrupted run left pending. Inside ledger.write()."""
+    """Adopt or abandon the batches an interrupted run left pending. Inside ledger.write().
+    (The numbers stay used either way: see the module docstring.)"""
     notes = []
     for batch in pending_batches(ledger):
         path = Path(batch.output_file)
@@ -137,6 +141,16 @@ def settle_pending(ledger: Ledger) -> tuple[str, ...]:
                 f"{path} was in place: it is abandoned (nothing was sent; its numbers are not reused)"
             )
     return tuple(notes)
+
+
+def settle(ledger: Ledger, report: Report) -> tuple[str, ...]:
+    """Settle interrupted batches in a transaction of their own (so that it stands even when the
+    build that follows is refused), each reported as an info finding."""
+    with ledger.write():
+        notes = settle_pending(ledger)
+    for note in notes:
+        report.info("LEDGER-PENDING", note)
+    return notes
 
 
 def publish(ledger: Ledger, staged: Staged, batch_id: int) -> None:

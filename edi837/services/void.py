@@ -29,7 +29,7 @@ from edi837.services.emit import (
     assemble,
     encode,
     publish,
-    settle_pending,
+    settle,
 )
 
 __all__ = ["parse_claim_numbers", "void"]
@@ -47,9 +47,9 @@ def void(
 ) -> BuildResult:
     guard_output(out, ledger, profile.source)
     report = Report()
+    settled = settle(ledger, report)
     with stage(out) as staged:
         with ledger.write():
-            settled = settle_pending(ledger)
             corrections = plan(ledger, claim_ids, payer_claim_numbers, profile, verb="void")
             parties = corrections[0].parties
             numbers = allocate_numbers(
