@@ -3,8 +3,10 @@ and the rule registry) and docs/fee-schedule.md (from the fee schedule data), so
 drift from the code. ``make docs`` runs it; tests/test_docs.py fails when the committed files are
 stale.
 
-The rule pages quote each rule's failing fixture (fixtures/invalid/<RULE-ID>.csv) at the row
-where the rule fires, so every example in the docs is one the test suite proves.
+The rule pages quote the seed sentences each rule rests on, say how it measures where the seed
+leaves that open, and quote its failing fixtures (fixtures/invalid/<RULE-ID>*.csv) at the row
+where the rule fires and name the cases it must pass (fixtures/valid/<RULE-ID>*.csv), so every
+example in the docs is one the test suite proves.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from edi837 import catalogue
 from edi837.payer.fee_schedule import default_schedule
@@ -23,10 +26,15 @@ from edi837.rules.registry import Rule, all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 INVALID = REPO / "fixtures" / "invalid"
+VALID = REPO / "fixtures" / "valid"
 
 
-def _fixture_row(rule_id: str, row: int, tars: str | None) -> str:
-    source = INVALID / (tars if tars else f"{rule_id}.csv")
+def _cases(folder: Path) -> dict[str, dict[str, Any]]:
+    return tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
+
+
+def _fixture_row(name: str, row: int, tars: str | None) -> str:
+    source = INVALID / (tars if tars else f"{name}.csv")
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     header, line = rows[0], rows[row - 1]
     cells = [f"{name}={value}" for name, value in zip(header, line, strict=False) if value]
@@ -39,7 +47,7 @@ def _ordered(rules: list[Rule]) -> list[Rule]:
 
 
 def rules_doc() -> str:
-    cases = tomllib.loads((INVALID / "cases.toml").read_text(encoding="utf-8"))
+    invalid, valid = _cases(INVALID), _cases(VALID)
     out = [
         "# Rules",
         "",
@@ -68,7 +76,6 @@ def rules_doc() -> str:
         )
     out.append("")
     for rule in rules:
-        case = cases[rule.id]
         out += [
             f"## {rule.id}",
             "",
@@ -77,15 +84,32 @@ def rules_doc() -> str:
             f"- pack: {rule.pack}" + ("" if rule.pack == "partnership" else " (cannot be allowed)"),
             f"- source: {rule.source}",
         ]
+        if rule.quotes:
+            out.append(
+                "- the seed says: " + "; ".join(f'"{text}" ({seed})' for seed, text in rule.quotes)
+            )
+        if rule.measure:
+            out.append(f"- how it counts: {rule.measure}")
         if rule.configurable:
             out.append(f"- configurable: {rule.configurable}")
         out += [
             f"- checks: {rule.title}",
             f"- what to do: {rule.advice}",
             f"- example: {rule.example}",
-            f"- fixture: {_fixture_row(rule.id, case['row'], case.get('tars') if case.get('in_tars') else None)}",
-            "",
         ]
+        for name, case in sorted(invalid.items(), key=lambda item: (item[0] != rule.id, item[0])):
+            if case.get("about", case.get("rule", name)) != rule.id:
+                continue
+            row = case["rows"][0] if "rows" in case else case["row"]
+            tars = case.get("tars") if case.get("in_tars") else None
+            finding = f" ({case['rule']})" if "about" in case else ""
+            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}")
+        passing = [name for name in sorted(valid) if name.startswith(rule.id + "-")]
+        if passing:
+            out.append(
+                "- must pass: " + ", ".join(f"`fixtures/valid/{name}.csv`" for name in passing)
+            )
+        out.append("")
     return "\n".join(out)
 
 
@@ -157,10 +181,13 @@ def fee_schedule_doc() -> str:
         )
     out += [
         "",
-        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes (an attempt",
-        "under 15 minutes bills 1 unit; longer times round by `[policies] minute_rounding`); `day`",
+        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes, times",
+        "rounding by `[policies] minute_rounding` (an outreach attempt under 15 minutes bills 1 unit,",
+        "and so do the categories `[policies] one_unit_minimum` adds); `day`",
         "bills one unit per day of the record's span (service_date to service_end_date, both",
-        "counted); `amount` bills the charge itself (the rate is the cap).",
+        "counted); `stay` bills 1 unit per stay of under 24 hours, dated the day it began, even when",
+        "it ran past midnight (service_end_date the next day); `amount` bills the charge itself (the",
+        "rate is the cap).",
         "",
     ]
     return "\n".join(out)
