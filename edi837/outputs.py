@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, BinaryIO
 
 from edi837.errors import EdiError, InputError
 
@@ -151,6 +152,7 @@ class Staged:
         self._digest = hashlib.sha256()
         self.published = False
         self.size = 0
+        self._views: list[Any] = []  # the binary() and text() views, flushed by close()
         remove_stale_partials(out)
         try:
             fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -173,12 +175,28 @@ class Staged:
     def write_text(self, text: str, encoding: str = "utf-8") -> None:
         self.write(text.encode(encoding))
 
+    def binary(self) -> BinaryIO:
+        """A binary file object over :meth:`write`, for writers that want a stream (CSV, XML).
+        It is flushed by :meth:`close` and :meth:`publish`."""
+        view = io.BufferedWriter(_RawTo(self), buffer_size=1 << 16)
+        self._views.append(view)
+        return view
+
+    def text(self, encoding: str = "utf-8") -> io.TextIOWrapper:
+        """A text file object over :meth:`write` (see :meth:`binary`)."""
+        view = io.TextIOWrapper(self.binary(), encoding=encoding, newline="", write_through=True)
+        self._views.append(view)
+        return view
+
     @property
     def sha256(self) -> str:
         return self._digest.hexdigest()
 
     def close(self) -> None:
         """Flush and fsync: after this the content is on disk under the temporary name."""
+        for view in reversed(self._views):
+            view.flush()
+        self._views.clear()
         stream, self.stream = self.stream, None
         if stream is None:
             return
@@ -211,6 +229,21 @@ class Staged:
         if not self.published:
             with contextlib.suppress(OSError):
                 self.temp.unlink()
+
+
+class _RawTo(io.RawIOBase):
+    """The raw end of :meth:`Staged.binary`: every write goes through :meth:`Staged.write`."""
+
+    def __init__(self, staged: Staged) -> None:
+        self._staged = staged
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._staged.write(chunk)
+        return len(chunk)
 
 
 def _fsync_folder(path: Path) -> None:

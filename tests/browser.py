@@ -1,5 +1,5 @@
 """A headless Chromium driven over the DevTools protocol on a pipe: no port, no network, no
-dependency (docs/decisions/0005-report-charts-and-browser-test.md).
+dependency (docs/decisions/0007-report-charts-and-browser-test.md).
 
 Chromium's ``--remote-debugging-pipe`` reads commands on its file descriptor 3 and answers on 4,
 each message JSON ended by a NUL byte. :class:`Browser` starts one with a fresh profile, opens a

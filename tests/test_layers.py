@@ -10,6 +10,7 @@ from .conftest import REPO
 LAYERS = {
     "edi837.errors": 0,
     "edi837.issues": 0,
+    "edi837.catalogue": 0,
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,

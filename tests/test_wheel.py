@@ -37,6 +37,8 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
     for data in ("837p.toml", "835.toml", "elements.toml", *(f"codes/{c}" for c in codes)):
         assert f"edi837/segments/{data}" in names
     assert "edi837/payer/data/partnership-fee-schedule.toml" in names
+    assert "edi837/lifecycle/next_actions.toml" in names
+    assert "edi837/schemas/claims.schema.json" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

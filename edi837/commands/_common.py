@@ -99,19 +99,5 @@ def write_text_output(
 
     guard(out, inputs=inputs, ledger=ledger)
     with stage(out) as staged:
-        write(_TextSink(staged))  # type: ignore[arg-type]
+        write(staged.text())
         staged.publish()
-
-
-class _TextSink:
-    """Text written straight into a staged file, encoded as it comes (nothing held whole)."""
-
-    def __init__(self, staged: Any) -> None:
-        self._staged = staged
-
-    def write(self, text: str) -> int:
-        self._staged.write(text.encode("utf-8"))
-        return len(text)
-
-    def flush(self) -> None:
-        return None

@@ -19,17 +19,20 @@ from edi837.model.identifiers import (
 )
 from edi837.model.profile import (
     ClaimSettings,
+    DepositCapScope,
     EngagementPolicy,
     FeeOverride,
     InterchangeSettings,
     MinuteRounding,
+    OutreachCount,
     Policies,
     Profile,
+    ShortAttemptScope,
 )
 from edi837.x12.datatypes import ALLOWED_TEXT, clean_text
 
 ISA_QUALIFIERS = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"}
-UNIT_BASES = {"month", "each", "15min", "day", "unit", "week", "meal", "amount"}
+UNIT_BASES = {"month", "each", "15min", "day", "stay", "unit", "week", "meal", "amount"}
 PLACEHOLDER = "REPLACE"
 
 
@@ -252,6 +255,14 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             r, "policies", po, "engagement_fee", EngagementPolicy, EngagementPolicy.LIFETIME
         ),
         u8_before_enrollment=_severity(r, po),
+        u8_limit_counts=_choice(
+            r, "policies", po, "u8_limit_counts", OutreachCount, OutreachCount.ATTEMPTS
+        ),
+        one_unit_minimum=_short_attempt_scopes(r, po),
+        deposit_cap=_choice(
+            r, "policies", po, "deposit_cap", DepositCapScope, DepositCapScope.PER_TAR
+        ),
+        recuperative_gap_days=_bounded(r, "policies", po, "recuperative_gap_days", 0, 0, 30),
         denied_lines_count=_flag(r, "policies", po, "denied_lines_count", False),
     )
 
@@ -311,6 +322,25 @@ def _severity(r: _Reader, body: dict[str, Any]) -> str:
         r.problem("policies", "u8_before_enrollment", "warn or error")
         return "warn"
     return str(value)
+
+
+def _short_attempt_scopes(r: _Reader, body: dict[str, Any]) -> frozenset[ShortAttemptScope]:
+    """[policies] one_unit_minimum: a list of outreach, ECM, CS (any case)."""
+    default = frozenset({ShortAttemptScope.OUTREACH})
+    value = body.get("one_unit_minimum")
+    if value is None:
+        return default
+    by_name = {scope.value.lower(): scope for scope in ShortAttemptScope}
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.lower() in by_name for v in value
+    ):
+        r.problem(
+            "policies",
+            "one_unit_minimum",
+            'a list of "outreach", "ECM" and "CS" (e.g. ["outreach"]), or [] for none',
+        )
+        return default
+    return frozenset(by_name[v.lower()] for v in value)
 
 
 def _fee_overrides(r: _Reader, table: dict[str, Any]) -> tuple[FeeOverride, ...]:

@@ -59,6 +59,7 @@ def read_tars(path: Path, report: Report) -> TarList:
                     bad(column, f"{column} {row[column]!r} is not a date (YYYY-MM-DD)")
                     ok = False
         codes: set[str] = set()
+        listed: list[str] = []
         for item in row.get("approved_codes", "").replace(",", " ").split():
             code, *mods = item.upper().replace(":", "-").split("-")
             if not hcpcs_is_valid(code) or not all(modifier_is_valid(m) for m in mods):
@@ -66,6 +67,7 @@ def read_tars(path: Path, report: Report) -> TarList:
                 ok = False
                 continue
             codes.add(tar_key(code, mods))
+            listed.append("-".join((code, *mods)))
         if ok and dates["end_date"] < dates["start_date"]:
             bad("end_date", "end_date is before start_date")
             ok = False
@@ -78,6 +80,7 @@ def read_tars(path: Path, report: Report) -> TarList:
                     start=dates["start_date"],
                     end=dates["end_date"],
                     codes=frozenset(codes),
+                    listed=tuple(listed),
                 )
             )
     return TarList(name, tuple(tars))

@@ -32,6 +32,29 @@ class EngagementPolicy(StrEnum):
     ROLLING_12_MONTHS = "rolling-12-months"  # DHCS FAQ: again after a 12-month gap in ECM
 
 
+class OutreachCount(StrEnum):
+    """What ECM-U8-LIMIT counts against "up to 5 times per rolling 30-day period" (004)."""
+
+    ATTEMPTS = "attempts"  # each outreach record is one time (the seed says times)
+    DAYS = "days"  # each day with outreach is one time, whatever the attempts and codes that day
+    UNITS = "units"  # each 15-minute unit is one time (the catalogue's earlier reading)
+
+
+class ShortAttemptScope(StrEnum):
+    """Whose records under 15 minutes still bill 1 unit (the FAQ, 001, says it of outreach)."""
+
+    OUTREACH = "outreach"  # U8 outreach attempts (G9008/G9012 with U8)
+    ECM = "ECM"  # every ECM 15-minute code (outreach and G9007)
+    CS = "CS"  # the Community Supports 15-minute codes (homemaker, personal care, respite)
+
+
+class DepositCapScope(StrEnum):
+    """What the $5,000 housing deposit cap (CS-DEPOSIT-CAP) is counted over."""
+
+    PER_TAR = "per-tar"  # the deposits billed under one TAR ("approved up to $5000")
+    PER_MEMBER = "per-member"  # every deposit billed for the member, under any TAR
+
+
 @attrs.frozen(slots=True)
 class InterchangeSettings:
     sender_qualifier: str
@@ -58,6 +81,11 @@ class Policies:
     minute_rounding: MinuteRounding = MinuteRounding.HALF_UP
     engagement_fee: EngagementPolicy = EngagementPolicy.LIFETIME
     u8_before_enrollment: str = "warn"  # severity of ECM-U8-BEFORE-ENROLL: warn or error
+    u8_limit_counts: OutreachCount = OutreachCount.ATTEMPTS
+    one_unit_minimum: frozenset[ShortAttemptScope] = frozenset({ShortAttemptScope.OUTREACH})
+    deposit_cap: DepositCapScope = DepositCapScope.PER_TAR
+    # days without recuperative care that do not end a run of "continuous" care (CS-RECUP-90)
+    recuperative_gap_days: int = 0
     # What counts as billed (docs/corrections.md): lines the payer finally denied stop counting
     # toward the monthly and lifetime limits, so the corrected rebill goes through; true keeps
     # them counting (the strict reading some providers prefer).

@@ -5,7 +5,7 @@ Deterministic by construction: a fixed hash salt for the clip-path IDs matplotli
 never share one; no date or creator in the metadata; text left as text (``svg.fonttype: none``)
 so nothing is embedded and the page stays small. No pyplot and no global state: each chart is
 its own ``Figure``. The numbers come in as Decimal and are drawn as floats; the tables under the
-charts carry the exact amounts (docs/decisions/0005-report-charts-and-browser-test.md).
+charts carry the exact amounts (docs/decisions/0007-report-charts-and-browser-test.md).
 """
 
 from __future__ import annotations

@@ -30,6 +30,12 @@ class Rule:
     # counts that line as expected, not as a denial (edi837/lifecycle)
     predicts_unpaid: bool = False
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
+    # the seeds' own sentences, verbatim: (seed number, sentence), for docs/rules.md
+    quotes: tuple[tuple[str, str], ...] = ()
+    # how the rule counts (spans, windows, episodes), where the seed leaves it open
+    measure: str = ""
+    # the [policies] field that holds the rule's severity, when the profile sets it
+    severity_setting: str = ""
 
 
 _RULES: dict[str, Rule] = {}
@@ -53,6 +59,9 @@ def rule(
     pack: str = "partnership",
     kind: str = "check",
     configurable: str = "",
+    quotes: tuple[tuple[str, str], ...] = (),
+    measure: str = "",
+    severity_setting: str = "",
     predicts_unpaid: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
@@ -60,17 +69,20 @@ def rule(
     def wrap(check: Check) -> Check:
         register(
             Rule(
-                id,
-                severity,
-                title,
-                source,
-                advice,
-                example,
-                pack,
-                kind,
-                configurable,
-                predicts_unpaid,
-                check,
+                id=id,
+                severity=severity,
+                title=title,
+                source=source,
+                advice=advice,
+                example=example,
+                pack=pack,
+                kind=kind,
+                configurable=configurable,
+                predicts_unpaid=predicts_unpaid,
+                check=check,
+                quotes=quotes,
+                measure=measure,
+                severity_setting=severity_setting,
             )
         )
         return check
