@@ -68,7 +68,11 @@ def dollars(text: str | None) -> str:
 
 
 def _e(tag: str, text: str | None = None, *children: etree._Element, **attrs: str) -> Any:
-    element = etree.Element(tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+    """An element; ``class_`` is ``class``, ``data_figure`` is ``data-figure``; empty
+    attributes are left out."""
+    element = etree.Element(
+        tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items() if v}
+    )
     element.text = text
     element.extend(children)
     return element
@@ -91,14 +95,12 @@ def _table(
     foot: Sequence[Cell] | None = None,
     class_: str = "",
 ) -> Any:
-    table = _e("table", class_=class_) if class_ else _e("table")
+    table = _e("table", class_=class_)
     if caption:
         _sub(table, "caption", caption)
     header = _sub(_sub(table, "thead"), "tr")
     for label, kind in head:
-        _sub(header, "th", label, scope="col", class_=kind) if kind else _sub(
-            header, "th", label, scope="col"
-        )
+        _sub(header, "th", label, scope="col", class_=kind)
     body = _sub(table, "tbody")
     for row in rows:
         _row(body, row)
@@ -111,7 +113,7 @@ def _row(parent: etree._Element, cells: Sequence[Cell]) -> None:
     tr = _sub(parent, "tr")
     for cell in cells:
         text, kind = cell if isinstance(cell, tuple) else (cell, "")
-        _sub(tr, "td", text, class_=kind) if kind else _sub(tr, "td", text)
+        _sub(tr, "td", text, class_=kind)
 
 
 def _money(text: str | None) -> tuple[str, str]:
