@@ -68,3 +68,20 @@ u8_before_enrollment = "warn"       # severity of ECM-U8-BEFORE-ENROLL: warn or 
 # "S5170-U6" = { rate = "15.00" }
 # "90832" = { rate = "120.00", unit = "each", category = "OTHER" }
 """
+
+# No commas in the comments: a spreadsheet that opens the list keeps each comment in one cell,
+# and lines whose first cell starts with "#" are skipped however it saves them.
+TARS_TEMPLATE = """\
+# edi837 TAR list: the treatment authorization requests (TARs) the payer approved, one a row.
+# Give it to `edi837 check` and `edi837 build` with --tars. Lines starting with # are comments.
+# Replace the example row with your TARs: edi837 refuses a row that still holds REPLACE.
+#
+# tar_number      the TAR number on the approval (each claim line carries it as REF*G1)
+# member_id       the member's Medi-Cal CIN (8 digits then a letter)
+# start_date      the first day the TAR covers (YYYY-MM-DD; or the --date-format you use)
+# end_date        the last day it covers
+# approved_codes  the codes it approves separated by spaces: CODE or CODE-MODIFIER
+#                 (G9008-U1 G9012 G9007); never U8 or GQ (outreach and the mode need no TAR)
+tar_number,member_id,start_date,end_date,approved_codes
+REPLACE-TAR-NUMBER,REPLACE-CIN,2026-01-01,2026-06-30,G9008-U1 G9012
+"""
