@@ -18,8 +18,11 @@ from edi837.model.profile import MinuteRounding
 from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category, FeeEntry, FeeSchedule, UnitBasis
 from edi837.payer.units import units_from_minutes
+from edi837.x12 import spec
 
 CENT = Decimal("0.01")
+# dollars a line's charge can carry: SV102 counts the cents among its digits
+LINE_DOLLAR_DIGITS = spec.segment("SV1").element("SV102").max - 2
 
 
 @attrs.frozen(slots=True)
@@ -92,7 +95,16 @@ def price_record(
         )
         return None
     else:
-        charge = (entry.rate * units).quantize(CENT)
+        product = entry.rate * units
+        if product.adjusted() >= LINE_DOLLAR_DIGITS:  # would not fit SV102 (nor be exact)
+            report.error(
+                "INPUT-CHARGE",
+                f"{record.hcpcs} x{units} at its rate comes to more than an 837P line carries "
+                f"({LINE_DOLLAR_DIGITS} digits of dollars): check the units and minutes",
+                attrs.evolve(where, column="units" if record.units is not None else "minutes"),
+            )
+            return None
+        charge = product.quantize(CENT)
 
     end_date = record.service_end_date if basis is UnitBasis.DAY else None
     if end_date == record.service_date:
