@@ -85,12 +85,12 @@ def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateForma
             report.error("INPUT-TAR-FILE", message, Location(file=name, row=number, column=column))
 
         if any(PLACEHOLDER in v.upper() for v in row.values()):
-            bad(
-                "tar_number",
-                "this row still holds the template's example (REPLACE...): fill in an approved "
-                "TAR, or delete the row",
+            # an unfilled template, like an unfilled profile, is refused whole: every line's
+            # TAR check after it would only say the same thing
+            raise InputError(
+                f"{WHAT} {path}: row {number} still holds the template's example (REPLACE...)",
+                hint="replace it with your approved TARs, or delete the row",
             )
-            continue
         ok = True
         for column in TAR_COLUMNS:
             if not row.get(column):
