@@ -174,7 +174,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             email=r.text("submitter", sub, "email", required=False),
         ),
     )
-    if not submitter.contact.phone and not submitter.contact.email:
+    if sub and not submitter.contact.phone and not submitter.contact.email:
         r.problem(
             "submitter", "phone", "give a phone or an email for the submitter contact (1000A PER)"
         )

@@ -12,7 +12,7 @@ yields no record.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ from edi837.model.records import DateFormat, ServiceRecord
 __all__ = ["COLUMNS", "REQUIRED", "normalize_header", "read_records"]
 
 WHAT = "the records file"
-Rows = Iterator[tuple[int, dict[str, str]]]
+# (row, its cells); None for a row already reported as unreadable (it is a row all the same)
+Rows = Iterator[tuple[int, dict[str, str] | None]]
 
 
 def _refuse(path: Path, header: Header) -> None:
@@ -89,6 +90,7 @@ def _csv_rows(path: Path, text: str, report: Report) -> Rows:
                 "checked: close the quote (or remove it) and export again",
                 Location(file=str(path), row=record.line, column=column),
             )
+            yield record.line, None
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             report.error(
@@ -96,6 +98,7 @@ def _csv_rows(path: Path, text: str, report: Report) -> Rows:
                 f"this row has {len(cells)} cells but the header has {width} columns (an unquoted comma?)",
                 Location(file=str(path), row=record.line),
             )
+            yield record.line, None
             continue
         yield record.line, header.cells([c.strip() for c in cells])
 
@@ -180,6 +183,7 @@ def _json_rows(path: Path, text: str, report: Report) -> Rows:
         where = Location(file=str(path), row=index)
         if not isinstance(item, dict):
             report.error("INPUT-ROW", "each record must be an object", where)
+            yield index, None
             continue
         values = [""] * len(keys)
         bad = []
@@ -197,6 +201,7 @@ def _json_rows(path: Path, text: str, report: Report) -> Rows:
                     "a list of codes",
                     Location(file=str(path), row=index, column=column),
                 )
+            yield index, None
             continue
         yield index, header.cells(values)
 
@@ -209,7 +214,7 @@ def read_records(
 ) -> list[ServiceRecord]:
     """Every readable record of the file; problems go to ``report``."""
     raw = read_bytes(path, WHAT)
-    rows: Iterable[tuple[int, dict[str, str]]]
+    rows: Rows
     if is_workbook(raw):
         rows = _workbook_rows(path, raw, report)
     else:
@@ -224,6 +229,8 @@ def read_records(
     seen_any = False
     for number, cells in rows:
         seen_any = True
+        if cells is None:
+            continue
         record = parse_row(cells, number, name, report, dates)
         if record is not None:
             records.append(record)

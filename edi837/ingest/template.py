@@ -1,5 +1,6 @@
-"""The profile template ``edi837 init`` writes. Every value to fill in says REPLACE, and the
-loader refuses a profile that still holds one, so a template is never billed by mistake."""
+"""The templates ``edi837 init`` writes: the provider profile and (``--tars``) the TAR list.
+Every value to fill in says REPLACE, and the loaders refuse a file that still holds one, so a
+template is never billed by mistake. Every key the profile reads is in its template (a test)."""
 
 PROFILE_TEMPLATE = """\
 # edi837 provider profile. Fill in every value marked REPLACE; `edi837 build` refuses a profile
@@ -62,11 +63,16 @@ minute_rounding = "round-half-up"   # round-half-up (8+ minutes of a unit count)
 engagement_fee = "lifetime"         # lifetime (Partnership billing tips) or rolling-12-months (DHCS FAQ)
 u8_before_enrollment = "warn"       # severity of ECM-U8-BEFORE-ENROLL: warn or error
 
+# How your records export writes dates. YYYY-MM-DD is always read; Excel's US dates (11/2/2026)
+# need M/D/YYYY here (or --date-format): edi837 never guesses between month-first and day-first.
+[records]
+# date_format = "M/D/YYYY"          # YYYY-MM-DD, M/D/YYYY or D/M/YYYY
+
 # Contract rates: override a default, or add a code your contract has. Keys are CODE or
 # CODE-MODIFIERS; rates are strings so they stay exact.
 [fee_schedule]
 # "S5170-U6" = { rate = "15.00" }
-# "90832" = { rate = "120.00", unit = "each", category = "OTHER" }
+# "90832" = { rate = "120.00", unit = "each", category = "OTHER", description = "Psychotherapy, 30 minutes" }
 """
 
 # No commas in the comments: a spreadsheet that opens the list keeps each comment in one cell,
