@@ -231,10 +231,10 @@ def test_the_profile_date_format_is_checked() -> None:
 
 
 def test_field_limits_come_from_the_segment_dictionary() -> None:
-    assert limits.LAST_NAME == spec.segment("NM1").element("NM103").max
-    assert limits.FIRST_NAME == spec.segment("NM1").element("NM104").max
-    assert limits.ADDRESS_LINE == spec.segment("N3").element("N301").max
-    assert limits.CITY == spec.segment("N4").element("N401").max
+    assert spec.segment("NM1").element("NM103").max == limits.LAST_NAME
+    assert spec.segment("NM1").element("NM104").max == limits.FIRST_NAME
+    assert spec.segment("N3").element("N301").max == limits.ADDRESS_LINE
+    assert spec.segment("N4").element("N401").max == limits.CITY
     assert limits.MODIFIERS == 4 and limits.DIAGNOSIS_POINTERS == 4  # SV101-3..6, SV107-1..4
 
 

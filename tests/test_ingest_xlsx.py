@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from edi837.errors import InputError
+from edi837.ingest import workbook as workbook_module
 from edi837.ingest.records import read_records
 from edi837.ingest.tars import read_tars
-from edi837.ingest import workbook as workbook_module
 from edi837.issues import Report
 
 from .conftest import FIXTURES

@@ -55,7 +55,7 @@ def test_init_writes_profile_and_tars_or_neither(
     code, _, err = run(capsys, "init", str(profile), "--tars", str(tars))
     assert code == 1 and "exists" in err
     assert not profile.exists() and tars.read_text() == "mine\n"  # checked before writing
-    code, out, _ = run(capsys, "init", str(profile), "--tars", str(tars), "--force")
+    code, _, _ = run(capsys, "init", str(profile), "--tars", str(tars), "--force")
     assert code == 0 and profile.exists() and tars.read_text(encoding="utf-8") == TARS_TEMPLATE
     code, _, err = run(capsys, "init")
     assert code == 2 and "--tars" in err
