@@ -146,3 +146,25 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(
     assert path.stat().st_size < 64 << 10
     with pytest.raises(InputError, match="would expand to"):
         read_records(path, Report())
+
+
+def test_a_billion_laughs_workbook_is_refused_not_expanded(tmp_path: Path) -> None:
+    def expands(i: int) -> str:
+        return (f"&lol{i - 1};" if i > 1 else "lol") * 10
+
+    entities = "".join(f'<!ENTITY lol{i} "{expands(i)}">' for i in range(1, 10))
+    source = zipfile.ZipFile(io.BytesIO(workbook([["member_id"], ["x"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):
+                text = data.decode().replace(
+                    "<worksheet", f"<!DOCTYPE l [{entities}]><worksheet", 1
+                )
+                data = text.replace(">x<", ">&lol9;<").encode()
+            archive.writestr(info.filename, data)
+    path = tmp_path / "lol.xlsx"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(InputError, match=r"cannot be read as a workbook \(XmlError\)"):
+        read_records(path, Report())
