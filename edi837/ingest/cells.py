@@ -8,7 +8,6 @@ problems it found; :func:`parse_row` reports those problems at the row's own loc
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -323,12 +322,9 @@ class Dates:
     def _numeric(self) -> NumericDates:
         return NumericDates(self.file)
 
-    def read(self, column: str, raw: str, row: int, problems: list[Problem]) -> date | None:
-        """The date in ``raw``; None with a problem added, or None with the cell set aside
-        for the file's one date-format finding (then ``problems`` gets a blank marker)."""
-        value = parse_date(raw, self.fmt)
-        if value is not None:
-            return value
+    def unread(self, column: str, raw: str, row: int, problems: list[Problem]) -> None:
+        """``raw`` is no date in the format: a problem for its cell, or (no format given and
+        it looks like 11/2/2026) set aside for the file's one finding, the row still marked."""
         sensitive = column in PHI_COLUMNS
         if self.fmt is DateFormat.ISO and self.numeric.note(row, column, raw, sensitive=sensitive):
             problems.append(_SET_ASIDE)
@@ -336,7 +332,6 @@ class Dates:
             problems.append(
                 ("INPUT-DATE", column, not_a_date(column, raw, self.fmt, sensitive=sensitive))
             )
-        return None
 
     def report_to(self, report: Report) -> None:
         self.numeric.report_to(report)
@@ -362,10 +357,14 @@ def parse_row(
         shown,
     )
     problems.extend(found)
+    fmt = dates.fmt
     raw = get("member_dob", "")
-    birth = dates.read("member_dob", raw, row, problems) if raw else None
-    if not raw:
-        problems.append(_required("member_dob"))
+    birth = parse_date(raw, fmt) if raw else None
+    if birth is None:
+        if raw:
+            dates.unread("member_dob", raw, row, problems)
+        else:
+            problems.append(_required("member_dob"))
     address, found = _address(
         get("member_address1", ""),
         get("member_address2", ""),
@@ -381,20 +380,27 @@ def parse_row(
     problems.extend(found)
 
     raw = get("service_date", "")
-    service_date = dates.read("service_date", raw, row, problems) if raw else None
-    if not raw:
-        problems.append(_required("service_date"))
+    service_date = parse_date(raw, fmt) if raw else None
+    if service_date is None:
+        if raw:
+            dates.unread("service_date", raw, row, problems)
+        else:
+            problems.append(_required("service_date"))
     end_date = enrollment = None
     raw = get("service_end_date", "")
     if raw:
-        end_date = dates.read("service_end_date", raw, row, problems)
-        if end_date is not None and service_date is not None and end_date < service_date:
+        end_date = parse_date(raw, fmt)
+        if end_date is None:
+            dates.unread("service_end_date", raw, row, problems)
+        elif service_date is not None and end_date < service_date:
             problems.append(
                 ("INPUT-DATE", "service_end_date", "service_end_date is before service_date")
             )
     raw = get("enrollment_date", "")
     if raw:
-        enrollment = dates.read("enrollment_date", raw, row, problems)
+        enrollment = parse_date(raw, fmt)
+        if enrollment is None:
+            dates.unread("enrollment_date", raw, row, problems)
 
     numbers: dict[str, Decimal] = {}
     for column in _NUMBER_COLUMNS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 import attrs
 
@@ -219,7 +220,9 @@ class Header:
     def cells(self, values: Sequence[str]) -> dict[str, str]:
         """One row's values by column; numbered modifier/diagnosis columns joined in order."""
         if not self.separators:
-            return {c: v for c, v in zip(self.columns, values, strict=False) if c is not None}
+            read: dict[str | None, str] = dict(zip(self.columns, values, strict=False))
+            read.pop(None, None)  # the columns edi837 does not read
+            return cast(dict[str, str], read)
         out: dict[str, str] = {}
         for column, value in zip(self.columns, values, strict=False):
             if column is None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
-
-import attrs
+from typing import NamedTuple
 
 from edi837.errors import InputError
 
@@ -20,31 +19,19 @@ from edi837.errors import InputError
 FIELD_LIMIT = csv.field_size_limit()
 
 
-@attrs.frozen(slots=True)
-class CsvRecord:
+class CsvRecord(NamedTuple):  # a tuple: one is made per row of a 100,000-row file
     line: int  # the line it starts on (1 = the first line of the file)
     cells: list[str]
     end_line: int
     runaway: int | None = None  # the cell a quote opened in and did not close on its line
 
 
-class _Lines:
-    """The file's lines for csv.reader, counted, remembering the first line of each record."""
-
-    def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text, newline=""))
-        self.number = 0
-        self.first: str | None = None
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.number += 1
-        if self.first is None:
-            self.first = line
-        return line
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``, as csv counts lines (only on the error path)."""
+    for index, line in enumerate(io.StringIO(text, newline=""), 1):
+        if index == number:
+            return line
+    return ""
 
 
 def _opened_in(first_line: str) -> int:
@@ -55,33 +42,35 @@ def _opened_in(first_line: str) -> int:
 def csv_records(
     text: str, source: str, *, comments: bool = False, delimiter: str = ","
 ) -> Iterator[CsvRecord]:
-    """Every record of ``text`` that has a non-blank cell (comment lines skipped when
-    ``comments``: a first cell starting with ``#``). A runaway quote that reaches csv's cell
-    limit cannot be read past: :class:`InputError` says where it opened."""
-    lines = _Lines(text)
-    reader = csv.reader(lines, delimiter=delimiter)
+    """Every record of ``text`` that has a non-blank cell, its cells trimmed (comment lines
+    skipped when ``comments``: a first cell starting with ``#``). A runaway quote that reaches
+    csv's cell limit cannot be read past: :class:`InputError` says where it opened."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    strip = str.strip
+    end = 0
     while True:
-        lines.first = None
-        start = lines.number + 1
+        start = end + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            column = _opened_in(lines.first or "")
+            column = _opened_in(_line(text, start))
             raise InputError(
                 f'{source}: line {start}, cell {column + 1}: a quote (") opens here and is never '
                 f"closed, so the rest of the file is read as this one cell ({exc})",
                 hint="close the quote, or remove it; then export the file again",
             ) from None
-        if not any(c.strip() for c in cells):
+        end = reader.line_num
+        trimmed = list(map(strip, cells))
+        if not any(trimmed):
             continue
-        if comments and cells[0].lstrip().startswith("#"):
+        if comments and trimmed[0].startswith("#"):
             continue
         runaway = None
-        if lines.number > start:
-            runaway = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), None)
-        yield CsvRecord(start, cells, lines.number, runaway)
+        if end > start:  # a record over several lines: a quoted cell holds a line break
+            runaway = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), 0)
+        yield CsvRecord(start, trimmed, end, runaway)
 
 
 _SEPARATORS = ((";", "semicolons (;)"), ("\t", "tabs"))

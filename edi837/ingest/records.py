@@ -100,7 +100,7 @@ def _csv_rows(path: Path, text: str, report: Report) -> Rows:
             )
             yield record.line, None
             continue
-        yield record.line, header.cells([c.strip() for c in cells])
+        yield record.line, header.cells(cells)
 
 
 # -- Excel ----------------------------------------------------------------------------------------

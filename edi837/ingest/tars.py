@@ -53,7 +53,7 @@ def _rows(path: Path, raw: bytes) -> Iterator[tuple[int, list[str]]]:
                 f"{record.end_line:,} read as one cell",
                 hint="close the quote, or remove it; then save the list again",
             )
-        yield record.line, [c.strip() for c in record.cells]
+        yield record.line, record.cells
 
 
 def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateFormat.ISO) -> TarList:
