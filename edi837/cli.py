@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import traceback
 
@@ -50,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    except sqlite3.DatabaseError as exc:  # the ledger is damaged, or a table is missing
+        click.echo(
+            f"error: the ledger cannot be read ({exc}); it may be damaged or from another "
+            "program\n  hint: restore the ledger from a backup",
+            err=True,
+        )
+        return 2
     except Exception as exc:  # a bug in edi837: say so plainly, keep PHI out of the output
         click.echo(f"internal error: {type(exc).__name__} (this is a bug in edi837)", err=True)
         if os.environ.get("EDI837_DEBUG"):

@@ -4,12 +4,19 @@ Every problem has a rule ID (``X12-...``, ``IG-837P-...``, ``IG-835-...``, ``INP
 ``PROFILE-...``, or a payer rule such as ``ECM-PMPM-MONTH``), a severity, a message that says what
 to do, and a location precise enough to find it: file, spreadsheet row and column for records,
 segment position and loop for X12.
+
+Every ID is declared once as a :class:`Code` (ID, severity, what it means) in
+:mod:`edi837.catalogue`, or as a payer rule in :mod:`edi837.rules`. Problems travel through one
+channel, a :class:`Sink`: anything with ``add(code, message, location)``. :class:`Report` (a run's
+issues), :class:`IssueList` (a plain list, for the syntax layer) and :class:`Capped` (at most so
+many per code, the rest counted) are the sinks there are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
+from typing import Any, Protocol, overload
 
 import attrs
 
@@ -72,6 +79,19 @@ class Location:
 
 
 @attrs.frozen(slots=True)
+class Code:
+    """One kind of problem: its ID, its severity, and what it means (for docs/issue-codes.md).
+
+    Declared once, in :mod:`edi837.catalogue`; emitted as ``sink.add(CODE, message, location)``.
+    """
+
+    id: str
+    severity: Severity
+    text: str
+    section: str = ""
+
+
+@attrs.frozen(slots=True)
 class Issue:
     rule_id: str
     severity: Severity
@@ -83,21 +103,75 @@ class Issue:
         prefix = f"{self.severity.value:<5} {self.rule_id}"
         return f"{prefix} [{where}] {self.message}" if where else f"{prefix} {self.message}"
 
+    @classmethod
+    def of(cls, code: Code, message: str, location: Location | None = None) -> Issue:
+        return cls(code.id, code.severity, message, location or Location())
+
+
+class Sink(Protocol):
+    """Where problems go: the one channel every layer reports through."""
+
+    def add(self, code: Code, message: str, location: Location | None = None) -> object: ...
+
+
+class IssueList(list[Issue]):
+    """A plain list of issues that is also a :class:`Sink` (the tokenizer's and the envelope
+    walker's default): callers that gather and re-sort issues keep list operations."""
+
+    def add(self, code: Code, message: str, location: Location | None = None) -> Issue:
+        issue = Issue(code.id, code.severity, message, location or Location())
+        self.append(issue)
+        return issue
+
+
+class Capped:
+    """A :class:`Sink` decorator: at most ``limit`` issues of each code reach ``sink``; the rest
+    are only counted (:meth:`dropped`), so a file where every claim has the same fault does not
+    hold one issue per claim in memory."""
+
+    __slots__ = ("_codes", "counts", "limit", "sink")
+
+    def __init__(self, sink: Sink, limit: int) -> None:
+        self.sink = sink
+        self.limit = limit
+        self.counts: dict[str, int] = {}
+        self._codes: dict[str, Code] = {}
+
+    def add(self, code: Code, message: str, location: Location | None = None) -> None:
+        seen = self.counts.get(code.id, 0) + 1
+        self.counts[code.id] = seen
+        if seen <= self.limit:
+            self.sink.add(code, message, location)
+        elif seen == self.limit + 1:
+            self._codes[code.id] = code
+
+    def dropped(self) -> list[tuple[Code, int]]:
+        """(code, how many were not passed on), for each code that went past the limit."""
+        return [(code, self.counts[key] - self.limit) for key, code in self._codes.items()]
+
 
 @attrs.define
 class Report:
-    """An ordered collection of issues from one run."""
+    """An ordered collection of issues from one run. A :class:`Sink`: ``add(code, message,
+    location)``; the older ``add(rule_id, severity, message, location)`` is still accepted."""
 
     issues: list[Issue] = attrs.field(factory=list)
 
+    @overload
+    def add(self, code: Code, message: str, /, location: Location | None = None) -> Issue: ...
+
+    @overload
     def add(
-        self,
-        rule_id: str,
-        severity: Severity,
-        message: str,
-        location: Location | None = None,
-    ) -> Issue:
-        issue = Issue(rule_id, severity, message, location or Location())
+        self, code: str, severity: Severity, message: str, /, location: Location | None = None
+    ) -> Issue: ...
+
+    def add(self, code: Code | str, *args: Any, location: Location | None = None) -> Issue:
+        if isinstance(code, Code):  # add(code, message[, location])
+            message, where = args[0], args[1] if len(args) > 1 else location
+            issue = Issue(code.id, code.severity, message, where or Location())
+        else:  # add(rule_id, severity, message[, location])
+            severity, message, where = args[0], args[1], args[2] if len(args) > 2 else location
+            issue = Issue(code, severity, message, where or Location())
         self.issues.append(issue)
         return issue
 

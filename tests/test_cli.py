@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from edi837.cli import main
+from edi837.ledger.store import Ledger
 
 from .conftest import FIXTURES, SHARED
+from .helpers import accept
 
 PROFILE = str(FIXTURES / "profile.toml")
 
@@ -99,7 +101,7 @@ def test_check_json_schema_and_exit_codes(
         "--ledger",
         str(tmp_path / "l.sqlite"),
     ]
-    (tmp_path / "l.sqlite").touch()
+    Ledger(tmp_path / "l.sqlite").close()  # a new, empty ledger
     code, out, _ = run(capsys, *args)
     assert code == 1
     doc = json.loads(out)
@@ -238,6 +240,10 @@ def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "--as-of",
         "2026-02-03",
     ]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "not been accepted by the payer yet" in err
+    assert not (tmp_path / "void.837").exists()
+    accept(tmp_path / "ledger.sqlite", "N00000001")
     code, _, err = run(capsys, *args)
     assert code == 2 and "payer's claim number" in err
     code, out, err = run(capsys, *args, "--payer-claim-number", "ICN77")

@@ -60,6 +60,11 @@ def test_the_template_is_refused_until_filled() -> None:
         ("claims", "max_lines_per_claim", 51, "from 1 to 50"),
         ("policies", "minute_rounding", "nearest", "round-half-up"),
         ("policies", "u8_before_enrollment", "info", "warn or error"),
+        ("policies", "u8_limit_counts", "minutes", "attempts, days, units"),
+        ("policies", "one_unit_minimum", "outreach", "a list of"),
+        ("policies", "one_unit_minimum", ["outreach", "G9007"], "a list of"),
+        ("policies", "deposit_cap", "per-episode", "per-tar, per-member"),
+        ("policies", "recuperative_gap_days", -1, "from 0 to 30"),
     ],
 )
 def test_each_bad_value_is_named_by_its_key(
@@ -250,3 +255,42 @@ def test_the_template_filled_in_loads() -> None:
         filled = filled.replace(placeholder, value)
     assert '"REPLACE' not in filled
     parse_profile(tomllib.loads(filled), "filled")
+
+
+def test_the_new_policy_settings_default_to_the_seeds_reading_and_parse_the_other() -> None:
+    from edi837.ingest.profile import parse_profile
+    from edi837.model.profile import DepositCapScope, OutreachCount, ShortAttemptScope
+
+    default = parse_profile(sample(), "p").policies
+    assert default.u8_limit_counts is OutreachCount.ATTEMPTS
+    assert default.one_unit_minimum == {ShortAttemptScope.OUTREACH}
+    assert default.deposit_cap is DepositCapScope.PER_TAR
+    assert default.recuperative_gap_days == 0
+    data = sample()
+    data["policies"].update(
+        u8_limit_counts="days",
+        one_unit_minimum=["outreach", "cs"],
+        deposit_cap="per-member",
+        recuperative_gap_days=1,
+    )
+    other = parse_profile(data, "p").policies
+    assert other.u8_limit_counts is OutreachCount.DAYS
+    assert other.one_unit_minimum == {ShortAttemptScope.OUTREACH, ShortAttemptScope.CS}
+    assert other.deposit_cap is DepositCapScope.PER_MEMBER
+    assert other.recuperative_gap_days == 1
+
+
+def test_the_documented_and_templated_policies_are_the_defaults() -> None:
+    import re
+
+    from edi837.model.profile import Policies
+
+    doc = (FIXTURES.parent / "docs" / "profile.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[policies\]\n.*?)```", doc, re.DOTALL)
+    assert block is not None
+    template = re.search(r"(\[policies\]\n.*?)\n\n", PROFILE_TEMPLATE, re.DOTALL)
+    assert template is not None
+    for text in (block.group(1), template.group(1)):
+        data = sample()
+        data["policies"] = tomllib.loads(text)["policies"]
+        assert parse_profile(data, "p").policies == Policies()

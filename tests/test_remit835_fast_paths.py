@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from edi837.errors import X12ParseError
-from edi837.issues import Issue
+from edi837.issues import Issue, IssueList
 from edi837.x12 import spec
 from edi837.x12.envelope import walk_envelopes
 from edi837.x12.loops import LoopWalker, Placement
@@ -71,7 +71,7 @@ def placements(path: Path) -> tuple[Placed, Placed]:
     plain: Placed = []
     walker: LoopWalker | None = None
     reference: ReferenceWalker | None = None
-    issues: list[Issue] = []
+    issues = IssueList()
     try:
         for position, elements, env in walk_envelopes(SegmentReader(path), issues):
             seg_id = elements[0]

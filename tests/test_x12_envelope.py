@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from edi837.errors import X12ParseError
-from edi837.issues import Issue
+from edi837.issues import Issue, IssueList
 from edi837.x12.envelope import walk_envelopes
 from edi837.x12.tokenizer import SegmentReader
 
@@ -15,7 +15,7 @@ GOOD = (
 
 
 def walk(text: str) -> list[Issue]:
-    issues: list[Issue] = []
+    issues = IssueList()
     for _ in walk_envelopes(SegmentReader(text.encode()), issues):
         pass
     return issues

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edi837.issues import IssueList
 from edi837.x12 import spec
 from edi837.x12.envelope import walk_envelopes
 from edi837.x12.loops import LoopWalker, Placement
@@ -31,7 +32,7 @@ IEA*1*000000001~
 
 def place_all(data: bytes, stem: str) -> list[tuple[str, str, Placement]]:
     reader = SegmentReader(data)
-    issues: list = []  # type: ignore[type-arg]
+    issues = IssueList()
     out = []
     walker = None
     for position, elements, env in walk_envelopes(reader, issues):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import attrs
 
+from edi837 import catalogue
 from edi837.claim837 import VERSION
-from edi837.issues import Issue, Location, Severity
+from edi837.issues import Code, Issue, IssueList, Location
 from edi837.model.claims import (
     BillingProvider,
     Claim,
@@ -79,7 +80,7 @@ class _Builder:
         self.name = name
         self.component = component
         self.categorize = categorize
-        self.issues: list[Issue] = []
+        self.issues = IssueList()
         self.isa: list[str] = []
         self.gs: list[str] = []
         self.st_numbers: list[int] = []
@@ -95,12 +96,8 @@ class _Builder:
         self._claim: _ClaimParts | None = None
         self._line: _LineParts | None = None
 
-    def warn(self, rule: str, message: str, position: int, loop: str | None = None) -> None:
-        self.issues.append(
-            Issue(
-                rule, Severity.WARN, message, Location(file=self.name, segment=position, loop=loop)
-            )
-        )
+    def warn(self, code: Code, message: str, position: int, loop: str | None = None) -> None:
+        self.issues.add(code, message, Location(file=self.name, segment=position, loop=loop))
 
     # -- assembling ----------------------------------------------------------------------------
     def segment(self, e: list[str], loop_path: str, loop_id: str, position: int) -> None:
@@ -118,7 +115,7 @@ class _Builder:
             self.receiver = Receiver(_el(e, 3), _el(e, 9))
         elif loop_id == "2000A" and seg == "HL" and self.billing is not None:
             self.warn(
-                "IG-837P-BILLING",
+                catalogue.BILLING,
                 "a second billing provider (2000A); edi837 keeps the first",
                 position,
                 loop_path,
@@ -129,7 +126,7 @@ class _Builder:
             self._billing_segment(e)
         elif loop_id == "2000C" and seg == "HL":
             self.warn(
-                "IG-837P-PATIENT",
+                catalogue.PATIENT,
                 "a patient loop (2000C): edi837 bills the subscriber as the patient",
                 position,
                 loop_path,
@@ -250,7 +247,7 @@ class _Builder:
                 else:
                     line.service_date = parse_date(value)
             except ValueError:
-                self.warn("IG-837P-DATE", f"DTP*472 {value!r} is not a date", position, "2400")
+                self.warn(catalogue.DATE_837, f"DTP*472 {value!r} is not a date", position, "2400")
         elif seg == "REF" and _el(e, 1) == "G1":
             line.tar = _el(e, 2)
         elif seg == "REF" and _el(e, 1) == "6R":
@@ -307,7 +304,7 @@ class _Builder:
         declared = _decimal(_el(clm, 2))
         if declared != built.total_charge:
             self.warn(
-                "IG-837P-CLAIM-TOTAL",
+                catalogue.CLAIM_TOTAL,
                 f"CLM02 {declared} differs from the sum of its lines' charges {built.total_charge}",
                 claim.position,
                 "2300",
@@ -368,7 +365,7 @@ def read_claim_file(
 ) -> ClaimFile:
     """Read an 837P. Raises X12ParseError when it is not a readable interchange."""
     reader = SegmentReader(path, name=name)
-    issues: list[Issue] = []
+    issues = IssueList()
     batches: list[ClaimBatch] = []
     txn = spec.transaction("837p")
     builder: _Builder | None = None
@@ -386,7 +383,7 @@ def read_claim_file(
         elif seg == "ST":
             if _el(elements, 1) != "837":
                 builder.warn(
-                    "IG-837P-NOT-837",
+                    catalogue.NOT_837,
                     f"transaction set {_el(elements, 1)} is not an 837; skipped",
                     position,
                 )
@@ -394,7 +391,7 @@ def read_claim_file(
                 continue
             if _el(elements, 3) and not _el(elements, 3).startswith(VERSION[:10]):
                 builder.warn(
-                    "IG-837P-VERSION",
+                    catalogue.VERSION_837,
                     f"version {_el(elements, 3)} is not {VERSION}; read as such",
                     position,
                 )
@@ -407,14 +404,14 @@ def read_claim_file(
             walker = None
         elif seg == "IEA":
             batches.append(builder.batch())
-            builder.issues, issues_of_batch = [], builder.issues
+            builder.issues, issues_of_batch = IssueList(), builder.issues
             issues.extend(issues_of_batch)
             builder = None
         elif walker is not None and env.st is not None:
             instance, placement = walker.place(elements, position)
             if placement is Placement.UNKNOWN:
                 builder.warn(
-                    "IG-837P-SEGMENT",
+                    catalogue.SEGMENT_837,
                     f"{seg} is not expected in loop {instance.path or 'ST'}",
                     position,
                     instance.path,

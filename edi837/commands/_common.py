@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 import click
@@ -96,3 +101,31 @@ def resolve_as_of(as_of: date | None) -> tuple[date, datetime]:
         return as_of, datetime.combine(as_of, datetime.min.time())
     now = datetime.now().replace(second=0, microsecond=0)
     return now.date(), now
+
+
+def write_text_output(
+    out: Path | None,
+    write: Callable[[TextIO], None],
+    *,
+    inputs: Sequence[Path | None] = (),
+    ledger: Path | None = None,
+) -> None:
+    """Text output to stdout, or to ``out`` through the one output guard and a staged 0600 write
+    (the output may hold member data). Nothing is left half-written if ``write`` fails."""
+    if out is None or str(out) == "-":
+        stream = sys.stdout
+        try:
+            write(stream)
+            stream.flush()
+        except BrokenPipeError:
+            # the reader of our output went away (`| head`): stop quietly, as Unix tools do
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+        return
+    from edi837.outputs import guard, stage
+
+    guard(out, inputs=inputs, ledger=ledger)
+    with stage(out) as staged:
+        write(staged.text())
+        staged.publish()

@@ -81,4 +81,6 @@ def command(
     if issues:
         click.echo(render_text(issues), nl=False)
     click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
+    made = "created by this build" if result.ledger_created else "recorded in"
+    click.echo(f"  ledger         {made} {result.ledger}")
     return 0

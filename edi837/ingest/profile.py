@@ -23,19 +23,22 @@ from edi837.model.identifiers import (
 )
 from edi837.model.profile import (
     ClaimSettings,
+    DepositCapScope,
     EngagementPolicy,
     FeeOverride,
     InterchangeSettings,
     MinuteRounding,
+    OutreachCount,
     Policies,
     Profile,
     RecordSettings,
+    ShortAttemptScope,
 )
 from edi837.model.records import DateFormat
 from edi837.x12.datatypes import ALLOWED_TEXT, clean_text
 
 ISA_QUALIFIERS = {"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"}
-UNIT_BASES = {"month", "each", "15min", "day", "unit", "week", "meal", "amount"}
+UNIT_BASES = {"month", "each", "15min", "day", "stay", "unit", "week", "meal", "amount"}
 PLACEHOLDER = "REPLACE"
 
 
@@ -283,6 +286,15 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             r, "policies", po, "engagement_fee", EngagementPolicy, EngagementPolicy.LIFETIME
         ),
         u8_before_enrollment=_severity(r, po),
+        u8_limit_counts=_choice(
+            r, "policies", po, "u8_limit_counts", OutreachCount, OutreachCount.ATTEMPTS
+        ),
+        one_unit_minimum=_short_attempt_scopes(r, po),
+        deposit_cap=_choice(
+            r, "policies", po, "deposit_cap", DepositCapScope, DepositCapScope.PER_TAR
+        ),
+        recuperative_gap_days=_bounded(r, "policies", po, "recuperative_gap_days", 0, 0, 30),
+        denied_lines_count=_flag(r, "policies", po, "denied_lines_count", False),
     )
 
     records = RecordSettings(date_format=_date_format(r, r.table("records", required=False)))
@@ -354,6 +366,25 @@ def _date_format(r: _Reader, body: dict[str, Any]) -> DateFormat:
         r.problem("records", "date_format", f"one of {', '.join(f.value for f in DateFormat)}")
         return DateFormat.ISO
     return fmt
+
+
+def _short_attempt_scopes(r: _Reader, body: dict[str, Any]) -> frozenset[ShortAttemptScope]:
+    """[policies] one_unit_minimum: a list of outreach, ECM, CS (any case)."""
+    default = frozenset({ShortAttemptScope.OUTREACH})
+    value = body.get("one_unit_minimum")
+    if value is None:
+        return default
+    by_name = {scope.value.lower(): scope for scope in ShortAttemptScope}
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and v.lower() in by_name for v in value
+    ):
+        r.problem(
+            "policies",
+            "one_unit_minimum",
+            'a list of "outreach", "ECM" and "CS" (e.g. ["outreach"]), or [] for none',
+        )
+        return default
+    return frozenset(by_name[v.lower()] for v in value)
 
 
 def _fee_overrides(r: _Reader, table: dict[str, Any]) -> tuple[FeeOverride, ...]:

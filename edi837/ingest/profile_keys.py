@@ -48,7 +48,16 @@ TABLES: dict[str, tuple[str, ...] | None] = {
         "max_claims_per_transaction",
     ),
     "fallback_address": ("address1", "address2", "city", "state", "zip"),
-    "policies": ("minute_rounding", "engagement_fee", "u8_before_enrollment"),
+    "policies": (
+        "minute_rounding",
+        "engagement_fee",
+        "u8_before_enrollment",
+        "u8_limit_counts",
+        "one_unit_minimum",
+        "deposit_cap",
+        "recuperative_gap_days",
+        "denied_lines_count",
+    ),
     "records": ("date_format",),
     "fee_schedule": None,
 }

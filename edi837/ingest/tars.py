@@ -124,6 +124,7 @@ def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateForma
             ):
                 bad(column, not_a_date(column, raw, date_format, sensitive=False))
         codes: set[str] = set()
+        listed: list[str] = []
         for item in row.get("approved_codes", "").replace(",", " ").split():
             code, *mods = item.upper().replace(":", "-").split("-")
             if not hcpcs_is_valid(code) or not all(modifier_is_valid(m) for m in mods):
@@ -134,6 +135,7 @@ def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateForma
                 ok = False
                 break  # one bad code says what the column should hold
             codes.add(tar_key(code, mods))
+            listed.append("-".join((code, *mods)))
         if ok and dates["end_date"] < dates["start_date"]:
             bad("end_date", "end_date is before start_date")
             ok = False
@@ -146,6 +148,7 @@ def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateForma
                     start=dates["start_date"],
                     end=dates["end_date"],
                     codes=frozenset(codes),
+                    listed=tuple(listed),
                 )
             )
     numeric.report_to(report)

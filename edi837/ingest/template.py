@@ -62,6 +62,11 @@ max_claims_per_transaction = 5000
 minute_rounding = "round-half-up"   # round-half-up (8+ minutes of a unit count), round-up, round-down
 engagement_fee = "lifetime"         # lifetime (Partnership billing tips) or rolling-12-months (DHCS FAQ)
 u8_before_enrollment = "warn"       # severity of ECM-U8-BEFORE-ENROLL: warn or error
+u8_limit_counts = "attempts"        # ECM-U8-LIMIT's "5 times" in 30 days: attempts, days or units
+one_unit_minimum = ["outreach"]     # under 15 minutes still bills 1 unit for: outreach, ECM, CS
+deposit_cap = "per-tar"             # CS-DEPOSIT-CAP's $5,000: per-tar or per-member
+recuperative_gap_days = 0           # CS-RECUP-90: days off care that do not end a run (0 = any does)
+denied_lines_count = false          # true: lines the payer denied still count toward the limits
 
 # How your records export writes dates. YYYY-MM-DD is always read; Excel's US dates (11/2/2026)
 # need M/D/YYYY here (or --date-format): edi837 never guesses between month-first and day-first.

@@ -1,5 +1,5 @@
 """An Excel workbook (.xlsx, .xlsm, .xls) or OpenDocument sheet (.ods) given as records: its
-first worksheet read as rows of text, with python-calamine (docs/decisions/0004-*).
+first worksheet read as rows of text, with python-calamine (docs/decisions/0005-*).
 
 Cells come typed: a date cell is a date (so a workbook never has the M/D/YYYY question a CSV
 export has), a number is a float. Each is turned into the text a CSV export would hold, so the

@@ -23,8 +23,10 @@ from typing import Any
 
 import attrs
 
+from edi837 import catalogue
+from edi837.catalogue import Family
 from edi837.errors import X12ParseError
-from edi837.issues import Issue, Location, Severity
+from edi837.issues import Issue, IssueList, Location, Severity
 from edi837.x12 import spec
 from edi837.x12.envelope import walk_envelopes
 from edi837.x12.loops import LoopWalker
@@ -66,7 +68,8 @@ ELEMENT_ERRORS = {
     "I6": "code value not used in implementation",
     "I9": "implementation dependent data element missing",
 }
-TXN_PREFIX = {"837": "IG-837P", "835": "IG-835", "999": "IG-999", "277": "IG-277"}
+# how the transaction is named in the IDs: IG-837P-SEG8, IG-835-ELE7 (else by its set ID)
+TXN_NAMES = {"837": "837P", "835": "835", "999": "999", "277": "277"}
 
 
 @attrs.frozen
@@ -113,9 +116,8 @@ def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
         return Validation(
             False,
             (
-                Issue(
-                    "IG-VALIDATOR",
-                    Severity.ERROR,
+                Issue.of(
+                    catalogue.VALIDATOR,
                     f"pyx12 could not validate the file: {type(exc).__name__}: {exc}",
                     Location(file=name),
                 ),
@@ -126,9 +128,8 @@ def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
         return Validation(
             False,
             (
-                Issue(
-                    "IG-VALIDATOR",
-                    Severity.ERROR,
+                Issue.of(
+                    catalogue.VALIDATOR,
                     "pyx12 does not recognise this as an X12 file",
                     Location(file=name),
                 ),
@@ -162,12 +163,13 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
     issues: list[Issue] = []
     transactions: list[tuple[str, str, str]] = []
 
-    def add(rule: str, message: str, **where: Any) -> None:
-        issues.append(Issue(rule, Severity.ERROR, message, Location(file=name, **where)))
+    def add(family: Family, rule: str, message: str, **where: Any) -> None:
+        issues.append(Issue.of(family.member(rule), message, Location(file=name, **where)))
 
     for isa in doc.get("interchanges", []):
         for err in isa.get("errors", []):
             add(
+                catalogue.ISA_ERROR,
                 f"X12-ISA-{err['err_cde']}",
                 err["err_str"],
                 segment=isa.get("cur_line"),
@@ -176,6 +178,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
         for gs in isa.get("groups", []):
             for err in gs.get("errors", []):
                 add(
+                    catalogue.GS_ERROR,
                     f"X12-GS-{err['err_cde']}",
                     err["err_str"],
                     segment=gs.get("cur_line"),
@@ -183,7 +186,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                 )
             for st in gs.get("transactions", []):
                 set_id = str(st.get("trn_set_id") or "")
-                prefix = TXN_PREFIX.get(set_id, f"IG-{set_id}")
+                txn = TXN_NAMES.get(set_id, set_id)
                 transactions.append(
                     (
                         set_id,
@@ -193,7 +196,8 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                 )
                 for err in st.get("errors", []):
                     add(
-                        f"{prefix}-ST{err['err_cde']}",
+                        catalogue.ST_ERROR,
+                        f"IG-{txn}-ST{err['err_cde']}",
                         err["err_str"],
                         segment=st.get("cur_line"),
                         segment_id="SE",
@@ -203,7 +207,12 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                     for err in seg.get("errors", []):
                         code = str(err["err_cde"])
                         what = SEGMENT_ERRORS.get(code, "segment error")
-                        add(f"{prefix}-SEG{code}", f"{what}: {err['err_str']}", **where)
+                        add(
+                            catalogue.SEGMENT_ERROR,
+                            f"IG-{txn}-SEG{code}",
+                            f"{what}: {err['err_str']}",
+                            **where,
+                        )
                     for ele in seg.get("elements", []):
                         ref = f"{seg.get('seg_id')}{int(ele['ele_pos']):02d}"
                         if ele.get("subele_pos"):
@@ -211,7 +220,12 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                         for err in ele.get("errors", []):
                             code = str(err["err_cde"])
                             what = ELEMENT_ERRORS.get(code, "element error")
-                            add(f"{prefix}-ELE{code}", f"{ref} {what}: {err['err_str']}", **where)
+                            add(
+                                catalogue.ELEMENT_ERROR,
+                                f"IG-{txn}-ELE{code}",
+                                f"{ref} {what}: {err['err_str']}",
+                                **where,
+                            )
     return issues, transactions
 
 
@@ -222,7 +236,7 @@ def _add_loops(path: Path, issues: list[Issue]) -> None:
     stems = {"837": "837p", "835": "835", "999": "999"}
     try:
         walker: LoopWalker | None = None
-        for position, elements, env in walk_envelopes(SegmentReader(path), []):
+        for position, elements, env in walk_envelopes(SegmentReader(path), IssueList()):
             if elements[0] == "ST":
                 stem = stems.get(elements[1] if len(elements) > 1 else "")
                 walker = LoopWalker(spec.transaction(stem), position) if stem else None

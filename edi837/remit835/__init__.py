@@ -7,6 +7,6 @@ codes are described by :mod:`.codes`. Only this package knows where 835 elements
 (:mod:`.positions`).
 """
 
-from edi837.remit835.reader import RemittanceReader, ensure_complete, read_advice, read_remittances
+from edi837.remit835.reader import RemittanceReader, read_advice, read_remittances
 
-__all__ = ["RemittanceReader", "ensure_complete", "read_advice", "read_remittances"]
+__all__ = ["RemittanceReader", "read_advice", "read_remittances"]

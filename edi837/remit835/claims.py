@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TypeVar
 
+from edi837 import catalogue
 from edi837.model.remittance import (
     ZERO,
     Adjustment,
@@ -133,7 +134,7 @@ class ClaimDecoder(FieldReader):
         pcn = clp[CLP01]
         if not pcn:
             message = "CLP01 (patient control number) is empty"
-            self.warn("IG-835-MISSING", message, position, "CLP", "2100")
+            self.warn(catalogue.MISSING_835, message, position, "CLP", "2100")
         raw_status = clp[CLP02]
         status: ClaimStatus | str | None = _STATUSES.get(raw_status)
         if status is None:
@@ -218,7 +219,7 @@ class ClaimDecoder(FieldReader):
         difference = unaccounted(charge, paid, adjusted)
         if difference is not None:
             self.warn(
-                "IG-835-BALANCE-CLAIM",
+                catalogue.BALANCE_CLAIM,
                 f"charge {money_text(charge or ZERO)} - paid {money_text(paid or ZERO)} does not "
                 f"equal the claim and line adjustments {money_text(adjusted)}; "
                 f"{money_text(difference)} unaccounted for",
@@ -271,7 +272,7 @@ class ClaimDecoder(FieldReader):
             svc += [""] * (SVC_WIDTH - len(svc))
         if not svc[SVC01]:
             message = "SVC01 (procedure) is empty"
-            self.warn("IG-835-MISSING", message, position, "SVC", "2110", pcn)
+            self.warn(catalogue.MISSING_835, message, position, "SVC", "2110", pcn)
         charge = known_decimal(svc[SVC02])
         if charge is None:
             charge = self.amount(svc[SVC02], "SVC02", position, "2110", pcn, required=True)
@@ -340,7 +341,7 @@ class ClaimDecoder(FieldReader):
         difference = unaccounted(charge, paid, adjusted)
         if difference is not None:
             self.warn(
-                "IG-835-BALANCE-LINE",
+                catalogue.BALANCE_LINE,
                 f"line charge {money_text(charge or ZERO)} - paid {money_text(paid or ZERO)} does "
                 f"not equal its adjustments {money_text(adjusted)}; "
                 f"{money_text(difference)} unaccounted for",
@@ -356,7 +357,9 @@ class ClaimDecoder(FieldReader):
         n = len(elements)
         code = elements[LQ02] if n > LQ02 else ""
         if not code:
-            self.warn("IG-835-MISSING", "LQ02 (remark code) is empty", position, "LQ", "2110", pcn)
+            self.warn(
+                catalogue.MISSING_835, "LQ02 (remark code) is empty", position, "LQ", "2110", pcn
+            )
             return ()
         return (Remark(elements[LQ01] if n > LQ01 else "", code),)
 
@@ -450,11 +453,11 @@ class ClaimDecoder(FieldReader):
                 message = (
                     f"adjustment reason {shown(reason) or '(empty)'} has no amount; it was skipped"
                 )
-                self.warn("IG-835-MISSING", message, position, "CAS", loop_id, pcn)
+                self.warn(catalogue.MISSING_835, message, position, "CAS", loop_id, pcn)
             return None
         if not reason:
             message = f"adjustment amount {shown(amount_text)} has no reason code"
-            self.warn("IG-835-MISSING", message, position, "CAS", loop_id, pcn)
+            self.warn(catalogue.MISSING_835, message, position, "CAS", loop_id, pcn)
         quantity = (
             self.amount(quantity_text, f"CAS{at[1]:02d}", position, loop_id, pcn)
             if quantity_text

@@ -15,6 +15,7 @@ the first claim. Only the open claim is held, so memory does not grow with the f
 
 from __future__ import annotations
 
+from edi837 import catalogue
 from edi837.issues import Issue
 from edi837.model.remittance import (
     ZERO,
@@ -101,7 +102,7 @@ class TransactionDecoder:
         claim = self._claim
         if claim is None:
             message = "a service line (SVC) without a claim (CLP) before it; it was skipped"
-            self.log.record("IG-835-SEGMENT", message, position, "SVC", "2110")
+            self.log.record(catalogue.SEGMENT_835, message, position, "SVC", "2110")
             return (self._flush() if self.header is None else None), []
         line: list[Segment] = [(position, svc)]
         claim.lines.append(line)
@@ -114,7 +115,7 @@ class TransactionDecoder:
     def unexpected(self, position: int, seg_id: str, loop_id: str) -> None:
         where = LOOP_PATHS.get(loop_id, loop_id) or "the transaction header"
         message = f"{seg_id} does not belong in loop {where} of an 835; it was skipped"
-        self.log.record("IG-835-SEGMENT", message, position, seg_id, loop_id)
+        self.log.record(catalogue.SEGMENT_835, message, position, seg_id, loop_id)
 
     def implied(self, position: int, seg_id: str, loop_id: str) -> None:
         """The walker opened loop 2000 (and 2100) that the file never opened."""
@@ -123,7 +124,7 @@ class TransactionDecoder:
             message = (
                 "claims start without an LX header number (loop 2000); they were read as one group"
             )
-            self.log.record("IG-835-LX-MISSING", message, position, seg_id, loop_id)
+            self.log.record(catalogue.LX_MISSING, message, position, seg_id, loop_id)
 
     def finish(self, position: int) -> RemitEvent | None:
         """At SE: check what only the whole transaction shows; return the event still owed
@@ -132,18 +133,20 @@ class TransactionDecoder:
         header = self.header
         assert header is not None  # _flush() has built it
         if self._header.bpr is None:
-            self.log.record("IG-835-MISSING", "the transaction has no BPR segment", position, "SE")
+            self.log.record(
+                catalogue.MISSING_835, "the transaction has no BPR segment", position, "SE"
+            )
         for party, what in (
             (header.payer, "payer (loop 1000A, N1*PR)"),
             (header.payee, "payee (loop 1000B, N1*PE)"),
         ):
             if not party.name and not party.identifier:
-                self.log.record("IG-835-PARTY", f"the {what} is missing", position, "SE")
+                self.log.record(catalogue.PARTY, f"the {what} is missing", position, "SE")
         totals = self._totals(())
         difference = balance.transaction_difference(header, totals)
         if difference is not None:
             self.log.record(
-                "IG-835-BALANCE-TRANSACTION",
+                catalogue.BALANCE_TRANSACTION,
                 f"BPR02 payment {money_text(header.payment_amount or ZERO)} does not equal the "
                 f"claims' payments {money_text(totals.total_paid)} less provider adjustments "
                 f"{money_text(totals.provider_adjustment_total)} "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from edi837 import catalogue
+from edi837.issues import Code
 from edi837.model.remittance import Contact, QualifiedValue, Reference
 from edi837.remit835.log import IssueLog, shown
 from edi837.remit835.positions import PER01, PER02, PER_NUMBERS, REF01, REF02
@@ -24,14 +26,14 @@ class FieldReader:
 
     def warn(
         self,
-        rule: str,
+        code: Code,
         message: str,
         position: int | None,
         seg_id: str | None = None,
         loop_id: str | None = None,
         claim: str | None = None,
     ) -> None:
-        self.log.record(rule, message, position, seg_id, loop_id, claim)
+        self.log.record(code, message, position, seg_id, loop_id, claim)
 
     def amount(
         self,
@@ -47,13 +49,13 @@ class FieldReader:
         if not text:
             if required:
                 message = f"{ref} is required but empty"
-                self.warn("IG-835-MISSING", message, position, ref[:-2], loop_id, claim)
+                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop_id, claim)
             return None
         try:
             return decimal(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
-            self.warn("IG-835-AMOUNT", message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop_id, claim)
             return None
 
     def date(
@@ -66,7 +68,7 @@ class FieldReader:
             return ccyymmdd(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
-            self.warn("IG-835-DATE", message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop_id, claim)
             return None
 
     def unknown_code(
@@ -76,7 +78,7 @@ class FieldReader:
         message = (
             f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
         )
-        self.warn("IG-835-CODE", message, position, ref[:-2], loop_id, claim)
+        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop_id, claim)
 
     def figures(
         self,

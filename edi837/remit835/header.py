@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from edi837 import catalogue
 from edi837.model.remittance import (
     Address,
     Banking,
@@ -187,7 +188,7 @@ class HeaderDecoder(FieldReader):
         role = padded[N101]
         if self._party(loop_id) is not None:
             message = f"a second N1*{role}; the first one is kept"
-            self.warn("IG-835-PARTY", message, position, "N1", loop_id)
+            self.warn(catalogue.PARTY, message, position, "N1", loop_id)
             return
         party = _PartyBuilder(role, padded[N102], padded[N103], padded[N104])
         if loop_id == "1000A":
@@ -322,7 +323,7 @@ class HeaderDecoder(FieldReader):
             reference = parts[PLB_REFERENCE] if len(parts) > PLB_REFERENCE else ""
             if not reason:
                 message = f"PLB{code_at:02d} has no adjustment reason code"
-                self.warn("IG-835-MISSING", message, position, "PLB", "ST")
+                self.warn(catalogue.MISSING_835, message, position, "PLB", "ST")
             self.provider_adjustments.append(
                 ProviderAdjustment(provider, fiscal, reason, reference, amount, position)
             )

@@ -8,7 +8,7 @@ counted and summarised in one line.
 
 from __future__ import annotations
 
-from edi837.issues import Issue, Location, Severity
+from edi837.issues import Code, Issue, Location, Severity
 
 # loop ID, as the 835 declaration names it -> the loop path shown in warnings
 LOOP_PATHS = {
@@ -37,13 +37,14 @@ class IssueLog:
 
     def record(
         self,
-        rule: str,
+        code: Code,
         message: str,
         position: int | None,
         seg_id: str | None = None,
         loop_id: str | None = None,
         claim: str | None = None,
     ) -> None:
+        rule = code.id
         seen = self.counts.get(rule, 0) + 1
         self.counts[rule] = seen
         if seen > ISSUES_PER_RULE:
@@ -56,7 +57,7 @@ class IssueLog:
             loop=loop or None,
             claim_id=claim or None,
         )
-        self.issues.append(Issue(rule, Severity.WARN, message, location))
+        self.issues.append(Issue(rule, code.severity, message, location))
 
     def extend(self, issues: list[Issue]) -> None:
         """Issues found elsewhere (the syntax layer) that belong to this transaction."""

@@ -20,13 +20,11 @@ exactly where the file breaks off.
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
-from edi837.issues import Issue, Location, Severity
+from edi837 import catalogue
+from edi837.issues import Issue, IssueList, Location
 from edi837.model.remittance import (
     ClaimPayment,
     RemitEvent,
@@ -38,15 +36,11 @@ from edi837.remit835.claims import Segment
 from edi837.remit835.decoder import TransactionDecoder
 from edi837.remit835.log import shown
 from edi837.x12 import spec
-from edi837.x12.envelope import Envelope, walk_envelopes
+from edi837.x12.envelope import Envelope, ensure_complete, walk_envelopes
 from edi837.x12.loops import LoopWalker, Placement
-from edi837.x12.tokenizer import SegmentReader, _detect_encoding
+from edi837.x12.tokenizer import SegmentReader, Source
 
-Source = bytes | bytearray | Path | str | BinaryIO
 _NOTHING: frozenset[str] = frozenset()
-TAIL_BYTES = 4096
-# the end of a complete interchange: IEA, two numbers, the terminator (already stripped)
-_IEA_AT_END = re.compile(r"IEA[^A-Za-z0-9\s]\s*\d+\s*[^A-Za-z0-9\s]\s*\d+\s*\Z")
 
 
 class RemittanceReader:
@@ -66,7 +60,7 @@ class RemittanceReader:
 
     def _events(self) -> Iterator[RemitEvent]:
         reader = SegmentReader(self._source, name=self.name)
-        syntax_issues: list[Issue] = []
+        syntax_issues = IssueList()
         transaction = spec.transaction("835")
         carry: list[Issue] = []  # issues met before the first 835 transaction
         decoder: TransactionDecoder | None = None  # the transaction being read
@@ -130,9 +124,8 @@ class RemittanceReader:
                 st01 = elements[1].strip() if len(elements) > 1 else ""
                 if st01 != "835":
                     (closing.log.issues if closing is not None else carry).append(
-                        Issue(
-                            "IG-835-TRANSACTION",
-                            Severity.WARN,
+                        Issue.of(
+                            catalogue.NOT_835,
                             f"transaction set {shown(st01) or '(no ST01)'} is not an 835; it was skipped",
                             Location(file=self.name, segment=position, segment_id="ST"),
                         )
@@ -204,65 +197,3 @@ def read_advice(source: Source, *, name: str | None = None) -> list[RemittanceAd
             assert header is not None and isinstance(event, RemittanceTotals)
             out.append(RemittanceAdvice(header, tuple(claims), event))
     return out
-
-
-# -- refusing a truncated file before any output ------------------------------------------------
-
-
-def ensure_complete(source: Source, name: str | None = None) -> None:
-    """Raise :class:`X12ParseError` when the file does not end with its IEA.
-
-    The tail of a seekable input is read first (cheap). When it does not end with an IEA, the
-    whole file's envelopes are walked without decoding anything: that either raises the precise
-    error (where the file breaks off) or shows the file is readable after all (say, trailing
-    junk after the IEA, which the reader then reports as a warning). Streams that cannot seek
-    are not checked here; the reader still raises at the point of truncation.
-    """
-    tail = _tail_text(source)
-    if tail is None:
-        return
-    body = tail.rstrip()
-    if body and not body[-1].isalnum():
-        body = body[:-1].rstrip()  # the segment terminator
-    if _IEA_AT_END.search(body[-200:]):
-        return
-    start = None if isinstance(source, bytes | bytearray | Path | str) else source.tell()
-    for _ in walk_envelopes(SegmentReader(source, name=name), []):
-        pass
-    if start is not None:
-        source.seek(start)  # type: ignore[union-attr]
-
-
-def _tail_text(source: Source) -> str | None:
-    """The last few KB of the input as text, or None when the input cannot be read twice."""
-    if isinstance(source, bytes | bytearray):
-        stream: BinaryIO = io.BytesIO(bytes(source))
-    elif isinstance(source, Path | str):
-        try:
-            stream = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError:
-            return None  # the reader reports it
-    else:
-        try:
-            if not source.seekable():
-                return None
-            start = source.tell()
-        except (OSError, ValueError):
-            return None
-        stream = source
-    try:
-        head = stream.read(8)
-        codec, skip = _detect_encoding(head)
-        size = stream.seek(0, io.SEEK_END)
-        begin = max(skip, size - TAIL_BYTES)
-        if codec.startswith("utf-16") and (begin - skip) % 2:
-            begin += 1  # stay on a code unit boundary
-        stream.seek(begin)
-        return stream.read().decode(codec, errors="replace")
-    except OSError:
-        return None
-    finally:
-        if stream is not source:
-            stream.close()
-        else:
-            source.seek(start)

@@ -47,10 +47,7 @@ def prepare(
     name = str(records_path)
     priced = [
         p
-        for p in (
-            price_record(r, schedule, profile.policies.minute_rounding, report, name)
-            for r in records
-        )
+        for p in (price_record(r, schedule, profile.policies, report, name) for r in records)
         if p is not None
     ]
     lines = merge_lines(priced)

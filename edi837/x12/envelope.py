@@ -8,13 +8,22 @@ cannot be trusted.
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import attrs
 
+from edi837 import catalogue
 from edi837.errors import X12ParseError
-from edi837.issues import Issue, Location, Severity
-from edi837.x12.tokenizer import SegmentReader
+from edi837.issues import Code, IssueList, Location, Sink
+from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
+
+TAIL_BYTES = 4096
+# the end of a complete interchange: IEA, two numbers, the terminator (already stripped)
+_IEA_AT_END = re.compile(r"IEA[^A-Za-z0-9\s]\s*\d+\s*[^A-Za-z0-9\s]\s*\d+\s*\Z")
 
 
 @attrs.define(slots=True)
@@ -50,22 +59,19 @@ def _element(elements: list[str], index: int) -> str:
     return elements[index].strip() if len(elements) > index else ""
 
 
-def walk_envelopes(
-    reader: SegmentReader, issues: list[Issue]
-) -> Iterator[tuple[int, list[str], Envelope]]:
-    """Yield ``(position, elements, envelope)`` for every segment, ISA to IEA included."""
+_COUNTS = {"SE": catalogue.SE_COUNT, "GE": catalogue.GE_COUNT, "IEA": catalogue.IEA_COUNT}
+
+
+def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, list[str], Envelope]]:
+    """Yield ``(position, elements, envelope)`` for every segment, ISA to IEA included.
+
+    Envelope problems go to ``sink`` as the envelopes close.
+    """
     env = Envelope()
     name = reader.name
 
-    def warn(rule: str, message: str, position: int, seg_id: str) -> None:
-        issues.append(
-            Issue(
-                rule,
-                Severity.WARN,
-                message,
-                Location(file=name, segment=position, segment_id=seg_id),
-            )
-        )
+    def warn(code: Code, message: str, position: int, seg_id: str) -> None:
+        sink.add(code, message, Location(file=name, segment=position, segment_id=seg_id))
 
     for elements in reader:
         seg_id = elements[0]
@@ -78,7 +84,7 @@ def walk_envelopes(
         if seg_id == "ISA":
             if env.isa is not None:
                 warn(
-                    "X12-IEA-MISSING",
+                    catalogue.IEA_MISSING,
                     "a new ISA starts before the previous interchange's IEA",
                     position,
                     seg_id,
@@ -87,14 +93,14 @@ def walk_envelopes(
         elif seg_id == "GS":
             if env.isa is None:
                 warn(
-                    "X12-ISA-MISSING",
+                    catalogue.ISA_MISSING,
                     "GS outside an interchange (no ISA before it)",
                     position,
                     seg_id,
                 )
             if env.gs is not None:
                 warn(
-                    "X12-GE-MISSING",
+                    catalogue.GE_MISSING,
                     "a new GS starts before the previous group's GE",
                     position,
                     seg_id,
@@ -104,14 +110,14 @@ def walk_envelopes(
         elif seg_id == "ST":
             if env.st is not None:
                 warn(
-                    "X12-SE-MISSING",
+                    catalogue.SE_MISSING,
                     "a new ST starts before the previous transaction's SE",
                     position,
                     seg_id,
                 )
             if env.gs is None:
                 warn(
-                    "X12-GS-MISSING",
+                    catalogue.GS_MISSING,
                     "ST outside a functional group (no GS before it)",
                     position,
                     seg_id,
@@ -120,7 +126,10 @@ def walk_envelopes(
             env.gs_transactions += 1
         elif env.st is None and seg_id not in ("GE", "IEA", "TA1"):
             warn(
-                "X12-OUTSIDE", f"{seg_id} is outside any transaction (ST ... SE)", position, seg_id
+                catalogue.OUTSIDE,
+                f"{seg_id} is outside any transaction (ST ... SE)",
+                position,
+                seg_id,
             )
 
         if env.st is not None:
@@ -131,7 +140,7 @@ def walk_envelopes(
             _check_count(warn, "SE", elements, env.st_segments, "segments", position)
             if _element(elements, 2) != _element(env.st, 2):
                 warn(
-                    "X12-SE-CONTROL",
+                    catalogue.SE_CONTROL,
                     f"SE02 {_element(elements, 2)!r} does not match ST02 {_element(env.st, 2)!r}",
                     position,
                     seg_id,
@@ -141,7 +150,7 @@ def walk_envelopes(
             _check_count(warn, "GE", elements, env.gs_transactions, "transactions", position)
             if _element(elements, 2).lstrip("0") != _element(env.gs, 6).lstrip("0"):
                 warn(
-                    "X12-GE-CONTROL",
+                    catalogue.GE_CONTROL,
                     f"GE02 {_element(elements, 2)!r} does not match GS06 {_element(env.gs, 6)!r}",
                     position,
                     seg_id,
@@ -150,7 +159,7 @@ def walk_envelopes(
         elif seg_id == "IEA" and env.isa is not None:
             if env.gs is not None:
                 warn(
-                    "X12-GE-MISSING",
+                    catalogue.GE_MISSING,
                     "the interchange ends (IEA) before its group's GE",
                     position,
                     seg_id,
@@ -159,7 +168,7 @@ def walk_envelopes(
             _check_count(warn, "IEA", elements, env.isa_groups, "functional groups", position)
             if _element(elements, 2).lstrip("0") != _element(env.isa, 13).lstrip("0"):
                 warn(
-                    "X12-IEA-CONTROL",
+                    catalogue.IEA_CONTROL,
                     f"IEA02 {_element(elements, 2)!r} does not match ISA13 {_element(env.isa, 13)!r}",
                     position,
                     seg_id,
@@ -185,7 +194,7 @@ def walk_envelopes(
 
 
 def _check_count(
-    warn: Callable[[str, str, int, str], None],
+    warn: Callable[[Code, str, int, str], None],
     seg_id: str,
     elements: list[str],
     counted: int,
@@ -195,8 +204,70 @@ def _check_count(
     declared = _element(elements, 1)
     if declared != str(counted) and (not declared.isdigit() or int(declared) != counted):
         warn(
-            f"X12-{seg_id}-COUNT",
+            _COUNTS[seg_id],
             f"{seg_id}01 says {declared or 'nothing'} {what}; there are {counted}",
             position,
             seg_id,
         )
+
+
+# -- refusing a truncated file before anything is read ------------------------------------------
+
+
+def ensure_complete(source: Source, name: str | None = None) -> None:
+    """Raise :class:`X12ParseError` when the file does not end with its IEA.
+
+    The tail of a seekable input is read first (cheap). When it does not end with an IEA, the
+    whole file's envelopes are walked without decoding anything: that either raises the precise
+    error (where the file breaks off) or shows the file is readable after all (say, trailing
+    junk after the IEA, which the reader then reports as a warning). Streams that cannot seek
+    are not checked here; the reader still raises at the point of truncation.
+    """
+    tail = _tail_text(source)
+    if tail is None:
+        return
+    body = tail.rstrip()
+    if body and not body[-1].isalnum():
+        body = body[:-1].rstrip()  # the segment terminator
+    if _IEA_AT_END.search(body[-200:]):
+        return
+    start = None if isinstance(source, bytes | bytearray | Path | str) else source.tell()
+    for _ in walk_envelopes(SegmentReader(source, name=name), IssueList()):
+        pass
+    if start is not None:
+        source.seek(start)  # type: ignore[union-attr]
+
+
+def _tail_text(source: Source) -> str | None:
+    """The last few KB of the input as text, or None when the input cannot be read twice."""
+    if isinstance(source, bytes | bytearray):
+        stream: BinaryIO = io.BytesIO(bytes(source))
+    elif isinstance(source, Path | str):
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return None  # the reader reports it
+    else:
+        try:
+            if not source.seekable():
+                return None
+            start = source.tell()
+        except (OSError, ValueError):
+            return None
+        stream = source
+    try:
+        head = stream.read(8)
+        codec, skip = detect_encoding(head)
+        size = stream.seek(0, io.SEEK_END)
+        begin = max(skip, size - TAIL_BYTES)
+        if codec.startswith("utf-16") and (begin - skip) % 2:
+            begin += 1  # stay on a code unit boundary
+        stream.seek(begin)
+        return stream.read().decode(codec, errors="replace")
+    except OSError:
+        return None
+    finally:
+        if stream is not source:
+            stream.close()
+        else:
+            source.seek(start)

@@ -15,14 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from edi837 import catalogue
 from edi837.errors import X12ParseError
-from edi837.issues import Issue, Location, Severity
+from edi837.issues import Code, IssueList, Location, Sink
 from edi837.x12.delimiters import Delimiters, read_isa
 
 CHUNK_SIZE = 1 << 20
+Source = bytes | bytearray | BinaryIO | Path | str  # what a reader reads: data, a stream or a path
 
 
-def _detect_encoding(head: bytes) -> tuple[str, int]:
+def detect_encoding(head: bytes) -> tuple[str, int]:
     """(codec, bytes to skip) from a byte-order mark, or from the NULs of an unmarked UTF-16 'ISA'."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", 3
@@ -43,21 +45,24 @@ class SegmentReader:
 
     ``delimiters`` always holds the delimiters of the interchange being read, so a consumer can
     split composites (``element.split(reader.delimiters.component)``). Recoverable oddities
-    (unpadded ISA, invalid UTF-8, a missing final terminator) are appended to ``warnings``.
+    (unpadded ISA, invalid UTF-8, a missing final terminator) go to ``sink``, by default the
+    reader's own list ``warnings``.
     """
 
     def __init__(
         self,
-        source: bytes | bytearray | BinaryIO | Path | str,
+        source: Source,
         *,
         name: str | None = None,
         chunk_size: int = CHUNK_SIZE,
+        sink: Sink | None = None,
     ) -> None:
         self._source = source
         self.name = name or (str(source) if isinstance(source, Path | str) else None)
         self._chunk_size = chunk_size
         self.delimiters = Delimiters()
-        self.warnings: list[Issue] = []
+        self.warnings = IssueList()
+        self._sink: Sink = self.warnings if sink is None else sink
         self.count = 0  # segments yielded so far: the position of the last one
         self._valid_ids: set[str] = set()
         self._known_ids: set[str] = set()  # valid IDs the fast path may take (never ISA)
@@ -80,7 +85,7 @@ class SegmentReader:
             head = stream.read(self._chunk_size)
             if not head or not head.strip():
                 raise X12ParseError("the file is empty")
-            codec, skip = _detect_encoding(head[:8])
+            codec, skip = detect_encoding(head[:8])
             decoder = codecs.getincrementaldecoder(codec)(errors="replace")
             text = decoder.decode(head[skip:])
             replaced = "\ufffd" in text
@@ -94,7 +99,8 @@ class SegmentReader:
                 yield tail
             if replaced:
                 self._warn(
-                    "X12-ENCODING", f"bytes that are not valid {codec} were replaced by '\ufffd'"
+                    catalogue.ENCODING,
+                    f"bytes that are not valid {codec} were replaced by '\ufffd'",
                 )
         except OSError as exc:
             raise X12ParseError(f"cannot read {self.name or 'the input'}: {exc}") from None
@@ -102,10 +108,8 @@ class SegmentReader:
             if not isinstance(self._source, bytes | bytearray) and stream is not self._source:
                 stream.close()
 
-    def _warn(self, rule_id: str, message: str, position: int | None = None) -> None:
-        self.warnings.append(
-            Issue(rule_id, Severity.WARN, message, Location(file=self.name, segment=position))
-        )
+    def _warn(self, code: Code, message: str, position: int | None = None) -> None:
+        self._sink.add(code, message, Location(file=self.name, segment=position))
 
     # -- segments ------------------------------------------------------------------------------
     def _start(self, text: str) -> str:
@@ -125,7 +129,7 @@ class SegmentReader:
         isa = read_isa(text, position=1)
         if not isa.fixed_width:
             self._warn(
-                "X12-ISA-WIDTH",
+                catalogue.ISA_WIDTH,
                 "the ISA is not fixed width (106 characters); its delimiters were read from its 16 elements",
                 1,
             )
@@ -141,7 +145,9 @@ class SegmentReader:
                 position=self.count,
             )
         if not isa.fixed_width:
-            self._warn("X12-ISA-WIDTH", "the ISA is not fixed width (106 characters)", self.count)
+            self._warn(
+                catalogue.ISA_WIDTH, "the ISA is not fixed width (106 characters)", self.count
+            )
         self.delimiters = isa.delimiters
 
     def _check_id(self, seg_id: str, piece: str) -> bool:
@@ -160,7 +166,7 @@ class SegmentReader:
         shown = piece[:24].encode("unicode_escape").decode("ascii")
         if not any((ch < " " and ch not in "\t\r\n") or ch == "\x7f" for ch in piece):
             self._warn(
-                "X12-SEGMENT-ID",
+                catalogue.SEGMENT_ID,
                 f"'{shown}' is not a segment (a segment ID is 2 or 3 capital letters or digits); skipped",
                 self.count,
             )
@@ -215,7 +221,7 @@ class SegmentReader:
             if final and index == last and not piece.replace("\x00", "").strip():
                 # Some transfer tools pad a file to a block size with NULs after the final IEA.
                 self._warn(
-                    "X12-PADDING", "NUL bytes after the last segment were ignored", self.count
+                    catalogue.PADDING, "NUL bytes after the last segment were ignored", self.count
                 )
                 continue
             self.count += 1
@@ -240,7 +246,7 @@ class SegmentReader:
             raise X12ParseError("the segment holds binary data (NUL bytes)", position=self.count)
         if final and last:
             self._warn(
-                "X12-TERMINATOR",
+                catalogue.TERMINATOR,
                 f"the last segment ({seg_id}) has no segment terminator",
                 self.count,
             )
