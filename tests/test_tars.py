@@ -131,3 +131,21 @@ def test_the_tar_page_documents_every_column_and_alias() -> None:
         assert f"`{column}`" in doc
         for name in names:
             assert f"`{name}`" in doc, name
+
+
+def test_init_writes_through_the_output_guard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("mine\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    code, _, err = run(capsys, "init", "--tars", str(link), "--force")
+    assert code == 2 and "symbolic link" in err and real.read_text() == "mine\n"
+    code, _, err = run(capsys, "init", "--tars", str(tmp_path / "nowhere" / "t.csv"))
+    assert code == 2 and "does not exist" in err
+    tars = tmp_path / "t.csv"
+    code, _, _ = run(capsys, "init", "--tars", str(tars))
+    assert code == 0 and tars.stat().st_mode & 0o777 == 0o600  # it will hold member IDs
+    code, _, err = run(capsys, "init", str(tars), "--tars", str(tars), "--force")
+    assert code == 2 and "same file" in err

@@ -9,23 +9,14 @@ from pathlib import Path
 import click
 
 from edi837.ingest.template import PROFILE_TEMPLATE, TARS_TEMPLATE
+from edi837.outputs import guard, write_file
 
 
-def _refuse(path: Path, force: bool) -> None:
+def _refuse(path: Path, force: bool, option: str) -> None:
+    """The one output guard (no links, devices or missing folders), and no silent overwrite."""
+    guard(path, option=option)
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; pass --force to overwrite it")
-    if not path.parent.is_dir():
-        raise click.ClickException(f"the folder of {path} does not exist")
-
-
-def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a temporary file beside it, renamed into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @click.command("init")
@@ -43,11 +34,21 @@ def command(path: Path | None, tars: Path | None, force: bool) -> int:
     template. Fill in every value marked REPLACE: edi837 refuses a file that still holds one."""
     if path is None and tars is None:
         raise click.UsageError("give the profile PATH to write, or --tars PATH, or both")
-    targets = [(p, text) for p, text in ((path, PROFILE_TEMPLATE), (tars, TARS_TEMPLATE)) if p]
-    for target, _ in targets:
-        _refuse(target, force)  # both checked before either is written
-    for target, text in targets:
-        _write(target, text)
+    if path is not None and tars is not None and os.path.realpath(path) == os.path.realpath(tars):
+        raise click.UsageError("PATH and --tars name the same file: give each its own")
+    targets = [
+        (target, text, option)
+        for target, text, option in (
+            (path, PROFILE_TEMPLATE, "PATH"),
+            (tars, TARS_TEMPLATE, "--tars"),
+        )
+        if target is not None
+    ]
+    for target, _, option in targets:
+        _refuse(target, force, option)  # both checked before either is written
+    for target, text, _ in targets:
+        # whole or not at all, 0600: a filled TAR list holds member IDs
+        write_file(target, text.encode("utf-8"))
     if path is not None:
         click.echo(
             f"wrote {path}: fill in every value marked REPLACE, then run `edi837 build` with --profile {path}"
