@@ -13,7 +13,8 @@ from edi837.ingest.records import read_records
 from edi837.issues import Report
 
 from .conftest import FIXTURES, REPO
-from .test_cli import PROFILE, run
+from .helpers import check_argv
+from .test_cli import run
 
 SAMPLE = FIXTURES / "records.csv"
 
@@ -31,17 +32,7 @@ def test_a_misspelled_optional_column_stops_the_file_with_did_you_mean(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     records = renamed(tmp_path, modifiers="modifers")
-    code, out, err = run(
-        capsys,
-        "check",
-        str(records),
-        "--profile",
-        PROFILE,
-        "--as-of",
-        "2026-02-02",
-        "--tars",
-        str(FIXTURES / "tars.csv"),
-    )
+    code, out, err = run(capsys, *check_argv(records, "--tars", str(FIXTURES / "tars.csv")))
     assert code == 2
     assert "'modifers'" in err and "did you mean modifiers?" in err
     # the engagement-fee, TAR and pricing errors a lost modifiers column would cause: none

@@ -14,7 +14,7 @@ from edi837.ingest.records import read_records
 from edi837.issues import Report
 
 from .conftest import FIXTURES
-from .helpers import profile, write_csv
+from .helpers import check_argv, profile, write_csv
 from .test_cli import PROFILE, build_args, run
 from .test_ingest_records import GOOD, HEADER
 
@@ -32,7 +32,7 @@ def one_row(tmp_path: Path, old: str, new: str) -> Path:
 def check_and_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], records: Path
 ) -> list[tuple[int, str, str]]:
-    checked = run(capsys, "check", str(records), "--profile", PROFILE, "--as-of", "2026-02-02")
+    checked = run(capsys, *check_argv(records))
     built = run(capsys, *build_args(tmp_path, records))
     return [checked, built]
 

@@ -3,6 +3,7 @@ and the field limits the readers take from the segment dictionary."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ from edi837.model.records import DateFormat
 from edi837.x12 import spec
 
 from .conftest import FIXTURES
-from .helpers import profile, write_csv
+from .helpers import check_argv, profile, write_csv
 from .test_cli import PROFILE, run
 from .test_ingest_records import GOOD, HEADER, findings
 
@@ -80,20 +81,17 @@ def test_1e5_is_refused_in_a_csv_and_never_shown_as_scientific(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_csv(tmp_path / "r.csv", HEADER, GOOD.replace(",,,TAR1", ",,1e5,TAR1"))
-    code, out, _ = run(capsys, "check", str(path), "--profile", PROFILE, "--as-of", "2026-02-02")
+    code, out, _ = run(capsys, *check_argv(path))
     assert code == 1
     assert "column charge" in out and "'1e5' is not a number" in out
     assert "E+" not in out
 
 
 def test_a_json_number_in_exponent_form_is_plain_money(tmp_path: Path) -> None:
+    record = dict(zip(HEADER.split(","), GOOD.split(","), strict=True))
+    text = json.dumps([record | {"charge": "CHARGE", "units": "UNITS"}])
     path = tmp_path / "r.json"
-    path.write_text(
-        '[{"member_id": "90000001A", "member_last_name": "Doe", "member_first_name": "Jane",'
-        ' "member_dob": "1980-01-01", "member_sex": "F", "service_date": "2026-01-12",'
-        ' "hcpcs": "G9008", "modifiers": ["U1"], "charge": 4E+2, "units": 1.0,'
-        ' "tar_number": "TAR1", "diagnosis_codes": "Z59.01"}]'
-    )
+    path.write_text(text.replace('"CHARGE"', "4E+2").replace('"UNITS"', "1.0"))
     report = Report()
     (record,) = read_records(path, report)
     assert report.issues == []

@@ -15,7 +15,8 @@ from edi837.issues import Report
 from edi837.model.records import DateFormat
 
 from .conftest import FIXTURES, REPO
-from .test_cli import PROFILE, run
+from .helpers import check_argv
+from .test_cli import run
 
 SAMPLE = FIXTURES / "tars.csv"
 
@@ -27,8 +28,7 @@ def test_init_tars_writes_a_template_that_is_refused_until_filled(
     code, out, _ = run(capsys, "init", "--tars", str(tars))
     assert code == 0 and tars.read_text(encoding="utf-8") == TARS_TEMPLATE
     assert "--tars" in out
-    check = ["check", str(FIXTURES / "records.csv"), "--profile", PROFILE, "--as-of", "2026-02-02"]
-    code, out, err = run(capsys, *check, "--tars", str(tars))
+    code, out, err = run(capsys, *check_argv(FIXTURES / "records.csv", "--tars", str(tars)))
     assert code == 2 and out == ""
     assert "still holds the template's example" in err
     filled = TARS_TEMPLATE.replace("REPLACE-TAR-NUMBER", "TAR2601001").replace(
@@ -88,12 +88,14 @@ def test_a_misspelled_tar_column_stops_the_list(tmp_path: Path) -> None:
         read_tars(path, Report())
 
 
-def test_tar_dates_follow_the_date_format(tmp_path: Path) -> None:
+def one_tar(tmp_path: Path, row: str) -> Path:
     path = tmp_path / "t.csv"
-    path.write_text(
-        "tar_number,member_id,start_date,end_date,approved_codes\n"
-        "TAR1,90000001A,1/10/2026,1/9/2027,G9008-U1\n"
-    )
+    path.write_text(f"tar_number,member_id,start_date,end_date,approved_codes\n{row}\n")
+    return path
+
+
+def test_tar_dates_follow_the_date_format(tmp_path: Path) -> None:
+    path = one_tar(tmp_path, "TAR1,90000001A,1/10/2026,1/9/2027,G9008-U1")
     report = Report()
     assert read_tars(path, report).tars == ()
     assert [i.rule_id for i in report] == ["INPUT-DATE-FORMAT"]
@@ -113,11 +115,7 @@ def test_a_quote_left_open_in_the_tar_list_is_refused_where_it_opened(tmp_path: 
 
 
 def test_a_bad_member_id_in_the_tar_list_is_masked(tmp_path: Path) -> None:
-    path = tmp_path / "t.csv"
-    path.write_text(
-        "tar_number,member_id,start_date,end_date,approved_codes\n"
-        "TAR1,9000-0001A,2026-01-10,2027-01-09,G9008-U1\n"
-    )
+    path = one_tar(tmp_path, "TAR1,9000-0001A,2026-01-10,2027-01-09,G9008-U1")
     report = Report()
     read_tars(path, report)
     (issue,) = report.issues

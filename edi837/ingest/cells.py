@@ -8,6 +8,7 @@ problems it found; :func:`parse_row` reports those problems at the row's own loc
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -322,6 +323,16 @@ class Dates:
     def _numeric(self) -> NumericDates:
         return NumericDates(self.file)
 
+    def required(self, column: str, raw: str, row: int, problems: list[Problem]) -> date | None:
+        """A required date: parsed, or None with its problem (blank, or not a date) added."""
+        value = parse_date(raw, self.fmt) if raw else None
+        if value is None:
+            if raw:
+                self.unread(column, raw, row, problems)
+            else:
+                problems.append(_required(column))
+        return value
+
     def unread(self, column: str, raw: str, row: int, problems: list[Problem]) -> None:
         """``raw`` is no date in the format: a problem for its cell, or (no format given and
         it looks like 11/2/2026) set aside for the file's one finding, the row still marked."""
@@ -357,14 +368,7 @@ def parse_row(
         shown,
     )
     problems.extend(found)
-    fmt = dates.fmt
-    raw = get("member_dob", "")
-    birth = parse_date(raw, fmt) if raw else None
-    if birth is None:
-        if raw:
-            dates.unread("member_dob", raw, row, problems)
-        else:
-            problems.append(_required("member_dob"))
+    birth = dates.required("member_dob", get("member_dob", ""), row, problems)
     address, found = _address(
         get("member_address1", ""),
         get("member_address2", ""),
@@ -379,13 +383,8 @@ def parse_row(
     diagnoses, found = _diagnoses(get("diagnosis_codes", ""))
     problems.extend(found)
 
-    raw = get("service_date", "")
-    service_date = parse_date(raw, fmt) if raw else None
-    if service_date is None:
-        if raw:
-            dates.unread("service_date", raw, row, problems)
-        else:
-            problems.append(_required("service_date"))
+    service_date = dates.required("service_date", get("service_date", ""), row, problems)
+    fmt = dates.fmt
     end_date = enrollment = None
     raw = get("service_end_date", "")
     if raw:
