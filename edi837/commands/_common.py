@@ -91,7 +91,7 @@ tars_option = click.option(
     "--tars",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="CSV of approved TARs (tar_number, member_id, start_date, end_date, approved_codes).",
+    help="The approved TARs, CSV or a workbook (tar_number, member_id, start_date, end_date, approved_codes); `edi837 init --tars` writes a template.",
 )
 
 

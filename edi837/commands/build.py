@@ -47,7 +47,7 @@ def command(
     date_format: DateFormat | None,
     allow: tuple[str, ...],
 ) -> int:
-    """Build RECORDS (CSV or JSON) into an 837P file. Every problem is listed with its row;
+    """Build RECORDS (CSV, JSON or an Excel workbook) into an 837P file. Every problem is listed with its row;
     errors block the file (nothing is written, the ledger is unchanged)."""
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars

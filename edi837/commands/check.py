@@ -39,7 +39,7 @@ def command(
     date_format: DateFormat | None,
     fmt: str,
 ) -> int:
-    """Check RECORDS against the payer's rules and the ledger's history. Exit 0 without errors,
+    """Check RECORDS (CSV, JSON or an Excel workbook) against the payer's rules and the ledger's history. Exit 0 without errors,
     1 with errors, 2 when the input cannot be read."""
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
