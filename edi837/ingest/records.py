@@ -41,13 +41,13 @@ WHAT = "the records file"
 Rows = Iterator[tuple[int, dict[str, str] | None]]
 
 
-def _refuse(path: Path, header: Header) -> None:
+def _refuse(path: Path, header: Header, names: str = "the header row") -> None:
     if header.problems:
         listing = "\n".join(f"  - {p}" for p in header.problems)
         raise InputError(
-            f"{path}: the header row has {len(header.problems)} problem(s):\n{listing}",
-            hint="rename the header cells; docs/input-format.md lists the columns and the other "
-            "names accepted for them",
+            f"{path}: {len(header.problems)} problem(s) in {names}:\n{listing}",
+            hint="rename them; docs/input-format.md lists the columns and the other names "
+            "accepted for them",
         )
 
 
@@ -176,7 +176,7 @@ def _json_rows(path: Path, text: str, report: Report) -> Rows:
         raise InputError(f"{path} holds no service records", hint="give a list of record objects")
     keys = list(dict.fromkeys(k for item in data if isinstance(item, dict) for k in item))
     header = read_header(keys)
-    _refuse(path, header)
+    _refuse(path, header, "the records' field names")
     _warn_unread(path, header, report)
     position = {key: index for index, key in enumerate(keys)}
     for index, item in enumerate(data, 1):

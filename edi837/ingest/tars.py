@@ -68,7 +68,7 @@ def read_tars(path: Path, report: Report, *, date_format: DateFormat = DateForma
     if header.problems:
         listing = "\n".join(f"  - {p}" for p in header.problems)
         raise InputError(
-            f"{WHAT} {path}: the header row has {len(header.problems)} problem(s):\n{listing}",
+            f"{WHAT} {path}: {len(header.problems)} problem(s) in the header row:\n{listing}",
             hint=f"columns: {', '.join(TAR_COLUMNS)} (docs/tars.md)",
         )
     for name, message in header.notes:
