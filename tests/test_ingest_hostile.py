@@ -158,3 +158,18 @@ def test_a_pdf_given_as_records_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
     with pytest.raises(InputError, match="is a PDF document"):
         read_records(path, Report())
+
+
+@pytest.mark.parametrize(
+    ("column", "number"),
+    [("charge", "1E+999999"), ("units", "9" * 81), ("minutes", "9" * 40), ("charge", "1e-999999")],
+)
+def test_hostile_json_numbers_are_located_findings(
+    column: str, number: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = dict(zip(SAMPLE_HEADER.split(","), G9007.split(","), strict=True))
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([record | {column: "N"}]).replace('"N"', number))
+    for code, out, err in check_and_build(tmp_path, capsys, path):
+        assert code == 1, err
+        assert f"row 1, column {column}" in out
