@@ -92,7 +92,7 @@ def _csv_rows(path: Path, text: str, report: Report) -> Rows:
             )
             yield record.line, None
             continue
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        if len(cells) > width and any(cells[width:]):
             report.error(
                 "INPUT-ROW",
                 f"this row has {len(cells)} cells but the header has {width} columns (an unquoted comma?)",
