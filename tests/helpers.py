@@ -83,3 +83,8 @@ def accept(ledger: Path, *claim_ids: str, on: date = date(2026, 2, 3)) -> None:
         marker = ledger.with_name(f"{ledger.name}.999-{'-'.join(claim_ids)}-{on.isoformat()}")
         marker.write_text("answers: " + repr(answers), encoding="utf-8")
         import_acks(book, [marker], lambda path: answers, imported_at=on)
+
+
+def check_argv(records: Path, *extra: str) -> list[str]:
+    """``edi837 check RECORDS`` with the sample profile on the fixtures' as-of date."""
+    return ["check", str(records), "--profile", str(PROFILE), "--as-of", "2026-02-02", *extra]
