@@ -25,11 +25,13 @@ from edi837.model.remittance import (
     RemittanceTotals,
 )
 from edi837.remit835 import balance
-from edi837.remit835.claims import ClaimDecoder, Segment
+from edi837.remit835.claim_payments import ClaimDecoder, Segment
 from edi837.remit835.header import HeaderDecoder
 from edi837.remit835.log import LOOP_PATHS, IssueLog
-from edi837.remit835.positions import ST02
-from edi837.remit835.values import money_text
+from edi837.x12.datatypes import plain
+from edi837.x12.spec import picker
+
+ST02 = picker("ST", "ST02")
 
 
 class _OpenClaim:
@@ -61,7 +63,7 @@ class TransactionDecoder:
     ) -> None:
         self.log = IssueLog(file)
         self._st_position = position
-        self.control_number = st[ST02].strip() if len(st) > ST02 else ""
+        self.control_number = ST02(st)[0].strip()
         self._version = version
         self._isa13 = interchange_control_number
         self._gs06 = group_control_number
@@ -147,10 +149,10 @@ class TransactionDecoder:
         if difference is not None:
             self.log.record(
                 catalogue.BALANCE_TRANSACTION,
-                f"BPR02 payment {money_text(header.payment_amount or ZERO)} does not equal the "
-                f"claims' payments {money_text(totals.total_paid)} less provider adjustments "
-                f"{money_text(totals.provider_adjustment_total)} "
-                f"(= {money_text(totals.expected_payment)}); {money_text(difference)} unaccounted for",
+                f"BPR02 payment {plain(header.payment_amount or ZERO, 2)} does not equal the "
+                f"claims' payments {plain(totals.total_paid, 2)} less provider adjustments "
+                f"{plain(totals.provider_adjustment_total, 2)} "
+                f"(= {plain(totals.expected_payment, 2)}); {plain(difference, 2)} unaccounted for",
                 self._header.bpr_position,
                 "BPR" if self._header.bpr is not None else "ST",
             )

@@ -13,10 +13,11 @@ from edi837 import catalogue
 from edi837.issues import Code
 from edi837.model.remittance import Contact, QualifiedValue, Reference
 from edi837.remit835.log import IssueLog, shown
-from edi837.remit835.positions import PER01, PER02, PER_NUMBERS, REF01, REF02
-from edi837.remit835.values import ccyymmdd, decimal
+from edi837.x12.datatypes import DT, R
+from edi837.x12.spec import Picker, picker
 
-_PER_WIDTH = PER_NUMBERS[-1][1] + 1
+REF = picker("REF", "REF01", "REF02")
+PER = picker("PER", *(f"PER{n:02d}" for n in range(1, 9)))
 
 
 class FieldReader:
@@ -52,7 +53,7 @@ class FieldReader:
                 self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop_id, claim)
             return None
         try:
-            return decimal(text)
+            return R.parse(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
             self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop_id, claim)
@@ -65,7 +66,7 @@ class FieldReader:
         if not text:
             return None
         try:
-            return ccyymmdd(text)
+            return DT.parse8(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
             self.warn(catalogue.DATE_835, message, position, ref[:-2], loop_id, claim)
@@ -82,29 +83,27 @@ class FieldReader:
 
     def figures(
         self,
+        figures: Picker,
         elements: list[str],
-        table: tuple[tuple[str, int], ...],
         position: int,
         loop_id: str,
         claim: str | None = None,
     ) -> tuple[QualifiedValue, ...]:
         """The decimal elements of TS3, TS2 or MIA that have no name of their own, by refdes."""
         out = []
-        n = len(elements)
-        for ref, at in table:
-            if at < n and elements[at]:
-                value = self.amount(elements[at], ref, position, loop_id, claim)
+        for ref, text in zip(figures.refs, figures(elements), strict=True):
+            if text:
+                value = self.amount(text, ref, position, loop_id, claim)
                 if value is not None:
                     out.append(QualifiedValue(ref, value))
         return tuple(out)
 
     @staticmethod
     def reference(elements: list[str]) -> Reference:
-        n = len(elements)
-        return Reference(elements[REF01] if n > REF01 else "", elements[REF02] if n > REF02 else "")
+        return Reference(*REF(elements))
 
     @staticmethod
     def contact(elements: list[str]) -> Contact:
-        padded = elements + [""] * (_PER_WIDTH - len(elements))
-        numbers = tuple((padded[q], padded[v]) for q, v in PER_NUMBERS if padded[q] or padded[v])
-        return Contact(padded[PER01], padded[PER02], numbers)
+        function, name, *numbers = PER(elements)
+        pairs = zip(numbers[0::2], numbers[1::2], strict=True)
+        return Contact(function, name, tuple((q, v) for q, v in pairs if q or v))

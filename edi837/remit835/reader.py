@@ -32,7 +32,7 @@ from edi837.model.remittance import (
     RemittanceAdvice,
     RemittanceTotals,
 )
-from edi837.remit835.claims import Segment
+from edi837.remit835.claim_payments import Segment
 from edi837.remit835.decoder import TransactionDecoder
 from edi837.remit835.log import shown
 from edi837.x12 import spec

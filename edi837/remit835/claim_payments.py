@@ -35,60 +35,9 @@ from edi837.model.remittance import (
 from edi837.remit835.balance import unaccounted
 from edi837.remit835.fields import FieldReader
 from edi837.remit835.log import IssueLog, shown
-from edi837.remit835.positions import (
-    CAS01,
-    CAS_TRIPLETS,
-    CLP01,
-    CLP02,
-    CLP03,
-    CLP04,
-    CLP05,
-    CLP06,
-    CLP07,
-    CLP08,
-    CLP09,
-    CLP11,
-    CLP12,
-    CLP13,
-    CLP_WIDTH,
-    DTM01,
-    DTM02,
-    LQ01,
-    LQ02,
-    MIA01,
-    MIA04,
-    MIA_FIGURES,
-    MIA_REMARKS,
-    MOA01,
-    MOA02,
-    MOA08,
-    MOA09,
-    MOA_REMARKS,
-    NM1_WIDTH,
-    NM101,
-    NM102,
-    NM103,
-    NM104,
-    NM105,
-    NM107,
-    NM108,
-    NM109,
-    PROC_CODE,
-    PROC_DESCRIPTION,
-    PROC_MODIFIERS,
-    PROC_QUALIFIER,
-    REF01,
-    REF02,
-    SVC01,
-    SVC02,
-    SVC03,
-    SVC04,
-    SVC05,
-    SVC06,
-    SVC07,
-    SVC_WIDTH,
-)
-from edi837.remit835.values import known_decimal, money_text
+from edi837.x12 import spec
+from edi837.x12.datatypes import R, plain
+from edi837.x12.spec import Picker, picker
 
 Segment = tuple[int, list[str]]  # (position, elements)
 K = TypeVar("K")
@@ -97,9 +46,25 @@ V = TypeVar("V")
 CACHE_LIMIT = 2048  # entries per shared-value cache; cleared when full, so memory stays flat
 _GROUPS: dict[str, AdjustmentGroup] = {member.value: member for member in AdjustmentGroup}
 _STATUSES: dict[str, ClaimStatus] = {member.value: member for member in ClaimStatus}
-_DTM_WIDTH = DTM02 + 1
-_MIA_WIDTH = MIA_REMARKS[-1] + 1
-_MOA_WIDTH = MOA09 + 1
+
+CLP = picker("CLP", *(f"CLP{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13)))
+NM1 = picker("NM1", "NM101", "NM102", "NM103", "NM104", "NM105", "NM107", "NM108", "NM109")
+MIA = picker("MIA", "MIA01", "MIA04", "MIA05", "MIA20", "MIA21", "MIA22", "MIA23")
+MIA_FIGURES = picker(
+    "MIA", *(r for r in spec.segment("MIA").refs("R") if r not in ("MIA01", "MIA04"))
+)
+MOA = picker("MOA", *(f"MOA{n:02d}" for n in range(1, 10)))
+SVC = picker("SVC", *(f"SVC{n:02d}" for n in range(1, 8)))
+# SVC01 and SVC06 are the same composite (C003): qualifier, code, four modifiers, description
+PROCEDURE = picker("SVC01", *(f"SVC01-{n}" for n in range(1, 8)))
+DTM = picker("DTM", "DTM01", "DTM02")
+REF = picker("REF", "REF01", "REF02")
+AMT = picker("AMT", "AMT01", "AMT02")
+QTY = picker("QTY", "QTY01", "QTY02")
+LQ = picker("LQ", "LQ01", "LQ02")
+# CAS01, then six (reason, amount, quantity) triplets
+CAS_TRIPLETS = tuple((f"CAS{n:02d}", f"CAS{n + 1:02d}", f"CAS{n + 2:02d}") for n in range(2, 20, 3))
+CAS = picker("CAS", "CAS01", *(ref for triplet in CAS_TRIPLETS for ref in triplet))
 
 
 def _remember(cache: dict[K, V], key: K, value: V) -> V:
@@ -115,9 +80,9 @@ class ClaimDecoder(FieldReader):
     def __init__(self, log: IssueLog, component: str) -> None:
         super().__init__(log, component)
         self._procedures: dict[str, Procedure] = {}
-        self._dates: dict[tuple[str, str], DateReference] = {}
+        self._dates: dict[tuple[str, ...], DateReference] = {}
         self._adjustments: dict[tuple[str, str, str, str], Adjustment] = {}
-        self._values: dict[tuple[str, str], QualifiedValue] = {}
+        self._values: dict[tuple[str, ...], QualifiedValue] = {}
 
     # -- a claim ------------------------------------------------------------------------------------
     def claim(
@@ -129,23 +94,34 @@ class ClaimDecoder(FieldReader):
         header: HeaderNumber | None,
     ) -> ClaimPayment:
         """Loop 2100: the CLP, the claim's other segments, and its lines (SVC first in each)."""
-        if len(clp) < CLP_WIDTH:
-            clp += [""] * (CLP_WIDTH - len(clp))
-        pcn = clp[CLP01]
+        (
+            pcn,
+            raw_status,
+            charge_text,
+            paid_text,
+            responsibility,
+            filing,
+            payer_number,
+            facility,
+            frequency,
+            drg,
+            weight,
+            fraction,
+        ) = CLP(clp)
         if not pcn:
             message = "CLP01 (patient control number) is empty"
             self.warn(catalogue.MISSING_835, message, position, "CLP", "2100")
-        raw_status = clp[CLP02]
         status: ClaimStatus | str | None = _STATUSES.get(raw_status)
         if status is None:
             self.unknown_code(raw_status, "CLP02", position, "2100", pcn)
             status = raw_status
-        charge = known_decimal(clp[CLP03])
+        known = R.known
+        charge = known(charge_text)
         if charge is None:
-            charge = self.amount(clp[CLP03], "CLP03", position, "2100", pcn, required=True)
-        paid = known_decimal(clp[CLP04])
+            charge = self.amount(charge_text, "CLP03", position, "2100", pcn, required=True)
+        paid = known(paid_text)
         if paid is None:
-            paid = self.amount(clp[CLP04], "CLP04", position, "2100", pcn, required=True)
+            paid = self.amount(paid_text, "CLP04", position, "2100", pcn, required=True)
 
         # Tuples grown by concatenation: a claim has none or one of most of these, and that
         # is cheaper than a list per kind turned into a tuple at the end.
@@ -169,9 +145,9 @@ class ClaimDecoder(FieldReader):
             elif seg_id == "REF":
                 references += (self.reference(elements),)
             elif seg_id == "AMT":
-                amounts += self._qualified(elements, "AMT02", at, "2100", pcn)
+                amounts += self._qualified(AMT, elements, "AMT02", at, "2100", pcn)
             elif seg_id == "QTY":
-                quantities += self._qualified(elements, "QTY02", at, "2100", pcn)
+                quantities += self._qualified(QTY, elements, "QTY02", at, "2100", pcn)
             elif seg_id == "MOA":
                 outpatient = self._outpatient(elements, at, pcn)
             elif seg_id == "MIA":
@@ -191,38 +167,42 @@ class ClaimDecoder(FieldReader):
 
         amount = self.amount
         payment = ClaimPayment(
-            position,
-            pcn,
-            status,
-            charge,
-            paid,
-            amount(clp[CLP05], "CLP05", position, "2100", pcn) if clp[CLP05] else None,
-            clp[CLP06],
-            clp[CLP07],
-            clp[CLP08],
-            clp[CLP09],
-            clp[CLP11],
-            amount(clp[CLP12], "CLP12", position, "2100", pcn) if clp[CLP12] else None,
-            amount(clp[CLP13], "CLP13", position, "2100", pcn) if clp[CLP13] else None,
-            adjustments,
-            parties,
-            inpatient,
-            outpatient,
-            references,
-            dates,
-            contacts,
-            amounts,
-            quantities,
-            tuple(built),
-            header,
+            position=position,
+            patient_control_number=pcn,
+            status=status,
+            charge=charge,
+            paid=paid,
+            patient_responsibility=(
+                amount(responsibility, "CLP05", position, "2100", pcn) if responsibility else None
+            ),
+            filing_indicator=filing,
+            payer_claim_number=payer_number,
+            facility_code=facility,
+            frequency=frequency,
+            drg_code=drg,
+            drg_weight=amount(weight, "CLP12", position, "2100", pcn) if weight else None,
+            discharge_fraction=(
+                amount(fraction, "CLP13", position, "2100", pcn) if fraction else None
+            ),
+            adjustments=adjustments,
+            parties=parties,
+            inpatient=inpatient,
+            outpatient=outpatient,
+            references=references,
+            dates=dates,
+            contacts=contacts,
+            amounts=amounts,
+            quantities=quantities,
+            lines=tuple(built),
+            header=header,
         )
         difference = unaccounted(charge, paid, adjusted)
         if difference is not None:
             self.warn(
                 catalogue.BALANCE_CLAIM,
-                f"charge {money_text(charge or ZERO)} - paid {money_text(paid or ZERO)} does not "
-                f"equal the claim and line adjustments {money_text(adjusted)}; "
-                f"{money_text(difference)} unaccounted for",
+                f"charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does not "
+                f"equal the claim and line adjustments {plain(adjusted, 2)}; "
+                f"{plain(difference, 2)} unaccounted for",
                 position,
                 "CLP",
                 "2100",
@@ -232,59 +212,58 @@ class ClaimDecoder(FieldReader):
 
     @staticmethod
     def _party(elements: list[str]) -> ClaimParty:
-        if len(elements) < NM1_WIDTH:
-            elements = elements + [""] * (NM1_WIDTH - len(elements))
+        role, entity, last, first, middle, suffix, qualifier, identifier = NM1(elements)
         return ClaimParty(
-            elements[NM101],
-            elements[NM102],
-            elements[NM103],
-            elements[NM104],
-            elements[NM105],
-            elements[NM107],
-            elements[NM108],
-            elements[NM109],
+            role=role,
+            entity_type=entity,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            suffix=suffix,
+            id_qualifier=qualifier,
+            identifier=identifier,
         )
 
     def _inpatient(self, elements: list[str], position: int, pcn: str) -> InpatientAdjudication:
-        padded = elements + [""] * (_MIA_WIDTH - len(elements))
+        days, drg, *remarks = MIA(elements)
         return InpatientAdjudication(
-            self.amount(padded[MIA01], "MIA01", position, "2100", pcn),
-            self.amount(padded[MIA04], "MIA04", position, "2100", pcn),
-            tuple(padded[i] for i in MIA_REMARKS if padded[i]),
-            self.figures(elements, MIA_FIGURES, position, "2100", pcn),
+            covered_days=self.amount(days, "MIA01", position, "2100", pcn),
+            drg_amount=self.amount(drg, "MIA04", position, "2100", pcn),
+            remarks=tuple(code for code in remarks if code),
+            figures=self.figures(MIA_FIGURES, elements, position, "2100", pcn),
         )
 
     def _outpatient(self, elements: list[str], position: int, pcn: str) -> OutpatientAdjudication:
-        padded = elements + [""] * (_MOA_WIDTH - len(elements))
+        rate, payable, *remarks, esrd, nonpayable = MOA(elements)
         return OutpatientAdjudication(
-            self.amount(padded[MOA01], "MOA01", position, "2100", pcn),
-            self.amount(padded[MOA02], "MOA02", position, "2100", pcn),
-            tuple(padded[i] for i in MOA_REMARKS if padded[i]),
-            self.amount(padded[MOA08], "MOA08", position, "2100", pcn),
-            self.amount(padded[MOA09], "MOA09", position, "2100", pcn),
+            reimbursement_rate=self.amount(rate, "MOA01", position, "2100", pcn),
+            hcpcs_payable=self.amount(payable, "MOA02", position, "2100", pcn),
+            remarks=tuple(code for code in remarks if code),
+            esrd_payment=self.amount(esrd, "MOA08", position, "2100", pcn),
+            nonpayable_professional=self.amount(nonpayable, "MOA09", position, "2100", pcn),
         )
 
     # -- a service line -------------------------------------------------------------------------------
     def _line(self, segments: list[Segment], pcn: str) -> tuple[ServicePayment, Decimal]:
         """Loop 2110, and the sum of its adjustments (the claim's balance needs it)."""
         position, svc = segments[0]
-        if len(svc) < SVC_WIDTH:
-            svc += [""] * (SVC_WIDTH - len(svc))
-        if not svc[SVC01]:
+        code, charge_text, paid_text, revenue, units_text, original, original_units = SVC(svc)
+        if not code:
             message = "SVC01 (procedure) is empty"
             self.warn(catalogue.MISSING_835, message, position, "SVC", "2110", pcn)
-        charge = known_decimal(svc[SVC02])
+        known = R.known
+        charge = known(charge_text)
         if charge is None:
-            charge = self.amount(svc[SVC02], "SVC02", position, "2110", pcn, required=True)
-        paid = known_decimal(svc[SVC03])
+            charge = self.amount(charge_text, "SVC02", position, "2110", pcn, required=True)
+        paid = known(paid_text)
         if paid is None:
-            paid = self.amount(svc[SVC03], "SVC03", position, "2110", pcn, required=True)
+            paid = self.amount(paid_text, "SVC03", position, "2110", pcn, required=True)
         units: Decimal | None = None
-        if svc[SVC05]:
-            units = known_decimal(svc[SVC05])
+        if units_text:
+            units = known(units_text)
             if units is None:
-                units = self.amount(svc[SVC05], "SVC05", position, "2110", pcn)
-        procedure = self._procedures.get(svc[SVC01]) or self._procedure(svc[SVC01])
+                units = self.amount(units_text, "SVC05", position, "2110", pcn)
+        procedure = self._procedures.get(code) or self._procedure(code)
 
         control = ""
         dates: tuple[DateReference, ...] = ()
@@ -297,43 +276,43 @@ class ClaimDecoder(FieldReader):
         for at, elements in segments[1:]:
             seg_id = elements[0]
             if seg_id == "DTM":
-                dated = (
-                    date_cache.get((elements[DTM01], elements[DTM02]))
-                    if len(elements) > DTM02
-                    else None
-                )
-                dates += (dated or self._dated(elements, at, "2110", pcn),)
+                dates += (date_cache.get(DTM(elements)) or self._dated(elements, at, "2110", pcn),)
             elif seg_id == "REF":
-                if not control and len(elements) > REF02 and elements[REF01] == "6R":
-                    control = elements[REF02]
+                qualifier, value = REF(elements)
+                if not control and qualifier == "6R" and value:
+                    control = value
                 else:
-                    references += (self.reference(elements),)
+                    references += (Reference(qualifier, value),)
             elif seg_id == "AMT":
-                amounts += self._qualified(elements, "AMT02", at, "2110", pcn)
+                amounts += self._qualified(AMT, elements, "AMT02", at, "2110", pcn)
             elif seg_id == "CAS":
                 adjustments += self._cas(elements, at, "2110", pcn)
             elif seg_id == "LQ":
                 remarks += self._remark(elements, at, pcn)
             elif seg_id == "QTY":
-                quantities += self._qualified(elements, "QTY02", at, "2110", pcn)
+                quantities += self._qualified(QTY, elements, "QTY02", at, "2110", pcn)
             # the loop walker puts no other segment in loop 2110
 
         line = ServicePayment(
-            position,
-            procedure,
-            charge,
-            paid,
-            units,
-            control,
-            svc[SVC04],
-            self._procedure(svc[SVC06]) if svc[SVC06] else None,
-            self.amount(svc[SVC07], "SVC07", position, "2110", pcn) if svc[SVC07] else None,
-            dates,
-            adjustments,
-            references,
-            amounts,
-            quantities,
-            remarks,
+            position=position,
+            procedure=procedure,
+            charge=charge,
+            paid=paid,
+            units=units,
+            line_control_number=control,
+            revenue_code=revenue,
+            original_procedure=self._procedure(original) if original else None,
+            original_units=(
+                self.amount(original_units, "SVC07", position, "2110", pcn)
+                if original_units
+                else None
+            ),
+            dates=dates,
+            adjustments=adjustments,
+            references=references,
+            amounts=amounts,
+            quantities=quantities,
+            remarks=remarks,
         )
         adjusted = ZERO
         for adjustment in adjustments:
@@ -342,9 +321,9 @@ class ClaimDecoder(FieldReader):
         if difference is not None:
             self.warn(
                 catalogue.BALANCE_LINE,
-                f"line charge {money_text(charge or ZERO)} - paid {money_text(paid or ZERO)} does "
-                f"not equal its adjustments {money_text(adjusted)}; "
-                f"{money_text(difference)} unaccounted for",
+                f"line charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does "
+                f"not equal its adjustments {plain(adjusted, 2)}; "
+                f"{plain(difference, 2)} unaccounted for",
                 position,
                 "SVC",
                 "2110",
@@ -354,34 +333,26 @@ class ClaimDecoder(FieldReader):
 
     def _remark(self, elements: list[str], position: int, pcn: str) -> tuple[Remark, ...]:
         """LQ, as a tuple of none (code missing, reported) or one remark."""
-        n = len(elements)
-        code = elements[LQ02] if n > LQ02 else ""
+        qualifier, code = LQ(elements)
         if not code:
             self.warn(
                 catalogue.MISSING_835, "LQ02 (remark code) is empty", position, "LQ", "2110", pcn
             )
             return ()
-        return (Remark(elements[LQ01] if n > LQ01 else "", code),)
+        return (Remark(qualifier, code),)
 
     # -- shared values ----------------------------------------------------------------------------------
     def _procedure(self, text: str) -> Procedure:
         """SVC01 or SVC06, a composite ``qualifier:code:modifiers...:description``."""
         procedure = self._procedures.get(text)
         if procedure is None:
-            parts = text.split(self.component)
-            n = len(parts)
-            procedure = Procedure(
-                parts[PROC_QUALIFIER],
-                parts[PROC_CODE] if n > PROC_CODE else "",
-                tuple(m for m in parts[PROC_MODIFIERS] if m),
-                parts[PROC_DESCRIPTION] if n > PROC_DESCRIPTION else "",
-            )
+            qualifier, code, *modifiers, description = PROCEDURE(text.split(self.component))
+            procedure = Procedure(qualifier, code, tuple(m for m in modifiers if m), description)
             _remember(self._procedures, text, procedure)
         return procedure
 
     def _dated(self, elements: list[str], position: int, loop_id: str, pcn: str) -> DateReference:
-        padded = elements + [""] * (_DTM_WIDTH - len(elements))
-        key = (padded[DTM01], padded[DTM02])
+        key = DTM(elements)
         dated = self._dates.get(key)
         if dated is None:
             dated = DateReference(key[0], self.date(key[1], "DTM02", position, loop_id, pcn))
@@ -390,11 +361,16 @@ class ClaimDecoder(FieldReader):
         return dated
 
     def _qualified(
-        self, elements: list[str], ref: str, position: int, loop_id: str, pcn: str
+        self,
+        pick: Picker,
+        elements: list[str],
+        ref: str,
+        position: int,
+        loop_id: str,
+        pcn: str,
     ) -> tuple[QualifiedValue, ...]:
         """AMT or QTY (a qualifier and a number), as a tuple of one, or none when unreadable."""
-        n = len(elements)
-        key = (elements[1] if n > 1 else "", elements[2] if n > 2 else "")
+        key = pick(elements)
         value = self._values.get(key)
         if value is None:
             number = self.amount(key[1], ref, position, loop_id, pcn, required=True)
@@ -407,28 +383,22 @@ class ClaimDecoder(FieldReader):
         self, elements: list[str], position: int, loop_id: str, pcn: str
     ) -> tuple[Adjustment, ...]:
         """The up to six (reason, amount, quantity) triplets of a CAS, each an Adjustment."""
-        n = len(elements)
-        raw_group = elements[CAS01] if n > CAS01 else ""
+        raw_group, *triplets = CAS(elements)
         group: AdjustmentGroup | str | None = _GROUPS.get(raw_group)
         if group is None:
             self.unknown_code(raw_group, "CAS01", position, loop_id, pcn)
             group = raw_group
         cache = self._adjustments
         found: tuple[Adjustment, ...] = ()
-        for reason_at, amount_at, quantity_at in CAS_TRIPLETS:
-            if reason_at >= n:
-                break
-            reason = elements[reason_at]
-            amount_text = elements[amount_at] if amount_at < n else ""
-            quantity_text = elements[quantity_at] if quantity_at < n else ""
+        for reason, amount_text, quantity_text, refs in zip(
+            triplets[0::3], triplets[1::3], triplets[2::3], CAS_TRIPLETS, strict=True
+        ):
+            if not reason and not amount_text:
+                continue
             key = (raw_group, reason, amount_text, quantity_text)
             adjustment = cache.get(key)
             if adjustment is None:
-                if not reason and not amount_text:
-                    continue
-                adjustment = self._adjustment(
-                    group, key, (amount_at, quantity_at), position, loop_id, pcn
-                )
+                adjustment = self._adjustment(group, key, refs, position, loop_id, pcn)
                 if adjustment is None:
                     continue
                 if reason:
@@ -440,14 +410,14 @@ class ClaimDecoder(FieldReader):
         self,
         group: AdjustmentGroup | str,
         key: tuple[str, str, str, str],
-        at: tuple[int, int],
+        refs: tuple[str, str, str],
         position: int,
         loop_id: str,
         pcn: str,
     ) -> Adjustment | None:
         """One CAS triplet, reported when its amount is missing or unreadable."""
         _, reason, amount_text, quantity_text = key
-        amount = self.amount(amount_text, f"CAS{at[0]:02d}", position, loop_id, pcn)
+        amount = self.amount(amount_text, refs[1], position, loop_id, pcn)
         if amount is None:
             if not amount_text:
                 message = (
@@ -459,8 +429,6 @@ class ClaimDecoder(FieldReader):
             message = f"adjustment amount {shown(amount_text)} has no reason code"
             self.warn(catalogue.MISSING_835, message, position, "CAS", loop_id, pcn)
         quantity = (
-            self.amount(quantity_text, f"CAS{at[1]:02d}", position, loop_id, pcn)
-            if quantity_text
-            else None
+            self.amount(quantity_text, refs[2], position, loop_id, pcn) if quantity_text else None
         )
         return Adjustment(group, reason, amount, quantity)
