@@ -1,5 +1,5 @@
-"""837P file -> model. The same loop walker as every reader; used for round trips and to read
-back what was sent. It reads what the encoder writes exactly, and reads other senders' 837Ps
+"""837P file -> model, on the transaction stream every reader stands on; used for round trips and
+to read back what was sent. It reads what the encoder writes exactly, and reads other senders' 837Ps
 as far as the model goes (one billing provider per interchange, the subscriber as the patient),
 warning where it has to leave something out.
 
@@ -36,10 +36,10 @@ from edi837.model.claims import (
 from edi837.model.common import Address, Contact, Frequency, Sex, Usage
 from edi837.x12 import spec
 from edi837.x12.datatypes import DT, N0, TM, R
-from edi837.x12.envelope import walk_envelopes
-from edi837.x12.loops import LoopWalker, Placement
+from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
+from edi837.x12.transactions import CLAIM_837P, Placed, TransactionStream
 
 Categorize = Callable[[str, tuple[str, ...]], str]
 
@@ -486,11 +486,10 @@ def read_claim_file(
     reader = SegmentReader(path, name=name)
     issues = IssueList()
     batches: list[ClaimBatch] = []
-    txn = spec.transaction("837p")
     builder: _Builder | None = None
-    walker: LoopWalker | None = None
-    for position, elements, env in walk_envelopes(reader, issues):
-        seg = elements[0]
+    for item in TransactionStream(reader, issues, kinds=(CLAIM_837P,)):
+        assert isinstance(item, Placed)  # nothing is gathered
+        seg, elements, position = item.seg_id, item.elements, item.position
         if seg == "ISA":
             builder = _Builder(reader.name, reader.delimiters.component, categorize)
             builder.isa = elements
@@ -502,38 +501,34 @@ def read_claim_file(
                 builder.gs, builder.gs_position = elements, position
         elif seg == "ST":
             set_id, control, version = ST(elements)
-            if set_id != "837":
+            if item.loop is None:
                 builder.warn(
                     catalogue.NOT_837, f"transaction set {set_id} is not an 837; skipped", position
                 )
-                walker = None
                 continue
-            if version and not version.startswith(VERSION[:10]):
+            if version and not CLAIM_837P.reads(version):
                 builder.warn(
                     catalogue.VERSION_837,
                     f"version {version} is not {VERSION}; read as such",
                     position,
                 )
             builder.st_numbers.append(_whole(control))
-            walker = LoopWalker(txn, position)
         elif seg == "BHT":
             builder.bht = builder.bht or elements
         elif seg == "SE":
             builder._finish_claim()
-            walker = None
         elif seg == "IEA":
             batches.append(builder.batch())
             builder.issues, issues_of_batch = IssueList(), builder.issues
             issues.extend(issues_of_batch)
             builder = None
-        elif walker is not None and env.st is not None:
-            instance, placement = walker.place(elements, position)
-            if placement is Placement.UNKNOWN:
+        elif item.loop is not None:
+            if item.how is Placement.UNKNOWN:
                 builder.warn(
                     catalogue.SEGMENT_837,
-                    f"{seg} is not expected in loop {instance.path or 'ST'}",
+                    f"{seg} is not expected in loop {item.path or 'ST'}",
                     position,
-                    instance.path,
+                    item.path,
                 )
-            builder.segment(elements, instance.path, instance.id, position)
+            builder.segment(elements, item.path, item.loop_id, position)
     return ClaimFile(batches, issues + reader.warnings)

@@ -1,7 +1,7 @@
 """Reading element values with located warnings: the base of the header and claim decoders.
 
-A value that cannot be read is reported (rule, position, segment, loop, claim) and treated as
-missing; a required one that is empty is reported too. Nothing here raises for bad input.
+A value that cannot be read is reported (rule, position, segment, loop path, claim) and treated
+as missing; a required one that is empty is reported too. Nothing here raises for bad input.
 """
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ class FieldReader:
         message: str,
         position: int | None,
         seg_id: str | None = None,
-        loop_id: str | None = None,
+        loop: str | None = None,
         claim: str | None = None,
     ) -> None:
-        self.log.record(code, message, position, seg_id, loop_id, claim)
+        self.log.record(code, message, position, seg_id, loop, claim)
 
     def amount(
         self,
         text: str,
         ref: str,
         position: int,
-        loop_id: str,
+        loop: str,
         claim: str | None = None,
         *,
         required: bool = False,
@@ -50,17 +50,17 @@ class FieldReader:
         if not text:
             if required:
                 message = f"{ref} is required but empty"
-                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop_id, claim)
+                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop, claim)
             return None
         try:
             return R.parse(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
-            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop, claim)
             return None
 
     def date(
-        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+        self, text: str, ref: str, position: int, loop: str, claim: str | None = None
     ) -> date | None:
         """A CCYYMMDD date element, or None (an unreadable one is reported)."""
         if not text:
@@ -69,31 +69,31 @@ class FieldReader:
             return DT.parse8(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
-            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop, claim)
             return None
 
     def unknown_code(
-        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+        self, text: str, ref: str, position: int, loop: str, claim: str | None = None
     ) -> None:
         """A code outside its closed list (CLP02, CAS01, BPR04): kept as sent, and reported."""
         message = (
             f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
         )
-        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop_id, claim)
+        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop, claim)
 
     def figures(
         self,
         figures: Picker,
         elements: list[str],
         position: int,
-        loop_id: str,
+        loop: str,
         claim: str | None = None,
     ) -> tuple[QualifiedValue, ...]:
         """The decimal elements of TS3, TS2 or MIA that have no name of their own, by refdes."""
         out = []
         for ref, text in zip(figures.refs, figures(elements), strict=True):
             if text:
-                value = self.amount(text, ref, position, loop_id, claim)
+                value = self.amount(text, ref, position, loop, claim)
                 if value is not None:
                     out.append(QualifiedValue(ref, value))
         return tuple(out)

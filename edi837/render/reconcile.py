@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from edi837 import phi
+from edi837.codelists import carc, rarc
+from edi837.codelists import plb as plb_reason
 from edi837.ledger.remittances import ImportTally
 from edi837.reconcile.state import (
     ClaimState,
@@ -19,8 +21,6 @@ from edi837.reconcile.state import (
     Status,
     Unmatched,
 )
-from edi837.remit835.codes import carc, rarc
-from edi837.remit835.codes import plb as plb_reason
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from edi837 import codelists as codes
 from edi837.issues import Issue
 from edi837.model.remittance import (
     Adjustment,
@@ -22,7 +23,6 @@ from edi837.model.remittance import (
     RemittanceTotals,
     ServicePayment,
 )
-from edi837.remit835 import codes
 from edi837.render import values
 
 Data = dict[str, Any]

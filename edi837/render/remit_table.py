@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import BinaryIO
 
+from edi837 import codelists as codes
 from edi837 import phi
 from edi837.issues import Issue
 from edi837.model.remittance import (
@@ -26,7 +27,7 @@ from edi837.model.remittance import (
     Remittance,
     RemittanceTotals,
 )
-from edi837.remit835 import balance, codes
+from edi837.remit835 import balance
 from edi837.render import values
 from edi837.render.remit import payments
 

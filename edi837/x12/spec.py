@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, Protocol, cast
 
 import attrs
 
@@ -197,7 +197,7 @@ def formatter(element: ElementSpec) -> Formatter:
     return datatypes.formatter(element.type, element.min, element.max, element.ref, element.name)
 
 
-class Picker:
+class Picker(Protocol):
     """The element values of one segment shape, by reference designator: the mirror of the
     writer's :class:`~edi837.x12.serializer.Template`. Built once by :func:`picker`.
 
@@ -208,22 +208,39 @@ class Picker:
     This is the only place a reference designator becomes a list index.
     """
 
-    __slots__ = ("_get", "_pad", "refs", "width")
+    refs: tuple[str, ...]  # the reference designators, in the order the values come
+    width: int  # how many elements (ID included) a segment needs for no padding
 
-    def __init__(self, refs: tuple[str, ...], indexes: tuple[int, ...]) -> None:
-        self.refs = refs
-        self.width = max(indexes) + 1
-        self._pad = [""] * self.width
-        if len(indexes) > 1:
-            self._get: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes)
-        else:
-            (index,) = indexes
-            self._get = lambda elements: (elements[index],)
+    def __call__(self, elements: list[str], /) -> tuple[str, ...]: ...
 
-    def __call__(self, elements: list[str]) -> tuple[str, ...]:
-        if len(elements) < self.width:
-            elements = elements + self._pad[len(elements) :]
-        return self._get(elements)
+
+def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
+    # A plain function with its tables bound as defaults: readers call pickers once per
+    # segment, and a closure call costs half of a class's __call__.
+    width = max(indexes) + 1
+    pad = [""] * width
+    if len(indexes) > 1:
+        get: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes)
+
+        def pick(
+            elements: list[str], width: int = width, get: Any = get, pad: list[str] = pad
+        ) -> tuple[str, ...]:
+            if len(elements) < width:
+                elements = elements + pad[len(elements) :]
+            return get(elements)  # type: ignore[no-any-return]
+
+    else:
+        (index,) = indexes
+
+        def pick(
+            elements: list[str], width: int = width, get: Any = None, pad: list[str] = pad
+        ) -> tuple[str, ...]:
+            return (elements[index],) if len(elements) > index else ("",)
+
+    picked = cast(Picker, pick)
+    picked.refs = refs
+    picked.width = width
+    return picked
 
 
 def picker(owner: str, *refs: str) -> Picker:
@@ -233,7 +250,7 @@ def picker(owner: str, *refs: str) -> Picker:
         raise SpecError(f"a picker for {owner} needs at least one element")
     if owner in dictionary():
         seg = segment(owner)
-        return Picker(refs, tuple(seg.position(ref) for ref in refs))
+        return _compile(refs, tuple(seg.position(ref) for ref in refs))
     composite = segment(owner[:-2]).element(owner)
     names = [c.ref for c in composite.components]
     indexes = []
@@ -241,4 +258,4 @@ def picker(owner: str, *refs: str) -> Picker:
         if ref not in names:
             raise SpecError(f"{owner} has no component {ref}")
         indexes.append(names.index(ref))
-    return Picker(refs, tuple(indexes))
+    return _compile(refs, tuple(indexes))
