@@ -11,11 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from edi837 import phi
+from edi837.codelists import carc, plb, rarc
 from edi837.lifecycle.actions import table
 from edi837.lifecycle.advice import BUCKETS, OVER
 from edi837.lifecycle.events import LineFacts, Reason
 from edi837.lifecycle.machine import Figures, LineOutcome
-from edi837.remit835.codes import carc, plb, rarc
 from edi837.render.safety import terminal_text
 from edi837.services.queue import (
     Book,
