@@ -33,7 +33,14 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
     (wheel,) = dist.glob("edi837-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    for data in ("837p.toml", "835.toml", "277ca.toml", "elements.toml", "codes/carc.csv"):
+    for data in (
+        "837p.toml",
+        "835.toml",
+        "277ca.toml",
+        "interchange.toml",
+        "elements.toml",
+        "codes/carc.csv",
+    ):
         assert f"edi837/segments/{data}" in names
     assert "edi837/payer/data/partnership-fee-schedule.toml" in names
 
