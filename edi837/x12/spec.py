@@ -90,6 +90,11 @@ def dictionary() -> dict[str, SegmentSpec]:
     }
 
 
+def segment_of(ref: str) -> str:
+    """The segment ID of a reference designator: ``NM103`` -> ``NM1``, ``SV101-2`` -> ``SV1``."""
+    return ref.partition("-")[0][:-2]
+
+
 def segment(seg_id: str) -> SegmentSpec:
     try:
         return dictionary()[seg_id]
@@ -157,7 +162,7 @@ def picker(owner: str, *refs: str) -> Picker:
     if owner in dictionary():
         seg = segment(owner)
         return _compile(refs, tuple(seg.position(ref) for ref in refs))
-    composite = segment(owner[:-2]).element(owner)
+    composite = segment(segment_of(owner)).element(owner)
     names = [c.ref for c in composite.components]
     indexes = []
     for ref in refs:
