@@ -43,6 +43,7 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
         "837p.toml",
         "835.toml",
         "277ca.toml",
+        "interchange.toml",
         "elements.toml",
         *(f"codes/{c}" for c in codes),
     ):

@@ -176,7 +176,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                             **where,
                         )
                     for ele in seg.get("elements", []):
-                        ref = f"{seg.get('seg_id')}{int(ele['ele_pos']):02d}"
+                        ref = f"{seg.get('seg_id')}{str(ele['ele_pos']).zfill(2)}"
                         if ele.get("subele_pos"):
                             ref += f"-{ele['subele_pos']}"
                         for err in ele.get("errors", []):

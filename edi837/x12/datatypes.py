@@ -104,6 +104,14 @@ class Numeric:
         return int(text)
 
     @staticmethod
+    def count(text: str) -> int:
+        """A number that cannot be negative, as an int: control numbers, counts (SE01), HL and
+        LX numbers, diagnosis pointers. Digits only."""
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(f"{text!r} is not a count (digits)")
+        return int(text)
+
+    @staticmethod
     def format(value: int, width: int = 1) -> str:
         """An integer (the implied decimals already applied by the caller), zero-padded."""
         return str(value).zfill(width)

@@ -26,11 +26,12 @@ from collections.abc import Callable, Collection, Iterator
 import attrs
 
 from edi837.issues import Sink
-from edi837.x12 import spec
+from edi837.x12 import declarations
+from edi837.x12.declarations import TransactionSpec
 from edi837.x12.delimiters import Delimiters
 from edi837.x12.envelope import Envelope, walk_envelopes
 from edi837.x12.loops import LoopInstance, LoopWalker, Placement
-from edi837.x12.spec import TransactionSpec, picker
+from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
 
 Segment = tuple[int, list[str]]  # (position, elements)
@@ -54,7 +55,7 @@ class Kind:
     fallback: bool = True
 
     def spec(self) -> TransactionSpec:
-        return spec.transaction(self.stem)
+        return declarations.transaction(self.stem)
 
     def reads(self, version: str) -> bool:
         return any(version.startswith(prefix) for prefix in self.versions)
