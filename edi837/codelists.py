@@ -4,7 +4,11 @@ Each file is ``code,description``, one code a row, in our own plain words:
 
 - ``carc``: claim adjustment reason codes (CAS02...), ``rarc``: remittance advice remark codes
   (LQ02, MOA, MIA), ``plb``: provider-level adjustment reasons (PLB03-1);
-- ``ik304`` and ``ik403``: the 999's segment and element syntax error codes.
+- ``ik304`` and ``ik403``: the 999's segment and element syntax error codes;
+
+and, generated from pyx12's maps by tools/gen_segments.py, ``x12-external.toml``: the external
+lists the TR3 declarations name for some elements (``codes_from``: states, countries, currencies,
+entity identifiers...), read with :func:`external`.
 
 They cover the codes seen in the sample corpus and the common ones; X12 and CMS add codes several
 times a year, so an unknown code is never an error: callers show the code alone. To add one,
@@ -15,6 +19,7 @@ on first use and stay loaded.
 from __future__ import annotations
 
 import csv
+import tomllib
 from functools import cache
 
 from edi837.errors import SpecError
@@ -78,3 +83,21 @@ def plb(code: str) -> str | None:
 def remark(qualifier: str, code: str) -> str | None:
     """A remark's description: RARCs (qualifier HE) only; NCPDP reject codes (RX) are not kept."""
     return rarc(code) if qualifier == "HE" else None
+
+
+@cache
+def _external_lists() -> dict[str, frozenset[str]]:
+    path = segment_file("codes/x12-external.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(f"cannot read {path}: {exc}") from None
+    return {name: frozenset(body["codes"]) for name, body in data.items()}
+
+
+def external(name: str) -> frozenset[str]:
+    """An external code list a declaration names (``codes_from = "states"``)."""
+    try:
+        return _external_lists()[name]
+    except KeyError:
+        raise SpecError(f"segments/codes/x12-external.toml has no list {name!r}") from None

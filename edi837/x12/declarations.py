@@ -279,9 +279,7 @@ def transaction(stem: str) -> TransactionSpec:
         Wrapper(w["id"], w["name"], w["pos"], w["usage"], w["repeat"])
         for w in head.get("wrapper", [])
     )
-    return TransactionSpec(
-        head["id"], head["version"], head["name"], root, tuple(loops), wrappers
-    )
+    return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops), wrappers)
 
 
 @cache

@@ -1,0 +1,504 @@
+"""The 837P's own checks (SNIP 3 to 5), fed the placed segments of a transaction set.
+
+A claim (2300 and its lines) is gathered as it is read and checked when it closes (at the next
+claim, HL or SE): its total against its lines, its pointers, diagnoses and dates, its codes for
+its dates of service. Checks that need one segment only (an NPI's check digit, a ZIP+4, a
+taxonomy's shape, the HL tree) run when the segment comes. One claim is held at a time.
+
+When a claim closes, :attr:`Context.on_claim` (if set) receives a :class:`ClaimOutcome`: what a
+277CA preview needs to say whether the payer's front end would accept it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from edi837.codes import icd10cm, pos
+from edi837.conformance import snip3, snip4, snip5
+from edi837.conformance.context import Context, Where
+from edi837.conformance.rules import Rule
+from edi837.model import identifiers
+from edi837.x12.datatypes import DT, R
+
+# the HI qualifiers of ICD-10-CM diagnoses on a professional claim (principal, other)
+ICD10_QUALIFIERS = frozenset({"ABK", "ABF"})
+FREQUENCIES = frozenset({"1", "7", "8"})
+ZIP4_LOOPS = frozenset({"2010AA", "2310C", "2420C"})
+HL_PARENTS = {"22": "20", "23": "22"}  # a subscriber sits under a billing provider...
+
+
+@attrs.frozen(slots=True)
+class ClaimOutcome:
+    """A claim as read, and whether it had errors (for a 277CA preview)."""
+
+    claim_id: str
+    charge: str
+    first_date: date | None
+    last_date: date | None
+    patient_last: str
+    patient_first: str
+    patient_id: str
+    provider_name: str
+    provider_npi: str
+    errors: tuple[str, ...]  # the rule IDs of the errors found in the claim, in order
+    position: int
+    submitter: tuple[str, str] = ("", "")  # 1000A: name, ID
+    payer: tuple[str, str] = ("", "")  # 2010BB: name, ID
+
+
+@attrs.define(slots=True)
+class _Line:
+    where: Where
+    charge: Decimal | None = None
+    pointers: tuple[str, ...] = ()
+    place: str = ""
+    dates: tuple[date, date] | None = None
+
+
+@attrs.define(slots=True)
+class _Claim:
+    claim_id: str
+    where: Where
+    charge: Decimal | None
+    charge_text: str
+    place: str
+    frequency: str
+    patient_birth: tuple[date, Where] | None
+    has_f8: bool = False
+    diagnoses: list[tuple[str, str, Where]] = attrs.field(factory=list)  # (code, ref, where)
+    lines: list[_Line] = attrs.field(factory=list)
+    rules: list[str] = attrs.field(factory=list)
+
+
+def _at(elements: list[str], index: int) -> str:
+    return elements[index] if len(elements) > index else ""
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return R.parse(text) if text else None
+    except ValueError:
+        return None
+
+
+def _date(text: str) -> date | None:
+    try:
+        return DT.parse8(text)
+    except ValueError:
+        return None
+
+
+class ClaimChecks:
+    """See the module docstring. ``context`` is the engine's :class:`~.engine.Context`."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.created: date | None = None  # BHT04
+        self.claim: _Claim | None = None
+        self.line: _Line | None = None
+        self.hl_levels: dict[str, str] = {}  # HL01 -> HL03
+        self.last_hl: tuple[str, str, Where] | None = None  # (HL01, HL04, where)
+        self.subscriber_birth: tuple[date, Where] | None = None
+        self.patient_birth: tuple[date, Where] | None = None
+        self.in_patient = False
+        self.subscriber = ("", "", "")
+        self.patient = ("", "", "")
+        self.provider = ("", "")
+        self.submitter = ("", "")
+        self.payer = ("", "")
+        self._table: dict[str, Callable[[list[str], str], None]] = {
+            "BHT": self._bht,
+            "HL": self._hl,
+            "NM1": self._nm1,
+            "N4": self._n4,
+            "PRV": self._prv,
+            "DMG": self._dmg,
+            "CLM": self._clm,
+            "REF": self._ref,
+            "HI": self._hi,
+            "LX": self._lx,
+            "SV1": self._sv1,
+            "DTP": self._dtp,
+        }
+
+    # -- reporting --------------------------------------------------------------------------
+    def _where(self, loop: str, segment_id: str) -> Where:
+        c = self.context
+        return Where(c.position, c.set_position, loop, segment_id)
+
+    def _report(
+        self, rule: Rule, message: str, where: Where | None = None, element: str = ""
+    ) -> None:
+        self.context.report(rule, message, at=where, element=element)
+        if self.claim is not None and rule.severity.value == "error":
+            self.claim.rules.append(rule.id)
+
+    # -- the hooks the engine calls ------------------------------------------------------------
+    def segment(self, elements: list[str], loop: str, context: Context) -> None:
+        handler = self._table.get(elements[0])
+        if handler is not None:
+            handler(elements, loop)
+
+    def close(self, context: Context) -> None:
+        self._close_claim()
+        if self.last_hl is not None and self.last_hl[1] == "1":
+            self._report(
+                snip4.HL_CHILD,
+                f"HL {self.last_hl[0]} says child HLs follow (HL04 1), but none does: make it 0",
+                self.last_hl[2],
+                "HL04",
+            )
+        self.last_hl = None
+
+    # -- segments ----------------------------------------------------------------------------
+    def _bht(self, elements: list[str], loop: str) -> None:
+        self.created = _date(_at(elements, 4))
+
+    def _hl(self, elements: list[str], loop: str) -> None:
+        self._close_claim()
+        number, parent, level, child = (_at(elements, i) for i in (1, 2, 3, 4))
+        where = self._where(loop, "HL")
+        previous = self.last_hl
+        if previous is not None:
+            is_child = parent != "" and parent == previous[0]
+            if previous[1] == "1" and not is_child:
+                self._report(
+                    snip4.HL_CHILD,
+                    f"HL {previous[0]} says child HLs follow (HL04 1), but the next HL is not its "
+                    "child: make it 0",
+                    previous[2],
+                    "HL04",
+                )
+            elif previous[1] == "0" and is_child:
+                self._report(
+                    snip4.HL_CHILD,
+                    f"HL {previous[0]} says no child HL follows (HL04 0), but HL {number} is its "
+                    "child: make it 1",
+                    previous[2],
+                    "HL04",
+                )
+        wanted = HL_PARENTS.get(level)
+        if wanted is not None and parent:
+            found = self.hl_levels.get(parent)
+            if found is not None and found != wanted:
+                self._report(
+                    snip4.HL_LEVEL,
+                    f"HL {number} (level {level}) sits under HL {parent} (level {found}); a level "
+                    f"{level} belongs under a level {wanted}",
+                    element="HL02",
+                )
+        self.hl_levels[number] = level
+        self.last_hl = (number, child, where)
+        if level == "22":
+            self.subscriber_birth, self.patient_birth, self.in_patient = None, None, False
+            self.subscriber = self.patient = ("", "", "")
+        elif level == "23":
+            self.patient_birth, self.in_patient = None, True
+            self.patient = ("", "", "")
+
+    def _nm1(self, elements: list[str], loop: str) -> None:
+        loop_id = loop.rpartition("/")[2]
+        if _at(elements, 8) == "XX":
+            npi = _at(elements, 9)
+            if npi and not identifiers.npi_is_valid(npi):
+                self._report(
+                    snip5.NPI,
+                    f"NPI {npi} ({_at(elements, 1)} in loop {loop_id}) is not a valid NPI: its "
+                    "check digit is wrong or it is not 10 digits",
+                    element="NM109",
+                )
+        names = (_at(elements, 3), _at(elements, 4), _at(elements, 9))
+        if loop_id == "2010BA":
+            self.subscriber = names
+        elif loop_id == "2010CA":
+            self.patient = names
+        elif loop_id == "2010AA":
+            self.provider = (_at(elements, 3), _at(elements, 9))
+        elif loop_id == "1000A":
+            self.submitter = (_at(elements, 3), _at(elements, 9))
+        elif loop_id == "2010BB":
+            self.payer = (_at(elements, 3), _at(elements, 9))
+
+    def _n4(self, elements: list[str], loop: str) -> None:
+        loop_id = loop.rpartition("/")[2]
+        postal = _at(elements, 3)
+        if loop_id in ZIP4_LOOPS and not (len(postal) == 9 and postal.isdigit()):
+            self._report(
+                snip4.ZIP4,
+                f"the ZIP code in loop {loop_id} ({postal or 'empty'}) must be the nine-digit "
+                "ZIP+4 there",
+                element="N403",
+            )
+
+    def _prv(self, elements: list[str], loop: str) -> None:
+        code = _at(elements, 3)
+        if _at(elements, 2) == "PXC" and code and not identifiers.taxonomy_is_valid(code):
+            self._report(
+                snip5.TAXONOMY,
+                f"taxonomy {code} is not shaped like a NUCC taxonomy code (3 digits, 6 letters "
+                "or digits, X)",
+                element="PRV03",
+            )
+
+    def _dmg(self, elements: list[str], loop: str) -> None:
+        born = _date(_at(elements, 2)) if _at(elements, 1) == "D8" else None
+        if born is None:
+            return
+        loop_id = loop.rpartition("/")[2]
+        if loop_id == "2010BA":
+            self.subscriber_birth = (born, self._where(loop, "DMG"))
+        elif loop_id == "2010CA":
+            self.patient_birth = (born, self._where(loop, "DMG"))
+
+    def _clm(self, elements: list[str], loop: str) -> None:
+        self._close_claim()
+        facility = _at(elements, 5)
+        parts = facility.split(self._component())
+        place = parts[0] if parts else ""
+        frequency = parts[2] if len(parts) > 2 else ""
+        claim_id = _at(elements, 1)
+        birth = self.patient_birth if self.in_patient else self.subscriber_birth
+        self.claim = _Claim(
+            claim_id,
+            self._where(loop, "CLM"),
+            _decimal(_at(elements, 2)),
+            _at(elements, 2),
+            place,
+            frequency,
+            birth,
+        )
+        self.context.claim = claim_id
+        if frequency and frequency not in FREQUENCIES:
+            self._report(
+                snip5.FREQUENCY,
+                f"claim frequency {frequency} is not one a professional claim uses: 1 original, "
+                "7 replacement, 8 void",
+                element="CLM05-3",
+            )
+
+    def _ref(self, elements: list[str], loop: str) -> None:
+        if self.claim is not None and _at(elements, 1) == "F8" and loop.endswith("2300"):
+            self.claim.has_f8 = True
+
+    def _hi(self, elements: list[str], loop: str) -> None:
+        claim = self.claim
+        if claim is None:
+            return
+        where = self._where(loop, "HI")
+        component = self._component()
+        for index in range(1, len(elements)):
+            parts = elements[index].split(component)
+            if len(parts) > 1 and parts[1]:
+                ref = f"HI{index:02d}-2"
+                if parts[0] in ICD10_QUALIFIERS:
+                    claim.diagnoses.append((parts[1], ref, where))
+                else:
+                    claim.diagnoses.append(("", ref, where))  # counted for the pointers
+
+    def _lx(self, elements: list[str], loop: str) -> None:
+        if self.claim is not None:
+            self.line = _Line(self._where(loop, "LX"))
+            self.claim.lines.append(self.line)
+
+    def _sv1(self, elements: list[str], loop: str) -> None:
+        line = self.line
+        if line is None:
+            return
+        line.where = self._where(loop, "SV1")
+        component = self._component()
+        procedure = _at(elements, 1).split(component)
+        if procedure and procedure[0] == "HC":
+            code = procedure[1] if len(procedure) > 1 else ""
+            modifiers = [m for m in procedure[2:6] if m]
+            if code and not identifiers.hcpcs_is_valid(code):
+                self._report(
+                    snip5.HCPCS,
+                    f"{code} is not shaped like a HCPCS (a letter and 4 digits) or CPT code",
+                    element="SV101-2",
+                )
+            for number, modifier in enumerate(modifiers, 3):
+                if not identifiers.modifier_is_valid(modifier):
+                    self._report(
+                        snip5.HCPCS,
+                        f"modifier {modifier} is not two letters or digits",
+                        element=f"SV101-{number}",
+                    )
+        line.charge = _decimal(_at(elements, 2))
+        line.place = _at(elements, 5)
+        line.pointers = tuple(p for p in _at(elements, 7).split(component) if p)
+
+    def _dtp(self, elements: list[str], loop: str) -> None:
+        kind, text = _at(elements, 2), _at(elements, 3)
+        if kind == "RD8":
+            start_text, _, end_text = text.partition("-")
+            start, end = _date(start_text), _date(end_text)
+        elif kind == "D8":
+            start = end = _date(text)
+        else:
+            return
+        if start is None or end is None:
+            return
+        if end < start:
+            self._report(
+                snip4.SPAN_ORDER,
+                f"DTP*{_at(elements, 1)} {text}: the span ends before it begins",
+                element="DTP03",
+            )
+        if _at(elements, 1) != "472" or self.line is None or not loop.endswith("2400"):
+            return
+        self.line.dates = (start, end)
+        if self.created is not None and end > self.created:
+            self._report(
+                snip4.SERVICE_FUTURE,
+                f"the service date {end.isoformat()} is after the file's creation date "
+                f"{self.created.isoformat()} (BHT04)",
+                element="DTP03",
+            )
+
+    # -- the claim as a whole -------------------------------------------------------------------
+    def _component(self) -> str:
+        return self.context.component
+
+    def _close_claim(self) -> None:
+        claim = self.claim
+        if claim is None:
+            return
+        self._totals(claim)
+        self._diagnoses(claim)
+        self._places(claim)
+        self._birth(claim)
+        if claim.frequency in ("7", "8") and not claim.has_f8:
+            self._report(
+                snip4.FREQUENCY_REF,
+                f"claim {claim.claim_id} is a {'replacement' if claim.frequency == '7' else 'void'} "
+                "(CLM05-3 " + claim.frequency + ") without REF*F8: add the payer's claim number "
+                "of the claim it replaces",
+                claim.where,
+                "CLM05-3",
+            )
+        on_claim = self.context.on_claim
+        if on_claim is not None:
+            dates = [d for line in claim.lines if line.dates for d in line.dates]
+            person = self.patient if self.in_patient else self.subscriber
+            on_claim(
+                ClaimOutcome(
+                    claim.claim_id,
+                    claim.charge_text,
+                    min(dates) if dates else None,
+                    max(dates) if dates else None,
+                    person[0],
+                    person[1],
+                    person[2],
+                    self.provider[0],
+                    self.provider[1],
+                    tuple(claim.rules),
+                    claim.where.position,
+                    self.submitter,
+                    self.payer,
+                )
+            )
+        self.claim = None
+        self.line = None
+        self.context.claim = ""
+
+    def _totals(self, claim: _Claim) -> None:
+        if claim.charge is None:
+            return
+        if claim.charge == 0:
+            self._report(
+                snip3.CLAIM_ZERO,
+                f"claim {claim.claim_id} charges nothing (CLM02 0)",
+                claim.where,
+                "CLM02",
+            )
+        charges = [line.charge for line in claim.lines]
+        if not charges or any(c is None for c in charges):
+            return
+        total = sum((c for c in charges if c is not None), Decimal(0))
+        if total != claim.charge:
+            self._report(
+                snip3.CLAIM_TOTAL,
+                f"CLM02 is {claim.charge_text}; the {len(charges)} line(s) charge {total} (SV102)",
+                claim.where,
+                "CLM02",
+            )
+
+    def _diagnoses(self, claim: _Claim) -> None:
+        count = len(claim.diagnoses)
+        for line in claim.lines:
+            for number, pointer in enumerate(line.pointers, 1):
+                if not (pointer.isdigit() and 1 <= int(pointer) <= count):
+                    self._report(
+                        snip4.POINTER,
+                        f"diagnosis pointer {pointer} points past the claim's {count} diagnosis "
+                        "code(s)",
+                        line.where,
+                        f"SV107-{number}",
+                    )
+        seen: set[str] = set()
+        dates = sorted({d for line in claim.lines if line.dates for d in line.dates[:1]})
+        for code, ref, where in claim.diagnoses:
+            if not code:
+                continue
+            normal = icd10cm.normalize(code)
+            if normal in seen:
+                self._report(
+                    snip4.DUPLICATE_DIAGNOSIS,
+                    f"{icd10cm.dotted(normal)} is given twice on claim {claim.claim_id}",
+                    where,
+                    ref,
+                )
+                continue
+            seen.add(normal)
+            for on in dates:
+                verdict = icd10cm.check(normal, on)
+                if verdict.billable is False:
+                    self._report(
+                        snip5.ICD10_BILLABLE,
+                        f"{verdict.reason}: {verdict.use_instead}",
+                        where,
+                        ref,
+                    )
+                    break
+                if verdict.billable is None:
+                    self._report(snip5.ICD10_UNCHECKED, verdict.reason, where, ref)
+                    break
+
+    def _places(self, claim: _Claim) -> None:
+        first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
+        if claim.place and not pos.is_valid(claim.place, first):
+            self._report(
+                snip5.PLACE_OF_SERVICE,
+                f"{claim.place} is not a CMS place of service code"
+                + (f" on {first.isoformat()}" if first else ""),
+                claim.where,
+                "CLM05-1",
+            )
+        for line in claim.lines:
+            on = line.dates[0] if line.dates else None
+            if line.place and not pos.is_valid(line.place, on):
+                self._report(
+                    snip5.PLACE_OF_SERVICE,
+                    f"{line.place} is not a CMS place of service code"
+                    + (f" on {on.isoformat()}" if on else ""),
+                    line.where,
+                    "SV105",
+                )
+
+    def _birth(self, claim: _Claim) -> None:
+        if claim.patient_birth is None:
+            return
+        born, where = claim.patient_birth
+        first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
+        if first is not None and born > first:
+            self._report(
+                snip4.BIRTH_AFTER_SERVICE,
+                f"the patient's birth date is after the first date of service on claim "
+                f"{claim.claim_id} ({first.isoformat()})",
+                where,
+                "DMG02",
+            )

@@ -1,0 +1,496 @@
+"""The conformance engine: one pass over a file, every SNIP level, flat memory.
+
+:func:`validate` reads the raw segments (:mod:`.source`), and for each one: checks its syntax
+and the envelopes (:mod:`.snip1`), places it in its transaction's tree with the loop walk
+(:mod:`.walker`) and numbers it (:mod:`.snip2`), checks its elements where it was placed
+(:mod:`.elements`), and hands it to the transaction's own checks (SNIP 3 to 5: :mod:`.claims`
+for an 837P, :mod:`.remittance` for an 835), which report when a claim closes. Which tree
+a transaction set is walked in comes from its ST01 and version, by the table in
+:mod:`edi837.x12.transactions`; a set of a guide edi837 does not validate is reported and its
+contents skipped.
+
+Nothing is kept per segment: findings go to :class:`~.findings.Findings` (which keeps so many and
+counts the rest), the rest of the state is one open claim and the walk's counts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+import attrs
+
+from edi837.conformance import elements as element_pass
+from edi837.conformance import snip1, snip2
+from edi837.conformance.answers import Answers
+from edi837.conformance.context import (
+    Context,
+    GroupSummary,
+    InterchangeSummary,
+    SetSummary,
+)
+from edi837.conformance.findings import KEEP, Findings
+from edi837.conformance.rules import Rule
+from edi837.conformance.source import Source
+from edi837.conformance.tree import ISA, tree
+from edi837.conformance.walker import Walker
+from edi837.errors import X12ParseError
+from edi837.x12.delimiters import read_isa
+from edi837.x12.transactions import KINDS, Kind, kind_of
+
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}", re.ASCII)
+_ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+# GS01, the functional identifier code, of each transaction set we validate
+FUNCTIONAL_IDS = {"837": "HC", "835": "HP", "999": "FA", "277": "HN"}
+# the exact editions our declarations come from (others are read as these, with a warning)
+EDITIONS = {
+    "837": "005010X222A1",
+    "835": "005010X221A1",
+    "999": "005010X231A1",
+    "277": "005010X214",
+}
+PROGRESS_EVERY = 65_536  # segments between progress calls
+
+
+class Hooks(Protocol):
+    """A transaction's own checks (SNIP 3 to 5), fed every placed segment of its sets."""
+
+    def segment(self, elements: list[str], node_loop: str, context: Context) -> None: ...
+
+    def close(self, context: Context) -> None: ...
+
+
+@attrs.define(slots=True, eq=False)
+class Result:
+    file: str
+    findings: Findings
+    interchanges: list[InterchangeSummary] = attrs.field(factory=list)
+    groups: list[GroupSummary] = attrs.field(factory=list)
+    sets: list[SetSummary] = attrs.field(factory=list)
+    segments: int = 0
+    encoding: str = "utf-8"
+    seconds: float = 0.0
+    answers: Answers = attrs.field(factory=Answers)  # what an acknowledgment file says
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.errors == 0
+
+
+def validate(
+    source: bytes | Path | str | BinaryIO,
+    *,
+    name: str | None = None,
+    sent: Callable[[int], bool] | None = None,
+    hooks: Callable[[Kind, Context], Hooks | None] | None = None,
+    keep: int = KEEP,
+    progress: Callable[[int, int | None], None] | None = None,
+    on_claim: Callable[[Any], None] | None = None,
+) -> Result:
+    """Validate one file. ``sent`` says whether an ISA13 was sent before (the ledger);
+    ``hooks`` gives a transaction's SNIP 3-5 checks (default: :func:`default_hooks`);
+    ``progress(bytes read, total bytes)`` is called now and then on a large file; ``on_claim``
+    receives each 837P claim as it closes (:class:`~edi837.conformance.claims.ClaimOutcome`).
+
+    Raises :class:`~edi837.errors.X12ParseError` only for a file that is not X12 at all."""
+    started = time.perf_counter()
+    label = name or (str(source) if isinstance(source, Path | str) else "input")
+    findings = Findings(keep)
+    result = Result(label, findings)
+    run = _Run(result, sent, hooks or default_hooks, progress)
+    run.context.on_claim = on_claim
+    run.run(Source(source))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def default_hooks(kind: Kind, context: Context) -> Hooks | None:
+    from edi837.conformance.answers import AcknowledgmentHooks
+    from edi837.conformance.claims import ClaimChecks
+    from edi837.conformance.remittance import RemittanceChecks
+
+    if kind.stem == "837p":
+        return ClaimChecks(context)
+    if kind.stem == "835":
+        return RemittanceChecks(context)
+    return AcknowledgmentHooks(context.answers)
+
+
+class _Run:
+    """The state of one validation (see the module docstring)."""
+
+    def __init__(
+        self,
+        result: Result,
+        sent: Callable[[int], bool] | None,
+        hooks: Callable[[Kind, Context], Hooks | None],
+        progress: Callable[[int, int | None], None] | None,
+    ) -> None:
+        self.result = result
+        self.context = Context(result.findings, result.file)
+        self.context.answers = result.answers
+        self.envelopes = snip1.Envelopes(self._report_envelope, sent)
+        self.numbering = snip2.Numbering(self._report_numbering)
+        self.walker = Walker(tree(""))
+        self.hooks_for = hooks
+        self.hooks: Hooks | None = None
+        self.progress = progress
+        self.kind: Kind | None = None  # of the set being read; None outside one or unvalidated
+        self.validated = False  # is the current set walked (a guide we validate)?
+        self.group_kind: Kind | None = None
+        self.group_version = ""
+        self.group_id = ""
+        self.count_lx = False
+
+    # -- reporting ---------------------------------------------------------------------------
+    def _report_envelope(
+        self, rule: Rule, message: str, segment_id: str, position: int | None = None
+    ) -> None:
+        self.context.report(rule, message, segment_id=segment_id, position=position, loop="")
+
+    def _report_numbering(self, rule: Rule, message: str, element: str) -> None:
+        self.context.report(rule, message, element=element)
+
+    def _walk_emit(self, rule: Rule, message: str, segment_id: str, loop: str) -> None:
+        self.context.report(rule, message, segment_id=segment_id, loop=loop)
+
+    def _element_emit(self, rule: Rule, message: str, ref: str, data_element: str) -> None:
+        self.context.report(rule, message, element=ref, data_element=data_element)
+
+    # -- the pass ------------------------------------------------------------------------------
+    def run(self, source: Source) -> None:
+        context = self.context
+        result = self.result
+        envelopes = self.envelopes
+        position = 0
+        element_sep = component = ""
+        next_progress = PROGRESS_EVERY
+        try:
+            batches = source.pieces()
+            for batch in batches:
+                if source.isa is not None and not element_sep:
+                    delimiters = source.isa.delimiters
+                    element_sep, component = delimiters.element, delimiters.component
+                    context.component = component
+                    self._encoding(source)
+                for raw in batch:
+                    position += 1
+                    context.position = position
+                    piece = raw
+                    if piece[0] in " \t\x0b\x0c":
+                        piece = piece.lstrip()
+                        context.seg_id = piece.split(element_sep, 1)[0] if piece else ""
+                        context.loop = ""
+                        context.report(
+                            snip1.SEGMENT_SPACE,
+                            "the segment starts with whitespace: remove it",
+                        )
+                        if not piece:
+                            continue
+                    elements = piece.split(element_sep)
+                    seg_id = elements[0]
+                    context.seg_id = seg_id
+                    if seg_id == "ISA":
+                        element_sep, component = self._isa(piece, elements, position, source)
+                        elements = piece.split(element_sep)
+                        context.component = component
+                    context.loop = ""
+                    if piece[-1] == element_sep:
+                        context.report(
+                            snip1.SEGMENT_TRAILING,
+                            f"{seg_id} ends with an element separator: drop the trailing "
+                            "separators",
+                        )
+                    if len(elements) == 1 or not any(elements[1:]):
+                        context.report(
+                            snip1.SEGMENT_EMPTY, f"{seg_id or 'the segment'} holds no data"
+                        )
+                    if _SEGMENT_ID.fullmatch(seg_id) is None:
+                        context.report(
+                            snip1.SEGMENT_ID,
+                            f"{seg_id[:12]!r} is not a segment ID (2 or 3 capital letters or "
+                            "digits): the segment was not read",
+                        )
+                        if context.summary is not None:
+                            context.set_position += 1
+                            self.envelopes.counted()
+                        continue
+                    self._segment(seg_id, elements, piece, component)
+                    if position >= next_progress and self.progress is not None:
+                        self.progress(source.read_bytes, source.size)
+                        next_progress = position + PROGRESS_EVERY
+            if source.unterminated:
+                context.report(
+                    snip1.SEGMENT_TRAILING,
+                    "the last segment has no segment terminator",
+                    segment_id=context.seg_id,
+                )
+        finally:
+            result.segments = position
+        context.position = position
+        self._close_claim_checks()
+        envelopes.end()
+        if self.progress is not None:
+            self.progress(source.read_bytes, source.size)
+
+    def _encoding(self, source: Source) -> None:
+        self.result.encoding = source.encoding
+        if source.marked or source.replaced:
+            what = (
+                f"{source.encoding} with a byte-order mark"
+                if source.marked
+                else "bytes that are not valid text"
+            )
+            self.context.report(
+                snip1.NOT_X12_WARN,
+                f"the file is {what}; most payers' front ends take plain ASCII only",
+                position=1,
+                segment_id="ISA",
+            )
+
+    def _isa(
+        self, piece: str, elements: list[str], position: int, source: Source
+    ) -> tuple[str, str]:
+        """A new interchange: its delimiters (each ISA declares its own), its width."""
+        context = self.context
+        try:
+            isa = read_isa(piece + source.delimiters.segment, position=position)
+        except X12ParseError as exc:
+            context.report(snip1.ISA_WIDTH, f"the ISA cannot be read: {exc.message}")
+            delimiters = source.delimiters
+            return delimiters.element, delimiters.component
+        if isa.delimiters.segment != source.delimiters.segment:
+            raise X12ParseError(
+                "this interchange uses a different segment terminator from the first one",
+                position=position,
+            )
+        if not isa.fixed_width or len(piece) != 105:
+            context.report(
+                snip1.ISA_WIDTH,
+                f"the ISA is {len(piece) + 1} characters, not the fixed 106 (its elements padded "
+                "to their widths): pad ISA02, ISA04, ISA06 and ISA08 with spaces and give ISA13 "
+                "nine digits",
+            )
+        return isa.delimiters.element, isa.delimiters.component
+
+    def _segment(self, seg_id: str, elements: list[str], piece: str, component: str) -> None:
+        context = self.context
+        walker = self.walker
+        if seg_id == "ISA":
+            self._close_claim_checks()
+            self._start_interchange(elements)
+            walker.use(tree(""))
+            walker.start_interchange()
+            element_pass.checker(walker.tree.segment(ISA)).check(
+                piece, elements, None, self._element_emit
+            )
+            return
+        if seg_id == "GS":
+            self._close_claim_checks()
+            self._start_group(elements)
+            walker.start_group()
+            node = walker.node
+            assert node is not None
+            element_pass.checker(node).check(piece, elements, component, self._element_emit)
+            return
+        if seg_id == "ST":
+            self._close_claim_checks()
+            if not any(kind == "GS" for kind, _, _ in self.envelopes.open):
+                self._no_group(elements)
+            self._start_set(elements)
+        elif seg_id == "SE":
+            self._close_claim_checks()
+        if context.summary is not None:
+            context.set_position += 1
+            if seg_id not in _ENVELOPE:
+                self.envelopes.counted()
+        if seg_id == "SE":
+            self.envelopes.se(elements)
+        elif seg_id == "GE":
+            self.envelopes.ge(elements)
+        elif seg_id == "IEA":
+            self.envelopes.iea(elements)
+        elif seg_id == "TA1":
+            self.context.answers.ta1(elements)
+        elif seg_id == "HL" and self.validated:
+            self.numbering.hl(elements)
+        elif self.count_lx and self.validated:
+            if seg_id == "CLM":
+                self.numbering.claim()
+            elif seg_id == "LX":
+                self.numbering.lx(elements)
+        if self.validated or context.summary is None:
+            signature = walker.tree.signature(elements, component)
+            node = walker.place(signature, self._walk_emit)
+            if node is not None:
+                context.loop = node.loop
+                element_pass.checker(node).check(piece, elements, component, self._element_emit)
+                if self.hooks is not None and seg_id not in _ENVELOPE:
+                    self.hooks.segment(elements, node.loop, context)
+        if seg_id == "SE":
+            self._end_set()
+        elif seg_id == "GE":
+            self._end_group(elements)
+
+    # -- envelopes ---------------------------------------------------------------------------------
+    def _start_interchange(self, elements: list[str]) -> None:
+        context = self.context
+        context.interchange += 1
+        context.group = 0
+        context.transaction = 0
+        context.summary = None
+        self.envelopes.isa(elements, context.position)
+
+        def at(n: int) -> str:
+            return elements[n] if len(elements) > n else ""
+
+        self.result.interchanges.append(
+            InterchangeSummary(
+                context.interchange,
+                at(13),
+                context.position,
+                sender_qualifier=at(5),
+                sender=at(6).strip(),
+                receiver_qualifier=at(7),
+                receiver=at(8).strip(),
+                date=at(9),
+                time=at(10),
+                ack_requested=at(14),
+                usage=at(15),
+            )
+        )
+
+    def _start_group(self, elements: list[str], *, virtual: bool = False) -> None:
+        context = self.context
+        context.group += 1
+        context.transaction = 0
+        context.summary = None
+        if not virtual:
+            self.envelopes.gs(elements, context.position)
+
+        def at(n: int) -> str:
+            return elements[n] if len(elements) > n else ""
+
+        self.group_id, self.group_version = at(1), at(8)
+        self.group_kind = next((k for k in KINDS if k.reads(self.group_version)), None)
+        self.walker.use(tree(self.group_kind.stem if self.group_kind is not None else ""))
+        self.count_lx = self.group_kind is not None and self.group_kind.stem == "837p"
+        self.result.groups.append(
+            GroupSummary(
+                context.interchange,
+                context.group,
+                at(1),
+                at(6),
+                at(8),
+                context.position,
+                sender=at(2),
+                receiver=at(3),
+            )
+        )
+
+    def _no_group(self, elements: list[str]) -> None:
+        """An ST with no functional group open: reported once, and read as if a group had
+        begun (its GS values unknown), so that the set itself is still validated."""
+        context = self.context
+        context.report(
+            snip1.GS_MISSING,
+            "this transaction set is not inside a functional group (no GS before it): wrap it "
+            "in GS ... GE",
+            loop="",
+        )
+        self._start_group([], virtual=True)
+        self.walker.start_group()
+
+    def _start_set(self, elements: list[str]) -> None:
+        context = self.context
+        context.transaction += 1
+        context.set_position = 0
+
+        def at(n: int) -> str:
+            return elements[n] if len(elements) > n else ""
+
+        set_id, control = at(1), at(2)
+        version = at(3) or self.group_version
+        kind = kind_of(set_id, version)
+        summary = SetSummary(
+            context.interchange,
+            context.group,
+            context.transaction,
+            set_id,
+            control,
+            version,
+            context.position,
+        )
+        context.summary = summary
+        self.result.sets.append(summary)
+        if self.result.groups:
+            self.result.groups[-1].sets += 1
+        self.envelopes.st(elements, context.position)
+        self.numbering.start()
+        self.kind = kind if kind is not None and kind.reads(version) else None
+        self.validated = self.kind is not None
+        if self.kind is None:
+            context.report(
+                snip2.GUIDE,
+                f"transaction set {set_id} {version or '(no version)'} is not a guide edi837 "
+                "validates (it validates 837P X222, 835 X221, 999 X231 and 277CA X214): its "
+                "contents were not checked",
+                loop="",
+            )
+            self.hooks = None
+            self.walker.use(tree(""))
+            self.walker.skip_set()
+            return
+        summary.kind = self.kind.stem
+        self.walker.use(tree(self.kind.stem))
+        self.count_lx = self.kind.stem == "837p"
+        self._check_version(set_id, at(3), version)
+        self.hooks = self.hooks_for(self.kind, context)
+
+    def _check_version(self, set_id: str, st03: str, version: str) -> None:
+        context = self.context
+        if st03 and self.group_version and st03 != self.group_version:
+            context.report(
+                snip2.VERSION,
+                f"ST03 {st03} and GS08 {self.group_version} name different guides",
+                element="ST03",
+                loop="",
+            )
+        wanted = FUNCTIONAL_IDS.get(set_id)
+        if wanted and self.group_id != wanted:
+            context.report(
+                snip2.VERSION,
+                f"a {set_id} belongs in a functional group GS01 {wanted}, not {self.group_id or '(empty)'}",
+                element="ST01",
+                loop="",
+            )
+        edition = EDITIONS.get(set_id)
+        if edition and version != edition:
+            context.report(
+                snip2.VERSION_OTHER,
+                f"{version} is checked against {edition}, the edition edi837's declarations "
+                "come from",
+                element="ST03" if st03 else "GS08",
+                loop="",
+            )
+
+    def _end_set(self) -> None:
+        context = self.context
+        if context.summary is not None:
+            context.summary.segments = context.set_position
+        context.summary = None
+        self.kind = None
+        self.validated = False
+        self.hooks = None
+
+    def _end_group(self, elements: list[str]) -> None:
+        declared = elements[1] if len(elements) > 1 else ""
+        if self.result.groups and declared.isdigit():
+            self.result.groups[-1].declared_sets = int(declared)
+
+    def _close_claim_checks(self) -> None:
+        if self.hooks is not None:
+            self.hooks.close(self.context)

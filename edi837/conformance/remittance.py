@@ -1,0 +1,147 @@
+"""The 835's own checks: its three balances (SNIP 3), through the engine.
+
+The sums are the TR3's, computed as the 835 reader computes them (:func:`edi837.remit835.balance.
+unaccounted`): a line's charge less its payment is its adjustments; a claim's charge less its
+payment is its adjustments and its lines'; the payment (BPR02, negative for a debit) is the
+claims' payments less the provider-level adjustments. A line is checked when the next line or
+claim begins, a claim when the next claim begins, the transaction at its SE. An amount that is
+not a number is already a SNIP 1 finding: a balance that needs it is not checked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from edi837.conformance import snip3
+from edi837.conformance.context import Context, Where
+from edi837.remit835.balance import unaccounted
+from edi837.x12.datatypes import R
+
+_CAS_AMOUNTS = (3, 6, 9, 12, 15, 18)
+_PLB_AMOUNTS = (4, 6, 8, 10, 12, 14)
+
+
+def _amount(elements: list[str], index: int) -> Decimal | None:
+    text = elements[index] if len(elements) > index else ""
+    try:
+        return R.parse(text) if text else None
+    except ValueError:
+        return None
+
+
+@attrs.define(slots=True)
+class _Open:
+    """A claim or a line being read: what balances it."""
+
+    where: Where
+    charge: Decimal | None
+    paid: Decimal | None
+    adjusted: Decimal = Decimal(0)
+    broken: bool = False  # an adjustment amount that is not a number: not checkable
+
+
+class RemittanceChecks:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.payment: Decimal | None = None
+        self.payment_at: Where | None = None
+        self.paid = Decimal(0)
+        self.adjusted = Decimal(0)
+        self.checkable = True
+        self.claim: _Open | None = None
+        self.line: _Open | None = None
+        self.line_adjusted = Decimal(0)  # the lines' CAS of the open claim
+
+    def segment(self, elements: list[str], loop: str, context: Context) -> None:
+        seg_id = elements[0]
+        if seg_id == "BPR":
+            amount = _amount(elements, 2)
+            if amount is not None and (elements[3] if len(elements) > 3 else "") == "D":
+                amount = -amount
+            self.payment, self.payment_at = amount, context.where("BPR")
+        elif seg_id == "CLP":
+            self._close_claim()
+            self.claim = _Open(context.where("CLP"), _amount(elements, 3), _amount(elements, 4))
+            paid = self.claim.paid
+            if paid is None:
+                self.checkable = False
+            else:
+                self.paid += paid
+        elif seg_id == "SVC":
+            self._close_line()
+            self.line = _Open(context.where("SVC"), _amount(elements, 2), _amount(elements, 3))
+        elif seg_id == "CAS":
+            target = self.line if self.line is not None else self.claim
+            if target is None:
+                return
+            for index in _CAS_AMOUNTS:
+                if len(elements) > index and elements[index]:
+                    value = _amount(elements, index)
+                    if value is None:
+                        target.broken = True
+                    else:
+                        target.adjusted += value
+                        if target is self.line:
+                            self.line_adjusted += value
+        elif seg_id == "PLB":
+            self._close_claim()
+            for index in _PLB_AMOUNTS:
+                if len(elements) > index and elements[index]:
+                    value = _amount(elements, index)
+                    if value is None:
+                        self.checkable = False
+                    else:
+                        self.adjusted += value
+
+    def close(self, context: Context) -> None:
+        self._close_claim()
+        if self.payment_at is None:
+            return
+        if self.checkable:
+            left = unaccounted(self.payment, self.paid - self.adjusted, Decimal(0))
+            if left is not None:
+                context.report(
+                    snip3.REMIT_TOTAL,
+                    f"BPR02 {self.payment} differs from the claims' payments less the PLB "
+                    f"adjustments ({self.paid - self.adjusted}) by {left}",
+                    at=self.payment_at,
+                    element="BPR02",
+                )
+        self.payment_at = None
+
+    def _close_line(self) -> None:
+        line = self.line
+        self.line = None
+        if line is None or line.broken:
+            if line is not None and self.claim is not None:
+                self.claim.broken = True
+            return
+        left = unaccounted(line.charge, line.paid, line.adjusted)
+        if left is not None:
+            self.context.report(
+                snip3.REMIT_LINE,
+                f"SVC02 {line.charge} - SVC03 {line.paid} leaves {left} the line's CAS amounts do "
+                "not account for",
+                at=line.where,
+                element="SVC02",
+            )
+
+    def _close_claim(self) -> None:
+        self._close_line()
+        claim = self.claim
+        self.claim = None
+        adjusted_lines, self.line_adjusted = self.line_adjusted, Decimal(0)
+        if claim is None or claim.broken:
+            return
+        # the claim's own CAS were added to claim.adjusted; the lines' CAS count too
+        left = unaccounted(claim.charge, claim.paid, claim.adjusted + adjusted_lines)
+        if left is not None:
+            self.context.report(
+                snip3.REMIT_CLAIM,
+                f"CLP03 {claim.charge} - CLP04 {claim.paid} leaves {left} the claim's and its "
+                "lines' CAS amounts do not account for",
+                at=claim.where,
+                element="CLP03",
+            )
