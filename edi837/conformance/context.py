@@ -65,6 +65,7 @@ class InterchangeSummary:
     interchange: int
     control_number: str
     position: int
+    delimiters: str = ""  # its element and component separators ("*:")
     sender_qualifier: str = ""
     sender: str = ""
     receiver_qualifier: str = ""

@@ -144,6 +144,7 @@ class _Run:
         self.group_version = ""
         self.group_id = ""
         self.count_lx = False
+        self.delimiters = ""  # of the current interchange: element and component separators
 
     # -- reporting ---------------------------------------------------------------------------
     def _report_envelope(
@@ -193,10 +194,14 @@ class _Run:
                     elements = piece.split(element_sep)
                     seg_id = elements[0]
                     context.seg_id = seg_id
-                    if seg_id == "ISA":
+                    if seg_id == "ISA" or (
+                        piece.startswith("ISA") and len(piece) > 3 and not piece[3].isalnum()
+                    ):  # an interchange, perhaps with delimiters of its own
                         element_sep, component = self._isa(piece, elements, position, source)
                         elements = piece.split(element_sep)
+                        seg_id = context.seg_id = elements[0]
                         context.component = component
+                        self.delimiters = f"{element_sep}{component}"
                     context.loop = ""
                     if piece[-1] == element_sep:
                         context.report(
@@ -232,6 +237,8 @@ class _Run:
             result.segments = position
         context.position = position
         self._close_claim_checks()
+        if context.summary is not None:  # a set the file ends inside
+            context.summary.segments = context.set_position
         envelopes.end()
         if self.progress is not None:
             self.progress(source.read_bytes, source.size)
@@ -352,6 +359,7 @@ class _Run:
                 context.interchange,
                 at(13),
                 context.position,
+                delimiters=self.delimiters,
                 sender_qualifier=at(5),
                 sender=at(6).strip(),
                 receiver_qualifier=at(7),

@@ -48,7 +48,8 @@ VERSION_OTHER = SNIP2.rule("SNIP2-VERSION-OTHER", WARN, "the set names an editio
 class Numbering:
     """HL01 counts the set's HL segments from 1 and HL02 names an HL still open above (the
     hierarchy is a stack: a new HL closes those deeper than its parent); in an 837, LX01 counts
-    each claim's lines from 1. As pyx12's reader checks them (x12file.X12Base)."""
+    each claim's lines from 1. As pyx12's reader checks them (x12file.X12Base), but for one
+    thing: a wrong HL02 leaves the open HLs open (see :meth:`hl`)."""
 
     def __init__(self, report: Callable[[Rule, str, str], None]) -> None:
         self.report = report  # (rule, message, element)
@@ -73,14 +74,17 @@ class Numbering:
         if parent_text != "":
             parent = _number(parent_text)
             if parent not in self.stack:
+                # Reported, and the open HLs left as they were: pyx12 closes them all here, so
+                # that every later HL02 naming one of them is reported too (a cascade).
                 self.report(
                     HL_PARENT,
                     f"HL02 {parent_text} is not an HL this one can sit under (open above it: "
                     f"{', '.join(str(n) for n in self.stack) or 'none'})",
                     "HL02",
                 )
-            while self.stack and parent != self.stack[-1]:
-                self.stack.pop()
+            else:
+                while self.stack and parent != self.stack[-1]:
+                    self.stack.pop()
         self.stack.append(self.hl_count)
 
     def claim(self) -> None:
