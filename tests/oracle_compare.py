@@ -21,6 +21,10 @@ other lacks into named reasons (docs/decisions/0009-our-own-conformance-engine.m
 - ``interchange-delimiters``: pyx12 reads every interchange of a file with the first one's
   delimiters; we read each with its own, so pyx12's findings in a later interchange that
   declares others are not compared.
+- ``isa-not-fixed-width``: pyx12 takes an ISA's delimiters from the fixed offsets of a
+  106-character ISA; an ISA of another length (an eight-digit ISA13) makes it misread the whole
+  interchange. We read the delimiters from the ISA's 16 elements, report the width
+  (SNIP1-ISA-WIDTH) and validate the interchange; pyx12's findings in it are not compared.
 - ``guide-not-validated``: a transaction set of a guide we do not validate (an 837I, say) is
   reported as such (SNIP2-GUIDE) and not checked; pyx12 checks it against its own map.
 
@@ -45,6 +49,7 @@ REASONS = (
     "no-transaction-set",
     "guide-not-validated",
     "interchange-delimiters",
+    "isa-not-fixed-width",
 )
 
 
@@ -138,8 +143,18 @@ def differences(
         elif key[0] in ("SEG", "ELE") and key[1] in outside:
             explained["no-transaction-set"] += only_ours.pop(key)
     unchecked = [(s.position, s.position + s.segments) for s in result.sets if not s.kind]
+    misread = [
+        (i.position, _next_isa(result, i.position))
+        for i in result.interchanges
+        if any(
+            f.rule.id == "SNIP1-ISA-WIDTH" and f.position == i.position
+            for f in result.findings.kept
+        )
+    ]
     for key in list(only_theirs):
-        if other is not None and key[0] in ("SEG", "ELE") and key[1] >= other:
+        if key[0] in ("SEG", "ELE") and any(a <= key[1] < b for a, b in misread):
+            explained["isa-not-fixed-width"] += only_theirs.pop(key)
+        elif other is not None and key[0] in ("SEG", "ELE") and key[1] >= other:
             explained["interchange-delimiters"] += only_theirs.pop(key)
         elif key[0] in ("SEG", "ELE") and any(a <= key[1] <= b for a, b in unchecked):
             explained["guide-not-validated"] += only_theirs.pop(key)
@@ -148,3 +163,8 @@ def differences(
         elif key[0] == "SEG" and key[3] == "HL2" and hl_parents and key[1] > min(hl_parents):
             explained["hl-cascade"] += only_theirs.pop(key)
     return explained, only_theirs, only_ours
+
+
+def _next_isa(result: Result, position: int) -> int:
+    later = [i.position for i in result.interchanges if i.position > position]
+    return min(later) if later else 1 << 62

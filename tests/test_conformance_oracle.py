@@ -42,6 +42,9 @@ def test_each_broken_variant_is_found_by_both_engines_alike(case: dict[str, str]
     ours = validate(path)
     theirs = validate_file(path)
     assert case["rule"] in {f.rule.id for f in ours.findings.kept}, case["what"]
+    if case["pyx12"] == "VALIDATOR":  # pyx12 fails on the file: nothing to compare
+        assert [i.rule_id for i in theirs.issues] == ["IG-VALIDATOR"]
+        return
     assert case["pyx12"] in _codes(pyx12_keys(theirs, ours)), case["what"]
     explained, only_theirs, only_ours = differences(theirs, ours)
     assert not only_theirs and not only_ours, (only_theirs, only_ours)
@@ -62,9 +65,9 @@ def test_every_pyx12_finding_has_a_variant() -> None:
     }
     assert wanted <= named
     ours = {c["rule"] for c in CASES}
-    never = {"SNIP2-SEG-NOT-USED", "SNIP2-LOOP-NOT-USED", "SNIP2-COMPOSITE-NOT-USED"}
-    never |= {"SNIP1-SYNTAX-REQUIRED", "SNIP1-SYNTAX-CONDITIONAL", "SNIP1-SYNTAX-LIST"}
-    never |= {"SNIP1-SYNTAX-EXCLUSION"}  # pyx12 codes them as SEG8 too: tested in test_conformance_engine
+    # no segment or loop is Not Used in the declarations: test_conformance_engine
+    # holds these to a declaration that has one
+    never = {"SNIP2-SEG-NOT-USED", "SNIP2-LOOP-NOT-USED"}
     comparable = {r.id for r in rules() if r.pyx12 and r.snip <= 2}
     assert comparable - never <= ours
 

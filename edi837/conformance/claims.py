@@ -469,25 +469,25 @@ class ClaimChecks:
                     break
 
     def _places(self, claim: _Claim) -> None:
+        """A place of service in force on the date of service. (One CMS never assigned is
+        already a SNIP 2 code finding: the TR3 names the same list.)"""
         first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
-        if claim.place and not pos.is_valid(claim.place, first):
+        places = [(claim.place, first, claim.where, "CLM05-1")]
+        places += [
+            (line.place, line.dates[0] if line.dates else first, line.where, "SV105")
+            for line in claim.lines
+        ]
+        for code, on, where, ref in places:
+            known = pos.place_of_service(code) if code else None
+            if known is None or on is None or pos.is_valid(code, on):
+                continue
             self._report(
                 snip5.PLACE_OF_SERVICE,
-                f"{claim.place} is not a CMS place of service code"
-                + (f" on {first.isoformat()}" if first else ""),
-                claim.where,
-                "CLM05-1",
+                f"place of service {code} ({known.name}) is in use only from "
+                f"{known.billable_from}; the service is on {on.isoformat()}",
+                where,
+                ref,
             )
-        for line in claim.lines:
-            on = line.dates[0] if line.dates else None
-            if line.place and not pos.is_valid(line.place, on):
-                self._report(
-                    snip5.PLACE_OF_SERVICE,
-                    f"{line.place} is not a CMS place of service code"
-                    + (f" on {on.isoformat()}" if on else ""),
-                    line.where,
-                    "SV105",
-                )
 
     def _birth(self, claim: _Claim) -> None:
         if claim.patient_birth is None:

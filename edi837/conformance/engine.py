@@ -303,6 +303,12 @@ class _Run:
             assert node is not None
             element_pass.checker(node).check(piece, elements, component, self._element_emit)
             return
+        if not self.envelopes.open:
+            context.report(
+                snip1.OUTSIDE,
+                f"{seg_id} comes after the interchange's IEA: remove it, or begin an interchange",
+            )
+            return
         if seg_id == "ST":
             self._close_claim_checks()
             if not any(kind == "GS" for kind, _, _ in self.envelopes.open):
@@ -409,7 +415,7 @@ class _Run:
             "in GS ... GE",
             loop="",
         )
-        self._start_group([], virtual=True)
+        self._start_group([], virtual=True)  # no GS01 or GS08 to hold the set to
         self.walker.start_group()
 
     def _start_set(self, elements: list[str]) -> None:
@@ -468,7 +474,7 @@ class _Run:
                 loop="",
             )
         wanted = FUNCTIONAL_IDS.get(set_id)
-        if wanted and self.group_id != wanted:
+        if wanted and self.group_id and self.group_id != wanted:
             context.report(
                 snip2.VERSION,
                 f"a {set_id} belongs in a functional group GS01 {wanted}, not {self.group_id or '(empty)'}",

@@ -26,7 +26,6 @@ SNIP1 = level(
 # -- the interchange ---------------------------------------------------------------------------
 # fmt: off
 ISA_WIDTH = SNIP1.rule("SNIP1-ISA-WIDTH", ERROR, "the ISA is not the fixed-width 106-character header (each element padded to its width, the delimiters at their places); correct the sender's ISA template", ack="TA105:022")
-DELIMITERS = SNIP1.rule("SNIP1-DELIMITERS", ERROR, "the interchange's delimiters clash (one character used for two jobs, or a delimiter that also appears as data)", ack="TA105:026")
 ISA13_DUPLICATE = SNIP1.rule("SNIP1-ISA13-DUPLICATE", ERROR, "an ISA13 interchange control number used twice in one file; every interchange needs its own", ack="TA105:025", pyx12="ISA025")
 ISA13_SENT = SNIP1.rule("SNIP1-ISA13-SENT", ERROR, "an ISA13 interchange control number the ledger already sent; the payer rejects a repeated control number: rebuild the batch to get a new one", ack="TA105:025")
 IEA02 = SNIP1.rule("SNIP1-IEA02", ERROR, "IEA02 does not repeat the ISA13 of its interchange", ack="TA105:001", pyx12="ISA001")
@@ -53,7 +52,7 @@ SEGMENT_UNKNOWN = SNIP1.rule("SNIP1-SEG-UNKNOWN", ERROR, "a segment ID no X12 tr
 SEGMENT_EMPTY = SNIP1.rule("SNIP1-SEG-EMPTY", ERROR, "a segment with no data: an ID and nothing else", ack="IK304:8", pyx12="SEG8")
 SEGMENT_SPACE = SNIP1.rule("SNIP1-SEG-SPACE", ERROR, "a segment that starts with spaces or tabs (line breaks between segments are fine, other whitespace is not)", ack="IK304:1", pyx12="SEG1")
 SEGMENT_TRAILING = SNIP1.rule("SNIP1-SEG-TRAILING", ERROR, "a segment that ends with an element separator: X12 drops trailing empty elements, separators included", ack="IK304:8", pyx12="SEGSEG1")
-OUTSIDE = SNIP1.rule("SNIP1-OUTSIDE", ERROR, "a segment outside the envelopes (before the first ISA's GS, after an IEA, between a GE and the next GS)", ack="IK304:2")
+OUTSIDE = SNIP1.rule("SNIP1-OUTSIDE", ERROR, "a segment outside any interchange (after an IEA, before the next ISA)", ack="IK304:2", pyx12="SEG1")
 TOO_MANY_ELEMENTS = SNIP1.rule("SNIP1-ELE-TOO-MANY", ERROR, "a segment with more elements than the segment has", ack="IK403:3", pyx12="SEG8")
 TOO_MANY_COMPONENTS = SNIP1.rule("SNIP1-COMPONENT-TOO-MANY", ERROR, "a composite element with more components than it has", ack="IK403:13")
 
