@@ -123,18 +123,14 @@ def differences(
     only_theirs, only_ours = theirs - ours, ours - theirs
     explained: Counter[str] = Counter()
     unreadable = {f.position for f in result.findings.kept if f.rule.id == "SNIP1-SEG-ID"}
-    hl_parents = {
-        f.position for f in result.findings.kept if f.rule.id == "SNIP2-HL-PARENT"
-    }
+    hl_parents = {f.position for f in result.findings.kept if f.rule.id == "SNIP2-HL-PARENT"}
     outside = {
         f.position
         for f in result.findings.kept
         if f.transaction == 0 and f.rule.pyx12.startswith(("SEG", "ELE"))
     }
     first = result.interchanges[0].delimiters if result.interchanges else ""
-    other = min(
-        (i.position for i in result.interchanges if i.delimiters != first), default=None
-    )
+    other = min((i.position for i in result.interchanges if i.delimiters != first), default=None)
     for key in list(only_ours):
         if other is not None and key[0] in ("SEG", "ELE") and key[1] >= other:
             explained["interchange-delimiters"] += only_ours.pop(key)
@@ -158,7 +154,9 @@ def differences(
             explained["interchange-delimiters"] += only_theirs.pop(key)
         elif key[0] in ("SEG", "ELE") and any(a <= key[1] <= b for a, b in unchecked):
             explained["guide-not-validated"] += only_theirs.pop(key)
-        elif key[0] == "SEG" and key[3] == "1" and (key[1] in unreadable or key[1] - 1 in unreadable):
+        elif (
+            key[0] == "SEG" and key[3] == "1" and (key[1] in unreadable or key[1] - 1 in unreadable)
+        ):
             explained["unreadable-segment-id"] += only_theirs.pop(key)
         elif key[0] == "SEG" and key[3] == "HL2" and hl_parents and key[1] > min(hl_parents):
             explained["hl-cascade"] += only_theirs.pop(key)

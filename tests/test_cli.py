@@ -10,7 +10,7 @@ import pytest
 from edi837.cli import main
 from edi837.ledger.store import Ledger
 
-from .conftest import FIXTURES, SHARED
+from .conftest import FIXTURES
 from .helpers import accept
 
 PROFILE = str(FIXTURES / "profile.toml")

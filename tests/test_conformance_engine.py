@@ -13,8 +13,8 @@ from edi837.conformance import snip2
 from edi837.conformance.ack999 import acknowledgment
 from edi837.conformance.engine import validate
 from edi837.conformance.preview277 import Preview
-from edi837.conformance.tree import _build
 from edi837.conformance.rules import Rule
+from edi837.conformance.tree import _build
 from edi837.conformance.walker import Walker
 from edi837.errors import X12ParseError
 from edi837.oracle.pyx12_validator import validate_file
@@ -92,7 +92,9 @@ def test_a_made_up_diagnosis_is_not_billable(tmp_path: Path) -> None:
 
 
 def test_a_diagnosis_outside_the_releases_shipped_is_a_warning(tmp_path: Path) -> None:
-    swaps = [(f"DTP*472*D8*202601{day}", f"DTP*472*D8*202209{day}") for day in ("05", "08", "10", "15")]
+    swaps = [
+        (f"DTP*472*D8*202601{day}", f"DTP*472*D8*202209{day}") for day in ("05", "08", "10", "15")
+    ]
     result = validate(_variant(tmp_path, *swaps))
     assert result.ok and result.findings.counts["SNIP5-ICD10-UNCHECKED"] == 2  # Z59.01, F32.9
 
@@ -123,7 +125,9 @@ def test_our_999_accepts_a_clean_file_and_pyx12_reads_it(tmp_path: Path) -> None
 
 
 def test_our_999_rejects_a_file_with_any_error_and_says_where(tmp_path: Path) -> None:
-    broken = _variant(tmp_path, ("DMG*D8*19800101*F", "DMG*D8*19801301*F"), ("ABK:Z5901", "ABK:Z591"))
+    broken = _variant(
+        tmp_path, ("DMG*D8*19800101*F", "DMG*D8*19801301*F"), ("ABK:Z5901", "ABK:Z591")
+    )
     text = acknowledgment(validate(broken), CREATED)
     ack = tmp_path / "broken.999"
     ack.write_text(text, encoding="ascii")
@@ -174,7 +178,7 @@ def test_a_file_with_a_byte_order_mark_is_validated() -> None:
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
         (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive"),
         (b"record_id,member_id,member_last_name,service_date\n", "CSV"),
-        (b"{\"claims\": []}", "JSON"),
+        (b'{"claims": []}', "JSON"),
         (b"\x00\x01binary", "binary data"),
     ],
 )

@@ -81,7 +81,7 @@ def test_our_fixtures_and_golden_files_agree_with_pyx12(path: Path) -> None:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
         assert "SNIP1-ENCODING" in ours.findings.counts
         return
-    explained, only_theirs, only_ours = differences(theirs, ours)
+    _, only_theirs, only_ours = differences(theirs, ours)
     assert not only_theirs and not only_ours, (only_theirs, only_ours)
 
 

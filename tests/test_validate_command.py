@@ -56,7 +56,9 @@ def test_a_broken_file_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert doc["transactions"][0]["accepted"] is False
 
 
-def test_the_pyx12_engine_is_still_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_pyx12_engine_is_still_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = _variant(tmp_path, ("DMG*D8*19800101*F", "DMG*D8*19801301*X"))
     code, out, _ = run(capsys, "validate", "--engine", "pyx12", str(broken), "--format", "json")
     assert code == 1
@@ -85,7 +87,9 @@ def test_an_835_gets_a_complete_999_from_our_engine(
     assert ack.read_text().rstrip().endswith("IEA*1*000000201~") or "IEA*1*" in ack.read_text()
     # pyx12 cannot write one for an 835: nothing half-written reaches anyone
     other = tmp_path / "b.999"
-    code, _, err = run(capsys, "validate", "--engine", "pyx12", str(remittance), "--ack", str(other))
+    code, _, err = run(
+        capsys, "validate", "--engine", "pyx12", str(remittance), "--ack", str(other)
+    )
     assert not other.exists() and "could not produce a complete 999" in err
 
 
@@ -112,7 +116,9 @@ def test_an_acknowledgment_says_what_the_payer_decided(
     run(capsys, "validate", str(broken), "--ack", str(ack), "--as-of", "2026-02-02")
     code, out, _ = run(capsys, "validate", str(ack))
     assert code == 0  # the answer itself is well formed...
-    assert "this is a 999 implementation acknowledgment from the payer: the 999 rejects 1 of 1 " in out
+    assert (
+        "this is a 999 implementation acknowledgment from the payer: the 999 rejects 1 of 1 " in out
+    )
     assert f"Run `edi837 ack {ack}`" in out  # ... and it is the payer's to record
     code, out, _ = run(capsys, "validate", str(ack), "--format", "json")
     assert json.loads(out)["answer"]["says"] == "the 999 rejects 1 of 1 transaction set(s)"
@@ -192,7 +198,10 @@ def test_progress_on_a_file_that_takes_a_while(
 # element errors in member fields: a birth date, a gender code, a name too long, an SSN, an address
 MEMBER_ERRORS = [
     ("DMG*D8*19800101*F", "DMG*D8*19801301*Q"),
-    ("NM1*IL*1*DOE*JANE", "NM1*IL*1*DOEWORTHINGTONSMYTHEVANDERBILTMONTGOMERYFAIRWEATHERASHCROFTBELLINGHAM*JANE"),
+    (
+        "NM1*IL*1*DOE*JANE",
+        "NM1*IL*1*DOEWORTHINGTONSMYTHEVANDERBILTMONTGOMERYFAIRWEATHERASHCROFTBELLINGHAM*JANE",
+    ),
     ("N3*1 ELM ST", "N3*1 ELM\x07ST"),
     ("DMG*D8*19801301*Q", "DMG*D8*19801301*Q~\nREF*SY*12345"),
 ]

@@ -19,7 +19,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import edi837.conformance  # its levels declare their rules in the catalogue
 from edi837 import catalogue
 from edi837.conformance.rules import rules as conformance_rules
 from edi837.payer.fee_schedule import default_schedule

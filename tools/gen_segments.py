@@ -137,7 +137,11 @@ def _element_uses(segment: ET.Element) -> list[ElementUse]:
         external = codes.attrib.get("external", "") if codes is not None else ""
         out.append(
             ElementUse(
-                _refdes(xid), _text(node, "usage"), _valid_codes(node), external, _text(node, "regex")
+                _refdes(xid),
+                _text(node, "usage"),
+                _valid_codes(node),
+                external,
+                _text(node, "regex"),
             )
         )
         if node.tag == "composite":

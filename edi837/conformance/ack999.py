@@ -32,6 +32,7 @@ from edi837.conformance.engine import Result
 from edi837.conformance.findings import Finding
 from edi837.conformance.snip1 import ISA_NOTES
 from edi837.issues import Severity
+from edi837.x12.datatypes import N0
 from edi837.x12.delimiters import Delimiters
 from edi837.x12.serializer import Serializer, isa_segment
 from edi837.x12.spec import dictionary
@@ -51,25 +52,27 @@ def _safe(text: str, limit: int = 35) -> str:
     return _UNSAFE.sub(" ", text).strip()[:limit] or "0"
 
 
-def _data_element(finding: Finding) -> str:
-    """IK402, the data element number, from the finding or else the dictionary."""
-    if finding.data_element.isdigit():
-        return finding.data_element
+def _count(text: str) -> int | None:
+    try:
+        return N0.count(text.strip())
+    except ValueError:
+        return None
+
+
+def _position(finding: Finding) -> tuple[int, int, str]:
+    """Where the finding's element is, from the dictionary: (element position, component
+    position or 0, data element number or "") for IK401 and IK402; (0, 0, "") when unknown."""
     spec = dictionary().get(finding.segment_id)
     element_ref = finding.element.partition("-")[0]
     if spec is None or element_ref not in spec.positions:
-        return ""
+        return 0, 0, ""
     element = spec.element(element_ref)
-    if "-" in finding.element:
-        element = next((c for c in element.components if c.ref == finding.element), element)
-    return element.ele if element.ele.isdigit() else ""
-
-
-def _element_position(ref: str) -> tuple[str, str]:
-    """IK401: ``NM109`` -> ("9", ""), ``SV101-2`` -> ("1", "2")."""
-    element, _, component = ref.partition("-")
-    digits = element[-2:]
-    return (str(int(digits)) if digits.isdigit() else "1"), component
+    component = 0
+    for number, part in enumerate(element.components, 1):
+        if part.ref == finding.element:
+            component, element = number, part
+    number_text = finding.data_element or element.ele
+    return spec.position(element_ref), component, number_text if _count(number_text) else ""
 
 
 class _Envelope:
@@ -103,7 +106,7 @@ def _sort(findings: list[Finding]) -> tuple[
         elif seg_id in ("GS", "GE") and kind == "IK403":
             kind, code = "AK905", _GROUP_ELEMENT_CODES.get(finding.element, "1")
         elif seg_id in ("ISA", "IEA") and kind == "IK403":
-            number = int(finding.element[-2:]) if finding.element[-2:].isdigit() else 0
+            number = _position(finding)[0]
             kind = "TA105"
             code = (
                 ISA_NOTES.get(number, "024") if seg_id == "ISA" else "021" if number == 1 else "001"
@@ -291,17 +294,11 @@ def _segment_errors(writer: Serializer, found: list[Finding]) -> list[str]:
         for finding in items:
             if finding.rule.ack_kind != "IK403" or not finding.element:
                 continue
-            element, component = _element_position(finding.element)
-            out.append(
-                writer.segment(
-                    [
-                        "IK4",
-                        (element, component) if component else element,
-                        _data_element(finding),
-                        finding.rule.ack_code,
-                    ]
-                )
-            )
+            element, component, number = _position(finding)
+            if not element:
+                continue
+            at = (str(element), str(component)) if component else str(element)
+            out.append(writer.segment(["IK4", at, number, finding.rule.ack_code]))
     return out
 
 
@@ -310,10 +307,12 @@ def _qualifier(text: str) -> str:
 
 
 def _control(text: str) -> str:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return digits[-9:].rjust(9, "0")
+    """An interchange control number echoed (TA101, our ISA13): nine digits."""
+    number = _count(text)
+    return N0.format(number % 10**9 if number is not None else 0, 9)
 
 
 def _digits(text: str) -> str:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return digits[:9] or "0"
+    """A group control number echoed (AK102): a number of at most nine digits."""
+    number = _count(text)
+    return str(number % 10**9) if number is not None else "0"

@@ -14,9 +14,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from edi837.x12.spec import picker
+
 if TYPE_CHECKING:
     from edi837.conformance.context import Context
 
+_TA104 = picker("TA1", "TA104")
+# the element each verdict is in: IK501, AK901, STC01 (its category is the first component)
+_FIRST = {seg_id: picker(seg_id, f"{seg_id}01") for seg_id in ("IK5", "AK9", "STC")}
 # 277CA STC01-1 claim status categories: accepted (A1, A2...), and rejected or returned
 ACCEPTED_CATEGORIES = frozenset({"A0", "A1", "A2", "A5"})
 REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8", "DR01"})
@@ -36,7 +41,7 @@ class Answers:
         return bool(self.sets or self.groups or self.claims or self.interchanges)
 
     def ta1(self, elements: list[str]) -> None:
-        self.interchanges[elements[4] if len(elements) > 4 else ""] += 1
+        self.interchanges[_TA104(elements)[0]] += 1
 
     def words(self) -> str:
         """One sentence a biller can act on."""
@@ -86,7 +91,8 @@ class AcknowledgmentHooks:
 
     def segment(self, elements: list[str], loop: str, context: Context) -> None:
         seg_id = elements[0]
-        value = elements[1] if len(elements) > 1 else ""
+        first = _FIRST.get(seg_id)
+        value = first(elements)[0] if first is not None else ""
         if seg_id == "TRN":
             self.claim_open = loop.endswith("2200D")
         elif seg_id == "IK5":

@@ -22,7 +22,8 @@ from edi837.conformance import snip3, snip4, snip5
 from edi837.conformance.context import Context, Where
 from edi837.conformance.rules import Rule
 from edi837.model import identifiers
-from edi837.x12.datatypes import DT, R
+from edi837.x12.datatypes import DT, N0, R
+from edi837.x12.spec import picker
 
 # the HI qualifiers of ICD-10-CM diagnoses on a professional claim (principal, other)
 ICD10_QUALIFIERS = frozenset({"ABK", "ABF"})
@@ -74,8 +75,29 @@ class _Claim:
     rules: list[str] = attrs.field(factory=list)
 
 
-def _at(elements: list[str], index: int) -> str:
-    return elements[index] if len(elements) > index else ""
+_BHT04 = picker("BHT", "BHT04")
+_HL = picker("HL", "HL01", "HL02", "HL03", "HL04")
+_NM1 = picker("NM1", "NM101", "NM103", "NM104", "NM108", "NM109")
+_N403 = picker("N4", "N403")
+_PRV = picker("PRV", "PRV02", "PRV03")
+_DMG = picker("DMG", "DMG01", "DMG02")
+_CLM = picker("CLM", "CLM01", "CLM02", "CLM05")
+_CLM05 = picker("CLM05", "CLM05-1", "CLM05-3")
+_REF01 = picker("REF", "REF01")
+_HI_REFS = tuple(f"HI{n:02d}" for n in range(1, 13))
+_HI = picker("HI", *_HI_REFS)
+_HI_CODES = {ref: picker(ref, f"{ref}-1", f"{ref}-2") for ref in _HI_REFS}
+_SV1 = picker("SV1", "SV101", "SV102", "SV105", "SV107")
+_SV101 = picker("SV101", "SV101-1", "SV101-2", "SV101-3", "SV101-4", "SV101-5", "SV101-6")
+_SV107 = picker("SV107", "SV107-1", "SV107-2", "SV107-3", "SV107-4")
+_DTP = picker("DTP", "DTP01", "DTP02", "DTP03")
+
+
+def _pointer(text: str) -> int | None:
+    try:
+        return N0.count(text)
+    except ValueError:
+        return None
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -156,11 +178,11 @@ class ClaimChecks:
 
     # -- segments ----------------------------------------------------------------------------
     def _bht(self, elements: list[str], loop: str) -> None:
-        self.created = _date(_at(elements, 4))
+        self.created = _date(_BHT04(elements)[0])
 
     def _hl(self, elements: list[str], loop: str) -> None:
         self._close_claim()
-        number, parent, level, child = (_at(elements, i) for i in (1, 2, 3, 4))
+        number, parent, level, child = _HL(elements)
         where = self._where(loop, "HL")
         previous = self.last_hl
         if previous is not None:
@@ -202,31 +224,29 @@ class ClaimChecks:
 
     def _nm1(self, elements: list[str], loop: str) -> None:
         loop_id = loop.rpartition("/")[2]
-        if _at(elements, 8) == "XX":
-            npi = _at(elements, 9)
-            if npi and not identifiers.npi_is_valid(npi):
-                self._report(
-                    snip5.NPI,
-                    f"NPI {npi} ({_at(elements, 1)} in loop {loop_id}) is not a valid NPI: its "
-                    "check digit is wrong or it is not 10 digits",
-                    element="NM109",
-                )
-        names = (_at(elements, 3), _at(elements, 4), _at(elements, 9))
+        entity, last, first, qualifier, ident = _NM1(elements)
+        if qualifier == "XX" and ident and not identifiers.npi_is_valid(ident):
+            self._report(
+                snip5.NPI,
+                f"NPI {ident} ({entity} in loop {loop_id}) is not a valid NPI: its check digit "
+                "is wrong or it is not 10 digits",
+                element="NM109",
+            )
         if loop_id == "2010BA":
-            self.subscriber = names
+            self.subscriber = (last, first, ident)
         elif loop_id == "2010CA":
-            self.patient = names
+            self.patient = (last, first, ident)
         elif loop_id == "2010AA":
-            self.provider = (_at(elements, 3), _at(elements, 9))
+            self.provider = (last, ident)
         elif loop_id == "1000A":
-            self.submitter = (_at(elements, 3), _at(elements, 9))
+            self.submitter = (last, ident)
         elif loop_id == "2010BB":
-            self.payer = (_at(elements, 3), _at(elements, 9))
+            self.payer = (last, ident)
 
     def _n4(self, elements: list[str], loop: str) -> None:
         loop_id = loop.rpartition("/")[2]
-        postal = _at(elements, 3)
-        if loop_id in ZIP4_LOOPS and not (len(postal) == 9 and postal.isdigit()):
+        (postal,) = _N403(elements)
+        if loop_id in ZIP4_LOOPS and not (len(postal) == 9 and identifiers.zip_is_valid(postal)):
             self._report(
                 snip4.ZIP4,
                 f"the ZIP code in loop {loop_id} ({postal or 'empty'}) must be the nine-digit "
@@ -235,8 +255,8 @@ class ClaimChecks:
             )
 
     def _prv(self, elements: list[str], loop: str) -> None:
-        code = _at(elements, 3)
-        if _at(elements, 2) == "PXC" and code and not identifiers.taxonomy_is_valid(code):
+        qualifier, code = _PRV(elements)
+        if qualifier == "PXC" and code and not identifiers.taxonomy_is_valid(code):
             self._report(
                 snip5.TAXONOMY,
                 f"taxonomy {code} is not shaped like a NUCC taxonomy code (3 digits, 6 letters "
@@ -245,7 +265,8 @@ class ClaimChecks:
             )
 
     def _dmg(self, elements: list[str], loop: str) -> None:
-        born = _date(_at(elements, 2)) if _at(elements, 1) == "D8" else None
+        kind, text = _DMG(elements)
+        born = _date(text) if kind == "D8" else None
         if born is None:
             return
         loop_id = loop.rpartition("/")[2]
@@ -256,17 +277,14 @@ class ClaimChecks:
 
     def _clm(self, elements: list[str], loop: str) -> None:
         self._close_claim()
-        facility = _at(elements, 5)
-        parts = facility.split(self._component())
-        place = parts[0] if parts else ""
-        frequency = parts[2] if len(parts) > 2 else ""
-        claim_id = _at(elements, 1)
+        claim_id, charge, facility = _CLM(elements)
+        place, frequency = _CLM05(facility.split(self._component()))
         birth = self.patient_birth if self.in_patient else self.subscriber_birth
         self.claim = _Claim(
             claim_id,
             self._where(loop, "CLM"),
-            _decimal(_at(elements, 2)),
-            _at(elements, 2),
+            _decimal(charge),
+            charge,
             place,
             frequency,
             birth,
@@ -281,7 +299,7 @@ class ClaimChecks:
             )
 
     def _ref(self, elements: list[str], loop: str) -> None:
-        if self.claim is not None and _at(elements, 1) == "F8" and loop.endswith("2300"):
+        if self.claim is not None and _REF01(elements)[0] == "F8" and loop.endswith("2300"):
             self.claim.has_f8 = True
 
     def _hi(self, elements: list[str], loop: str) -> None:
@@ -290,14 +308,12 @@ class ClaimChecks:
             return
         where = self._where(loop, "HI")
         component = self._component()
-        for index in range(1, len(elements)):
-            parts = elements[index].split(component)
-            if len(parts) > 1 and parts[1]:
-                ref = f"HI{index:02d}-2"
-                if parts[0] in ICD10_QUALIFIERS:
-                    claim.diagnoses.append((parts[1], ref, where))
-                else:
-                    claim.diagnoses.append(("", ref, where))  # counted for the pointers
+        for ref, text in zip(_HI_REFS, _HI(elements), strict=True):
+            qualifier, code = _HI_CODES[ref](text.split(component))
+            if code:
+                # another qualifier's code is not checked, but counts for the pointers
+                known = code if qualifier in ICD10_QUALIFIERS else ""
+                claim.diagnoses.append((known, f"{ref}-2", where))
 
     def _lx(self, elements: list[str], loop: str) -> None:
         if self.claim is not None:
@@ -310,10 +326,9 @@ class ClaimChecks:
             return
         line.where = self._where(loop, "SV1")
         component = self._component()
-        procedure = _at(elements, 1).split(component)
-        if procedure and procedure[0] == "HC":
-            code = procedure[1] if len(procedure) > 1 else ""
-            modifiers = [m for m in procedure[2:6] if m]
+        procedure, charge, place, pointers = _SV1(elements)
+        qualifier, code, *modifiers = _SV101(procedure.split(component))
+        if qualifier == "HC":
             if code and not identifiers.hcpcs_is_valid(code):
                 self._report(
                     snip5.HCPCS,
@@ -321,18 +336,18 @@ class ClaimChecks:
                     element="SV101-2",
                 )
             for number, modifier in enumerate(modifiers, 3):
-                if not identifiers.modifier_is_valid(modifier):
+                if modifier and not identifiers.modifier_is_valid(modifier):
                     self._report(
                         snip5.HCPCS,
                         f"modifier {modifier} is not two letters or digits",
                         element=f"SV101-{number}",
                     )
-        line.charge = _decimal(_at(elements, 2))
-        line.place = _at(elements, 5)
-        line.pointers = tuple(p for p in _at(elements, 7).split(component) if p)
+        line.charge = _decimal(charge)
+        line.place = place
+        line.pointers = tuple(p for p in _SV107(pointers.split(component)) if p)
 
     def _dtp(self, elements: list[str], loop: str) -> None:
-        kind, text = _at(elements, 2), _at(elements, 3)
+        qualifier, kind, text = _DTP(elements)
         if kind == "RD8":
             start_text, _, end_text = text.partition("-")
             start, end = _date(start_text), _date(end_text)
@@ -345,10 +360,10 @@ class ClaimChecks:
         if end < start:
             self._report(
                 snip4.SPAN_ORDER,
-                f"DTP*{_at(elements, 1)} {text}: the span ends before it begins",
+                f"DTP*{qualifier} {text}: the span ends before it begins",
                 element="DTP03",
             )
-        if _at(elements, 1) != "472" or self.line is None or not loop.endswith("2400"):
+        if qualifier != "472" or self.line is None or not loop.endswith("2400"):
             return
         self.line.dates = (start, end)
         if self.created is not None and end > self.created:
@@ -431,7 +446,8 @@ class ClaimChecks:
         count = len(claim.diagnoses)
         for line in claim.lines:
             for number, pointer in enumerate(line.pointers, 1):
-                if not (pointer.isdigit() and 1 <= int(pointer) <= count):
+                at = _pointer(pointer)
+                if at is None or not 1 <= at <= count:
                     self._report(
                         snip4.POINTER,
                         f"diagnosis pointer {pointer} points past the claim's {count} diagnosis "

@@ -15,6 +15,7 @@ counts the rest), the rest of the state is one open claim and the walk's counts.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -38,7 +39,9 @@ from edi837.conformance.source import Source
 from edi837.conformance.tree import ISA, tree
 from edi837.conformance.walker import Walker
 from edi837.errors import X12ParseError
+from edi837.x12.datatypes import N0
 from edi837.x12.delimiters import read_isa
+from edi837.x12.spec import picker
 from edi837.x12.transactions import KINDS, Kind, kind_of
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}", re.ASCII)
@@ -53,6 +56,12 @@ EDITIONS = {
     "277": "005010X214",
 }
 PROGRESS_EVERY = 65_536  # segments between progress calls
+_ISA = picker(
+    "ISA", "ISA05", "ISA06", "ISA07", "ISA08", "ISA09", "ISA10", "ISA13", "ISA14", "ISA15"
+)
+_GS = picker("GS", "GS01", "GS02", "GS03", "GS06", "GS08")
+_ST = picker("ST", "ST01", "ST02", "ST03")
+_GE01 = picker("GE", "GE01")
 
 
 class Hooks(Protocol):
@@ -209,7 +218,9 @@ class _Run:
                             f"{seg_id} ends with an element separator: drop the trailing "
                             "separators",
                         )
-                    if len(elements) == 1 or not any(elements[1:]):
+                    if len(piece) == len(seg_id) + piece.count(element_sep) + piece.count(
+                        component
+                    ):
                         context.report(
                             snip1.SEGMENT_EMPTY, f"{seg_id or 'the segment'} holds no data"
                         )
@@ -356,24 +367,21 @@ class _Run:
         context.transaction = 0
         context.summary = None
         self.envelopes.isa(elements, context.position)
-
-        def at(n: int) -> str:
-            return elements[n] if len(elements) > n else ""
-
+        sender_q, sender, receiver_q, receiver, day, time, control, ack, usage = _ISA(elements)
         self.result.interchanges.append(
             InterchangeSummary(
                 context.interchange,
-                at(13),
+                control,
                 context.position,
                 delimiters=self.delimiters,
-                sender_qualifier=at(5),
-                sender=at(6).strip(),
-                receiver_qualifier=at(7),
-                receiver=at(8).strip(),
-                date=at(9),
-                time=at(10),
-                ack_requested=at(14),
-                usage=at(15),
+                sender_qualifier=sender_q,
+                sender=sender.strip(),
+                receiver_qualifier=receiver_q,
+                receiver=receiver.strip(),
+                date=day,
+                time=time,
+                ack_requested=ack,
+                usage=usage,
             )
         )
 
@@ -384,11 +392,8 @@ class _Run:
         context.summary = None
         if not virtual:
             self.envelopes.gs(elements, context.position)
-
-        def at(n: int) -> str:
-            return elements[n] if len(elements) > n else ""
-
-        self.group_id, self.group_version = at(1), at(8)
+        functional_id, sender, receiver, control, version = _GS(elements)
+        self.group_id, self.group_version = functional_id, version
         self.group_kind = next((k for k in KINDS if k.reads(self.group_version)), None)
         self.walker.use(tree(self.group_kind.stem if self.group_kind is not None else ""))
         self.count_lx = self.group_kind is not None and self.group_kind.stem == "837p"
@@ -396,12 +401,12 @@ class _Run:
             GroupSummary(
                 context.interchange,
                 context.group,
-                at(1),
-                at(6),
-                at(8),
+                functional_id,
+                control,
+                version,
                 context.position,
-                sender=at(2),
-                receiver=at(3),
+                sender=sender,
+                receiver=receiver,
             )
         )
 
@@ -422,12 +427,8 @@ class _Run:
         context = self.context
         context.transaction += 1
         context.set_position = 0
-
-        def at(n: int) -> str:
-            return elements[n] if len(elements) > n else ""
-
-        set_id, control = at(1), at(2)
-        version = at(3) or self.group_version
+        set_id, control, st03 = _ST(elements)
+        version = st03 or self.group_version
         kind = kind_of(set_id, version)
         summary = SetSummary(
             context.interchange,
@@ -461,7 +462,7 @@ class _Run:
         summary.kind = self.kind.stem
         self.walker.use(tree(self.kind.stem))
         self.count_lx = self.kind.stem == "837p"
-        self._check_version(set_id, at(3), version)
+        self._check_version(set_id, st03, version)
         self.hooks = self.hooks_for(self.kind, context)
 
     def _check_version(self, set_id: str, st03: str, version: str) -> None:
@@ -501,9 +502,10 @@ class _Run:
         self.hooks = None
 
     def _end_group(self, elements: list[str]) -> None:
-        declared = elements[1] if len(elements) > 1 else ""
-        if self.result.groups and declared.isdigit():
-            self.result.groups[-1].declared_sets = int(declared)
+        (declared,) = _GE01(elements)
+        if self.result.groups:
+            with contextlib.suppress(ValueError):  # not a count: a SNIP 1 finding already
+                self.result.groups[-1].declared_sets = N0.count(declared)
 
     def _close_claim_checks(self) -> None:
         if self.hooks is not None:

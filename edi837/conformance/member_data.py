@@ -11,6 +11,10 @@ problem and tell nothing about the member.
 
 from __future__ import annotations
 
+from edi837.x12.spec import picker
+
+_NM101 = picker("NM1", "NM101")
+_REF01 = picker("REF", "REF01")
 MEMBER_LOOPS = frozenset({"2010BA", "2010CA", "2330A", "2100D"})
 PERSON_ENTITIES = frozenset({"IL", "QC", "74"})  # NM101: insured, patient, corrected insured
 MEMBER_REFS = frozenset({"SY", "EA", "1W", "IG", "6P", "F6", "0F"})  # REF01: SSN, MRN, member IDs
@@ -32,6 +36,6 @@ def holds_member_data(loop_id: str, elements: list[str], ref: str) -> bool:
         return True
     if loop_id in MEMBER_LOOPS and seg_id in MEMBER_SEGMENTS:
         return True
-    if seg_id == "NM1" and len(elements) > 1 and elements[1] in PERSON_ENTITIES:
+    if seg_id == "NM1" and _NM101(elements)[0] in PERSON_ENTITIES:
         return True
-    return seg_id == "REF" and len(elements) > 1 and elements[1] in MEMBER_REFS
+    return seg_id == "REF" and _REF01(elements)[0] in MEMBER_REFS

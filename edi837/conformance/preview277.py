@@ -24,12 +24,13 @@ import re
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import attrs
 
 from edi837.conformance.claims import ClaimOutcome
 from edi837.conformance.engine import Result
+from edi837.x12.datatypes import N0, R
 from edi837.x12.delimiters import Delimiters
 from edi837.x12.serializer import Serializer, isa_segment
 
@@ -64,9 +65,18 @@ def _safe(text: str, limit: int = 60) -> str:
 
 def _amount(text: str) -> Decimal:
     try:
-        return Decimal(text) if text else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
+        return R.parse(text) if text else Decimal(0)
+    except ValueError:
+        return Decimal(0)  # not a number: a SNIP 1 finding already
+
+
+def _control(text: str) -> str:
+    """The batch's ISA13, echoed as the preview's references: nine digits."""
+    try:
+        number = N0.count(text.strip())
+    except ValueError:
+        number = 1
+    return N0.format(number % 10**9, 9)
 
 
 def statuses(rules: tuple[str, ...]) -> list[str]:
@@ -114,7 +124,8 @@ class Preview:
         key = (outcome.provider_name, outcome.provider_npi)
         self.providers.setdefault(key, _Totals()).add(outcome)
         self.total.add(outcome)
-        self.spool.write(f"{len(self.providers) - 1}\t{self._claim(outcome)}\n")
+        provider = list(self.providers).index(key)
+        self.spool.write(f"{provider:09d}\t{self._claim(outcome)}\n")
 
     def _claim(self, outcome: ClaimOutcome) -> str:
         """The claim's 2100D and 2200D, without its HL (numbered when the preview is written)."""
@@ -155,10 +166,10 @@ class Preview:
 
     def _spooled(self, provider: int) -> Iterator[str]:
         self.spool.seek(0)
+        wanted = f"{provider:09d}\t"
         for line in self.spool:
-            number, _, text = line.rstrip("\n").partition("\t")
-            if int(number) == provider:
-                yield text.replace("\x1f", "\n")
+            if line.startswith(wanted):
+                yield line[len(wanted) :].rstrip("\n").replace("\x1f", "\n")
 
     def text(self, result: Result) -> str:
         """The preview 277 for the file the engine validated."""
@@ -173,7 +184,7 @@ class Preview:
         date, time = created.strftime("%Y%m%d"), created.strftime("%H%M")
         first = result.interchanges[0] if result.interchanges else None
         group = result.groups[0] if result.groups else None
-        control = first.control_number if first and first.control_number.isdigit() else "1"
+        control = _control(first.control_number if first else "")
         payer_name, payer_id = (_safe(v, 60) for v in self.payer)
         submitter_name, submitter_id = (_safe(v, 60) for v in self.submitter)
         yield isa_segment(
@@ -190,7 +201,7 @@ class Preview:
                 time,
                 "^",
                 "00501",
-                control.rjust(9, "0")[-9:],
+                control,
                 "0",
                 (first.usage if first else "P") or "P",
                 ":",
@@ -267,7 +278,7 @@ class Preview:
         body.append(w(["SE", str(count), "0001"]))
         yield from body
         yield w(["GE", "1", "1"])
-        yield w(["IEA", "1", control.rjust(9, "0")[-9:]])
+        yield w(["IEA", "1", control])
 
     def _status(
         self, quantities: tuple[str, str], totals: _Totals, date: str, *, dated: bool = False

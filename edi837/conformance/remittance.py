@@ -18,13 +18,16 @@ from edi837.conformance import snip3
 from edi837.conformance.context import Context, Where
 from edi837.remit835.balance import unaccounted
 from edi837.x12.datatypes import R
+from edi837.x12.spec import picker
 
-_CAS_AMOUNTS = (3, 6, 9, 12, 15, 18)
-_PLB_AMOUNTS = (4, 6, 8, 10, 12, 14)
+_BPR = picker("BPR", "BPR02", "BPR03")
+_CLP = picker("CLP", "CLP03", "CLP04")
+_SVC = picker("SVC", "SVC02", "SVC03")
+_CAS = picker("CAS", "CAS03", "CAS06", "CAS09", "CAS12", "CAS15", "CAS18")
+_PLB = picker("PLB", "PLB04", "PLB06", "PLB08", "PLB10", "PLB12", "PLB14")
 
 
-def _amount(elements: list[str], index: int) -> Decimal | None:
-    text = elements[index] if len(elements) > index else ""
+def _amount(text: str) -> Decimal | None:
     try:
         return R.parse(text) if text else None
     except ValueError:
@@ -57,13 +60,15 @@ class RemittanceChecks:
     def segment(self, elements: list[str], loop: str, context: Context) -> None:
         seg_id = elements[0]
         if seg_id == "BPR":
-            amount = _amount(elements, 2)
-            if amount is not None and (elements[3] if len(elements) > 3 else "") == "D":
+            total, credit = _BPR(elements)
+            amount = _amount(total)
+            if amount is not None and credit == "D":
                 amount = -amount
             self.payment, self.payment_at = amount, context.where("BPR")
         elif seg_id == "CLP":
             self._close_claim()
-            self.claim = _Open(context.where("CLP"), _amount(elements, 3), _amount(elements, 4))
+            charge, paid_text = _CLP(elements)
+            self.claim = _Open(context.where("CLP"), _amount(charge), _amount(paid_text))
             paid = self.claim.paid
             if paid is None:
                 self.checkable = False
@@ -71,14 +76,15 @@ class RemittanceChecks:
                 self.paid += paid
         elif seg_id == "SVC":
             self._close_line()
-            self.line = _Open(context.where("SVC"), _amount(elements, 2), _amount(elements, 3))
+            charge, paid_text = _SVC(elements)
+            self.line = _Open(context.where("SVC"), _amount(charge), _amount(paid_text))
         elif seg_id == "CAS":
             target = self.line if self.line is not None else self.claim
             if target is None:
                 return
-            for index in _CAS_AMOUNTS:
-                if len(elements) > index and elements[index]:
-                    value = _amount(elements, index)
+            for text in _CAS(elements):
+                if text:
+                    value = _amount(text)
                     if value is None:
                         target.broken = True
                     else:
@@ -87,9 +93,9 @@ class RemittanceChecks:
                             self.line_adjusted += value
         elif seg_id == "PLB":
             self._close_claim()
-            for index in _PLB_AMOUNTS:
-                if len(elements) > index and elements[index]:
-                    value = _amount(elements, index)
+            for text in _PLB(elements):
+                if text:
+                    value = _amount(text)
                     if value is None:
                         self.checkable = False
                     else:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from edi837.conformance.rules import ERROR, WARN, Rule, level
+from edi837.x12.datatypes import N0
+from edi837.x12.spec import picker
 
 SNIP1 = level(
     1,
@@ -92,9 +94,16 @@ class Report(Protocol):
     ) -> None: ...
 
 
+_ISA13 = picker("ISA", "ISA13")
+_GS06 = picker("GS", "GS06")
+_ST02 = picker("ST", "ST02")
+_TRAILERS = {seg_id: picker(seg_id, f"{seg_id}01", f"{seg_id}02") for seg_id in ("SE", "GE", "IEA")}
+
+
 def _number(text: str) -> int | None:
+    """A count as pyx12 reads it (surrounding spaces allowed), None when it is not one."""
     try:
-        return int(text)
+        return N0.whole(text.strip())
     except ValueError:
         return None
 
@@ -120,14 +129,16 @@ class Envelopes:
         self.segments = 0  # in the transaction set, ST counted, SE not yet
 
     def isa(self, elements: list[str], position: int) -> None:
-        control = elements[13] if len(elements) > 13 else ""
+        (control,) = _ISA13(elements)
         if control in self.interchanges:
             self.report(
                 ISA13_DUPLICATE,
                 f"ISA13 {control} is used by an earlier interchange in this file",
                 "ISA",
             )
-        elif self.sent is not None and control.isdigit() and self.sent(int(control)):
+        elif (
+            self.sent is not None and (number := _number(control)) is not None and self.sent(number)
+        ):
             self.report(
                 ISA13_SENT,
                 f"ISA13 {control} was already sent (the ledger has a batch with it)",
@@ -139,7 +150,7 @@ class Envelopes:
         self.groups = set()
 
     def gs(self, elements: list[str], position: int) -> None:
-        control = elements[6] if len(elements) > 6 else ""
+        (control,) = _GS06(elements)
         if control in self.groups:
             self.report(
                 GS06_DUPLICATE,
@@ -153,7 +164,7 @@ class Envelopes:
         self.sets = set()
 
     def st(self, elements: list[str], position: int) -> None:
-        control = elements[2] if len(elements) > 2 else ""
+        (control,) = _ST02(elements)
         if control in self.sets:
             self.report(
                 ST02_DUPLICATE,
@@ -170,12 +181,11 @@ class Envelopes:
         self.segments += 1
 
     def se(self, elements: list[str]) -> None:
-        control = elements[2] if len(elements) > 2 else ""
+        declared, control = _TRAILERS["SE"](elements)
         opened = self.open[-1] if self.open else None
         if opened is None or opened[0] != "ST" or opened[1] != control:
             header = f"ST02 {opened[1]}" if opened and opened[0] == "ST" else "no open ST"
             self.report(SE02, f"SE02 {control or '(empty)'} does not match {header}", "SE")
-        declared = elements[1] if len(elements) > 1 else ""
         if _number(declared) != self.segments + 1:
             self.report(
                 SE01,
@@ -194,11 +204,10 @@ class Envelopes:
                 f"the GE comes while transaction set {control} (ST at segment {where}) is open",
                 "GE",
             )
-        control = elements[2] if len(elements) > 2 else ""
+        declared, control = _TRAILERS["GE"](elements)
         opened = self.open[-1][1] if self.open else ""
         if opened != control:
             self.report(GE02, f"GE02 {control or '(empty)'} does not match GS06 {opened}", "GE")
-        declared = elements[1] if len(elements) > 1 else ""
         if _number(declared) != self.set_count:
             self.report(
                 GE01,
@@ -216,11 +225,10 @@ class Envelopes:
                 f"the IEA comes while group {control} (GS at segment {where}) is open",
                 "IEA",
             )
-        control = elements[2] if len(elements) > 2 else ""
+        declared, control = _TRAILERS["IEA"](elements)
         opened = self.open[-1][1] if self.open else ""
         if opened != control:
             self.report(IEA02, f"IEA02 {control or '(empty)'} does not match ISA13 {opened}", "IEA")
-        declared = elements[1] if len(elements) > 1 else ""
         if _number(declared) != self.group_count:
             self.report(
                 IEA01,

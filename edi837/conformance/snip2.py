@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edi837.conformance.rules import ERROR, WARN, Rule, level
+from edi837.x12.datatypes import N0
+from edi837.x12.spec import picker
 
 SNIP2 = level(
     2,
@@ -63,14 +65,13 @@ class Numbering:
 
     def hl(self, elements: list[str]) -> None:
         self.hl_count += 1
-        number = elements[1] if len(elements) > 1 else ""
+        number, parent_text = _HL(elements)
         if _number(number) != self.hl_count:
             self.report(
                 HL_NUMBER,
                 f"HL01 is {number or '(empty)'}; this is HL {self.hl_count} of the transaction set",
                 "HL01",
             )
-        parent_text = elements[2] if len(elements) > 2 else ""
         if parent_text != "":
             parent = _number(parent_text)
             if parent not in self.stack:
@@ -92,7 +93,7 @@ class Numbering:
 
     def lx(self, elements: list[str]) -> None:
         self.lx_count += 1
-        number = elements[1] if len(elements) > 1 else ""
+        (number,) = _LX(elements)
         if number != str(self.lx_count):
             self.report(
                 LX_NUMBER,
@@ -101,8 +102,13 @@ class Numbering:
             )
 
 
+_HL = picker("HL", "HL01", "HL02")
+_LX = picker("LX", "LX01")
+
+
 def _number(text: str) -> int | None:
+    """HL01 and HL02 as pyx12 reads them (surrounding spaces allowed)."""
     try:
-        return int(text)
+        return N0.whole(text.strip())
     except ValueError:
         return None

@@ -20,6 +20,7 @@ from functools import cache
 import attrs
 
 from edi837.x12 import declarations
+from edi837.x12.datatypes import N0
 from edi837.x12.declarations import ElementUse, SegmentUse, TransactionSpec
 from edi837.x12.spec import dictionary
 
@@ -28,11 +29,13 @@ Signature = tuple[str | None, ...]  # (segment ID, the qualifier values that mat
 
 
 def _count(text: str | int | None) -> int:
+    """A maximum use or repeat: a number, or ">1" (unbounded)."""
     if isinstance(text, int):
         return text
-    if text is None or not text.isdigit():
-        return UNBOUNDED  # ">1"
-    return int(text)
+    try:
+        return N0.count(text or "")
+    except ValueError:
+        return UNBOUNDED
 
 
 class SegNode:
@@ -61,7 +64,7 @@ class SegNode:
         self.name = use.name
         self.usage = use.usage
         self.max_use = _count(use.max_use)
-        self.pos = int(use.position)
+        self.pos = N0.count(use.position)
         self.parent = parent
         self.use = use
         self.loop = loop  # the TR3 loop path it reports under ("" for the transaction's own)
@@ -296,7 +299,13 @@ def _transaction(spec: TransactionSpec, st_loop: LoopNode, make: _Builder) -> No
     wrappers: dict[str, LoopNode] = {}
     for wrapper in spec.wrappers:
         node = make.loop(
-            wrapper.id, wrapper.name, wrapper.usage, wrapper.repeat, int(wrapper.pos), st_loop, ""
+            wrapper.id,
+            wrapper.name,
+            wrapper.usage,
+            wrapper.repeat,
+            N0.count(wrapper.pos),
+            st_loop,
+            "",
         )
         wrappers[wrapper.id] = node
         st_loop.children.append(node)
@@ -309,7 +318,7 @@ def _transaction(spec: TransactionSpec, st_loop: LoopNode, make: _Builder) -> No
         outer = st_loop if loop.parent.path == "" else made[loop.parent.path]
         parent = wrappers[loop.wrapper] if loop.wrapper else outer
         node = make.loop(
-            loop.id, loop.name, loop.usage, loop.repeat, int(loop.pos), parent, loop.path
+            loop.id, loop.name, loop.usage, loop.repeat, N0.count(loop.pos), parent, loop.path
         )
         made[loop.path] = node
         node.children.extend(make.segment(use, node, loop.path) for use in loop.segments)
