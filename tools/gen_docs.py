@@ -359,7 +359,7 @@ def validate_doc() -> str:
     for rule in conformance_rules():
         levels.setdefault(rule.snip, []).append(rule)
     sections = {s.title: s for s in catalogue.sections()}
-    for snip, found in sorted(levels.items()):
+    for _snip, found in sorted(levels.items()):
         section = sections[found[0].code.section]
         out += [f"### {section.title}", "", section.about, ""]
         out += ["| rule | severity | meaning | 999 | pyx12 |", "|---|---|---|---|---|"]
