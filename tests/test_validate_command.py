@@ -87,9 +87,7 @@ def test_an_835_gets_a_complete_999_from_our_engine(
     assert ack.read_text().rstrip().endswith("IEA*1*000000201~") or "IEA*1*" in ack.read_text()
     # pyx12 cannot write one for an 835: nothing half-written reaches anyone
     other = tmp_path / "b.999"
-    _, _, err = run(
-        capsys, "validate", "--engine", "pyx12", str(remittance), "--ack", str(other)
-    )
+    _, _, err = run(capsys, "validate", "--engine", "pyx12", str(remittance), "--ack", str(other))
     assert not other.exists() and "could not produce a complete 999" in err
 
 
