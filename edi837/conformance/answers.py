@@ -10,6 +10,7 @@ which reads the answer into the ledger. Nothing here reads the answer into the m
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
     from edi837.conformance.context import Context
 
 _TA104 = picker("TA1", "TA104")
-# the element each verdict is in: IK501, AK901, STC01 (its category is the first component)
-_FIRST = {seg_id: picker(seg_id, f"{seg_id}01") for seg_id in ("IK5", "AK9", "STC")}
+_IK501 = picker("IK5", "IK501")
+_AK901 = picker("AK9", "AK901")
+_STC01 = picker("STC", "STC01")  # its first component is the claim's status category
 # 277CA STC01-1 claim status categories: accepted (A1, A2...), and rejected or returned
 ACCEPTED_CATEGORIES = frozenset({"A0", "A1", "A2", "A5"})
 REJECTED_CATEGORIES = frozenset({"A3", "A4", "A6", "A7", "A8", "DR01"})
@@ -85,29 +87,35 @@ class Answers:
 class AcknowledgmentHooks:
     """Engine hooks for a 999 or a 277CA: note the verdicts (see the module docstring)."""
 
-    def __init__(self, answers: Answers) -> None:
+    def __init__(self, answers: Answers, component: str) -> None:
         self.answers = answers
+        self.component = component
         self.claim_open = False  # a 277CA claim (2200D) whose first STC is still to come
 
-    def segment(self, elements: list[str], loop: str, context: Context) -> None:
-        seg_id = elements[0]
-        first = _FIRST.get(seg_id)
-        value = first(elements)[0] if first is not None else ""
-        if seg_id == "TRN":
-            self.claim_open = loop.endswith("2200D")
-        elif seg_id == "IK5":
-            self.answers.sets[value] += 1
-        elif seg_id == "AK9":
-            self.answers.groups[value] += 1
-        elif seg_id == "STC" and self.claim_open:
-            self.claim_open = False
-            category = value.split(context.component)[0]
-            if category in ACCEPTED_CATEGORIES:
-                self.answers.claims["accepted"] += 1
-            elif category in REJECTED_CATEGORIES:
-                self.answers.claims["rejected"] += 1
-            else:
-                self.answers.claims["other"] += 1
+    @property
+    def handlers(self) -> dict[str, Callable[[list[str], str], None]]:
+        return {"TRN": self._trn, "IK5": self._ik5, "AK9": self._ak9, "STC": self._stc}
+
+    def _trn(self, elements: list[str], loop: str) -> None:
+        self.claim_open = loop.endswith("2200D")
+
+    def _ik5(self, elements: list[str], loop: str) -> None:
+        self.answers.sets[_IK501(elements)[0]] += 1
+
+    def _ak9(self, elements: list[str], loop: str) -> None:
+        self.answers.groups[_AK901(elements)[0]] += 1
+
+    def _stc(self, elements: list[str], loop: str) -> None:
+        if not self.claim_open:
+            return
+        self.claim_open = False
+        category = _STC01(elements)[0].split(self.component)[0]
+        if category in ACCEPTED_CATEGORIES:
+            self.answers.claims["accepted"] += 1
+        elif category in REJECTED_CATEGORIES:
+            self.answers.claims["rejected"] += 1
+        else:
+            self.answers.claims["other"] += 1
 
     def close(self, context: Context) -> None:
         return None

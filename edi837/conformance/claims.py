@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import attrs
 
@@ -22,12 +23,13 @@ from edi837.conformance import snip3, snip4, snip5
 from edi837.conformance.context import Context, Where
 from edi837.conformance.rules import Rule
 from edi837.model import identifiers
-from edi837.x12.datatypes import DT, N0, R
+from edi837.x12.datatypes import DT, R
 from edi837.x12.spec import picker
 
 # the HI qualifiers of ICD-10-CM diagnoses on a professional claim (principal, other)
 ICD10_QUALIFIERS = frozenset({"ABK", "ABF"})
 FREQUENCIES = frozenset({"1", "7", "8"})
+_MEMO_LIMIT = 4096  # answers remembered per check (lines, NPIs, codes on dates)
 ZIP4_LOOPS = frozenset({"2010AA", "2310C", "2420C"})
 HL_PARENTS = {"22": "20", "23": "22"}  # a subscriber sits under a billing provider...
 
@@ -51,13 +53,23 @@ class ClaimOutcome:
     payer: tuple[str, str] = ("", "")  # 2010BB: name, ID
 
 
-@attrs.define(slots=True)
 class _Line:
-    where: Where
-    charge: Decimal | None = None
-    pointers: tuple[str, ...] = ()
-    place: str = ""
-    dates: tuple[date, date] | None = None
+    """A service line being read (a plain slotted class: a batch has many)."""
+
+    __slots__ = ("charge", "dates", "loop", "place", "pointers", "position", "set_position")
+
+    def __init__(self, position: int, set_position: int, loop: str) -> None:
+        self.position = position  # of its SV1 (of its LX until the SV1 comes)
+        self.set_position = set_position
+        self.loop = loop
+        self.charge: Decimal | None = None
+        self.pointers: tuple[str, ...] = ()
+        self.place = ""
+        self.dates: tuple[date, date] | None = None
+
+    @property
+    def where(self) -> Where:
+        return Where(self.position, self.set_position, self.loop, "SV1")
 
 
 @attrs.define(slots=True)
@@ -93,11 +105,14 @@ _SV107 = picker("SV107", "SV107-1", "SV107-2", "SV107-3", "SV107-4")
 _DTP = picker("DTP", "DTP01", "DTP02", "DTP03")
 
 
-def _pointer(text: str) -> int | None:
-    try:
-        return N0.count(text)
-    except ValueError:
-        return None
+# the pointers a claim with n diagnoses may use: "1" to "n" (SV107 carries them as digits)
+_POINTERS = tuple(frozenset(str(p) for p in range(1, n + 1)) for n in range(13))
+
+
+@cache
+def _dated_places() -> frozenset[str]:
+    """The place of service codes CMS created within the dates we check (e.g. 27)."""
+    return frozenset(code for code, place in pos.places().items() if place.billable_from)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -132,6 +147,10 @@ class ClaimChecks:
         self.provider = ("", "")
         self.submitter = ("", "")
         self.payer = ("", "")
+        self._lines: dict[tuple[str, ...], tuple[Decimal | None, str, tuple[str, ...]]] = {}
+        self._npis: dict[str, bool] = {}
+        self._his: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        self._billable: dict[tuple[str, date], bool] = {}
         self._table: dict[str, Callable[[list[str], str], None]] = {
             "BHT": self._bht,
             "HL": self._hl,
@@ -160,10 +179,9 @@ class ClaimChecks:
             self.claim.rules.append(rule.id)
 
     # -- the hooks the engine calls ------------------------------------------------------------
-    def segment(self, elements: list[str], loop: str, context: Context) -> None:
-        handler = self._table.get(elements[0])
-        if handler is not None:
-            handler(elements, loop)
+    @property
+    def handlers(self) -> dict[str, Callable[[list[str], str], None]]:
+        return self._table
 
     def close(self, context: Context) -> None:
         self._close_claim()
@@ -225,7 +243,7 @@ class ClaimChecks:
     def _nm1(self, elements: list[str], loop: str) -> None:
         loop_id = loop.rpartition("/")[2]
         entity, last, first, qualifier, ident = _NM1(elements)
-        if qualifier == "XX" and ident and not identifiers.npi_is_valid(ident):
+        if qualifier == "XX" and ident and not self._npi(ident):
             self._report(
                 snip5.NPI,
                 f"NPI {ident} ({entity} in loop {loop_id}) is not a valid NPI: its check digit "
@@ -299,7 +317,7 @@ class ClaimChecks:
             )
 
     def _ref(self, elements: list[str], loop: str) -> None:
-        if self.claim is not None and _REF01(elements)[0] == "F8" and loop.endswith("2300"):
+        if loop.endswith("2300") and self.claim is not None and _REF01(elements)[0] == "F8":
             self.claim.has_f8 = True
 
     def _hi(self, elements: list[str], loop: str) -> None:
@@ -307,29 +325,55 @@ class ClaimChecks:
         if claim is None:
             return
         where = self._where(loop, "HI")
+        key = _HI(elements)
+        codes = self._his.get(key)
+        if codes is None:
+            codes = self._diagnosis_codes(key)
+        claim.diagnoses.extend((code, ref, where) for code, ref in codes)
+
+    def _diagnosis_codes(self, composites: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """(code, refdes) of each diagnosis an HI carries, normalized; "" for a code of another
+        qualifier, which is not checked but counts for the pointers. Remembered by HI."""
         component = self._component()
-        for ref, text in zip(_HI_REFS, _HI(elements), strict=True):
+        found = []
+        for ref, text in zip(_HI_REFS, composites, strict=True):
             qualifier, code = _HI_CODES[ref](text.split(component))
             if code:
-                # another qualifier's code is not checked, but counts for the pointers
-                known = code if qualifier in ICD10_QUALIFIERS else ""
-                claim.diagnoses.append((known, f"{ref}-2", where))
+                known = icd10cm.normalize(code) if qualifier in ICD10_QUALIFIERS else ""
+                found.append((known, f"{ref}-2"))
+        if len(self._his) >= _MEMO_LIMIT:
+            self._his.clear()
+        codes = self._his[composites] = tuple(found)
+        return codes
 
     def _lx(self, elements: list[str], loop: str) -> None:
         if self.claim is not None:
-            self.line = _Line(self._where(loop, "LX"))
+            c = self.context
+            self.line = _Line(c.position, c.set_position, loop)
             self.claim.lines.append(self.line)
 
     def _sv1(self, elements: list[str], loop: str) -> None:
         line = self.line
         if line is None:
             return
-        line.where = self._where(loop, "SV1")
+        c = self.context
+        line.position, line.set_position = c.position, c.set_position
         component = self._component()
-        procedure, charge, place, pointers = _SV1(elements)
+        key = _SV1(elements)
+        known = self._lines.get(key)
+        if known is None:  # a line seen before (the same code, charge, pointers) is not redone
+            known = self._line_values(key, component)
+        line.charge, line.place, line.pointers = known
+
+    def _line_values(
+        self, key: tuple[str, ...], component: str
+    ) -> tuple[Decimal | None, str, tuple[str, ...]]:
+        procedure, charge, place, pointers = key
         qualifier, code, *modifiers = _SV101(procedure.split(component))
+        clean = True
         if qualifier == "HC":
             if code and not identifiers.hcpcs_is_valid(code):
+                clean = False
                 self._report(
                     snip5.HCPCS,
                     f"{code} is not shaped like a HCPCS (a letter and 4 digits) or CPT code",
@@ -337,14 +381,22 @@ class ClaimChecks:
                 )
             for number, modifier in enumerate(modifiers, 3):
                 if modifier and not identifiers.modifier_is_valid(modifier):
+                    clean = False
                     self._report(
                         snip5.HCPCS,
                         f"modifier {modifier} is not two letters or digits",
                         element=f"SV101-{number}",
                     )
-        line.charge = _decimal(charge)
-        line.place = place
-        line.pointers = tuple(p for p in _SV107(pointers.split(component)) if p)
+        values = (
+            _decimal(charge),
+            place,
+            tuple(p for p in _SV107(pointers.split(component)) if p),
+        )
+        if clean:
+            if len(self._lines) >= _MEMO_LIMIT:
+                self._lines.clear()
+            self._lines[key] = values
+        return values
 
     def _dtp(self, elements: list[str], loop: str) -> None:
         qualifier, kind, text = _DTP(elements)
@@ -373,6 +425,14 @@ class ClaimChecks:
                 f"{self.created.isoformat()} (BHT04)",
                 element="DTP03",
             )
+
+    def _npi(self, npi: str) -> bool:
+        valid = self._npis.get(npi)
+        if valid is None:
+            if len(self._npis) >= _MEMO_LIMIT:
+                self._npis.clear()
+            valid = self._npis[npi] = identifiers.npi_is_valid(npi)
+        return valid
 
     # -- the claim as a whole -------------------------------------------------------------------
     def _component(self) -> str:
@@ -444,10 +504,10 @@ class ClaimChecks:
 
     def _diagnoses(self, claim: _Claim) -> None:
         count = len(claim.diagnoses)
+        pointers = _POINTERS[min(count, len(_POINTERS) - 1)]
         for line in claim.lines:
             for number, pointer in enumerate(line.pointers, 1):
-                at = _pointer(pointer)
-                if at is None or not 1 <= at <= count:
+                if pointer not in pointers:
                     self._report(
                         snip4.POINTER,
                         f"diagnosis pointer {pointer} points past the claim's {count} diagnosis "
@@ -457,10 +517,9 @@ class ClaimChecks:
                     )
         seen: set[str] = set()
         dates = sorted({d for line in claim.lines if line.dates for d in line.dates[:1]})
-        for code, ref, where in claim.diagnoses:
-            if not code:
+        for normal, ref, where in claim.diagnoses:
+            if not normal:
                 continue
-            normal = icd10cm.normalize(code)
             if normal in seen:
                 self._report(
                     snip4.DUPLICATE_DIAGNOSIS,
@@ -471,6 +530,8 @@ class ClaimChecks:
                 continue
             seen.add(normal)
             for on in dates:
+                if self._is_billable(normal, on):
+                    continue
                 verdict = icd10cm.check(normal, on)
                 if verdict.billable is False:
                     self._report(
@@ -484,9 +545,22 @@ class ClaimChecks:
                     self._report(snip5.ICD10_UNCHECKED, verdict.reason, where, ref)
                     break
 
+    def _is_billable(self, code: str, on: date) -> bool:
+        """The common answer, remembered: a batch bills a few codes on a few dates."""
+        key = (code, on)
+        known = self._billable.get(key)
+        if known is None:
+            if len(self._billable) >= _MEMO_LIMIT:
+                self._billable.clear()
+            known = self._billable[key] = icd10cm.is_billable(code, on) is True
+        return known
+
     def _places(self, claim: _Claim) -> None:
         """A place of service in force on the date of service. (One CMS never assigned is
         already a SNIP 2 code finding: the TR3 names the same list.)"""
+        dated = _dated_places()
+        if claim.place not in dated and not any(line.place in dated for line in claim.lines):
+            return  # the common case: no code CMS created within the dates we check
         first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
         places = [(claim.place, first, claim.where, "CLM05-1")]
         places += [

@@ -9,7 +9,7 @@ earlier (a claim's total, when the claim closes) keeps a :class:`Where` of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -19,9 +19,8 @@ from edi837.conformance.rules import Rule
 from edi837.issues import Severity
 
 
-@attrs.frozen(slots=True)
-class Where:
-    """A segment's place, kept to report on it later."""
+class Where(NamedTuple):
+    """A segment's place, kept to report on it later (a tuple: a claim keeps several)."""
 
     position: int
     set_position: int

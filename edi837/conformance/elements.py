@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 
 from edi837 import codelists, phi
-from edi837.conformance import snip1, snip2
+from edi837.conformance import fastpath, snip1, snip2
 from edi837.conformance.member_data import holds_member_data
 from edi837.conformance.rules import Rule
 from edi837.conformance.tree import SegNode
@@ -32,6 +32,7 @@ from edi837.x12.declarations import SegmentUse, SyntaxNote
 from edi837.x12.spec import ElementSpec, dictionary
 
 Emit = Callable[[Rule, str, str, str], None]  # (rule, message, refdes, data element number)
+Delimiters = tuple[str, str, str]  # element separator, component separator, segment terminator
 
 _BAD_CHARACTER = re.compile(r"""[^A-Z0-9!"&'()*+,\-./:;?= a-z%~@\[\]_{}\\|<>^`#$]""", re.ASCII)
 _NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
@@ -163,20 +164,65 @@ class SegmentChecker:
         self.loop_id = node.loop.rpartition("/")[2]
         self.children = tuple(Element(e, use, n) for n, e in enumerate(elements, 1))
         self.syntax: tuple[SyntaxNote, ...] = use.syntax
-        self.clean: set[str] = set()
+        positions = spec.positions if spec is not None else {}
+        self.notes = tuple(
+            (note, tuple(positions.get(ref, 99) for ref in note.refs)) for note in use.syntax
+        )
+        self.clean: set[str] = set()  # texts checked clean, in the delimiters below
+        self.delimiters: Delimiters | None = None
+        self.fast: re.Pattern[str] | None = None
+        self._fast: dict[Delimiters, re.Pattern[str] | None] = {}
 
-    def check(self, text: str, elements: list[str], component: str | None, emit: Emit) -> None:
-        """Check a segment (``text`` as read, ``elements`` split from it); ``component`` is the
-        component separator (None for the ISA, whose elements are never split)."""
-        key = f"{component}{text}"  # the same text splits otherwise with another separator
-        if key in self.clean:
+    def check(
+        self, text: str, elements: list[str], delimiters: Delimiters | None, emit: Emit
+    ) -> None:
+        """Check a segment (``text`` as read, ``elements`` split from it) read with these
+        delimiters (element, component, terminator; None for the ISA, never split further)."""
+        if delimiters != self.delimiters:  # a text reads otherwise with other delimiters
+            self.clean.clear()
+            self.delimiters = delimiters
+            self.fast = self._expression(delimiters)
+        if text in self.clean:
+            return
+        component = delimiters[1] if delimiters is not None else None
+        fast = self.fast
+        if (
+            fast is not None
+            and component is not None
+            and fast.fullmatch(text) is not None
+            and self._notes_hold(elements, component)
+        ):
+            self._remember(text)
             return
         found = _Found(self, elements, emit)
         self._check(elements, component, found)
         if not found.any:
-            if len(self.clean) >= CACHE_LIMIT:
-                self.clean.clear()
-            self.clean.add(key)
+            self._remember(text)
+
+    def _remember(self, text: str) -> None:
+        if len(self.clean) >= CACHE_LIMIT:
+            self.clean.clear()
+        self.clean.add(text)
+
+    def _expression(self, delimiters: Delimiters | None) -> re.Pattern[str] | None:
+        if delimiters is None:
+            return None
+        if delimiters not in self._fast:
+            self._fast[delimiters] = fastpath.expression(
+                self.seg_id, self.children, *delimiters, dtp=self.seg_id == "DTP"
+            )
+        return self._fast[delimiters]
+
+    def _notes_hold(self, elements: list[str], component: str) -> bool:
+        for note, indexes in self.notes:
+            present = []
+            for ref, index in zip(note.refs, indexes, strict=True):
+                raw = elements[index] if index < len(elements) else ""
+                if raw and raw.replace(component, ""):
+                    present.append(ref)
+            if not note.holds(present):
+                return False
+        return True
 
     def _check(self, elements: list[str], component: str | None, found: _Found) -> None:
         children = self.children

@@ -39,6 +39,7 @@ from edi837.conformance.source import Source
 from edi837.conformance.tree import ISA, tree
 from edi837.conformance.walker import Walker
 from edi837.errors import X12ParseError
+from edi837.perf import collector_paused
 from edi837.x12.datatypes import N0
 from edi837.x12.delimiters import read_isa
 from edi837.x12.spec import picker
@@ -46,6 +47,8 @@ from edi837.x12.transactions import KINDS, Kind, kind_of
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}", re.ASCII)
 _ENVELOPE = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+# segments that take the full path: the envelopes, and the TA1 (outside any set)
+_SPECIAL = _ENVELOPE | {"TA1"}
 # GS01, the functional identifier code, of each transaction set we validate
 FUNCTIONAL_IDS = {"837": "HC", "835": "HP", "999": "FA", "277": "HN"}
 # the exact editions our declarations come from (others are read as these, with a warning)
@@ -65,9 +68,11 @@ _GE01 = picker("GE", "GE01")
 
 
 class Hooks(Protocol):
-    """A transaction's own checks (SNIP 3 to 5), fed every placed segment of its sets."""
+    """A transaction's own checks (SNIP 3 to 5), fed the placed segments of its sets: the
+    engine calls ``handlers[segment ID](elements, loop)`` for the IDs it has a handler for."""
 
-    def segment(self, elements: list[str], node_loop: str, context: Context) -> None: ...
+    @property
+    def handlers(self) -> dict[str, Callable[[list[str], str], None]]: ...
 
     def close(self, context: Context) -> None: ...
 
@@ -111,7 +116,8 @@ def validate(
     result = Result(label, findings)
     run = _Run(result, sent, hooks or default_hooks, progress)
     run.context.on_claim = on_claim
-    run.run(Source(source))
+    with collector_paused():  # nothing the pass builds forms a cycle: reference counts free it
+        run.run(Source(source))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -125,7 +131,7 @@ def default_hooks(kind: Kind, context: Context) -> Hooks | None:
         return ClaimChecks(context)
     if kind.stem == "835":
         return RemittanceChecks(context)
-    return AcknowledgmentHooks(context.answers)
+    return AcknowledgmentHooks(context.answers, context.component)
 
 
 class _Run:
@@ -146,14 +152,17 @@ class _Run:
         self.walker = Walker(tree(""))
         self.hooks_for = hooks
         self.hooks: Hooks | None = None
+        # the numbering checks of the set being read, by segment ID: HL, and in an 837 CLM, LX
+        self.numbered: dict[str, Callable[[list[str]], None]] = {}
+        self.handlers: dict[str, Callable[[list[str], str], None]] = {}
         self.progress = progress
         self.kind: Kind | None = None  # of the set being read; None outside one or unvalidated
         self.validated = False  # is the current set walked (a guide we validate)?
         self.group_kind: Kind | None = None
         self.group_version = ""
         self.group_id = ""
-        self.count_lx = False
         self.delimiters = ""  # of the current interchange: element and component separators
+        self.triple = ("*", ":", "~")  # and with its terminator, as the element pass takes them
 
     # -- reporting ---------------------------------------------------------------------------
     def _report_envelope(
@@ -178,39 +187,42 @@ class _Run:
         position = 0
         element_sep = component = ""
         next_progress = PROGRESS_EVERY
+        known: set[str] = set()  # segment IDs seen valid (never ISA: it may change delimiters)
+        walk_emit, element_emit = self._walk_emit, self._element_emit
         try:
-            batches = source.pieces()
-            for batch in batches:
+            for batch in source.pieces():
                 if source.isa is not None and not element_sep:
                     delimiters = source.isa.delimiters
                     element_sep, component = delimiters.element, delimiters.component
                     context.component = component
+                    self.triple = (element_sep, component, delimiters.segment)
                     self._encoding(source)
                 for raw in batch:
                     position += 1
                     context.position = position
                     piece = raw
                     if piece[0] in " \t\x0b\x0c":
-                        piece = piece.lstrip()
-                        context.seg_id = piece.split(element_sep, 1)[0] if piece else ""
-                        context.loop = ""
-                        context.report(
-                            snip1.SEGMENT_SPACE,
-                            "the segment starts with whitespace: remove it",
-                        )
+                        piece = self._leading_space(piece, element_sep)
                         if not piece:
                             continue
                     elements = piece.split(element_sep)
                     seg_id = elements[0]
                     context.seg_id = seg_id
-                    if seg_id == "ISA" or (
-                        piece.startswith("ISA") and len(piece) > 3 and not piece[3].isalnum()
-                    ):  # an interchange, perhaps with delimiters of its own
-                        element_sep, component = self._isa(piece, elements, position, source)
-                        elements = piece.split(element_sep)
-                        seg_id = context.seg_id = elements[0]
-                        context.component = component
-                        self.delimiters = f"{element_sep}{component}"
+                    if seg_id not in known:
+                        if seg_id == "ISA" or (
+                            piece.startswith("ISA") and len(piece) > 3 and not piece[3].isalnum()
+                        ):  # an interchange, perhaps with delimiters of its own
+                            element_sep, component = self._isa(piece, elements, position, source)
+                            elements = piece.split(element_sep)
+                            seg_id = context.seg_id = elements[0]
+                            context.component = component
+                            self.delimiters = f"{element_sep}{component}"
+                            self.triple = (element_sep, component, source.delimiters.segment)
+                        elif _SEGMENT_ID.fullmatch(seg_id) is None:
+                            self._unreadable(seg_id)
+                            continue
+                        else:
+                            known.add(seg_id)
                     context.loop = ""
                     if piece[-1] == element_sep:
                         context.report(
@@ -218,23 +230,31 @@ class _Run:
                             f"{seg_id} ends with an element separator: drop the trailing "
                             "separators",
                         )
-                    if len(piece) == len(seg_id) + piece.count(element_sep) + piece.count(
+                    if (
+                        len(elements) == 1 or not elements[1] or elements[1][0] == component
+                    ) and len(piece) == len(seg_id) + piece.count(element_sep) + piece.count(
                         component
                     ):
                         context.report(
                             snip1.SEGMENT_EMPTY, f"{seg_id or 'the segment'} holds no data"
                         )
-                    if _SEGMENT_ID.fullmatch(seg_id) is None:
-                        context.report(
-                            snip1.SEGMENT_ID,
-                            f"{seg_id[:12]!r} is not a segment ID (2 or 3 capital letters or "
-                            "digits): the segment was not read",
-                        )
-                        if context.summary is not None:
-                            context.set_position += 1
-                            self.envelopes.counted()
-                        continue
-                    self._segment(seg_id, elements, piece, component)
+                    if seg_id in _SPECIAL or not self.validated:
+                        self._segment(seg_id, elements, piece, component)
+                    else:  # the common case, kept lean: a segment inside a set we validate
+                        context.set_position += 1
+                        envelopes.segments += 1
+                        numbered = self.numbered.get(seg_id)
+                        if numbered is not None:
+                            numbered(elements)
+                        walker = self.walker
+                        node = walker.place(walker.tree.signature(elements, component), walk_emit)
+                        if node is not None:
+                            context.loop = node.loop
+                            checker = node.checker or element_pass.checker(node)
+                            checker.check(piece, elements, self.triple, element_emit)  # type: ignore[attr-defined]
+                            handler = self.handlers.get(seg_id)
+                            if handler is not None:
+                                handler(elements, node.loop)
                     if position >= next_progress and self.progress is not None:
                         self.progress(source.read_bytes, source.size)
                         next_progress = position + PROGRESS_EVERY
@@ -253,6 +273,26 @@ class _Run:
         envelopes.end()
         if self.progress is not None:
             self.progress(source.read_bytes, source.size)
+
+    def _leading_space(self, piece: str, element_sep: str) -> str:
+        context = self.context
+        piece = piece.lstrip()
+        context.seg_id = piece.split(element_sep, 1)[0] if piece else ""
+        context.loop = ""
+        context.report(snip1.SEGMENT_SPACE, "the segment starts with whitespace: remove it")
+        return piece
+
+    def _unreadable(self, seg_id: str) -> None:
+        context = self.context
+        context.loop = ""
+        context.report(
+            snip1.SEGMENT_ID,
+            f"{seg_id[:12]!r} is not a segment ID (2 or 3 capital letters or digits): the "
+            "segment was not read",
+        )
+        if context.summary is not None:
+            context.set_position += 1
+            self.envelopes.counted()
 
     def _encoding(self, source: Source) -> None:
         self.result.encoding = source.encoding
@@ -312,7 +352,7 @@ class _Run:
             walker.start_group()
             node = walker.node
             assert node is not None
-            element_pass.checker(node).check(piece, elements, component, self._element_emit)
+            element_pass.checker(node).check(piece, elements, self.triple, self._element_emit)
             return
         if not self.envelopes.open:
             context.report(
@@ -339,21 +379,15 @@ class _Run:
             self.envelopes.iea(elements)
         elif seg_id == "TA1":
             self.context.answers.ta1(elements)
-        elif seg_id == "HL" and self.validated:
-            self.numbering.hl(elements)
-        elif self.count_lx and self.validated:
-            if seg_id == "CLM":
-                self.numbering.claim()
-            elif seg_id == "LX":
-                self.numbering.lx(elements)
         if self.validated or context.summary is None:
             signature = walker.tree.signature(elements, component)
             node = walker.place(signature, self._walk_emit)
             if node is not None:
                 context.loop = node.loop
-                element_pass.checker(node).check(piece, elements, component, self._element_emit)
-                if self.hooks is not None and seg_id not in _ENVELOPE:
-                    self.hooks.segment(elements, node.loop, context)
+                element_pass.checker(node).check(piece, elements, self.triple, self._element_emit)
+                handler = self.handlers.get(seg_id)
+                if handler is not None and seg_id not in _ENVELOPE:
+                    handler(elements, node.loop)
         if seg_id == "SE":
             self._end_set()
         elif seg_id == "GE":
@@ -396,7 +430,6 @@ class _Run:
         self.group_id, self.group_version = functional_id, version
         self.group_kind = next((k for k in KINDS if k.reads(self.group_version)), None)
         self.walker.use(tree(self.group_kind.stem if self.group_kind is not None else ""))
-        self.count_lx = self.group_kind is not None and self.group_kind.stem == "837p"
         self.result.groups.append(
             GroupSummary(
                 context.interchange,
@@ -455,15 +488,18 @@ class _Run:
                 "contents were not checked",
                 loop="",
             )
-            self.hooks = None
+            self._use_hooks(None)
             self.walker.use(tree(""))
             self.walker.skip_set()
             return
         summary.kind = self.kind.stem
         self.walker.use(tree(self.kind.stem))
-        self.count_lx = self.kind.stem == "837p"
+        numbering = self.numbering
+        self.numbered = {"HL": numbering.hl}
+        if self.kind.stem == "837p":
+            self.numbered |= {"CLM": numbering.claim, "LX": numbering.lx}
         self._check_version(set_id, st03, version)
-        self.hooks = self.hooks_for(self.kind, context)
+        self._use_hooks(self.hooks_for(self.kind, context))
 
     def _check_version(self, set_id: str, st03: str, version: str) -> None:
         context = self.context
@@ -499,7 +535,12 @@ class _Run:
         context.summary = None
         self.kind = None
         self.validated = False
-        self.hooks = None
+        self.numbered = {}
+        self._use_hooks(None)
+
+    def _use_hooks(self, hooks: Hooks | None) -> None:
+        self.hooks = hooks
+        self.handlers = hooks.handlers if hooks is not None else {}
 
     def _end_group(self, elements: list[str]) -> None:
         (declared,) = _GE01(elements)

@@ -10,6 +10,7 @@ not a number is already a SNIP 1 finding: a balance that needs it is not checked
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -57,49 +58,61 @@ class RemittanceChecks:
         self.line: _Open | None = None
         self.line_adjusted = Decimal(0)  # the lines' CAS of the open claim
 
-    def segment(self, elements: list[str], loop: str, context: Context) -> None:
-        seg_id = elements[0]
-        if seg_id == "BPR":
-            total, credit = _BPR(elements)
-            amount = _amount(total)
-            if amount is not None and credit == "D":
-                amount = -amount
-            self.payment, self.payment_at = amount, context.where("BPR")
-        elif seg_id == "CLP":
-            self._close_claim()
-            charge, paid_text = _CLP(elements)
-            self.claim = _Open(context.where("CLP"), _amount(charge), _amount(paid_text))
-            paid = self.claim.paid
-            if paid is None:
-                self.checkable = False
-            else:
-                self.paid += paid
-        elif seg_id == "SVC":
-            self._close_line()
-            charge, paid_text = _SVC(elements)
-            self.line = _Open(context.where("SVC"), _amount(charge), _amount(paid_text))
-        elif seg_id == "CAS":
-            target = self.line if self.line is not None else self.claim
-            if target is None:
-                return
-            for text in _CAS(elements):
-                if text:
-                    value = _amount(text)
-                    if value is None:
-                        target.broken = True
-                    else:
-                        target.adjusted += value
-                        if target is self.line:
-                            self.line_adjusted += value
-        elif seg_id == "PLB":
-            self._close_claim()
-            for text in _PLB(elements):
-                if text:
-                    value = _amount(text)
-                    if value is None:
-                        self.checkable = False
-                    else:
-                        self.adjusted += value
+    @property
+    def handlers(self) -> dict[str, Callable[[list[str], str], None]]:
+        return {
+            "BPR": self._bpr,
+            "CLP": self._clp,
+            "SVC": self._svc,
+            "CAS": self._cas,
+            "PLB": self._plb,
+        }
+
+    def _bpr(self, elements: list[str], loop: str) -> None:
+        total, credit = _BPR(elements)
+        amount = _amount(total)
+        if amount is not None and credit == "D":
+            amount = -amount
+        self.payment, self.payment_at = amount, self.context.where("BPR")
+
+    def _clp(self, elements: list[str], loop: str) -> None:
+        self._close_claim()
+        charge, paid_text = _CLP(elements)
+        self.claim = _Open(self.context.where("CLP"), _amount(charge), _amount(paid_text))
+        paid = self.claim.paid
+        if paid is None:
+            self.checkable = False
+        else:
+            self.paid += paid
+
+    def _svc(self, elements: list[str], loop: str) -> None:
+        self._close_line()
+        charge, paid_text = _SVC(elements)
+        self.line = _Open(self.context.where("SVC"), _amount(charge), _amount(paid_text))
+
+    def _cas(self, elements: list[str], loop: str) -> None:
+        target = self.line if self.line is not None else self.claim
+        if target is None:
+            return
+        for text in _CAS(elements):
+            if text:
+                value = _amount(text)
+                if value is None:
+                    target.broken = True
+                else:
+                    target.adjusted += value
+                    if target is self.line:
+                        self.line_adjusted += value
+
+    def _plb(self, elements: list[str], loop: str) -> None:
+        self._close_claim()
+        for text in _PLB(elements):
+            if text:
+                value = _amount(text)
+                if value is None:
+                    self.checkable = False
+                else:
+                    self.adjusted += value
 
     def close(self, context: Context) -> None:
         self._close_claim()

@@ -88,7 +88,7 @@ class Numbering:
                     self.stack.pop()
         self.stack.append(self.hl_count)
 
-    def claim(self) -> None:
+    def claim(self, elements: list[str]) -> None:
         self.lx_count = 0
 
     def lx(self, elements: list[str]) -> None:

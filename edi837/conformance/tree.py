@@ -181,6 +181,7 @@ class Tree:
     spec: TransactionSpec | None
     # per segment ID: the qualifier positions any of its nodes reads, and the codes that matter
     keys: dict[str, tuple[tuple[tuple[str, int], frozenset[str]], ...]] = attrs.field(factory=dict)
+    plain: dict[str, Signature] = attrs.field(factory=dict)  # the signature of a keyless ID
 
     def node(self, idx: int) -> SegNode | LoopNode:
         return self.nodes[idx]
@@ -197,7 +198,16 @@ class Tree:
         seg_id = elements[0]
         keys = self.keys.get(seg_id)
         if not keys:
-            return (seg_id,)
+            plain = self.plain.get(seg_id)
+            if plain is None:
+                plain = self.plain[seg_id] = (seg_id,)
+            return plain
+        if len(keys) == 1:  # the common case, kept lean: it runs once per segment
+            (kind, index), codes = keys[0]
+            raw: str | None = elements[index] if len(elements) > index else None
+            if raw is not None and component in raw:
+                raw = raw.partition(component)[0] if kind == "c" else _formatted(raw, component)
+            return (seg_id, raw if raw in codes else None)
         values: list[str | None] = [seg_id]
         for (kind, index), codes in keys:
             raw = elements[index] if len(elements) > index else None

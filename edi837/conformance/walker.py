@@ -19,6 +19,7 @@ what keeps memory flat.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from edi837.conformance import snip1, snip2
 from edi837.conformance.rules import Rule
@@ -252,22 +253,25 @@ class Walker:
         if node is None:  # before any ISA: nothing can be placed
             emit(snip1.OUTSIDE, f"{signature[0]} comes before any ISA", signature[0] or "", "")
             return None
-        step = node.transitions.get(signature)
+        step = cast(Transition | None, node.transitions.get(signature))
         if step is None:
             step = node.transitions[signature] = transition(self.tree, node, signature)
-        assert isinstance(step, Transition)
         frames = self.frames
         for missing in step.checks:
             if frames[missing.depth].get(missing.idx, 0) < 1:
                 emit(missing.rule, missing.message, missing.segment_id, missing.loop)
         kind = step.kind
-        target = step.target
-        if kind == SEGMENT:
-            assert target is not None
-            del frames[step.keep :]
+        target = cast(SegNode, step.target)  # None only when the kind is NOT_FOUND
+        if kind == SEGMENT:  # the common case, kept lean
+            if len(frames) != step.keep:
+                del frames[step.keep :]
             counts = frames[-1]
-            seen = counts.get(target.idx, 0) + 1
-            counts[target.idx] = seen
+            idx = target.idx
+            seen = counts.get(idx, 0) + 1
+            counts[idx] = seen
+            if seen <= target.max_use and target.usage != "N":
+                self.node = target
+                return target
             if target.usage == "N":
                 emit(
                     snip2.SEG_NOT_USED,
@@ -284,7 +288,6 @@ class Walker:
                     target.loop,
                 )
         elif kind == ENTER:
-            assert target is not None
             del frames[step.keep :]
             *down, entered = step.enter
             frames.extend(
