@@ -137,7 +137,8 @@ class ClaimChecks:
         self.created: date | None = None  # BHT04
         self.claim: _Claim | None = None
         self.line: _Line | None = None
-        self.hl_levels: dict[str, str] = {}  # HL01 -> HL03
+        # (HL01, HL03) of the HLs still open, outermost first: what a new HL may sit under
+        self.open_hls: list[tuple[str, str]] = []
         self.last_hl: tuple[str, str, Where] | None = None  # (HL01, HL04, where)
         self.subscriber_birth: tuple[date, Where] | None = None
         self.patient_birth: tuple[date, Where] | None = None
@@ -221,17 +222,23 @@ class ClaimChecks:
                     previous[2],
                     "HL04",
                 )
+        opened = self.open_hls
+        if any(hl == parent for hl, _ in opened):
+            while opened[-1][0] != parent:
+                opened.pop()
+        elif parent:
+            opened.clear()  # its parent is not open (SNIP2-HL-PARENT says so): nothing to hold
         wanted = HL_PARENTS.get(level)
-        if wanted is not None and parent:
-            found = self.hl_levels.get(parent)
-            if found is not None and found != wanted:
+        if wanted is not None and parent and opened:
+            found = opened[-1][1]
+            if found != wanted:
                 self._report(
                     snip4.HL_LEVEL,
                     f"HL {number} (level {level}) sits under HL {parent} (level {found}); a level "
                     f"{level} belongs under a level {wanted}",
                     element="HL02",
                 )
-        self.hl_levels[number] = level
+        opened.append((number, level))
         self.last_hl = (number, child, where)
         if level == "22":
             self.subscriber_birth, self.patient_birth, self.in_patient = None, None, False

@@ -45,7 +45,7 @@ _CONTROL = {
 }  # fmt: skip
 _DATE_TYPES = ("RD8", "DT", "D8", "D6")
 _DTP_FORMATS = ("RD8", "D8", "D6", "DT", "TM")
-CACHE_LIMIT = 50_000  # clean segment texts remembered per file
+CACHE_LIMIT = 4096  # clean segment texts remembered per segment use (a bounded memory)
 
 
 def valid_date(kind: str, text: str) -> bool:
