@@ -79,15 +79,15 @@ def test_a_build_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault
         assert again.returncode == 2 and "interrupted after the file was complete" in again.stderr
         # under another name: the batch is adopted, so its services count as billed
         again = build(ledger, FIXTURES / "records.csv", tmp_path / "retry.837")
-        assert again.returncode == 1 and "ECM-PMPM-MONTH" in again.stdout
-        assert "adopted as sent" in again.stdout
+        assert again.returncode == 1 and "ECM-PMPM-MONTH" in again.stderr
+        assert "adopted as sent" in again.stderr
         second = tmp_path / "second.837"
         other = build(ledger, FIXTURES / "all-codes.csv", second)
         assert other.returncode in (0, 1), other.stderr
     else:
         assert again.returncode == 0, again.stderr
         if fault == "emit:recorded":
-            assert "abandoned" in again.stdout
+            assert "abandoned" in again.stderr
     assert not partials(tmp_path)
     isa13s = published_isa13s(tmp_path)
     assert len(isa13s) == len(set(isa13s)), isa13s

@@ -14,6 +14,7 @@ LAYERS = {
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
+    "edi837.progress": 0,
     "edi837.outputs": 0,
     "edi837.faults": 0,
     "edi837.x12": 0,

@@ -8,22 +8,29 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
+    InputFile,
     as_of_option,
     date_format_option,
+    format_option,
+    is_dash,
     ledger_option,
+    max_issues_option,
     out_option,
     profile_option,
+    readable,
     resolve_as_of,
     tars_option,
     with_date_format,
+    write_document,
+    write_failure,
 )
-from edi837.errors import BlockedError
+from edi837.errors import EdiError
 from edi837.issues import Report
 from edi837.model.records import DateFormat
 
 
 @click.command("build")
-@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("records", type=InputFile(dash=True))
 @profile_option
 @out_option
 @ledger_option
@@ -37,6 +44,13 @@ from edi837.model.records import DateFormat
     metavar="RULE-ID",
     help="Bill despite this payer rule's errors (repeatable); recorded in the ledger.",
 )
+@format_option(
+    "text",
+    "json",
+    default="text",
+    help="json: the batch's document on standard output (docs/build.md, with its JSON Schema).",
+)
+@max_issues_option
 def command(
     records: Path,
     profile_path: Path,
@@ -46,25 +60,39 @@ def command(
     tars: Path | None,
     date_format: DateFormat | None,
     allow: tuple[str, ...],
+    fmt: str,
+    max_issues: int | None,
 ) -> int:
-    """Build RECORDS (CSV, JSON or an Excel workbook) into an 837P file. Every problem is listed with its row;
-    errors block the file (nothing is written, the ledger is unchanged)."""
+    """Build RECORDS (CSV, JSON or an Excel workbook; - reads standard input) into an 837P file
+    (--out -: standard output). Errors block the file: nothing is written and the ledger is
+    unchanged. The summary goes to standard output, the findings to standard error.
+
+    \b
+    Example, once the month's records check clean:
+      edi837 build january.csv --profile profile.toml --tars tars.csv --out january.837
+      edi837 build january.csv --profile profile.toml --out - | edi837 validate -
+    """
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.outputs import shown
+    from edi837.render import batch_data
     from edi837.render.issues import counts, render_text
     from edi837.render.summary import build_summary
     from edi837.services.build import build
 
-    profile = with_date_format(load_profile(profile_path), date_format)
-    today, created = resolve_as_of(as_of)
+    if fmt == "json" and is_dash(out):
+        raise click.UsageError("--format json and --out - both want standard output: choose one")
+    path = ledger or default_ledger_path()
     tar_report = Report()
-    dates = profile.records.date_format
-    tar_list = read_tars(tars, tar_report, date_format=dates) if tars else None
-    with Ledger(ledger or default_ledger_path()) as book:
-        try:
+    try:
+        profile = with_date_format(load_profile(profile_path), date_format)
+        today, created = resolve_as_of(as_of)
+        dates = profile.records.date_format
+        tar_list = read_tars(tars, tar_report, date_format=dates) if tars else None
+        with readable(records) as (source, name), Ledger(path) as book:
             result = build(
-                records,
+                source,
                 profile,
                 out,
                 book,
@@ -72,15 +100,25 @@ def command(
                 created=created,
                 allow=frozenset(a.upper() for a in allow),
                 tars=tar_list,
+                name=name,
             )
-        except BlockedError as exc:
-            click.echo(render_text([*tar_report.sorted(), *exc.issues]), nl=False)
-            click.echo(f"error: {exc}", err=True)
-            return exc.exit_code
+    except EdiError as exc:
+        found = [*tar_report.sorted(), *getattr(exc, "issues", [])]
+        if fmt == "json":
+            write_failure("build", exc, found, {"output": shown(out), "ledger": str(path)})
+        elif found:
+            click.echo(render_text(found, limit=max_issues), nl=False, err=True)
+        raise
     issues = [*tar_report.sorted(), *result.report.sorted()]
+    if fmt == "json":
+        made = [("claims", batch_data.claims(result.batch))]
+        summary = batch_data.summary(result)
+        write_document("build", 0, issues, summary, limit=max_issues, made=made)
+        return 0
     if issues:
-        click.echo(render_text(issues), nl=False)
-    click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
-    made = "created by this build" if result.ledger_created else "recorded in"
-    click.echo(f"  ledger         {made} {result.ledger}")
+        click.echo(render_text(issues, limit=max_issues), nl=False, err=True)
+    to_stderr = is_dash(out)  # standard output is the 837P itself
+    click.echo(build_summary(result.batch, shown(out), counts(issues)), nl=False, err=to_stderr)
+    made_by = "created by this build" if result.ledger_created else "recorded in"
+    click.echo(f"  ledger         {made_by} {result.ledger}", err=to_stderr)
     return 0

@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
+from edi837 import progress
 from edi837.errors import BlockedError, InputError
 from edi837.issues import Issue, Report, Severity
 from edi837.ledger.history import LedgerHistory
@@ -19,7 +20,7 @@ from edi837.ledger.store import Ledger
 from edi837.ledger.submissions import BatchRecord, file_sha256, record_batch, sent_file
 from edi837.model.common import Usage
 from edi837.model.profile import Parties, Profile
-from edi837.outputs import guard, stage
+from edi837.outputs import guard, shown, stage
 from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
 from edi837.rules.tars import TarList
@@ -64,7 +65,10 @@ def build(
     created: datetime,
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
+    name: str | None = None,
 ) -> BuildResult:
+    """Build the records into ``out`` (``-``: standard output) and record the batch. ``name``
+    is what findings and the ledger call the records file when it is not its path."""
     refused = sorted(rule for rule in allow if not overridable(rule))
     if refused:
         raise InputError(
@@ -83,7 +87,13 @@ def build(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
             prepared = prepare(
-                records_path, profile, as_of=as_of, history=history, tars=tars, report=report
+                records_path,
+                profile,
+                as_of=as_of,
+                history=history,
+                tars=tars,
+                report=report,
+                name=name,
             )
             blocking, allowed = _allowed(report, allow)
             if blocking:
@@ -109,7 +119,12 @@ def build(
             unpaid = expected_unpaid(report)
             claims = tuple(
                 build_claim(draft, claim_id, pos, report, unpaid)
-                for draft, claim_id in zip(drafts, numbers.claim_ids, strict=True)
+                for draft, claim_id in progress.track(
+                    zip(drafts, numbers.claim_ids, strict=True),
+                    "assembling claims",
+                    total=len(drafts),
+                    unit="claim",
+                )
             )
             batch = assemble(parties, numbers, claims, created)
             encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
@@ -117,8 +132,8 @@ def build(
                 ledger,
                 batch,
                 BatchRecord(
-                    records_file=str(records_path),
-                    output_file=str(out),
+                    records_file=name if name is not None else str(records_path),
+                    output_file=shown(out),
                     file_sha256=staged.sha256,
                     as_of=as_of,
                     overrides=allowed,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-from edi837 import faults
+from edi837 import faults, progress
 from edi837.claim837.encoder import Encoder
 from edi837.errors import BlockedError
 from edi837.issues import Location, Report
@@ -45,6 +45,7 @@ class BuildResult:
     ledger: Path | None = None
     ledger_created: bool = False
     settled: tuple[str, ...] = ()  # what settling interrupted batches did
+    originals: dict[str, str] = attrs.field(factory=dict)  # a void's claim ID -> the claim voided
 
 
 @attrs.frozen(slots=True)
@@ -96,8 +97,13 @@ def assemble(
 def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bool) -> None:
     """Write the 837P to the staged file; element problems block it (nothing is kept)."""
     encoder = Encoder(batch, line_breaks=line_breaks)
-    for text in encoder.segments():
-        staged.write(text.encode("ascii"))
+    with progress.task("writing the 837P", total=len(batch.claims), unit="claim") as step:
+        done = 0
+        for text in encoder.segments():
+            staged.write(text.encode("ascii"))
+            if encoder.claims_written != done:
+                step.advance(encoder.claims_written - done)
+                done = encoder.claims_written
     staged.close()
     faults.checkpoint(
         "emit:encoded"

@@ -20,7 +20,7 @@ from edi837.ledger.submissions import BatchRecord, record_batch
 from edi837.model.claims import Claim
 from edi837.model.common import Frequency
 from edi837.model.profile import Profile
-from edi837.outputs import stage
+from edi837.outputs import shown, stage
 from edi837.services.build import guard_output
 from edi837.services.corrections import parse_claim_numbers, plan
 from edi837.services.emit import (
@@ -83,7 +83,7 @@ def void(
                 batch,
                 BatchRecord(
                     records_file="void of " + ", ".join(claim_ids),
-                    output_file=str(out),
+                    output_file=shown(out),
                     file_sha256=staged.sha256,
                     as_of=as_of,
                     kind="void",
@@ -102,4 +102,5 @@ def void(
         {},
         ledger=ledger.path,
         settled=settled,
+        originals=originals,
     )
