@@ -1,4 +1,4 @@
-# edi837: make demo (build the bundled sample into an 837P and validate it), make test, make bench.
+# edi837: make demo (the month end to end on the bundled data), make test, make bench.
 # Everything runs from a local virtual environment that the first target creates.
 
 PYTHON ?= python3
@@ -15,12 +15,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+# The month end to end on the bundled data, in a throwaway ledger under build/demo/: each step
+# says in one line what it shows, then runs. The demo's answers from the payer (a 999, a 277CA,
+# an 835) are fixtures/demo/; EDI837_LEDGER points at the demo ledger, so no real one is touched.
+demo: export EDI837_LEDGER := $(CURDIR)/$(DEMO)/ledger.sqlite
 demo: $(STAMP)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo; echo "== 1/7 check: every billing rule over January's records; nothing is written yet"
+	$(BIN)/edi837 check fixtures/records.csv --profile fixtures/profile.toml --tars fixtures/tars.csv \
+		--as-of 2026-02-02
+	@echo; echo "== 2/7 build: the 837P for the payer; its claims and control numbers go into a new ledger"
 	$(BIN)/edi837 build fixtures/records.csv --profile fixtures/profile.toml \
 		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-02
-	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/claims.999
-	@echo "demo: wrote $(DEMO)/claims.837 (and the 999 pyx12 would return in $(DEMO)/claims.999)"
+	@echo; echo "== 3/7 validate: pyx12 holds the file to the TR3 and writes the 999 a front door would send (A: accepted)"
+	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/pyx12.999
+	@echo; echo "== 4/7 ack: the payer's answers: its 999 accepts the file; its 277CA accepts 3 claims and rejects N00000002 (member not found)"
+	@if $(BIN)/edi837 ack --help >/dev/null 2>&1; then \
+		echo "$(BIN)/edi837 ack fixtures/demo/claims.999 fixtures/demo/claims.277 --ledger $(DEMO)/ledger.sqlite --as-of 2026-02-03"; \
+		$(BIN)/edi837 ack fixtures/demo/claims.999 fixtures/demo/claims.277 --ledger $(DEMO)/ledger.sqlite --as-of 2026-02-03; \
+	else echo "   (skipped: this edi837 has no ack command yet, so N00000002 stays 'sent' below)"; fi
+	@echo; echo "== 5/7 remit: the remittance of 2026-03-02 in words: N00000001 paid, N00000003 partly paid, N00000004 denied"
+	$(BIN)/edi837 remit fixtures/demo/remit.835
+	@echo; echo "== 6/7 reconcile: the 835 recorded in the ledger, each payment tied to the claim and line we sent"
+	$(BIN)/edi837 reconcile fixtures/demo/remit.835 --ledger $(DEMO)/ledger.sqlite --as-of 2026-03-02 \
+		--format json --out $(DEMO)/reconciled.json
+	@echo; echo "== 7/7 claims: the work queue: every claim's state, money and next action"
+	$(BIN)/edi837 claims --ledger $(DEMO)/ledger.sqlite --as-of 2026-03-02
+	@echo; echo "demo: everything is in $(DEMO)/ (claims.837, pyx12.999, ledger.sqlite, reconciled.json)"
 
 test: pytest lint typecheck
 
@@ -28,8 +49,8 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check edi837 tests tools bench
-	$(BIN)/ruff format --check edi837 tests tools bench
+	$(BIN)/ruff check edi837 tests tools bench docs/examples
+	$(BIN)/ruff format --check edi837 tests tools bench docs/examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -84,9 +84,10 @@ class _Display:
 _display: ContextVar[_Display | None] = ContextVar("edi837_progress", default=None)
 
 
-def show_on(stream: TextIO, *, after: float = AFTER) -> None:
-    """Turn the display on for this run (the command line does, for a terminal)."""
-    _display.set(_Display(stream, after))
+def show_on(stream: TextIO, *, after: float | None = None) -> None:
+    """Turn the display on for this run (the command line does, for a terminal); bars appear
+    once the run has lasted ``after`` seconds (default :data:`AFTER`)."""
+    _display.set(_Display(stream, AFTER if after is None else after))
 
 
 def show_off() -> None:

@@ -31,6 +31,7 @@ LAYERS = {
     "edi837.services": 3,
     "edi837.reconcile": 3,
     "edi837.render": 3,
+    "edi837.api": 4,
     "edi837.commands": 4,
     "edi837.cli": 4,
 }

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -158,14 +158,6 @@ tars_option = click.option(
     default=None,
     help="The approved TARs, CSV or a workbook (tar_number, member_id, start_date, end_date, approved_codes); `edi837 init --tars` writes a template.",
 )
-
-
-def resolve_as_of(as_of: date | None) -> tuple[date, datetime]:
-    """(today for the rules, the file's creation time). A pinned date pins the time to 00:00."""
-    if as_of is not None:
-        return as_of, datetime.combine(as_of, datetime.min.time())
-    now = datetime.now().replace(second=0, microsecond=0)
-    return now.date(), now
 
 
 def write_text_output(

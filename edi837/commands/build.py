@@ -18,7 +18,6 @@ from edi837.commands._common import (
     out_option,
     profile_option,
     readable,
-    resolve_as_of,
     tars_option,
     with_date_format,
     write_document,
@@ -27,6 +26,7 @@ from edi837.commands._common import (
 from edi837.errors import EdiError
 from edi837.issues import Report
 from edi837.model.records import DateFormat
+from edi837.services.clock import resolve_as_of
 
 
 @click.command("build")

@@ -17,7 +17,6 @@ from edi837.commands._common import (
     max_issues_option,
     profile_option,
     readable,
-    resolve_as_of,
     tars_option,
     with_date_format,
     write_document,
@@ -25,6 +24,7 @@ from edi837.commands._common import (
 )
 from edi837.errors import EdiError
 from edi837.model.records import DateFormat
+from edi837.services.clock import resolve_as_of
 
 if TYPE_CHECKING:
     from edi837.services.check import CheckResult

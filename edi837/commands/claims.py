@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import as_of_option, ledger_option, write_text_output
+from edi837.services.clock import resolve_as_of
 
 STATES = (
     "pending",

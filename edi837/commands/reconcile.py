@@ -7,11 +7,17 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    InputFile,
+    as_of_option,
+    ledger_option,
+    write_text_output,
+)
+from edi837.services.clock import resolve_as_of
 
 
 @click.command("reconcile")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=InputFile())
 @ledger_option
 @as_of_option
 @click.option(
@@ -20,13 +26,13 @@ from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, 
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
-    help="The work queue's formats (docs/claims-queue.md).",
+    help="table for people; json (docs/work-queue.md, with its JSON Schema) or csv for scripts.",
 )
 @click.option("--dry-run", is_flag=True, help="Match and count everything, record nothing.")
 @click.option(
     "--profile",
     "profile_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     default=None,
     help="Also accept payments to this profile's billing provider (the ledger's are always known).",
 )

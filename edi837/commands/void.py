@@ -14,11 +14,11 @@ from edi837.commands._common import (
     ledger_option,
     out_option,
     profile_option,
-    resolve_as_of,
     write_document,
     write_failure,
 )
 from edi837.errors import EdiError
+from edi837.services.clock import resolve_as_of
 
 
 @click.command("void")

@@ -74,9 +74,9 @@ def render_text(issues: list[Issue], *, limit: int | None = None) -> str:
     lines = []
     for rule, _ in groups:
         title = f"  {rule.title}" if rule.title else ""
-        lines.append(f"{rule.severity.value.upper():5} {rule.rule_id} x{rule.count}{title}")
+        lines.append(f"{rule.severity.value.upper():5} {rule.rule_id} x{rule.count:,}{title}")
     c = counts(issues)
-    lines.append(f"{c['errors']} error(s), {c['warnings']} warning(s), {c['info']} info")
+    lines.append(f"{c['errors']:,} error(s), {c['warnings']:,} warning(s), {c['info']:,} info")
     room = _limit(limit, TEXT_LIMIT)
     listed = 0
     for rule, items in groups:

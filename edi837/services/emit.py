@@ -36,6 +36,9 @@ from edi837.outputs import Staged
 
 @attrs.frozen
 class BuildResult:
+    """A batch written and recorded: what it holds, where it went, and the findings let through
+    (warnings, info, and the payer-rule errors ``--allow`` billed anyway)."""
+
     batch: ClaimBatch
     batch_id: int
     output: Path
