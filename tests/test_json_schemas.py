@@ -14,6 +14,7 @@ from edi837.cli import main
 
 from .conftest import FIXTURES, REPO
 from .helpers import accept
+from .test_cli import build_args
 
 SCHEMAS = REPO / "edi837" / "schemas"
 PROFILE = str(FIXTURES / "profile.toml")
@@ -38,22 +39,6 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[
     code = main([*argv, "--format", "json"])
     out, err = capsys.readouterr()
     return code, json.loads(out), err
-
-
-def build_argv(tmp_path: Path, records: Path, *extra: str) -> list[str]:
-    return [
-        "build",
-        str(records),
-        "--profile",
-        PROFILE,
-        "--out",
-        str(tmp_path / "out.837"),
-        "--ledger",
-        str(tmp_path / "ledger.sqlite"),
-        "--as-of",
-        "2026-02-02",
-        *extra,
-    ]
 
 
 @pytest.mark.parametrize("name", ["claims", "check", "validate", "batch", "remit"])
@@ -142,7 +127,7 @@ def test_validate_documents_conform_valid_and_not(
 def test_build_document_conforms_and_names_what_was_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, doc, err = run_json(capsys, *build_argv(tmp_path, RECORDS, "--tars", TARS))
+    code, doc, err = run_json(capsys, *build_args(tmp_path, RECORDS, "--tars", TARS))
     assert code == 0, err
     summary = conforms(doc, "batch")["summary"]
     assert summary["output"] == str(tmp_path / "out.837")
@@ -170,7 +155,7 @@ def test_a_blocked_build_document_has_the_findings_and_no_claims(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, doc, err = run_json(
-        capsys, *build_argv(tmp_path, FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv")
+        capsys, *build_args(tmp_path, FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv")
     )
     assert code == 1 and conforms(doc, "batch")["exit_code"] == 1
     assert "no file was written" in doc["error"]["message"] and "no file was written" in err
@@ -182,7 +167,7 @@ def test_a_blocked_build_document_has_the_findings_and_no_claims(
 def test_void_document_conforms_and_ties_each_void_to_its_original(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run_json(capsys, *build_argv(tmp_path, RECORDS, "--tars", TARS))
+    code, _, err = run_json(capsys, *build_args(tmp_path, RECORDS, "--tars", TARS))
     assert code == 0, err
     ledger = tmp_path / "ledger.sqlite"
     argv = [
