@@ -34,11 +34,11 @@ def edi837(*args: str, fault: str | None = None) -> subprocess.CompletedProcess[
 
 
 def build(
-    ledger: Path, records: Path, out: Path, fault: str | None = None
+    ledger: Path, records: Path, out: Path, fault: str | None = None, *more: str
 ) -> subprocess.CompletedProcess[str]:
     return edi837(
         "build", str(records), "--profile", PROFILE, "--tars", TARS, "--ledger", str(ledger),
-        "--out", str(out), "--as-of", "2026-02-02", fault=fault,
+        "--out", str(out), "--as-of", "2026-02-02", *more, fault=fault,
     )  # fmt: skip
 
 
@@ -77,10 +77,16 @@ def test_a_build_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault
     if fault == "emit:published":
         # the file is complete and in place: it must not be overwritten
         assert again.returncode == 2 and "interrupted after the file was complete" in again.stderr
-        # under another name: the batch is adopted, so its services count as billed
+        # under another name: the batch is adopted, so its records count as built and billed
         again = build(ledger, FIXTURES / "records.csv", tmp_path / "retry.837")
-        assert again.returncode == 1 and "ECM-PMPM-MONTH" in again.stdout
+        assert again.returncode == 1 and "RECORDS-ALREADY-BUILT" in again.stdout
         assert "adopted as sent" in again.stdout
+        again = build(
+            ledger, FIXTURES / "records.csv", tmp_path / "retry.837", None,
+            "--allow", "RECORDS-ALREADY-BUILT",
+        )  # fmt: skip
+        assert again.returncode == 1
+        assert "DUPLICATE-SERVICE" in again.stdout and "ECM-PMPM-MONTH" in again.stdout
         second = tmp_path / "second.837"
         other = build(ledger, FIXTURES / "all-codes.csv", second)
         assert other.returncode in (0, 1), other.stderr

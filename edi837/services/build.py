@@ -13,12 +13,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from edi837.errors import BlockedError, InputError
-from edi837.issues import Issue, Report, Severity
+from edi837.issues import Issue, Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import BatchRecord, file_sha256, record_batch, sent_file
+from edi837.ledger.submissions import (
+    BatchRecord,
+    file_sha256,
+    record_batch,
+    records_built,
+    sent_file,
+)
 from edi837.model.common import Usage
-from edi837.model.profile import Parties, Profile
+from edi837.model.profile import Parties, Policies, Profile
 from edi837.outputs import guard, stage
 from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
@@ -35,6 +41,58 @@ from edi837.services.grouping import build_claim, expected_unpaid, group_claims
 from edi837.services.prepare import prepare
 
 __all__ = ["BuildResult", "build"]
+
+
+def check_allow(allow: frozenset[str]) -> None:
+    """Refuse ``--allow`` of a rule that cannot be allowed (input and X12 problems)."""
+    refused = sorted(rule for rule in allow if not overridable(rule))
+    if refused:
+        raise InputError(
+            f"--allow cannot override {', '.join(refused)}",
+            hint="only payer-rule and already-billed findings can be allowed; input problems "
+            "must be fixed in the records",
+        )
+
+
+def records_already_built(
+    ledger: Ledger, records_path: Path, sha256: str | None, usage: Usage, policies: Policies
+) -> str | None:
+    """RECORDS-ALREADY-BUILT's message when an earlier batch of this usage was built from the
+    same records file and still counts as billed; None otherwise."""
+    if sha256 is None:
+        return None
+    earlier = records_built(ledger, sha256, usage, denied_lines_count=policies.denied_lines_count)
+    if earlier is None or not earlier.billed:
+        return None
+    return (
+        f"{records_path.name} was built already, into batch {earlier.batch_id} of {earlier.on} "
+        f"({earlier.output_file}); {earlier.billed} of its {earlier.lines} line(s) still count "
+        "as billed"
+    )
+
+
+def refuse_rebuilt(
+    ledger: Ledger,
+    records_path: Path,
+    sha256: str | None,
+    usage: Usage,
+    policies: Policies,
+    report: Report,
+    allow: frozenset[str],
+) -> None:
+    """The records-file check, before any rule runs: one clear refusal rather than a duplicate
+    finding on every line. Allowed, it is recorded like any allowed finding."""
+    message = records_already_built(ledger, records_path, sha256, usage, policies)
+    if message is None:
+        return
+    report.error("RECORDS-ALREADY-BUILT", message, Location(file=str(records_path)))
+    if "RECORDS-ALREADY-BUILT" not in allow:
+        raise BlockedError(
+            "these records were built already; no file was written",
+            hint="bill new services from a new records file, correct a claim with `edi837 "
+            "replace`, or --allow RECORDS-ALREADY-BUILT to build it again",
+            issues=report.sorted(),
+        )
 
 
 def _allowed(report: Report, allow: frozenset[str]) -> tuple[list[Issue], dict[str, int]]:
@@ -65,12 +123,7 @@ def build(
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
 ) -> BuildResult:
-    refused = sorted(rule for rule in allow if not overridable(rule))
-    if refused:
-        raise InputError(
-            f"--allow cannot override {', '.join(refused)}",
-            hint="only payer rule findings can be allowed; input problems must be fixed in the records",
-        )
+    check_allow(allow)
     guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
     parties = Parties.of(profile)
     test = parties.interchange.usage is Usage.TEST
@@ -79,6 +132,15 @@ def build(
     settled = settle(ledger, report)
     with collector_paused(), stage(out) as staged:
         with ledger.write():
+            refuse_rebuilt(
+                ledger,
+                records_path,
+                records_sha,
+                parties.interchange.usage,
+                profile.policies,
+                report,
+                allow,
+            )
             history = LedgerHistory(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
