@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from edi837.errors import BlockedError, InputError
-from edi837.issues import Issue, Location, Report, Severity
+from edi837.issues import Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
 from edi837.ledger.submissions import (
@@ -95,11 +95,30 @@ def refuse_rebuilt(
         )
 
 
-def _allowed(report: Report, allow: frozenset[str]) -> tuple[list[Issue], dict[str, int]]:
-    """The errors that still block, and how many findings of each allowed rule were let through."""
+def split_allowed(
+    report: Report, allow: frozenset[str], *, what: str = "the batch"
+) -> dict[str, int]:
+    """How many findings of each allowed rule are let through; raises BlockedError (nothing is
+    written) when any other error remains."""
     blocking = [i for i in report.errors if i.rule_id not in allow]
-    allowed = Counter(i.rule_id for i in report.errors if i.rule_id in allow)
-    return blocking, dict(allowed)
+    if blocking:
+        raise BlockedError(
+            f"{len(blocking)} error(s) block {what}; no file was written",
+            hint="fix the records, or --allow RULE-ID to bill a payer-rule finding anyway",
+            issues=report.sorted(),
+        )
+    return dict(Counter(i.rule_id for i in report.errors if i.rule_id in allow))
+
+
+def note_allowed(report: Report, allowed: dict[str, int]) -> None:
+    """The ALLOWED finding: what was billed despite its errors (also recorded in the ledger)."""
+    if allowed:
+        report.add(
+            "ALLOWED",
+            Severity.INFO,
+            "billed despite: "
+            + ", ".join(f"{rule} ({count})" for rule, count in sorted(allowed.items())),
+        )
 
 
 def guard_output(out: Path, ledger: Ledger, *inputs: Path | str | None) -> None:
@@ -147,13 +166,7 @@ def build(
             prepared = prepare(
                 records_path, profile, as_of=as_of, history=history, tars=tars, report=report
             )
-            blocking, allowed = _allowed(report, allow)
-            if blocking:
-                raise BlockedError(
-                    f"{len(blocking)} error(s) block the batch; no file was written",
-                    hint="fix the records, or --allow RULE-ID to bill a payer-rule finding anyway",
-                    issues=report.sorted(),
-                )
+            allowed = split_allowed(report, allow)
             if not prepared.lines:
                 raise BlockedError("no billable lines: no file was written", issues=report.sorted())
             drafts = group_claims(
@@ -190,13 +203,7 @@ def build(
                 ),
             )
         publish(ledger, staged, batch_id)
-    if allowed:
-        report.add(
-            "ALLOWED",
-            Severity.INFO,
-            "billed despite: "
-            + ", ".join(f"{rule} ({count})" for rule, count in sorted(allowed.items())),
-        )
+    note_allowed(report, allowed)
     return BuildResult(
         batch,
         batch_id,
