@@ -61,28 +61,42 @@ class LedgerHistory:
         procedures: Collection[str],
         start: date | None = None,
         end: date | None = None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[PastLine]:
         if not member_ids or not procedures:
             return []
         self._members(member_ids)
         codes = sorted(set(procedures))
-        return [
-            PastLine(
-                member_id=row[0],
-                procedure=row[1],
-                modifiers=tuple(row[2].split()),
-                service_date=date.fromisoformat(row[3]),
-                end_date=date.fromisoformat(row[4]) if row[4] else None,
-                units=Decimal(row[5]),
-                charge=Decimal(row[6]),
-                tar_number=row[7],
-                claim_id=row[8],
-                line_id=row[9],
+        # a history repeats a few dates, amounts and modifier sets: parse each once
+        days: dict[str, date] = {}
+        amounts: dict[str, Decimal] = {}
+        modifier_sets: dict[str, tuple[str, ...]] = {}
+        out = []
+        for row in self.ledger.db.execute(
+            self.query(len(codes), spans=spans_reaching is not None),
+            self.parameters(codes, start, end, spans_reaching=spans_reaching),
+        ):
+            service, last, units, charge, mods = row[3], row[4], row[5], row[6], row[2]
+            out.append(
+                PastLine(
+                    member_id=row[0],
+                    procedure=row[1],
+                    modifiers=modifier_sets.get(mods)
+                    or modifier_sets.setdefault(mods, tuple(mods.split())),
+                    service_date=days.get(service)
+                    or days.setdefault(service, date.fromisoformat(service)),
+                    end_date=(days.get(last) or days.setdefault(last, date.fromisoformat(last)))
+                    if last
+                    else None,
+                    units=amounts.get(units) or amounts.setdefault(units, Decimal(units)),
+                    charge=amounts.get(charge) or amounts.setdefault(charge, Decimal(charge)),
+                    tar_number=row[7],
+                    claim_id=row[8],
+                    line_id=row[9],
+                )
             )
-            for row in self.ledger.db.execute(
-                self.query(len(codes)), self.parameters(codes, start, end)
-            )
-        ]
+        return out
 
     def sent(self, claim_ids: Collection[str]) -> dict[str, SentOn]:
         if not claim_ids:
@@ -98,7 +112,12 @@ class LedgerHistory:
         }
 
     def parameters(
-        self, codes: Collection[str], start: date | None, end: date | None
+        self,
+        codes: Collection[str],
+        start: date | None,
+        end: date | None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[object]:
         return [
             *codes,
@@ -106,9 +125,10 @@ class LedgerHistory:
             (end or date.max).isoformat(),
             *billed_parameters(test=self.test, denied_lines_count=self.denied_lines_count),
             *self.excluded_claims,
+            *((spans_reaching.isoformat(),) if spans_reaching is not None else ()),
         ]
 
-    def query(self, code_count: int) -> str:
+    def query(self, code_count: int, *, spans: bool = False) -> str:
         marks = ",".join("?" * code_count)
         excluded = ",".join("?" * len(self.excluded_claims))
         # CROSS JOIN fixes the join order (SQLite's documented way): for each member of the batch,
@@ -121,5 +141,6 @@ class LedgerHistory:
             "AND l.service_date >= ? AND l.service_date <= ? "
             f"WHERE {COUNTS_AS_BILLED}"
             + (f" AND l.claim_id NOT IN ({excluded})" if excluded else "")
+            + (" AND l.end_date >= ?" if spans else "")  # a span still running on that date
         )
         return sql

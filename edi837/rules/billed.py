@@ -116,8 +116,9 @@ def duplicate_service(ctx: RuleContext, found: Findings) -> None:
     )
     if spanned:
         # spans that began before the batch's first date and may reach into it
-        before = ctx.history.lines(members, spanned, first - SPAN_LOOKBACK, first - timedelta(1))
-        past += [p for p in before if p.end_date is not None and p.end_date >= first]
+        past += ctx.history.lines(
+            members, spanned, first - SPAN_LOOKBACK, first - timedelta(1), spans_reaching=first
+        )
     if not past:
         return
     earlier: dict[tuple[str, str, frozenset[str]], list[PastLine]] = {}

@@ -62,9 +62,12 @@ class History(Protocol):
         procedures: Collection[str],
         start: date | None = None,
         end: date | None = None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[PastLine]:
         """The past lines of these members and procedures that count as billed, with a service
-        date in [start, end] (None: no bound)."""
+        date in [start, end] (None: no bound); with ``spans_reaching``, only the spans (lines
+        with an end date) still running on that date."""
         ...
 
     def sent(self, claim_ids: Collection[str]) -> dict[str, SentOn]:
@@ -81,6 +84,8 @@ class NoHistory:
         procedures: Collection[str],
         start: date | None = None,
         end: date | None = None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[PastLine]:
         return []
 
