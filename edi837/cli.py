@@ -27,10 +27,28 @@ def cli(show_phi: bool) -> None:
     phi.set_show(show_phi)
 
 
+def _show_phi(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        phi.set_show(True)
+
+
 def _register() -> None:
+    """Add every command, each also taking the global options where people type them
+    (``edi837 remit --show-phi FILE`` as well as ``edi837 --show-phi remit FILE``)."""
     from edi837.commands import registered
 
     for command in registered():
+        if not any(p.name == "show_phi" for p in command.params):
+            command.params.append(
+                click.Option(
+                    ["--show-phi"],
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_show_phi,
+                    help="Show member names, IDs and birth dates in messages (masked by default).",
+                )
+            )
         cli.add_command(command)
 
 

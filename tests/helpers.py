@@ -100,3 +100,8 @@ def _answer_999(ledger: Path, claim_ids: tuple[str, ...], on: date, *, rejected:
         marker = ledger.with_name(f"{ledger.name}.{kind}-{'-'.join(claim_ids)}-{on.isoformat()}")
         marker.write_text("answers: " + repr(answers), encoding="utf-8")
         import_acks(book, [marker], lambda path: answers, imported_at=on)
+
+
+def check_argv(records: Path, *extra: str) -> list[str]:
+    """``edi837 check RECORDS`` with the sample profile on the fixtures' as-of date."""
+    return ["check", str(records), "--profile", str(PROFILE), "--as-of", "2026-02-02", *extra]

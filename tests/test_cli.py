@@ -307,3 +307,22 @@ def test_no_half_written_999(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 0, out
     assert not (tmp_path / "a.999").exists()
     assert "could not produce a complete 999" in err
+
+
+def test_show_phi_works_where_people_type_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    code, _, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    for argv in (
+        ["claims", "--show-phi", "--ledger", str(ledger)],
+        ["--show-phi", "claims", "--ledger", str(ledger)],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and "90000001A" in out, (argv, err)
+    code, out, _ = run(capsys, "claims", "--ledger", str(ledger))
+    assert code == 0 and "90000001A" not in out

@@ -58,7 +58,7 @@ def test_missing_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "rule", "column"),
     [
-        ("2026-01-12", "01/12/2026", "INPUT-DATE", "service_date"),
+        ("2026-01-12", "01/12/2026", "INPUT-DATE-FORMAT", "service_date"),
         ("2026-01-12", "2026-02-30", "INPUT-DATE", "service_date"),
         ("1980-01-01", "yesterday", "INPUT-DATE", "member_dob"),
         ("G9008,U1", "X123,U1", "INPUT-CODE", "hcpcs"),

@@ -166,3 +166,18 @@ def test_out_is_private_even_over_an_existing_file(
         assert kept.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(umask)
+
+
+def test_an_acknowledgment_or_an_837_is_named_not_read_as_a_remittance(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(capsysbinary, str(FIXTURES / "golden" / "demo.837"))
+    assert (code, out) == (2, b"") and "is an 837 claim file" in err
+    ack = tmp_path / "answer.999"
+    ack.write_text(
+        "ISA*00*          *00*          *ZZ*PHCTEST01      *ZZ*NCCC0001       *260203*1200*^*00501*000000901*0*T*:~"
+        "GS*FA*PHCTEST01*NCCC0001*20260203*1200*901*X*005010X231A1~ST*999*0001*005010X231A1~"
+        "AK1*HC*1*005010X222A1~AK9*R*1*1*0~SE*4*0001~GE*1*901~IEA*1*000000901~"
+    )
+    code, out, err = run(capsysbinary, str(ack))
+    assert (code, out) == (2, b"") and "999 acknowledgment" in err and "edi837 ack" in err

@@ -185,16 +185,17 @@ def fee_schedule_doc() -> str:
         "The default Partnership codes, modifiers, unit bases and rates (../shared/docs/billing-rules.md).",
         "A contract may differ: override any entry, or add a code, in the profile's `[fee_schedule]`",
         "table (see docs/profile.md). A blank `charge` is rate x units; a code without a rate needs a",
-        "charge on every record or a rate in the profile.",
+        "charge on every record or a rate in the profile. The program is what `edi837 report` totals",
+        "by (docs/report.md); a code the profile adds counts as `other CODE-MODIFIERS`.",
         "",
-        "| code | modifiers | category | unit | default rate | meaning | source |",
-        "|---|---|---|---|---|---|---|",
+        "| code | modifiers | category | program | unit | default rate | meaning | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for entry in default_schedule():
         rate = f"${entry.rate}" if entry.rate is not None else "contract"
         mods = " ".join(entry.modifiers) or "(none)"
         out.append(
-            f"| {entry.code} | {mods} | {entry.category.value} | {entry.unit.value} | {rate} | {entry.description} | {entry.source} |"
+            f"| {entry.code} | {mods} | {entry.category.value} | {entry.program} | {entry.unit.value} | {rate} | {entry.description} | {entry.source} |"
         )
     out += [
         "",

@@ -53,11 +53,14 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
     """Read the 835 remittance FILE: every payment, claim and line, what was paid and why.
 
     Exit 0 when the file was read (its warnings on stderr), 1 with --strict when there were
-    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope).
+    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds no
+    835 (an 837, a 999 or a 277CA: the message says which command reads it).
     """
     from edi837.remit835 import RemittanceReader
     from edi837.render.remit import render
+    from edi837.services.inbound import require
 
+    require(file, {"835"}, "remit")  # an 837 or an acknowledgment: say what it is, exit 2
     reader = RemittanceReader(file, name=str(file))
     stream = iter(reader)  # refuses a truncated file now, before any output is written
     counts = {"payments": 0, "claims": 0, "warnings": 0}

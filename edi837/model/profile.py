@@ -12,6 +12,7 @@ import attrs
 
 from edi837.model.claims import BillingProvider, Payer, Receiver, Submitter
 from edi837.model.common import Address, Contact, Usage
+from edi837.model.records import DateFormat
 
 
 class MinuteRounding(StrEnum):
@@ -93,6 +94,13 @@ class Policies:
 
 
 @attrs.frozen(slots=True)
+class RecordSettings:
+    """How the provider's records export writes things (the profile's ``[records]``)."""
+
+    date_format: DateFormat = DateFormat.ISO
+
+
+@attrs.frozen(slots=True)
 class FeeOverride:
     """A fee schedule entry from the profile: replaces or adds to the payer's defaults."""
 
@@ -116,6 +124,7 @@ class Profile:
     policies: Policies
     fee_overrides: tuple[FeeOverride, ...] = ()
     payer_rules: str = "partnership"
+    records: RecordSettings = RecordSettings()
 
 
 @attrs.frozen(slots=True)

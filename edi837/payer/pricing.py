@@ -20,8 +20,11 @@ from edi837.model.profile import Policies
 from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category, FeeEntry, FeeSchedule, UnitBasis
 from edi837.payer.units import short_attempt_bills_a_unit, units_from_minutes
+from edi837.x12 import spec
 
 CENT = Decimal("0.01")
+# dollars a line's charge can carry: SV102 counts the cents among its digits
+LINE_DOLLAR_DIGITS = spec.segment("SV1").element("SV102").max - 2
 
 
 @attrs.frozen(slots=True)
@@ -108,7 +111,16 @@ def price_record(
         )
         return None
     else:
-        charge = (entry.rate * units).quantize(CENT)
+        product = entry.rate * units
+        if product.adjusted() >= LINE_DOLLAR_DIGITS:  # would not fit SV102 (nor be exact)
+            report.error(
+                "INPUT-CHARGE",
+                f"{record.hcpcs} x{units} at its rate comes to more than an 837P line carries "
+                f"({LINE_DOLLAR_DIGITS} digits of dollars): check the units and minutes",
+                attrs.evolve(where, column="units" if record.units is not None else "minutes"),
+            )
+            return None
+        charge = product.quantize(CENT)
 
     # per-diem days and meal deliveries carry their span (DTP*472 RD8)
     end_date = record.service_end_date if basis in (UnitBasis.DAY, UnitBasis.MEAL) else None

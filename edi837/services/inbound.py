@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from edi837.errors import InputError, X12ParseError
+from edi837.errors import InputError
 from edi837.x12.tokenizer import SegmentReader
 
 NAMES = {
@@ -21,9 +21,10 @@ NAMES = {
 }
 
 
-def kinds(path: Path, *, limit: int = 200_000) -> set[str]:
+def kinds(path: Path, *, enough: set[str] | None = None, limit: int = 200_000) -> set[str]:
     """The transaction set IDs in the file (``TA1`` for an interchange acknowledgment). Reads
-    segment IDs only, and stops after ``limit`` segments (a large file has said what it is)."""
+    segment IDs only; stops at the first of ``enough``, or after ``limit`` segments (a large file
+    has said what it is by then)."""
     found: set[str] = set()
     reader = SegmentReader(path, name=str(path))
     for count, elements in enumerate(reader):
@@ -32,7 +33,7 @@ def kinds(path: Path, *, limit: int = 200_000) -> set[str]:
             found.add(elements[1].strip())
         elif seg_id == "TA1":
             found.add("TA1")
-        if count >= limit:
+        if (enough and found & enough) or count >= limit:
             break
     return found
 
@@ -44,11 +45,8 @@ def describe(found: Iterable[str]) -> str:
 
 def require(path: Path, wanted: set[str], command: str) -> set[str]:
     """Refuse (exit 2, nothing recorded) a file holding none of the ``wanted`` transaction sets,
-    saying what it is and which command reads it. Unreadable files raise X12ParseError."""
-    try:
-        found = kinds(path)
-    except X12ParseError:
-        raise
+    saying what it is and which command reads it. An unreadable file raises X12ParseError."""
+    found = kinds(path, enough=wanted)
     if found & wanted:
         return found
     readers = sorted({NAMES[k][1] for k in found if k in NAMES and NAMES[k][1]})

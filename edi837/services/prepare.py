@@ -43,7 +43,7 @@ def prepare(
 ) -> Prepared:
     report = report if report is not None else Report()
     schedule = fee_schedule_for(profile)
-    records = read_records(records_path, report)
+    records = read_records(records_path, report, date_format=profile.records.date_format)
     name = str(records_path)
     priced = [
         p
