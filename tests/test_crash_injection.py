@@ -108,28 +108,37 @@ def test_a_build_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault
     check_ledger(ledger)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("fault", ["emit:encoded", "emit:recorded", "emit:published"])
-def test_a_void_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault: str) -> None:
-    ledger = tmp_path / "ledger.sqlite"
-    assert build(ledger, FIXTURES / "records.csv", tmp_path / "demo.837").returncode == 0
-    accept(ledger, "N00000001")
-    void = tmp_path / "void.837"
-    args = ("void", "N00000001", "--payer-claim-number", "ICN1", "--profile", PROFILE,
-            "--ledger", str(ledger), "--out", str(void), "--as-of", "2026-02-03")  # fmt: skip
+def killed_correction(
+    tmp_path: Path, ledger: Path, args: tuple[str, ...], fault: str, already: str
+) -> subprocess.CompletedProcess[str]:
+    """Kill a void or replace (``args``, ending in --out F --as-of D) at ``fault``, run it again
+    and check what each step leaves; returns the run after the kill."""
     assert edi837(*args, fault=fault).returncode == 137
     check_ledger(ledger)
     again = edi837(*args)
     if fault == "emit:published":
+        # the correction is complete and in place: adopted, so it stands
         assert again.returncode == 2 and "recorded as sent" in again.stderr
-        again = edi837(*args[:-4], "--out", str(tmp_path / "retry.837"), *args[-2:])
-        assert again.returncode == 2 and "already voided" in again.stderr
+        retry = edi837(*args[:-4], "--out", str(tmp_path / "retry.837"), *args[-2:])
+        assert retry.returncode == 2 and already in retry.stderr
     else:
         assert again.returncode == 0, again.stderr
     assert not partials(tmp_path)
     isa13s = published_isa13s(tmp_path)
     assert len(isa13s) == len(set(isa13s))
     check_ledger(ledger)
+    return again
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["emit:encoded", "emit:recorded", "emit:published"])
+def test_a_void_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault: str) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    assert build(ledger, FIXTURES / "records.csv", tmp_path / "demo.837").returncode == 0
+    accept(ledger, "N00000001")
+    args = ("void", "N00000001", "--payer-claim-number", "ICN1", "--profile", PROFILE,
+            "--ledger", str(ledger), "--out", str(tmp_path / "void.837"), "--as-of", "2026-02-03")  # fmt: skip
+    killed_correction(tmp_path, ledger, args, fault, "already voided")
 
 
 @pytest.mark.slow
@@ -138,31 +147,16 @@ def test_a_replace_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fau
     ledger = tmp_path / "ledger.sqlite"
     assert build(ledger, FIXTURES / "records.csv", tmp_path / "demo.837").returncode == 0
     accept(ledger, "N00000001")
-    fixed = tmp_path / "fix.837"
     args = ("replace", "N00000001", "--records", str(FIXTURES / "replace" / "N00000001-corrected.csv"),
             "--payer-claim-number", "ICN1", "--profile", PROFILE, "--tars", TARS,
-            "--ledger", str(ledger), "--out", str(fixed), "--as-of", "2026-02-03")  # fmt: skip
-    assert edi837(*args, fault=fault).returncode == 137
-    check_ledger(ledger)
-    again = edi837(*args)
-    if fault == "emit:published":
-        # the replacement is complete and in place: adopted, so N00000001 is replaced already
-        assert again.returncode == 2 and "recorded as sent" in again.stderr
-        again = edi837(*args[:-4], "--out", str(tmp_path / "retry.837"), *args[-2:])
-        assert again.returncode == 2 and "already replaced by N00000005" in again.stderr
-    else:
-        assert again.returncode == 0, again.stderr
-        if fault == "emit:recorded":
-            assert "abandoned" in again.stdout
-            # the abandoned replacement took its number: the one sent is the next
-            assert "replaced N00000001 with N00000006" in again.stdout
-    assert not partials(tmp_path)
-    isa13s = published_isa13s(tmp_path)
-    assert len(isa13s) == len(set(isa13s))
+            "--ledger", str(ledger), "--out", str(tmp_path / "fix.837"), "--as-of", "2026-02-03")  # fmt: skip
+    again = killed_correction(tmp_path, ledger, args, fault, "already replaced by N00000005")
+    if fault == "emit:recorded":
+        # the abandoned replacement keeps its number: the one sent is the next
+        assert "abandoned" in again.stdout and "replaced N00000001 with N00000006" in again.stdout
     with sqlite3.connect(ledger) as db:
         live = db.execute("SELECT DISTINCT live FROM lines WHERE claim_id = 'N00000001'").fetchall()
     assert live == [(0,)]  # whichever replacement stands, the original no longer counts
-    check_ledger(ledger)
 
 
 @pytest.mark.slow

@@ -8,15 +8,19 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
+    allow_option,
     as_of_option,
+    date_format_option,
+    echo_blocked,
+    echo_written,
     ledger_option,
     out_option,
     profile_option,
-    resolve_as_of,
+    read_inputs,
     tars_option,
 )
 from edi837.errors import BlockedError
-from edi837.issues import Report
+from edi837.model.records import DateFormat
 
 
 @click.command("replace")
@@ -25,13 +29,15 @@ from edi837.issues import Report
     "--records",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     required=True,
-    help="The claim's member and month as they should have been billed (every line, CSV or JSON).",
+    help="The claim's member and month as they should have been billed: every line (CSV, JSON "
+    "or an Excel workbook, as for build).",
 )
 @profile_option
 @out_option
 @ledger_option
 @as_of_option
 @tars_option
+@date_format_option
 @click.option(
     "--payer-claim-number",
     "number",
@@ -39,13 +45,7 @@ from edi837.issues import Report
     metavar="NUMBER",
     help="The payer's claim number (CLP07) for REF*F8, when no recorded 835 or 277CA gives it.",
 )
-@click.option(
-    "--allow",
-    "allow",
-    multiple=True,
-    metavar="RULE-ID",
-    help="Bill despite this rule's errors (repeatable); recorded in the ledger.",
-)
+@allow_option
 def command(
     claim_id: str,
     records: Path,
@@ -54,22 +54,16 @@ def command(
     ledger: Path | None,
     as_of: date | None,
     tars: Path | None,
+    date_format: DateFormat | None,
     number: str | None,
     allow: tuple[str, ...],
 ) -> int:
     """Write an 837P that replaces CLAIM_ID (our CLM01) with the services in RECORDS, checked by
     every rule; the original stops counting as billed and the replacement counts instead."""
-    from edi837.ingest.profile import load_profile
-    from edi837.ingest.tars import read_tars
     from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.render.issues import counts, render_text
-    from edi837.render.summary import build_summary
     from edi837.services.replace import replace
 
-    profile = load_profile(profile_path)
-    today, created = resolve_as_of(as_of)
-    tar_report = Report()
-    tar_list = read_tars(tars, tar_report) if tars else None
+    given = read_inputs(profile_path, date_format, as_of, tars)
     original = claim_id.upper()
     with Ledger(ledger or default_ledger_path(), create=False) as book:
         try:
@@ -77,22 +71,17 @@ def command(
                 original,
                 records,
                 number.strip() if number else None,
-                profile,
+                given.profile,
                 out,
                 book,
-                as_of=today,
-                created=created,
+                as_of=given.today,
+                created=given.created,
                 allow=frozenset(a.upper() for a in allow),
-                tars=tar_list,
+                tars=given.tars,
             )
         except BlockedError as exc:
-            click.echo(render_text([*tar_report.sorted(), *exc.issues]), nl=False)
-            click.echo(f"error: {exc}", err=True)
-            return exc.exit_code
-    issues = [*tar_report.sorted(), *result.report.sorted()]
-    if issues:
-        click.echo(render_text(issues), nl=False)
-    click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
+            return echo_blocked(exc, given.tar_report.sorted())
+    echo_written(result, out, given.tar_report.sorted())
     (claim,) = result.batch.claims
     click.echo(
         f"replaced {original} with {claim.claim_id}: {original} no longer counts toward the "

@@ -12,33 +12,23 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
+import attrs
+
 from edi837.errors import BlockedError, InputError
 from edi837.issues import Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import (
-    BatchRecord,
-    file_sha256,
-    record_batch,
-    records_built,
-    sent_file,
-)
+from edi837.ledger.submissions import file_sha256, records_built, sent_file
+from edi837.model.claims import Claim
 from edi837.model.common import Usage
 from edi837.model.profile import Parties, Policies, Profile
 from edi837.outputs import guard, stage
 from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
 from edi837.rules.tars import TarList
-from edi837.services.emit import (
-    BuildResult,
-    allocate_numbers,
-    assemble,
-    encode,
-    publish,
-    settle,
-)
-from edi837.services.grouping import build_claim, expected_unpaid, group_claims
-from edi837.services.prepare import prepare
+from edi837.services.emit import BuildResult, allocate_numbers, finish, settle, write_batch
+from edi837.services.grouping import ClaimDraft, build_claim, expected_unpaid, group_claims
+from edi837.services.prepare import Prepared, prepare
 
 __all__ = ["BuildResult", "build"]
 
@@ -121,6 +111,38 @@ def note_allowed(report: Report, allowed: dict[str, int]) -> None:
         )
 
 
+def drafts_of(
+    prepared: Prepared,
+    profile: Profile,
+    report: Report,
+    allow: frozenset[str],
+    *,
+    what: str = "the batch",
+    nothing: str = "no billable lines: no file was written",
+) -> tuple[list[ClaimDraft], dict[str, int]]:
+    """The checked lines grouped into claims, and the findings allowed; raises BlockedError when
+    an error blocks or nothing is left to bill."""
+    allowed = split_allowed(report, allow, what=what)
+    if not prepared.lines:
+        raise BlockedError(nothing, issues=report.sorted())
+    drafts = group_claims(
+        prepared.lines, profile.fallback_address, max_lines=profile.claims.max_lines_per_claim
+    )
+    return drafts, allowed
+
+
+def claims_of(
+    drafts: list[ClaimDraft], claim_ids: tuple[str, ...], profile: Profile, report: Report
+) -> tuple[Claim, ...]:
+    """Each draft with its claim ID, pointers and line numbers (services/grouping.py)."""
+    pos = profile.claims.place_of_service
+    unpaid = expected_unpaid(report)
+    return tuple(
+        build_claim(draft, claim_id, pos, report, unpaid)
+        for draft, claim_id in zip(drafts, claim_ids, strict=True)
+    )
+
+
 def guard_output(out: Path, ledger: Ledger, *inputs: Path | str | None) -> None:
     """The one output check every writing service makes (edi837.outputs.guard)."""
     guard(
@@ -129,6 +151,32 @@ def guard_output(out: Path, ledger: Ledger, *inputs: Path | str | None) -> None:
         ledger=ledger.path,
         sent=lambda path: sent_file(ledger, path),
     )
+
+
+@attrs.frozen
+class Start:
+    """What a build from records knows before it opens its transaction."""
+
+    report: Report
+    records_sha256: str | None
+    settled: tuple[str, ...]
+
+
+def start(
+    records_path: Path,
+    profile: Profile,
+    out: Path,
+    ledger: Ledger,
+    tars: TarList | None,
+    allow: frozenset[str],
+) -> Start:
+    """The checks before anything is computed (--allow, the output path), the records' SHA-256,
+    and interrupted batches settled (services/emit.py): shared by build and replace."""
+    check_allow(allow)
+    guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
+    report = Report()
+    sha = file_sha256(records_path)
+    return Start(report, sha, settle(ledger, report))
 
 
 def build(
@@ -142,13 +190,10 @@ def build(
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
 ) -> BuildResult:
-    check_allow(allow)
-    guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
+    begun = start(records_path, profile, out, ledger, tars, allow)
+    report, records_sha = begun.report, begun.records_sha256
     parties = Parties.of(profile)
     test = parties.interchange.usage is Usage.TEST
-    records_sha = file_sha256(records_path)
-    report = Report()
-    settled = settle(ledger, report)
     with collector_paused(), stage(out) as staged:
         with ledger.write():
             refuse_rebuilt(
@@ -166,52 +211,29 @@ def build(
             prepared = prepare(
                 records_path, profile, as_of=as_of, history=history, tars=tars, report=report
             )
-            allowed = split_allowed(report, allow)
-            if not prepared.lines:
-                raise BlockedError("no billable lines: no file was written", issues=report.sorted())
-            drafts = group_claims(
-                prepared.lines,
-                profile.fallback_address,
-                max_lines=profile.claims.max_lines_per_claim,
-            )
+            drafts, allowed = drafts_of(prepared, profile, report, allow)
             numbers = allocate_numbers(
                 ledger,
                 claims=len(drafts),
                 per_st=parties.max_claims_per_transaction,
                 prefix=parties.claim_id_prefix,
             )
-            pos = profile.claims.place_of_service
-            unpaid = expected_unpaid(report)
-            claims = tuple(
-                build_claim(draft, claim_id, pos, report, unpaid)
-                for draft, claim_id in zip(drafts, numbers.claim_ids, strict=True)
-            )
-            batch = assemble(parties, numbers, claims, created)
-            encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
-            batch_id = record_batch(
+            batch, batch_id = write_batch(
                 ledger,
-                batch,
-                BatchRecord(
-                    records_file=str(records_path),
-                    output_file=str(out),
-                    file_sha256=staged.sha256,
-                    as_of=as_of,
-                    overrides=allowed,
-                    kind="build",
-                    records_sha256=records_sha,
-                    parties=parties,
-                ),
+                staged,
+                parties,
+                numbers,
+                claims_of(drafts, numbers.claim_ids, profile, report),
+                report,
+                created=created,
+                as_of=as_of,
+                kind="build",
+                records_file=str(records_path),
+                records_sha256=records_sha,
+                overrides=allowed,
             )
-        publish(ledger, staged, batch_id)
+        result = finish(
+            ledger, staged, batch, batch_id, report, allowed=allowed, settled=begun.settled
+        )
     note_allowed(report, allowed)
-    return BuildResult(
-        batch,
-        batch_id,
-        out,
-        staged.sha256,
-        report,
-        allowed,
-        ledger=ledger.path,
-        ledger_created=ledger.created,
-        settled=settled,
-    )
+    return result

@@ -21,29 +21,19 @@ from pathlib import Path
 
 import attrs
 
-from edi837.errors import BlockedError, InputError
-from edi837.issues import Report
+from edi837.errors import InputError
 from edi837.ledger.events import refresh
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import BatchRecord, file_sha256, record_batch
 from edi837.model.claims import Claim
 from edi837.model.common import Frequency, Usage
 from edi837.model.profile import Profile
 from edi837.outputs import stage
 from edi837.perf import collector_paused
 from edi837.rules.tars import TarList
-from edi837.services.build import check_allow, guard_output, note_allowed, split_allowed
+from edi837.services.build import claims_of, drafts_of, note_allowed, start
 from edi837.services.corrections import plan
-from edi837.services.emit import (
-    BuildResult,
-    allocate_numbers,
-    assemble,
-    encode,
-    publish,
-    settle,
-)
-from edi837.services.grouping import build_claim, expected_unpaid, group_claims
+from edi837.services.emit import BuildResult, allocate_numbers, finish, write_batch
 from edi837.services.prepare import Prepared, prepare
 
 __all__ = ["replace"]
@@ -98,11 +88,8 @@ def replace(
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
 ) -> BuildResult:
-    check_allow(allow)
-    guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
-    records_sha = file_sha256(records_path)
-    report = Report()
-    settled = settle(ledger, report)
+    begun = start(records_path, profile, out, ledger, tars, allow)
+    report, records_sha = begun.report, begun.records_sha256
     numbers_given = {claim_id: payer_claim_number} if payer_claim_number else {}
     with collector_paused(), stage(out) as staged:
         with ledger.write():
@@ -125,17 +112,14 @@ def replace(
                     hint=f"a replacement holds {claim_id}'s member and month only; bill the other "
                     "services with `edi837 build`",
                 )
-            allowed = split_allowed(report, allow, what="the replacement")
-            if not prepared.lines:
-                raise BlockedError(
-                    f"no billable lines: to take back everything {claim_id} billed, void it "
-                    f"(`edi837 void {claim_id}`)",
-                    issues=report.sorted(),
-                )
-            drafts = group_claims(
-                prepared.lines,
-                profile.fallback_address,
-                max_lines=profile.claims.max_lines_per_claim,
+            drafts, allowed = drafts_of(
+                prepared,
+                profile,
+                report,
+                allow,
+                what="the replacement",
+                nothing=f"no billable lines: to take back everything {claim_id} billed, void it "
+                f"(`edi837 void {claim_id}`)",
             )
             if len(drafts) != 1:
                 raise InputError(
@@ -150,45 +134,30 @@ def replace(
                 per_st=parties.max_claims_per_transaction,
                 prefix=parties.claim_id_prefix,
             )
-            (new_id,) = numbers.claim_ids
+            (made,) = claims_of(drafts, numbers.claim_ids, profile, report)
             claim = attrs.evolve(
-                build_claim(
-                    drafts[0],
-                    new_id,
-                    profile.claims.place_of_service,
-                    report,
-                    expected_unpaid(report),
-                ),
+                made,
                 frequency=Frequency.REPLACEMENT,
                 payer_claim_number=correction.payer_claim_number,
             )
-            batch = assemble(parties, numbers, (claim,), created)
-            encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
-            batch_id = record_batch(
+            batch, batch_id = write_batch(
                 ledger,
-                batch,
-                BatchRecord(
-                    records_file=str(records_path),
-                    output_file=str(out),
-                    file_sha256=staged.sha256,
-                    as_of=as_of,
-                    overrides=allowed,
-                    kind="replace",
-                    records_sha256=records_sha,
-                    parties=parties,
-                    originals={new_id: claim_id},
-                ),
+                staged,
+                parties,
+                numbers,
+                (claim,),
+                report,
+                created=created,
+                as_of=as_of,
+                kind="replace",
+                records_file=str(records_path),
+                records_sha256=records_sha,
+                overrides=allowed,
+                originals={claim.claim_id: claim_id},
             )
             refresh(ledger, [claim_id])
-        publish(ledger, staged, batch_id)
+        result = finish(
+            ledger, staged, batch, batch_id, report, allowed=allowed, settled=begun.settled
+        )
     note_allowed(report, allowed)
-    return BuildResult(
-        batch,
-        batch_id,
-        out,
-        staged.sha256,
-        report,
-        allowed,
-        ledger=ledger.path,
-        settled=settled,
-    )
+    return result
