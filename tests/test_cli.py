@@ -294,6 +294,30 @@ def test_build_the_same_records_twice_exits_1_naming_the_batch(
     assert not (tmp_path / "again.837").exists()
 
 
+def test_check_counts_the_history_of_its_profiles_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check asks the ledger what build would: a test profile sees earlier test batches (it saw
+    production history only, so a test build's month was reported clean), a production profile
+    never sees them."""
+    code, _, err = run(capsys, *build_args(tmp_path, FIXTURES / "records.csv"))
+    assert code == 0, err
+    check = ["check", str(FIXTURES / "records.csv"), "--ledger", str(tmp_path / "ledger.sqlite"),
+             "--as-of", "2026-02-02", "--format", "json", "--profile"]  # fmt: skip
+    code, out, _ = run(capsys, *check, PROFILE)
+    found = {i["rule_id"] for i in json.loads(out)["issues"] if i["severity"] == "error"}
+    assert code == 1 and {"RECORDS-ALREADY-BUILT", "DUPLICATE-SERVICE", "ECM-PMPM-MONTH"} <= found
+    production = tmp_path / "production.toml"
+    production.write_text(
+        (FIXTURES / "profile.toml")
+        .read_text(encoding="utf-8")
+        .replace('usage = "T"', 'usage = "P"'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, *check, str(production))
+    assert code == 0, out
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
