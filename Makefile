@@ -21,27 +21,31 @@ $(STAMP): pyproject.toml
 demo: export EDI837_LEDGER := $(CURDIR)/$(DEMO)/ledger.sqlite
 demo: $(STAMP)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@echo; echo "== 1/7 check: every billing rule over January's records; nothing is written yet"
+	@echo; echo "== 1/8 check: every billing rule over January's records; nothing is written yet"
 	$(BIN)/edi837 check fixtures/records.csv --profile fixtures/profile.toml --tars fixtures/tars.csv \
 		--as-of 2026-02-02
-	@echo; echo "== 2/7 build: the 837P for the payer; its claims and control numbers go into a new ledger"
+	@echo; echo "== 2/8 build: the 837P for the payer; its claims and control numbers go into a new ledger"
 	$(BIN)/edi837 build fixtures/records.csv --profile fixtures/profile.toml \
 		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-02
-	@echo; echo "== 3/7 validate: pyx12 holds the file to the TR3 and writes the 999 a front door would send (A: accepted)"
+	@echo; echo "== 3/8 validate: pyx12 holds the file to the TR3 and writes the 999 a front door would send (A: accepted)"
 	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/pyx12.999
-	@echo; echo "== 4/7 ack: the payer's answers: its 999 accepts the file; its 277CA accepts 3 claims and rejects N00000002 (member not found)"
+	@echo; echo "== 4/8 ack: the payer's answers: its 999 accepts the file; its 277CA accepts 3 claims and rejects N00000002 (member not found)"
 	@if $(BIN)/edi837 ack --help >/dev/null 2>&1; then \
 		echo "$(BIN)/edi837 ack fixtures/demo/claims.999 fixtures/demo/claims.277 --ledger $(DEMO)/ledger.sqlite --as-of 2026-02-03"; \
 		$(BIN)/edi837 ack fixtures/demo/claims.999 fixtures/demo/claims.277 --ledger $(DEMO)/ledger.sqlite --as-of 2026-02-03; \
 	else echo "   (skipped: this edi837 has no ack command yet, so N00000002 stays 'sent' below)"; fi
-	@echo; echo "== 5/7 remit: the remittance of 2026-03-02 in words: N00000001 paid, N00000003 partly paid, N00000004 denied"
+	@echo; echo "== 5/8 remit: the remittance of 2026-03-02 in words: N00000001 paid, N00000003 partly paid, N00000004 denied"
 	$(BIN)/edi837 remit fixtures/demo/remit.835
-	@echo; echo "== 6/7 reconcile: the 835 recorded in the ledger, each payment tied to the claim and line we sent"
+	@echo; echo "== 6/8 reconcile: the 835 recorded in the ledger, each payment tied to the claim and line we sent"
 	$(BIN)/edi837 reconcile fixtures/demo/remit.835 --ledger $(DEMO)/ledger.sqlite --as-of 2026-03-02 \
 		--format json --out $(DEMO)/reconciled.json
-	@echo; echo "== 7/7 claims: the work queue: every claim's state, money and next action"
+	@echo; echo "== 7/8 claims: the work queue: every claim's state, money and next action"
 	$(BIN)/edi837 claims --ledger $(DEMO)/ledger.sqlite --as-of 2026-03-02
+	@echo; echo "== 8/8 report: the month's billing and remittances as one page (the sample profile sends test batches)"
+	$(BIN)/edi837 report --ledger $(DEMO)/ledger.sqlite --month 2026-01 --test --as-of 2026-03-02 \
+		--out $(DEMO)/report.html
 	@echo; echo "demo: everything is in $(DEMO)/ (claims.837, pyx12.999, ledger.sqlite, reconciled.json)"
+	@echo "demo: the month's report is $(abspath $(DEMO)/report.html)"
 
 test: pytest lint typecheck
 

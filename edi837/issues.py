@@ -141,13 +141,18 @@ class Capped:
         seen = self.counts.get(code.id, 0) + 1
         self.counts[code.id] = seen
         if seen <= self.limit:
+            if seen == 1:
+                self._codes[code.id] = code
             self.sink.add(code, message, location)
-        elif seen == self.limit + 1:
-            self._codes[code.id] = code
 
     def dropped(self) -> list[tuple[Code, int]]:
-        """(code, how many were not passed on), for each code that went past the limit."""
-        return [(code, self.counts[key] - self.limit) for key, code in self._codes.items()]
+        """(code, how many were not passed on) for each code that went past the limit, in the
+        order the codes were first seen."""
+        return [
+            (self._codes[key], seen - self.limit)
+            for key, seen in self.counts.items()
+            if seen > self.limit
+        ]
 
 
 @attrs.define

@@ -45,7 +45,7 @@ def demo_steps() -> list[tuple[str, list[list[str]]]]:
 def test_every_step_says_what_it_shows_and_the_ack_step_waits_for_the_command() -> None:
     steps = demo_steps()
     names = [text.split(":")[0] for text, _ in steps]
-    assert names == ["check", "build", "validate", "ack", "remit", "reconcile", "claims"]
+    assert names == ["check", "build", "validate", "ack", "remit", "reconcile", "claims", "report"]
     assert all(len(text) > 30 and commands for text, commands in steps)  # a sentence, a command
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "edi837 ack --help >/dev/null 2>&1; then" in makefile  # works before and after ack

@@ -68,6 +68,28 @@ def void_accepted(tmp: Path) -> list[str]:
     return [*void_argv(tmp, ledger), "--payer-claim-number", "ICN77", "--as-of", "2026-02-03"]
 
 
+CORRECTED = FIXTURES / "replace" / "N00000001-corrected.csv"
+
+
+def replace_argv(tmp: Path, records: Path = CORRECTED, *, accepted: bool = True) -> list[str]:
+    ledger = built(tmp)
+    if accepted:
+        accept(ledger, "N00000001")
+    out = str(tmp / "fix.837")
+    return ["replace", "N00000001", "--records", str(records), "--payer-claim-number", "ICN1",
+            "--profile", PROFILE, "--tars", TARS, "--ledger", str(ledger), "--out", out,
+            "--as-of", "2026-02-03"]  # fmt: skip
+
+
+def two_pmpms(tmp: Path) -> Path:
+    """The corrected records with a second PMPM in the month: ECM-PMPM-MONTH blocks them."""
+    path = tmp / "two-pmpms.csv"
+    text = CORRECTED.read_text(encoding="utf-8")
+    extra = text.splitlines()[-1].replace("R005", "R006").replace("2026-01-15", "2026-01-22")
+    path.write_text(text + extra + "\n", encoding="utf-8")
+    return path
+
+
 def existing(tmp: Path) -> str:
     path = tmp / "profile.toml"
     path.write_text("# mine\n")
@@ -128,6 +150,32 @@ SCENARIOS: dict[str, dict[ExitCode, Argv | None]] = {
         ExitCode.OK: lambda t: ["claims", "--ledger", str(built(t))],
         ExitCode.FINDINGS: None,
         ExitCode.UNUSABLE: lambda t: ["claims", "--ledger", str(t / "none.sqlite")],
+    },
+    "replace": {
+        ExitCode.OK: replace_argv,
+        ExitCode.FINDINGS: lambda t: replace_argv(t, two_pmpms(t)),
+        ExitCode.UNUSABLE: lambda t: replace_argv(t, accepted=False),  # never accepted: refused
+    },
+    "report": {
+        ExitCode.OK: lambda t: [
+            "report",
+            "--ledger",
+            str(built(t)),
+            "--month",
+            "2026-01",
+            "--test",
+            "--out",
+            str(t / "r.html"),
+            *AS_OF,
+        ],
+        ExitCode.FINDINGS: None,
+        ExitCode.UNUSABLE: lambda t: [
+            "report",
+            "--ledger",
+            str(t / "none.sqlite"),
+            "--out",
+            str(t / "r.html"),
+        ],
     },
     "init": {
         ExitCode.OK: lambda t: ["init", str(t / "new.toml")],

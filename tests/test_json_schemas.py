@@ -199,6 +199,43 @@ def test_void_document_conforms_and_ties_each_void_to_its_original(
     assert claim["claim_id"] == "N00000005"
 
 
+def test_replace_document_conforms_and_names_the_claim_it_replaces(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_json(capsys, *build_args(tmp_path, RECORDS, "--tars", TARS))
+    assert code == 0, err
+    ledger = tmp_path / "ledger.sqlite"
+    accept(ledger, "N00000001")
+    corrected = FIXTURES / "replace" / "N00000001-corrected.csv"
+    code, doc, err = run_json(
+        capsys,
+        "replace",
+        "N00000001",
+        "--records",
+        str(corrected),
+        "--payer-claim-number",
+        "ICN1",
+        "--profile",
+        PROFILE,
+        "--tars",
+        TARS,
+        "--ledger",
+        str(ledger),
+        "--out",
+        str(tmp_path / "fix.837"),
+        "--as-of",
+        "2026-02-03",
+    )
+    assert code == 0, err
+    (claim,) = conforms(doc, "batch")["claims"]
+    assert doc["command"] == "replace"
+    assert (claim["frequency"], claim["original_claim_id"], claim["payer_claim_number"]) == (
+        "7",
+        "N00000001",
+        "ICN1",
+    )
+
+
 # -- remit --------------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
-"""The shortcuts the 835 reader relies on change nothing: the loop walker's ``stays`` set and its
-remembered jumps place every segment where the plain search does, and the tokenizer's lean path
-yields the same segments, positions and warnings whatever the chunk size."""
+"""The shortcuts the readers rely on change nothing: the transaction stream (the loop walker's
+``stays`` set and its remembered jumps) places every segment where the plain search does, and
+the tokenizer's lean path yields the same segments, positions and warnings whatever the chunk
+size."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ import pytest
 from edi837.errors import X12ParseError
 from edi837.issues import Issue, IssueList
 from edi837.x12 import spec
-from edi837.x12.envelope import walk_envelopes
-from edi837.x12.loops import LoopWalker, Placement
+from edi837.x12.loops import Placement
 from edi837.x12.spec import LoopSpec
 from edi837.x12.tokenizer import SegmentReader
+from edi837.x12.transactions import Placed as Stream
+from edi837.x12.transactions import TransactionStream
 
 from .conftest import FIXTURES, corpus_files
 
 FILES = sorted((FIXTURES / "835").glob("*.835")) + corpus_files("835") + corpus_files("837p")
-STEMS = {"835": "835", "837": "837p"}
 
 
 class ReferenceWalker:
@@ -69,23 +70,20 @@ def placements(path: Path) -> tuple[Placed, Placed]:
     plain rule; up to where the file breaks off when it is truncated."""
     fast: Placed = []
     plain: Placed = []
-    walker: LoopWalker | None = None
     reference: ReferenceWalker | None = None
-    issues = IssueList()
+    stream = TransactionStream(SegmentReader(path), IssueList())
     try:
-        for position, elements, env in walk_envelopes(SegmentReader(path), issues):
-            seg_id = elements[0]
-            if seg_id == "ST":
-                stem = STEMS.get(elements[1] if len(elements) > 1 else "")
-                transaction = spec.transaction(stem) if stem else None
-                walker = LoopWalker(transaction, position) if transaction else None
-                reference = ReferenceWalker(transaction) if transaction else None
-            elif seg_id == "SE":
-                walker = reference = None
-            elif walker is not None and reference is not None and env.st is not None:
-                instance, how = walker.place(elements, position)
-                fast.append((position, instance.path, how))
-                plain.append((position, *reference.place(elements)))
+        for item in stream:
+            assert isinstance(item, Stream)
+            if item.loop is None or item.how is None:
+                continue
+            if item.seg_id == "ST":
+                assert stream.transaction is not None and stream.transaction.kind is not None
+                reference = ReferenceWalker(stream.transaction.kind.spec())
+            elif item.seg_id != "SE":
+                assert reference is not None
+                fast.append((item.position, item.path, item.how))
+                plain.append((item.position, *reference.place(item.elements)))
     except X12ParseError:
         pass  # a truncated file: what came before the break is still worth comparing
     return fast, plain

@@ -155,3 +155,21 @@ def test_a_rejected_claim_says_what_the_payer_said(
     (claim,) = json.loads(out)["claims"]
     assert claim["front_door"]["source"] == "277CA" and "NPI invalid" in claim["next_action"]
     assert "new original" in claim["next_action"]
+
+
+def test_denials_by_reason_make_the_denied_total_and_programs_the_billed(
+    ledger: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = claims(capsys, ledger, "--format", "json")
+    book = json.loads(out)["totals"]["test"]
+    denials = book["denials_by_reason"]
+    assert [(d["group"], d["code"], d["claims"]) for d in denials] == [("CO", "197", 1)]
+    assert sum(Decimal(d["amount"]) for d in denials) == Decimal(book["denied"])
+    assert denials[0]["words"] == "authorization" and "TAR" in denials[0]["action"]
+    assert [r["code"] for r in book["remarks_on_denials"]] == ["N54"]
+    programs = {p["program"]: p for p in book["by_program"]}
+    assert sum(Decimal(p["billed"]) for p in programs.values()) == Decimal(book["billed"])
+    assert programs["ECM PMPM"]["denied_lines"] == 1  # N00000002's PMPM, denied CO-197
+    assert programs["ECM outreach"]["units"] == "4"
+    open_claims = {b["bucket"]: b["claims"] for b in book["open_by_aging_bucket"]}
+    assert open_claims["31-60"] == 2 and sum(open_claims.values()) == 2

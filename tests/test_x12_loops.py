@@ -4,9 +4,9 @@ from pathlib import Path
 
 from edi837.issues import IssueList
 from edi837.x12 import spec
-from edi837.x12.envelope import walk_envelopes
-from edi837.x12.loops import LoopWalker, Placement
+from edi837.x12.loops import Placement
 from edi837.x12.tokenizer import SegmentReader
+from edi837.x12.transactions import Placed, TransactionStream
 
 from .conftest import SHARED
 
@@ -30,24 +30,14 @@ IEA*1*000000001~
 """
 
 
-def place_all(data: bytes, stem: str) -> list[tuple[str, str, Placement]]:
-    reader = SegmentReader(data)
-    issues = IssueList()
+def place_all(data: bytes) -> list[tuple[str, str, Placement]]:
     out = []
-    walker = None
-    for position, elements, env in walk_envelopes(reader, issues):
-        if elements[0] == "ST":
-            walker = LoopWalker(spec.transaction(stem), position)
-            continue
-        if walker is not None and env.st is not None and elements[0] != "SE":
-            instance, how = walker.place(elements, position)
-            out.append(
-                (
-                    elements[0] + ("*" + elements[1] if elements[0] in ("NM1", "HL", "N1") else ""),
-                    instance.path,
-                    how,
-                )
-            )
+    for item in TransactionStream(SegmentReader(data), IssueList()):
+        assert isinstance(item, Placed)
+        elements = item.elements
+        if item.loop is not None and item.how is not None and item.seg_id not in ("ST", "SE"):
+            shown = elements[0] + ("*" + elements[1] if elements[0] in ("NM1", "HL", "N1") else "")
+            out.append((shown, item.path, item.how))
     return out
 
 
@@ -56,7 +46,7 @@ def test_837_loops_of_the_example() -> None:
         import pytest
 
         pytest.skip("../shared/examples is not present")
-    placed = {seg: path for seg, path, _ in place_all(EXAMPLE.read_bytes(), "837p")}
+    placed = {seg: path for seg, path, _ in place_all(EXAMPLE.read_bytes())}
     assert placed["NM1*41"] == "1000A"
     assert placed["NM1*40"] == "1000B"
     assert placed["NM1*85"] == "2000A/2010AA"
@@ -68,7 +58,7 @@ def test_837_loops_of_the_example() -> None:
 
 
 def test_835_claim_without_lx_opens_the_missing_loop() -> None:
-    placed = place_all(SAMPLE_835.encode(), "835")
+    placed = place_all(SAMPLE_835.encode())
     by_seg = [(seg, path, how) for seg, path, how in placed]
     assert ("N1*PR", "1000A", Placement.OPENED) in by_seg
     assert ("CLP", "2000/2100", Placement.IMPLIED) in by_seg
@@ -80,12 +70,12 @@ def test_835_claim_without_lx_opens_the_missing_loop() -> None:
 
 def test_unknown_segment_stays_in_the_current_loop() -> None:
     text = SAMPLE_835.replace("REF*6R*L1~", "ZZZ*1~")
-    placed = place_all(text.encode(), "835")
+    placed = place_all(text.encode())
     assert ("ZZZ", "2000/2100/2110", Placement.UNKNOWN) in placed
 
 
 def test_every_declared_loop_has_a_parent_and_a_trigger() -> None:
-    for stem in ("837p", "835", "999"):
+    for stem in ("837p", "835", "999", "277ca"):
         txn = spec.transaction(stem)
         for loop in txn.loops:
             assert loop.parent is not None

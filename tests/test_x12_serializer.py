@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edi837.errors import SpecError
-from edi837.x12 import spec
-from edi837.x12.datatypes import clean_text, format_decimal
+from edi837.x12.datatypes import ElementProblem, R, clean_text
 from edi837.x12.delimiters import Delimiters
 from edi837.x12.serializer import Serializer, isa_segment
 from edi837.x12.tokenizer import read_segments
@@ -63,7 +62,7 @@ def test_spaces_inside_a_segment_survive() -> None:
 
 @given(st.decimals(min_value=Decimal("-99999999"), max_value=Decimal("99999999"), places=2))
 def test_decimal_format_round_trips(value: Decimal) -> None:
-    text = format_decimal(value)
+    text = R.format(value)
     assert "E" not in text and "e" not in text
     assert Decimal(text) == value
     if "." in text:
@@ -88,7 +87,7 @@ def test_isa_is_fixed_width() -> None:
 
 
 def test_templates_format_typed_values_and_report_lengths() -> None:
-    problems: list[spec.ElementProblem] = []
+    problems: list[ElementProblem] = []
     ser = Serializer(line_breaks=False)
     dtp = ser.template("DTP", problems, "DTP03", DTP01="472", DTP02="D8")
     assert dtp(date(2025, 1, 5)) == "DTP*472*D8*20250105~"

@@ -29,6 +29,7 @@ TRANSACTIONS = {
     "837p": ("837.5010.X222.A1.xml", "837", "005010X222A1", "Health Care Claim: Professional"),
     "835": ("835.5010.X221.A1.xml", "835", "005010X221A1", "Health Care Claim Payment/Advice"),
     "999": ("999.5010X231.A1.xml", "999", "005010X231A1", "Implementation Acknowledgment"),
+    "277ca": ("277.5010.X214.xml", "277", "005010X214", "Health Care Claim Acknowledgment"),
 }
 ENVELOPE = {"ISA", "IEA", "GS", "GE"}
 

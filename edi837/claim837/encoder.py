@@ -16,10 +16,10 @@ import attrs
 from edi837.claim837 import VERSION
 from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider
 from edi837.model.common import Address
-from edi837.x12.datatypes import format_date_range
+from edi837.x12 import spec
+from edi837.x12.datatypes import DT, N0, TM, ElementProblem
 from edi837.x12.delimiters import Delimiters
-from edi837.x12.serializer import Serializer, Template, isa_segment
-from edi837.x12.spec import ElementProblem
+from edi837.x12.serializer import Serializer, Template, isa_segment, isa_width
 
 
 @attrs.frozen(slots=True)
@@ -64,7 +64,8 @@ class Encoder:
         self._clm = t(
             "CLM", p, "CLM01", "CLM02", "CLM05", CLM06="Y", CLM07="A", CLM08="Y", CLM09="Y"
         )
-        self._hi = t("HI", p, *(f"HI{n:02d}" for n in range(1, 13)), memo=True)
+        self._hi_width = len(spec.segment("HI").elements)  # 12 diagnosis composites
+        self._hi = t("HI", p, *spec.segment("HI").refs(), memo=True)
         self._lx = t("LX", p, "LX01", memo=True)
         self._sv1 = t("SV1", p, "SV101", "SV102", "SV104", "SV105", "SV107", SV103="UN", memo=True)
         self._dtp_d8 = t("DTP", p, "DTP03", DTP01="472", DTP02="D8", memo=True)
@@ -91,18 +92,18 @@ class Encoder:
         yield isa_segment(
             [
                 "00",
-                " " * 10,
+                " " * isa_width("ISA02"),
                 "00",
-                " " * 10,
+                " " * isa_width("ISA04"),
                 ic.sender_qualifier,
-                ic.sender_id.ljust(15),
+                ic.sender_id.ljust(isa_width("ISA06")),
                 ic.receiver_qualifier,
-                ic.receiver_id.ljust(15),
-                b.created.strftime("%y%m%d"),
-                b.created.strftime("%H%M"),
+                ic.receiver_id.ljust(isa_width("ISA08")),
+                DT.format(b.created.date(), isa_width("ISA09")),
+                TM.format(b.created),
                 self.delimiters.repetition or "^",
                 "00501",
-                f"{ic.control_number:09d}",
+                N0.format(ic.control_number, isa_width("ISA13")),
                 "1" if ic.ack_requested else "0",
                 ic.usage.value,
                 self.delimiters.component,
@@ -197,7 +198,7 @@ class Encoder:
         if claim.payer_claim_number:
             put(self._ref("F8", claim.payer_claim_number))
         diagnoses = [("ABK" if i == 0 else "ABF", code) for i, code in enumerate(claim.diagnoses)]
-        put(self._hi(*diagnoses, *([None] * (12 - len(diagnoses)))))
+        put(self._hi(*diagnoses, *([None] * (self._hi_width - len(diagnoses)))))
         if claim.rendering is not None:
             put(self._rendering_segment(claim.rendering))
         if problems:
@@ -216,7 +217,7 @@ class Encoder:
             )
             end = line.end_date
             if end is not None and end != line.service_date:
-                put(rd8(format_date_range(line.service_date, end)))
+                put(rd8(DT.format_range(line.service_date, end)))
             else:
                 put(d8(line.service_date))
             if line.tar_number:

@@ -17,12 +17,11 @@ from edi837.commands._common import (
     max_issues_option,
     profile_option,
     readable,
+    said_when_stopped,
     tars_option,
     with_date_format,
     write_document,
-    write_failure,
 )
-from edi837.errors import EdiError
 from edi837.model.records import DateFormat
 from edi837.services.clock import resolve_as_of
 
@@ -71,7 +70,7 @@ def command(
     today, _ = resolve_as_of(as_of)
     default = default_ledger_path()
     book = ledger if ledger is not None else (default if default.exists() else None)
-    try:
+    with said_when_stopped("check", fmt, _summary(None, today, book), before=report.sorted):
         profile = with_date_format(load_profile(profile_path), date_format)
         dates = profile.records.date_format
         tar_list = read_tars(tars, report, date_format=dates) if tars else None
@@ -79,10 +78,6 @@ def command(
             result = check(
                 path, profile, as_of=today, ledger=book, tars=tar_list, report=report, name=name
             )
-    except EdiError as exc:
-        if fmt == "json":
-            write_failure("check", exc, report.sorted(), _summary(None, today, book))
-        raise
     code = 0 if result.ok else 1
     if fmt == "json":
         summary = _summary(result, today, book)

@@ -94,7 +94,7 @@ def command(
     )
 
     today, _ = resolve_as_of(as_of)
-    if month is not None and not _is_month(month):
+    if month is not None and not is_month(month):
         raise click.BadParameter(f"{month!r} is not a month written YYYY-MM", param_hint="--month")
     path = ledger or default_ledger_path()
     filters = Filters(
@@ -116,7 +116,7 @@ def command(
     return 0
 
 
-def _is_month(text: str) -> bool:
+def is_month(text: str) -> bool:
     year, _, number = text.partition("-")
     return (
         len(year) == 4

@@ -9,15 +9,15 @@ import click
 
 from edi837.commands._common import (
     as_of_option,
-    format_option,
-    is_dash,
+    batch_format_option,
+    echo_written,
     ledger_option,
     out_option,
     profile_option,
-    write_document,
-    write_failure,
+    refuse_two_stdouts,
+    said_when_stopped,
+    unwritten,
 )
-from edi837.errors import EdiError
 from edi837.services.clock import resolve_as_of
 
 
@@ -34,12 +34,7 @@ from edi837.services.clock import resolve_as_of
     metavar="[CLAIM_ID=]NUMBER",
     help="The payer's claim number (CLP07) for REF*F8; CLAIM_ID=NUMBER when voiding several.",
 )
-@format_option(
-    "text",
-    "json",
-    default="text",
-    help="json: the void batch's document on standard output (docs/void.md, its JSON Schema).",
-)
+@batch_format_option("void")
 def command(
     claim_ids: tuple[str, ...],
     profile_path: Path,
@@ -50,7 +45,7 @@ def command(
     fmt: str,
 ) -> int:
     """Write an 837P that voids CLAIM_IDS (our CLM01s; --out -: standard output) and release
-    their lines in the ledger. The summary goes to standard output, notes to standard error.
+    their lines in the ledger. The summary goes to standard output, findings to standard error.
 
     \b
     Example, a claim billed by mistake and already paid:
@@ -60,17 +55,12 @@ def command(
     """
     from edi837.ingest.profile import load_profile
     from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.outputs import shown
-    from edi837.render import batch_data
-    from edi837.render.issues import counts, render_text
-    from edi837.render.summary import build_summary
     from edi837.services.void import parse_claim_numbers, void
 
-    if fmt == "json" and is_dash(out):
-        raise click.UsageError("--format json and --out - both want standard output: choose one")
+    refuse_two_stdouts(fmt, out)
     path = ledger or default_ledger_path()
     ids = [c.upper() for c in claim_ids]
-    try:
+    with said_when_stopped("void", fmt, unwritten(out, path)):
         profile = load_profile(profile_path)
         today, created = resolve_as_of(as_of)
         with Ledger(path, create=False) as book:
@@ -83,22 +73,14 @@ def command(
                 as_of=today,
                 created=created,
             )
-    except EdiError as exc:
-        if fmt == "json":
-            write_failure("void", exc, [], {"output": shown(out), "ledger": str(path)})
-        raise
-    issues = result.report.sorted()
-    if fmt == "json":
-        made = [("claims", batch_data.claims(result.batch, result.originals))]
-        write_document("void", 0, issues, batch_data.summary(result), made=made)
-        return 0
-    if issues:
-        click.echo(render_text(issues), nl=False, err=True)
-    to_stderr = is_dash(out)
-    click.echo(build_summary(result.batch, shown(out), counts(issues)), nl=False, err=to_stderr)
-    click.echo(
-        f"voided {', '.join(ids)}: their lines no longer count toward the billing limits; "
-        "they are settled when the payer's reversal arrives",
-        err=to_stderr,
+    echo_written(  # with what settling an interrupted batch did, if anything
+        "void",
+        result,
+        out,
+        fmt=fmt,
+        notes=[
+            f"voided {', '.join(ids)}: their lines no longer count toward the billing limits; "
+            "they are settled when the payer's reversal arrives"
+        ],
     )
     return 0

@@ -23,51 +23,13 @@ from typing import Any
 
 import attrs
 
-from edi837 import catalogue, progress
+from edi837 import catalogue, codelists, progress
 from edi837.catalogue import Family
 from edi837.errors import X12ParseError
 from edi837.issues import Issue, IssueList, Location, Severity
-from edi837.x12 import spec
-from edi837.x12.envelope import walk_envelopes
-from edi837.x12.loops import LoopWalker
 from edi837.x12.tokenizer import SegmentReader
+from edi837.x12.transactions import Placed, TransactionStream
 
-# IK3 (segment) and IK4 (element) syntax error codes, as the 999 names them
-SEGMENT_ERRORS = {
-    "1": "unrecognized segment ID",
-    "2": "unexpected segment",
-    "3": "required segment missing",
-    "4": "loop occurs over maximum times",
-    "5": "segment exceeds maximum use",
-    "6": "segment not in defined transaction set",
-    "7": "segment not in proper sequence",
-    "8": "segment has data element errors",
-    "I4": "implementation 'not used' segment present",
-    "I6": "implementation dependent segment missing",
-    "I7": "implementation loop occurs under minimum times",
-    "I8": "implementation segment below minimum use",
-    "I9": "implementation dependent 'not used' segment present",
-}
-ELEMENT_ERRORS = {
-    "1": "required data element missing",
-    "2": "conditional required data element missing",
-    "3": "too many data elements",
-    "4": "data element too short",
-    "5": "data element too long",
-    "6": "invalid character in data element",
-    "7": "invalid code value",
-    "8": "invalid date",
-    "9": "invalid time",
-    "10": "exclusion condition violated",
-    "12": "too many repetitions",
-    "13": "too many components",
-    "I10": "implementation 'not used' data element present",
-    "I11": "implementation too few repetitions",
-    "I12": "implementation pattern match failure",
-    "I13": "implementation dependent 'not used' data element present",
-    "I6": "code value not used in implementation",
-    "I9": "implementation dependent data element missing",
-}
 # how the transaction is named in the IDs: IG-837P-SEG8, IG-835-ELE7 (else by its set ID)
 TXN_NAMES = {"837": "837P", "835": "835", "999": "999", "277": "277"}
 
@@ -212,7 +174,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                     where = {"segment": seg.get("cur_line"), "segment_id": seg.get("seg_id")}
                     for err in seg.get("errors", []):
                         code = str(err["err_cde"])
-                        what = SEGMENT_ERRORS.get(code, "segment error")
+                        what = codelists.describe(codelists.IK304, code) or "segment error"
                         add(
                             catalogue.SEGMENT_ERROR,
                             f"IG-{txn}-SEG{code}",
@@ -225,7 +187,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                             ref += f"-{ele['subele_pos']}"
                         for err in ele.get("errors", []):
                             code = str(err["err_cde"])
-                            what = ELEMENT_ERRORS.get(code, "element error")
+                            what = codelists.describe(codelists.IK403, code) or "element error"
                             add(
                                 catalogue.ELEMENT_ERROR,
                                 f"IG-{txn}-ELE{code}",
@@ -239,18 +201,13 @@ def _add_loops(path: Path, issues: list[Issue]) -> None:
     """Name the loop of each reported segment, from our own loop declaration."""
     wanted = {i.location.segment for i in issues if i.location.segment is not None}
     loops: dict[int, str] = {}
-    stems = {"837": "837p", "835": "835", "999": "999"}
     try:
-        walker: LoopWalker | None = None
-        for position, elements, env in walk_envelopes(SegmentReader(path), IssueList()):
-            if elements[0] == "ST":
-                stem = stems.get(elements[1] if len(elements) > 1 else "")
-                walker = LoopWalker(spec.transaction(stem), position) if stem else None
-                loops[position] = "ST"
-            elif walker is not None and env.st is not None and elements[0] != "SE":
-                instance, _ = walker.place(elements, position)
-                if position in wanted:
-                    loops[position] = instance.path or "ST"
+        for item in TransactionStream(SegmentReader(path), IssueList()):
+            assert isinstance(item, Placed)  # nothing is gathered
+            if item.seg_id == "ST":
+                loops[item.position] = "ST"
+            elif item.loop is not None and item.seg_id != "SE" and item.position in wanted:
+                loops[item.position] = item.path or "ST"
     except X12ParseError:
         pass  # pyx12 already said what is wrong; the loops are a courtesy
     for index, issue in enumerate(issues):

@@ -46,6 +46,7 @@ class FeeEntry:
     description: str = ""
     source: str = ""
     paid: bool = True  # False: billed for reporting, never paid (G9007 is informational)
+    program: str = ""  # what the report totals by: "ECM PMPM", "Recuperative care"...
 
     @property
     def key(self) -> str:
@@ -136,6 +137,17 @@ def default_schedule(payer: str = "partnership") -> FeeSchedule:
                 description=raw.get("description", ""),
                 source=raw.get("source", ""),
                 paid=bool(raw.get("paid", True)),
+                program=raw.get("program", ""),
             )
         )
     return FeeSchedule(tuple(entries))
+
+
+@cache
+def program_of(code: str, modifiers: tuple[str, ...]) -> str:
+    """The program a billed code belongs to (the report's per-program figures): the default
+    schedule's ``program``, or ``other CODE-MODS`` for a code it does not list (a profile's own)."""
+    entry = default_schedule().lookup(code, modifiers)
+    if entry is not None and entry.program:
+        return entry.program
+    return "other " + "-".join((code, *modifiers))

@@ -2,9 +2,10 @@
 
 ``read_remittances(path)`` yields, per transaction set, a :class:`Remittance` header, each
 :class:`ClaimPayment` as soon as it is complete, and :class:`RemittanceTotals` (PLB adjustments,
-totals, warnings). Balances are checked as the claims go by (:mod:`.balance`); CARC and RARC
-codes are described by :mod:`.codes`. Only this package knows where 835 elements sit
-(:mod:`.positions`).
+totals, warnings). It stands on the transaction stream (:mod:`edi837.x12.transactions`), which
+hands over each claim whole; :mod:`.decoder` is the handler table, :mod:`.header` and
+:mod:`.claim_payments` read the values (through pickers, by reference designator). Balances are
+checked as the claims go by (:mod:`.balance`).
 """
 
 from edi837.remit835.reader import RemittanceReader, read_advice, read_remittances

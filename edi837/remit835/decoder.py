@@ -1,164 +1,143 @@
-"""Decode one 835 transaction set (ST..SE) into the remittance model.
+"""Decode one 835 transaction set (ST..SE) into the remittance model: a handler table.
 
-The reader places each segment in its loop (the generic loop walker) and hands it over:
+The reader hands over what the transaction stream (:mod:`edi837.x12.transactions`) yields
+between ST and SE, item by item, to :meth:`TransactionDecoder.feed`, which looks it up by
+(loop ID, segment ID):
 
-- header segments (BPR, TRN, CUR, REF, DTM, the payer and payee loops, LX/TS3/TS2, PLB) one by
-  one to :meth:`TransactionDecoder.header_segment` (read by :mod:`.header`);
-- a claim as raw segments: :meth:`~TransactionDecoder.open_claim` at its CLP and
-  :meth:`~TransactionDecoder.open_line` at each SVC return the list the reader appends the
-  claim's or the line's other segments to, as ``(position, elements)``.
+- header segments (BPR, TRN, CUR, REF, DTM, the payer and payee loops, TS3/TS2) are read one by
+  one by :mod:`.header`;
+- LX (loop 2000) and PLB close the header: it goes out as a :class:`Remittance` before the first
+  claim (or PLB, or the SE);
+- a claim (loop 2100, gathered whole by the stream with its 2110 lines) is decoded in one go by
+  :mod:`.claim_payments` and goes out as a :class:`ClaimPayment`.
 
-A claim is decoded in one go (:mod:`.claims`) when the next one, an LX, a PLB or the SE begins,
-and handed back as a :class:`ClaimPayment`; the header goes out as a :class:`Remittance` before
-the first claim. Only the open claim is held, so memory does not grow with the file.
+Anything else does not belong where it is, and is reported. Only the claim being decoded is
+held, so memory does not grow with the file.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from edi837 import catalogue
 from edi837.issues import Issue
 from edi837.model.remittance import (
     ZERO,
-    HeaderNumber,
     RemitEvent,
     Remittance,
     RemittanceTotals,
 )
-from edi837.remit835 import balance
-from edi837.remit835.claims import ClaimDecoder, Segment
+from edi837.remit835.claim_payments import ClaimDecoder
 from edi837.remit835.header import HeaderDecoder
-from edi837.remit835.log import LOOP_PATHS, IssueLog
-from edi837.remit835.positions import ST02
-from edi837.remit835.values import money_text
+from edi837.remit835.log import IssueLog
+from edi837.x12.loops import Placement
+from edi837.x12.transactions import Gathered, Item, Placed, Transaction
 
-
-class _OpenClaim:
-    """A claim being read: its CLP, its other 2100 segments, and one list per service line."""
-
-    __slots__ = ("clp", "header", "lines", "position", "segments")
-
-    def __init__(self, position: int, clp: list[str], header: HeaderNumber | None) -> None:
-        self.position = position
-        self.clp = clp
-        self.header = header
-        self.segments: list[Segment] = []
-        self.lines: list[list[Segment]] = []
+Events = tuple[RemitEvent, ...]
+_NONE: Events = ()
 
 
 class TransactionDecoder:
     """One 835 transaction set. See the module docstring for how the reader feeds it."""
 
-    def __init__(
-        self,
-        *,
-        file: str | None,
-        st: list[str],
-        position: int,
-        version: str,
-        component: str,
-        interchange_control_number: str = "",
-        group_control_number: str = "",
-    ) -> None:
+    def __init__(self, transaction: Transaction, *, file: str | None) -> None:
         self.log = IssueLog(file)
-        self._st_position = position
-        self.control_number = st[ST02].strip() if len(st) > ST02 else ""
-        self._version = version
-        self._isa13 = interchange_control_number
-        self._gs06 = group_control_number
-        self._header = HeaderDecoder(self.log, component, position)
-        self._claims = ClaimDecoder(self.log, component)
-        self.header: Remittance | None = None  # built when the first claim (or PLB, SE) comes
-        self._claim: _OpenClaim | None = None
+        self._transaction = transaction
+        self.control_number = transaction.control_number
+        self._header = HeaderDecoder(self.log, transaction.component, transaction.position)
+        self._claims = ClaimDecoder(self.log, transaction.component)
+        self.header: Remittance | None = None  # built when the first claim (or LX, PLB, SE) comes
         self._lx_missing_reported = False
         self.claim_count = 0
         self.line_count = 0
         self.total_charge = ZERO
         self.total_paid = ZERO
+        table: dict[tuple[str, str], Callable[[Placed], Events]] = {
+            key: self._header_only(read) for key, read in self._header.handlers().items()
+        }
+        table[("2000", "LX")] = self._lx
+        table[("ST", "PLB")] = self._plb
+        self._placed = table
 
     # -- what the reader calls ------------------------------------------------------------------
-    def header_segment(self, position: int, elements: list[str], loop_id: str) -> RemitEvent | None:
-        """A segment of the header, the payer/payee loops, loop 2000 (LX/TS3/TS2) or PLB."""
-        seg_id = elements[0]
-        if seg_id == "LX":
-            event = self._flush()
-            self._header.lx(position, elements)
-            return event
-        if seg_id == "PLB":
-            event = self._flush()  # PLBs follow the last claim: close it (or send the header)
-            self._header.plb(position, elements)
-            return event
-        if not self._header.segment(position, elements, loop_id):
-            self.unexpected(position, seg_id, loop_id)
-        return None
+    def feed(self, item: Item) -> Events:
+        """One item of the transaction (ST and SE excepted): the events it completes."""
+        if item.__class__ is Gathered:
+            assert isinstance(item, Gathered)
+            return self._claim(item)
+        assert isinstance(item, Placed)
+        handler = self._placed.get(item.key) if item.how is not Placement.UNKNOWN else None
+        if handler is None:
+            self.unexpected(item)
+            return _NONE
+        return handler(item)
 
-    def open_claim(self, position: int, clp: list[str]) -> tuple[RemitEvent | None, list[Segment]]:
-        """A CLP: close what was open; return that event and the new claim's segment list."""
-        event = self._flush()
-        claim = self._claim = _OpenClaim(position, clp, self._header.header_number())
-        return event, claim.segments
-
-    def open_line(self, position: int, svc: list[str]) -> tuple[RemitEvent | None, list[Segment]]:
-        """An SVC: a new service line of the open claim; return the line's segment list."""
-        claim = self._claim
-        if claim is None:
-            message = "a service line (SVC) without a claim (CLP) before it; it was skipped"
-            self.log.record(catalogue.SEGMENT_835, message, position, "SVC", "2110")
-            return (self._flush() if self.header is None else None), []
-        line: list[Segment] = [(position, svc)]
-        claim.lines.append(line)
-        return None, line
-
-    def claim_segments(self) -> list[Segment]:
-        """Where 2100 segments go now (after a line, say); a throwaway list without a claim."""
-        return self._claim.segments if self._claim is not None else []
-
-    def unexpected(self, position: int, seg_id: str, loop_id: str) -> None:
-        where = LOOP_PATHS.get(loop_id, loop_id) or "the transaction header"
-        message = f"{seg_id} does not belong in loop {where} of an 835; it was skipped"
-        self.log.record(catalogue.SEGMENT_835, message, position, seg_id, loop_id)
-
-    def implied(self, position: int, seg_id: str, loop_id: str) -> None:
-        """The walker opened loop 2000 (and 2100) that the file never opened."""
-        if seg_id == "CLP" and not self._lx_missing_reported:
-            self._lx_missing_reported = True
-            message = (
-                "claims start without an LX header number (loop 2000); they were read as one group"
-            )
-            self.log.record(catalogue.LX_MISSING, message, position, seg_id, loop_id)
+    def unexpected(self, placed: Placed) -> None:
+        where = placed.path or "the transaction header"
+        message = f"{placed.seg_id} does not belong in loop {where} of an 835; it was skipped"
+        self.log.record(catalogue.SEGMENT_835, message, placed.position, placed.seg_id, placed.path)
 
     def finish(self, position: int) -> RemitEvent | None:
-        """At SE: check what only the whole transaction shows; return the event still owed
-        (the header when there were no claims, else the last claim)."""
+        """At SE: check what only the whole transaction shows; return the header when it has
+        not gone out yet (a transaction without claims)."""
         pending = self._flush()
         header = self.header
         assert header is not None  # _flush() has built it
-        if self._header.bpr is None:
-            self.log.record(
-                catalogue.MISSING_835, "the transaction has no BPR segment", position, "SE"
-            )
+        self._header.finish(position, header, self._totals(()))
         for party, what in (
             (header.payer, "payer (loop 1000A, N1*PR)"),
             (header.payee, "payee (loop 1000B, N1*PE)"),
         ):
             if not party.name and not party.identifier:
                 self.log.record(catalogue.PARTY, f"the {what} is missing", position, "SE")
-        totals = self._totals(())
-        difference = balance.transaction_difference(header, totals)
-        if difference is not None:
-            self.log.record(
-                catalogue.BALANCE_TRANSACTION,
-                f"BPR02 payment {money_text(header.payment_amount or ZERO)} does not equal the "
-                f"claims' payments {money_text(totals.total_paid)} less provider adjustments "
-                f"{money_text(totals.provider_adjustment_total)} "
-                f"(= {money_text(totals.expected_payment)}); {money_text(difference)} unaccounted for",
-                self._header.bpr_position,
-                "BPR" if self._header.bpr is not None else "ST",
-            )
         return pending
 
     def totals(self) -> RemittanceTotals:
         """The trailer, with every issue logged (the reader adds the envelope's first)."""
         return self._totals(self.log.close())
+
+    # -- the handlers -----------------------------------------------------------------------------
+    @staticmethod
+    def _header_only(read: Callable[[Placed], None]) -> Callable[[Placed], Events]:
+        def handler(placed: Placed) -> Events:
+            read(placed)
+            return _NONE
+
+        return handler
+
+    def _lx(self, placed: Placed) -> Events:
+        event = self._flush()  # the claims begin: the header goes out
+        self._header.lx(placed)
+        return _NONE if event is None else (event,)
+
+    def _plb(self, placed: Placed) -> Events:
+        event = self._flush()  # PLBs follow the last claim (or there were none)
+        self._header.plb(placed)
+        return _NONE if event is None else (event,)
+
+    def _claim(self, gathered: Gathered) -> Events:
+        """Loop 2100 read whole; or lines with no CLP before them (the stream implied 2100)."""
+        header = self._flush()
+        if gathered.loop.implied:
+            message = "a service line (SVC) without a claim (CLP) before it; it was skipped"
+            for line in gathered.children:
+                self.log.record(catalogue.SEGMENT_835, message, line.loop.start, "SVC", line.path)
+            return _NONE if header is None else (header,)
+        position = gathered.loop.start
+        if gathered.how is Placement.IMPLIED and not self._lx_missing_reported:
+            self._lx_missing_reported = True  # the stream opened loop 2000 for this CLP
+            message = (
+                "claims start without an LX header number (loop 2000); they were read as one group"
+            )
+            self.log.record(catalogue.LX_MISSING, message, position, "CLP", gathered.path)
+        claim = self._claims.claim(gathered, self._header.header_number())
+        self.claim_count += 1
+        self.line_count += len(claim.lines)
+        if claim.charge is not None:
+            self.total_charge += claim.charge
+        if claim.paid is not None:
+            self.total_paid += claim.paid
+        return (claim,) if header is None else (header, claim)
 
     # -- inside ---------------------------------------------------------------------------------
     def _totals(self, issues: tuple[Issue, ...]) -> RemittanceTotals:
@@ -168,36 +147,20 @@ class TransactionDecoder:
             line_count=self.line_count,
             total_charge=self.total_charge,
             total_paid=self.total_paid,
-            provider_adjustments=tuple(self._header.provider_adjustments),
+            provider_adjustments=self._header.provider_adjustments(),
             issues=issues,
         )
 
-    def _flush(self) -> RemitEvent | None:
-        """Close what is open: the header if it was not sent yet, else the current claim."""
-        if self.header is None:
-            self.header = self._header.build(
-                st_position=self._st_position,
-                control_number=self.control_number,
-                version=self._version,
-                interchange_control_number=self._isa13,
-                group_control_number=self._gs06,
-            )
-            return self.header
-        open_claim = self._claim
-        if open_claim is None:
+    def _flush(self) -> Remittance | None:
+        """The header, the first time anything past it comes; None after."""
+        if self.header is not None:
             return None
-        self._claim = None
-        claim = self._claims.claim(
-            open_claim.position,
-            open_claim.clp,
-            open_claim.segments,
-            open_claim.lines,
-            open_claim.header,
+        transaction = self._transaction
+        self.header = self._header.build(
+            st_position=transaction.position,
+            control_number=self.control_number,
+            version=transaction.version,
+            interchange_control_number=transaction.interchange_control_number,
+            group_control_number=transaction.group_control_number,
         )
-        self.claim_count += 1
-        self.line_count += len(claim.lines)
-        if claim.charge is not None:
-            self.total_charge += claim.charge
-        if claim.paid is not None:
-            self.total_paid += claim.paid
-        return claim
+        return self.header

@@ -1,7 +1,7 @@
 """Reading element values with located warnings: the base of the header and claim decoders.
 
-A value that cannot be read is reported (rule, position, segment, loop, claim) and treated as
-missing; a required one that is empty is reported too. Nothing here raises for bad input.
+A value that cannot be read is reported (rule, position, segment, loop path, claim) and treated
+as missing; a required one that is empty is reported too. Nothing here raises for bad input.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from edi837 import catalogue
 from edi837.issues import Code
 from edi837.model.remittance import Contact, QualifiedValue, Reference
 from edi837.remit835.log import IssueLog, shown
-from edi837.remit835.positions import PER01, PER02, PER_NUMBERS, REF01, REF02
-from edi837.remit835.values import ccyymmdd, decimal
+from edi837.x12.datatypes import DT, R
+from edi837.x12.spec import Picker, picker
 
-_PER_WIDTH = PER_NUMBERS[-1][1] + 1
+REF = picker("REF", "REF01", "REF02")
+PER = picker("PER", *(f"PER{n:02d}" for n in range(1, 9)))
 
 
 class FieldReader:
@@ -30,17 +31,17 @@ class FieldReader:
         message: str,
         position: int | None,
         seg_id: str | None = None,
-        loop_id: str | None = None,
+        loop: str | None = None,
         claim: str | None = None,
     ) -> None:
-        self.log.record(code, message, position, seg_id, loop_id, claim)
+        self.log.record(code, message, position, seg_id, loop, claim)
 
     def amount(
         self,
         text: str,
         ref: str,
         position: int,
-        loop_id: str,
+        loop: str,
         claim: str | None = None,
         *,
         required: bool = False,
@@ -49,62 +50,60 @@ class FieldReader:
         if not text:
             if required:
                 message = f"{ref} is required but empty"
-                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop_id, claim)
+                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop, claim)
             return None
         try:
-            return decimal(text)
+            return R.parse(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
-            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop, claim)
             return None
 
     def date(
-        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+        self, text: str, ref: str, position: int, loop: str, claim: str | None = None
     ) -> date | None:
         """A CCYYMMDD date element, or None (an unreadable one is reported)."""
         if not text:
             return None
         try:
-            return ccyymmdd(text)
+            return DT.parse8(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
-            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop_id, claim)
+            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop, claim)
             return None
 
     def unknown_code(
-        self, text: str, ref: str, position: int, loop_id: str, claim: str | None = None
+        self, text: str, ref: str, position: int, loop: str, claim: str | None = None
     ) -> None:
         """A code outside its closed list (CLP02, CAS01, BPR04): kept as sent, and reported."""
         message = (
             f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
         )
-        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop_id, claim)
+        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop, claim)
 
     def figures(
         self,
+        figures: Picker,
         elements: list[str],
-        table: tuple[tuple[str, int], ...],
         position: int,
-        loop_id: str,
+        loop: str,
         claim: str | None = None,
     ) -> tuple[QualifiedValue, ...]:
         """The decimal elements of TS3, TS2 or MIA that have no name of their own, by refdes."""
         out = []
-        n = len(elements)
-        for ref, at in table:
-            if at < n and elements[at]:
-                value = self.amount(elements[at], ref, position, loop_id, claim)
+        for ref, text in zip(figures.refs, figures(elements), strict=True):
+            if text:
+                value = self.amount(text, ref, position, loop, claim)
                 if value is not None:
                     out.append(QualifiedValue(ref, value))
         return tuple(out)
 
     @staticmethod
     def reference(elements: list[str]) -> Reference:
-        n = len(elements)
-        return Reference(elements[REF01] if n > REF01 else "", elements[REF02] if n > REF02 else "")
+        return Reference(*REF(elements))
 
     @staticmethod
     def contact(elements: list[str]) -> Contact:
-        padded = elements + [""] * (_PER_WIDTH - len(elements))
-        numbers = tuple((padded[q], padded[v]) for q, v in PER_NUMBERS if padded[q] or padded[v])
-        return Contact(padded[PER01], padded[PER02], numbers)
+        function, name, *numbers = PER(elements)
+        pairs = zip(numbers[0::2], numbers[1::2], strict=True)
+        return Contact(function, name, tuple((q, v) for q, v in pairs if q or v))

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from edi837 import catalogue
 from edi837.model.remittance import (
+    ZERO,
     Address,
     Banking,
     Contact,
@@ -24,53 +25,35 @@ from edi837.model.remittance import (
     Reference,
     Remittance,
     RemittanceDelivery,
+    RemittanceTotals,
 )
+from edi837.remit835 import balance
 from edi837.remit835.fields import FieldReader
 from edi837.remit835.log import IssueLog
-from edi837.remit835.positions import (
-    BPR01,
-    BPR02,
-    BPR03,
-    BPR04,
-    BPR05,
-    BPR16,
-    BPR_BANKING,
-    CUR02,
-    DTM01,
-    DTM02,
-    LX01,
-    N101,
-    N102,
-    N103,
-    N104,
-    N301,
-    N302,
-    N401,
-    N402,
-    N403,
-    N404,
-    PLB01,
-    PLB02,
-    PLB_PAIRS,
-    PLB_REASON,
-    PLB_REFERENCE,
-    RDM01,
-    RDM02,
-    RDM03,
-    TRN02,
-    TRN03,
-    TRN04,
-    TS2_FIGURES,
-    TS3_FIGURES,
-    TS301,
-    TS302,
-    TS303,
-    TS304,
-    TS305,
-)
+from edi837.x12 import spec
+from edi837.x12.datatypes import plain
+from edi837.x12.spec import picker
+from edi837.x12.transactions import Placed
+
+BPR = picker("BPR", *(f"BPR{n:02d}" for n in range(1, 17)))  # BPR06-BPR15: the banking details
+TRN = picker("TRN", "TRN02", "TRN03", "TRN04")
+CUR02 = picker("CUR", "CUR02")
+DTM = picker("DTM", "DTM01", "DTM02")
+N1 = picker("N1", "N101", "N102", "N103", "N104")
+N3 = picker("N3", "N301", "N302")
+N4 = picker("N4", "N401", "N402", "N403", "N404")
+RDM = picker("RDM", "RDM01", "RDM02", "RDM03")
+LX01 = picker("LX", "LX01")
+TS3 = picker("TS3", "TS301", "TS302", "TS303", "TS304", "TS305")
+# the TS3 and TS2 figures that have no name of their own, kept by refdes
+TS3_FIGURES = picker("TS3", *(r for r in spec.segment("TS3").refs("R") if r not in TS3.refs))
+TS2_FIGURES = picker("TS2", *spec.segment("TS2").refs("R"))
+PLB = picker("PLB", *(f"PLB{n:02d}" for n in range(1, 15)))
+# the six (adjustment identifier, amount) pairs of a PLB: PLB03/PLB04 ... PLB13/PLB14
+PLB_PAIRS = tuple((f"PLB{n:02d}", f"PLB{n + 1:02d}") for n in range(3, 15, 2))
+ADJUSTMENT_ID = picker("PLB03", "PLB03-1", "PLB03-2")  # every pair's composite is a C042
 
 _METHODS: dict[str, PaymentMethod] = {member.value: member for member in PaymentMethod}
-Segment = tuple[int, list[str]]
 
 
 class _PartyBuilder:
@@ -108,7 +91,13 @@ class _PartyBuilder:
             name=self.name,
             id_qualifier=self.id_qualifier,
             identifier=self.identifier,
-            address=Address(tuple(self.address), self.city, self.state, self.postal, self.country),
+            address=Address(
+                lines=tuple(self.address),
+                city=self.city,
+                state=self.state,
+                postal_code=self.postal,
+                country=self.country,
+            ),
             references=tuple(self.references),
             contacts=tuple(self.contacts),
             delivery=self.delivery,
@@ -128,10 +117,13 @@ class HeaderDecoder(FieldReader):
         self._dates: list[DateReference] = []
         self._payer: _PartyBuilder | None = None
         self._payee: _PartyBuilder | None = None
-        self._lx: list[Segment] = []  # LX, TS3, TS2 of the current 2000 loop
+        self._lx: list[Placed] = []  # LX, TS3, TS2 of the current 2000 loop
         self._header_number: HeaderNumber | None = None
-        self.provider_adjustments: list[ProviderAdjustment] = []
-        self._handlers: dict[tuple[str, str], Callable[[int, list[str], str], None]] = {
+        self._adjustments: list[ProviderAdjustment] = []
+
+    def handlers(self) -> dict[tuple[str, str], Callable[[Placed], None]]:
+        """What this decoder reads, by (loop ID, segment ID)."""
+        table: dict[tuple[str, str], Callable[[Placed], None]] = {
             ("ST", "BPR"): self._bpr,
             ("ST", "TRN"): self._trn_segment,
             ("ST", "CUR"): self._cur,
@@ -141,7 +133,7 @@ class HeaderDecoder(FieldReader):
             ("2000", "TS2"): self._ts,
         }
         for loop_id in ("1000A", "1000B"):
-            self._handlers.update(
+            table.update(
                 {
                     (loop_id, "N1"): self._n1,
                     (loop_id, "N3"): self._n3,
@@ -151,78 +143,77 @@ class HeaderDecoder(FieldReader):
                     (loop_id, "RDM"): self._rdm,
                 }
             )
-
-    def segment(self, position: int, elements: list[str], loop_id: str) -> bool:
-        """Read one header, payer/payee or TS3/TS2 segment; False when it has no place here."""
-        handler = self._handlers.get((loop_id, elements[0]))
-        if handler is None:
-            return False
-        handler(position, elements, loop_id)
-        return True
+        return table
 
     # -- BPR, TRN, CUR, REF, DTM --------------------------------------------------------------------
-    def _bpr(self, position: int, elements: list[str], loop_id: str) -> None:
+    def _bpr(self, placed: Placed) -> None:
+        position, elements = placed.position, placed.elements
         self.bpr = elements
         self.bpr_position = position
 
-    def _trn_segment(self, position: int, elements: list[str], loop_id: str) -> None:
+    def _trn_segment(self, placed: Placed) -> None:
+        elements = placed.elements
         self._trn = elements
 
-    def _cur(self, position: int, elements: list[str], loop_id: str) -> None:
-        self._currency = elements[CUR02] if len(elements) > CUR02 else ""
+    def _cur(self, placed: Placed) -> None:
+        elements = placed.elements
+        (self._currency,) = CUR02(elements)
 
-    def _ref(self, position: int, elements: list[str], loop_id: str) -> None:
+    def _ref(self, placed: Placed) -> None:
+        elements = placed.elements
         self._references.append(self.reference(elements))
 
-    def _dtm(self, position: int, elements: list[str], loop_id: str) -> None:
-        padded = elements + [""] * (DTM02 + 1 - len(elements))
-        value = self.date(padded[DTM02], "DTM02", position, loop_id)
-        self._dates.append(DateReference(padded[DTM01], value))
+    def _dtm(self, placed: Placed) -> None:
+        qualifier, text = DTM(placed.elements)
+        value = self.date(text, "DTM02", placed.position, placed.path)
+        self._dates.append(DateReference(qualifier, value))
 
     # -- 1000A payer, 1000B payee -----------------------------------------------------------------------
-    def _party(self, loop_id: str) -> _PartyBuilder | None:
-        return self._payer if loop_id == "1000A" else self._payee
+    def _party(self, placed: Placed) -> _PartyBuilder | None:
+        return self._payer if placed.loop_id == "1000A" else self._payee
 
-    def _n1(self, position: int, elements: list[str], loop_id: str) -> None:
-        padded = elements + [""] * (N104 + 1 - len(elements))
-        role = padded[N101]
-        if self._party(loop_id) is not None:
+    def _n1(self, placed: Placed) -> None:
+        position, elements = placed.position, placed.elements
+        role, name, qualifier, identifier = N1(elements)
+        if self._party(placed) is not None:
             message = f"a second N1*{role}; the first one is kept"
-            self.warn(catalogue.PARTY, message, position, "N1", loop_id)
+            self.warn(catalogue.PARTY, message, position, "N1", placed.path)
             return
-        party = _PartyBuilder(role, padded[N102], padded[N103], padded[N104])
-        if loop_id == "1000A":
+        party = _PartyBuilder(role, name, qualifier, identifier)
+        if placed.loop_id == "1000A":
             self._payer = party
         else:
             self._payee = party
 
-    def _n3(self, position: int, elements: list[str], loop_id: str) -> None:
-        party = self._party(loop_id)
+    def _n3(self, placed: Placed) -> None:
+        elements = placed.elements
+        party = self._party(placed)
         if party is not None:
-            party.address.extend(e for e in elements[N301 : N302 + 1] if e)
+            party.address.extend(line for line in N3(elements) if line)
 
-    def _n4(self, position: int, elements: list[str], loop_id: str) -> None:
-        party = self._party(loop_id)
+    def _n4(self, placed: Placed) -> None:
+        elements = placed.elements
+        party = self._party(placed)
         if party is not None:
-            padded = elements + [""] * (N404 + 1 - len(elements))
-            party.city, party.state = padded[N401], padded[N402]
-            party.postal, party.country = padded[N403], padded[N404]
+            party.city, party.state, party.postal, party.country = N4(elements)
 
-    def _party_ref(self, position: int, elements: list[str], loop_id: str) -> None:
-        party = self._party(loop_id)
+    def _party_ref(self, placed: Placed) -> None:
+        elements = placed.elements
+        party = self._party(placed)
         if party is not None:
             party.references.append(self.reference(elements))
 
-    def _party_per(self, position: int, elements: list[str], loop_id: str) -> None:
-        party = self._party(loop_id)
+    def _party_per(self, placed: Placed) -> None:
+        elements = placed.elements
+        party = self._party(placed)
         if party is not None:
             party.contacts.append(self.contact(elements))
 
-    def _rdm(self, position: int, elements: list[str], loop_id: str) -> None:
-        party = self._party(loop_id)
+    def _rdm(self, placed: Placed) -> None:
+        elements = placed.elements
+        party = self._party(placed)
         if party is not None:
-            padded = elements + [""] * (RDM03 + 1 - len(elements))
-            party.delivery = RemittanceDelivery(padded[RDM01], padded[RDM02], padded[RDM03])
+            party.delivery = RemittanceDelivery(*RDM(elements))
 
     def build(
         self,
@@ -235,29 +226,28 @@ class HeaderDecoder(FieldReader):
     ) -> Remittance:
         bpr = self.bpr or []
         position = self.bpr_position
-        padded = bpr + [""] * (BPR16 + 1 - len(bpr))
-        amount = self.amount(padded[BPR02], "BPR02", position, "ST", required=True) if bpr else None
-        method_text = padded[BPR04]
+        handling, payment, credit_debit, method_text, payment_format, *banking, paid_on = BPR(bpr)
+        amount = self.amount(payment, "BPR02", position, "", required=True) if bpr else None
         method: PaymentMethod | str | None = _METHODS.get(method_text)
         if method is None:
             if bpr:
-                self.unknown_code(method_text, "BPR04", position, "ST")
+                self.unknown_code(method_text, "BPR04", position, "")
             method = method_text
-        trn = self._trn + [""] * (TRN04 + 1 - len(self._trn))
+        trace_number, trace_originator, trace_reference = TRN(self._trn)
         return Remittance(
             position=st_position,
             control_number=control_number,
             version=version,
-            handling_code=padded[BPR01],
+            handling_code=handling,
             payment_amount=amount,
-            credit_debit=padded[BPR03],
+            credit_debit=credit_debit,
             payment_method=method,
-            payment_format=padded[BPR05],
-            payment_date=self.date(padded[BPR16], "BPR16", position, "ST"),
-            banking=Banking(*(padded[i] for i in BPR_BANKING)),
-            trace_number=trn[TRN02],
-            trace_originator=trn[TRN03],
-            trace_reference=trn[TRN04],
+            payment_format=payment_format,
+            payment_date=self.date(paid_on, "BPR16", position, ""),
+            banking=Banking(*banking),
+            trace_number=trace_number,
+            trace_originator=trace_originator,
+            trace_reference=trace_reference,
             currency=self._currency,
             references=tuple(self._references),
             dates=tuple(self._dates),
@@ -267,13 +257,34 @@ class HeaderDecoder(FieldReader):
             group_control_number=group_control_number,
         )
 
+    def finish(self, position: int, header: Remittance, totals: RemittanceTotals) -> None:
+        """At SE (``position``): is there a payment, and does it balance with the claims?"""
+        if self.bpr is None:
+            message = "the transaction has no BPR segment"
+            self.warn(catalogue.MISSING_835, message, position, "SE")
+        difference = balance.transaction_difference(header, totals)
+        if difference is not None:
+            self.warn(
+                catalogue.BALANCE_TRANSACTION,
+                f"BPR02 payment {plain(header.payment_amount or ZERO, 2)} does not equal the "
+                f"claims' payments {plain(totals.total_paid, 2)} less provider adjustments "
+                f"{plain(totals.provider_adjustment_total, 2)} "
+                f"(= {plain(totals.expected_payment, 2)}); {plain(difference, 2)} unaccounted for",
+                self.bpr_position,
+                "BPR" if self.bpr is not None else "ST",
+            )
+
+    def provider_adjustments(self) -> tuple[ProviderAdjustment, ...]:
+        """The PLB adjustments read so far."""
+        return tuple(self._adjustments)
+
     # -- 2000: LX, TS3, TS2 -----------------------------------------------------------------------------
-    def lx(self, position: int, elements: list[str]) -> None:
-        self._lx = [(position, elements)]
+    def lx(self, placed: Placed) -> None:
+        self._lx = [placed]
         self._header_number = None
 
-    def _ts(self, position: int, elements: list[str], loop_id: str) -> None:
-        self._lx.append((position, elements))
+    def _ts(self, placed: Placed) -> None:
+        self._lx.append(placed)
         self._header_number = None
 
     def header_number(self) -> HeaderNumber | None:
@@ -288,42 +299,53 @@ class HeaderDecoder(FieldReader):
         count: Decimal | None = None
         charge: Decimal | None = None
         figures: list[QualifiedValue] = []
-        for position, elements in self._lx:
+        for placed in self._lx:
+            position, elements, loop = placed.position, placed.elements, placed.path
             if elements[0] == "LX":
-                number = elements[LX01] if len(elements) > LX01 else ""
+                (number,) = LX01(elements)
             elif elements[0] == "TS3":
-                padded = elements + [""] * (TS305 + 1 - len(elements))
-                provider, facility = padded[TS301], padded[TS302]
-                fiscal = self.date(padded[TS303], "TS303", position, "2000")
-                count = self.amount(padded[TS304], "TS304", position, "2000")
-                charge = self.amount(padded[TS305], "TS305", position, "2000")
-                figures.extend(self.figures(elements, TS3_FIGURES, position, "2000"))
+                provider, facility, fiscal_text, count_text, charge_text = TS3(elements)
+                fiscal = self.date(fiscal_text, "TS303", position, loop)
+                count = self.amount(count_text, "TS304", position, loop)
+                charge = self.amount(charge_text, "TS305", position, loop)
+                figures.extend(self.figures(TS3_FIGURES, elements, position, loop))
             else:
-                figures.extend(self.figures(elements, TS2_FIGURES, position, "2000"))
-        return HeaderNumber(number, provider, facility, fiscal, count, charge, tuple(figures))
+                figures.extend(self.figures(TS2_FIGURES, elements, position, loop))
+        return HeaderNumber(
+            number=number,
+            provider_identifier=provider,
+            facility_code=facility,
+            fiscal_period_end=fiscal,
+            claim_count=count,
+            total_charge=charge,
+            figures=tuple(figures),
+        )
 
     # -- PLB ------------------------------------------------------------------------------------------
-    def plb(self, position: int, elements: list[str]) -> None:
+    def plb(self, placed: Placed) -> None:
         """Each of the up to six (reason:reference, amount) pairs is one ProviderAdjustment."""
-        n = len(elements)
-        provider = elements[PLB01] if n > PLB01 else ""
-        fiscal = self.date(elements[PLB02] if n > PLB02 else "", "PLB02", position, "ST")
-        for code_at, amount_at in PLB_PAIRS:
-            if code_at >= n:
-                break
-            composite = elements[code_at]
-            text = elements[amount_at] if amount_at < n else ""
+        position, elements, loop = placed.position, placed.elements, placed.path
+        provider, fiscal_text, *pairs = PLB(elements)
+        fiscal = self.date(fiscal_text, "PLB02", position, loop)
+        for composite, text, (code_ref, amount_ref) in zip(
+            pairs[0::2], pairs[1::2], PLB_PAIRS, strict=True
+        ):
             if not composite and not text:
                 continue
-            amount = self.amount(text, f"PLB{amount_at:02d}", position, "ST", required=True)
+            amount = self.amount(text, amount_ref, position, loop, required=True)
             if amount is None:
                 continue
-            parts = composite.split(self.component)
-            reason = parts[PLB_REASON]
-            reference = parts[PLB_REFERENCE] if len(parts) > PLB_REFERENCE else ""
+            reason, reference = ADJUSTMENT_ID(composite.split(self.component))
             if not reason:
-                message = f"PLB{code_at:02d} has no adjustment reason code"
-                self.warn(catalogue.MISSING_835, message, position, "PLB", "ST")
-            self.provider_adjustments.append(
-                ProviderAdjustment(provider, fiscal, reason, reference, amount, position)
+                message = f"{code_ref} has no adjustment reason code"
+                self.warn(catalogue.MISSING_835, message, position, "PLB", loop)
+            self._adjustments.append(
+                ProviderAdjustment(
+                    provider_identifier=provider,
+                    fiscal_period_end=fiscal,
+                    reason=reason,
+                    reference=reference,
+                    amount=amount,
+                    position=position,
+                )
             )

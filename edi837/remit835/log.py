@@ -1,24 +1,15 @@
 """The warnings of one 835 transaction set, each with its location.
 
 Every warning carries the file, the segment position and ID, the loop path where known, and the
-claim (CLP01) it concerns. A run of one rule is capped per transaction (a file where every claim
-is off balance would otherwise hold a warning per claim in memory until its SE); the rest are
-counted and summarised in one line.
+claim (CLP01) it concerns. A run of one code is capped per transaction (a :class:`Capped` sink:
+a file where every claim is off balance would otherwise hold a warning per claim in memory
+until its SE); the rest are counted and summarised in one line.
 """
 
 from __future__ import annotations
 
-from edi837.issues import Code, Issue, Location, Severity
+from edi837.issues import Capped, Code, Issue, IssueList, Location
 
-# loop ID, as the 835 declaration names it -> the loop path shown in warnings
-LOOP_PATHS = {
-    "ST": "",
-    "1000A": "1000A",
-    "1000B": "1000B",
-    "2000": "2000",
-    "2100": "2000/2100",
-    "2110": "2000/2100/2110",
-}
 ISSUES_PER_RULE = 1000
 
 
@@ -28,12 +19,12 @@ def shown(text: str, width: int = 20) -> str:
 
 
 class IssueLog:
-    __slots__ = ("counts", "file", "issues")
+    __slots__ = ("file", "issues", "sink")
 
     def __init__(self, file: str | None) -> None:
         self.file = file
-        self.issues: list[Issue] = []
-        self.counts: dict[str, int] = {}
+        self.issues = IssueList()
+        self.sink = Capped(self.issues, ISSUES_PER_RULE)
 
     def record(
         self,
@@ -41,15 +32,10 @@ class IssueLog:
         message: str,
         position: int | None,
         seg_id: str | None = None,
-        loop_id: str | None = None,
+        loop: str | None = None,
         claim: str | None = None,
     ) -> None:
-        rule = code.id
-        seen = self.counts.get(rule, 0) + 1
-        self.counts[rule] = seen
-        if seen > ISSUES_PER_RULE:
-            return
-        loop = LOOP_PATHS.get(loop_id, loop_id) if loop_id else None
+        """A warning at ``position`` (segment ``seg_id``, loop path ``loop``, claim ``claim``)."""
         location = Location(
             file=self.file,
             segment=position,
@@ -57,19 +43,18 @@ class IssueLog:
             loop=loop or None,
             claim_id=claim or None,
         )
-        self.issues.append(Issue(rule, code.severity, message, location))
+        self.sink.add(code, message, location)
 
     def extend(self, issues: list[Issue]) -> None:
         """Issues found elsewhere (the syntax layer) that belong to this transaction."""
         self.issues.extend(issues)
 
     def close(self) -> tuple[Issue, ...]:
-        """All issues in file order, and a note for each rule that hit the cap."""
+        """All issues in file order, and a note for each code that hit the cap."""
         issues = list(self.issues)
-        for rule, seen in self.counts.items():
-            if seen > ISSUES_PER_RULE:
-                message = f"{seen - ISSUES_PER_RULE} more {rule} warnings in this transaction are not listed"
-                issues.append(Issue(rule, Severity.WARN, message, Location(file=self.file)))
+        for code, more in self.sink.dropped():
+            message = f"{more} more {code.id} warnings in this transaction are not listed"
+            issues.append(Issue.of(code, message, Location(file=self.file)))
         ranked = sorted(
             enumerate(issues),
             key=lambda pair: (

@@ -1,9 +1,10 @@
 """Stream the remittances of an 835 file: header, claims one at a time, totals; per ST.
 
 The pipeline is the generic one: :class:`SegmentReader` (delimiters from each ISA) ->
-:func:`walk_envelopes` (ISA/GS/ST envelopes, counts) -> :class:`LoopWalker` (the 835 loop
-declaration in ``segments/835.toml``) -> :class:`TransactionDecoder` (element values into the
-model). Nothing is held beyond the claim being read, so memory stays flat however large the file.
+:class:`TransactionStream` (envelopes, and each segment placed in the 835 loop declaration in
+``segments/835.toml``; claims gathered whole) -> :class:`TransactionDecoder` (a handler table:
+element values into the model). Nothing is held beyond the claim being read, so memory stays
+flat however large the file.
 
 Problems found by the syntax layer (counts, control numbers, junk between segments) are routed
 to a transaction so each payment carries its own warnings: those raised inside ST..SE, and those
@@ -32,15 +33,14 @@ from edi837.model.remittance import (
     RemittanceAdvice,
     RemittanceTotals,
 )
-from edi837.remit835.claims import Segment
 from edi837.remit835.decoder import TransactionDecoder
 from edi837.remit835.log import shown
-from edi837.x12 import spec
-from edi837.x12.envelope import Envelope, ensure_complete, walk_envelopes
-from edi837.x12.loops import LoopWalker, Placement
+from edi837.x12.envelope import ensure_complete
 from edi837.x12.tokenizer import SegmentReader, Source
+from edi837.x12.transactions import REMITTANCE_835, Gathered, Placed, TransactionStream
 
-_NOTHING: frozenset[str] = frozenset()
+CLAIM_LOOP = "2100"  # a claim with its service lines (2110), read whole
+_ENDS = frozenset({"ST", "SE"})
 
 
 class RemittanceReader:
@@ -61,18 +61,14 @@ class RemittanceReader:
     def _events(self) -> Iterator[RemitEvent]:
         reader = SegmentReader(self._source, name=self.name)
         syntax_issues = IssueList()
-        transaction = spec.transaction("835")
+        # The claims (loop 2100 with its 2110 lines) come gathered whole: that is the hot path,
+        # where the stream only appends segments to the open claim.
+        stream = TransactionStream(
+            reader, syntax_issues, kinds=(REMITTANCE_835,), gather=(CLAIM_LOOP,)
+        )
         carry: list[Issue] = []  # issues met before the first 835 transaction
         decoder: TransactionDecoder | None = None  # the transaction being read
         closing: TransactionDecoder | None = None  # read to its SE, totals not handed out yet
-        walker: LoopWalker | None = None
-        # The hot path: while a claim or a service line is open, a segment that the loop walker
-        # says stays in the current loop (CAS, DTM, REF, AMT...) is only appended to that
-        # claim's or line's list; the decoder reads them all when the claim is complete.
-        stays: frozenset[str] = _NOTHING
-        bucket: list[Segment] = []
-        keep = bucket.append
-        same, implied, unknown = Placement.SAME, Placement.IMPLIED, Placement.UNKNOWN
 
         def collect() -> list[Issue]:
             """Issues the syntax layer raised since the last call, in file order."""
@@ -82,52 +78,29 @@ class RemittanceReader:
             found.sort(key=_by_position)
             return found
 
-        for position, elements, env in walk_envelopes(reader, syntax_issues):
-            if elements[0] in stays:
-                keep((position, elements))
+        for item in stream:
+            if item.__class__ is Gathered or (
+                decoder is not None and item.loop is not None and item.key[1] not in _ENDS
+            ):
+                if decoder is not None:
+                    yield from decoder.feed(item)
                 continue
-            seg_id = elements[0]
-            event: RemitEvent | None = None
-            if decoder is not None and seg_id != "SE" and seg_id != "ST":  # noqa: PLR1714
-                assert walker is not None
-                instance, how = walker.place(elements, position)
-                loop_id = instance.spec.id
-                if how is unknown:
-                    decoder.unexpected(position, seg_id, loop_id)
-                    continue
-                if how is implied:
-                    decoder.implied(position, seg_id, loop_id)
-                if loop_id == "2110":
-                    if how is same:  # pragma: no cover - staying segments skip place()
-                        bucket.append((position, elements))
-                    else:
-                        event, bucket = decoder.open_line(position, elements)
-                    keep, stays = bucket.append, walker.stays
-                elif loop_id == "2100":
-                    if how is same:  # a claim segment after the claim's lines
-                        bucket = decoder.claim_segments()
-                        bucket.append((position, elements))
-                    else:
-                        event, bucket = decoder.open_claim(position, elements)
-                    keep, stays = bucket.append, walker.stays
-                else:
-                    event = decoder.header_segment(position, elements, loop_id)
-                    stays = _NOTHING
-            elif seg_id == "ST":
-                stays = _NOTHING
+            assert isinstance(item, Placed)
+            seg_id = item.seg_id
+            if seg_id == "ST":
                 if decoder is not None:  # the previous one never reached its SE (warned)
                     closing, decoder = decoder, None
-                    event = closing.finish(position)
+                    event = closing.finish(item.position)
                     if event is not None:
                         yield event
-                    event = None
-                st01 = elements[1].strip() if len(elements) > 1 else ""
-                if st01 != "835":
+                transaction = stream.transaction
+                assert transaction is not None
+                if transaction.kind is None:
                     (closing.log.issues if closing is not None else carry).append(
                         Issue.of(
                             catalogue.NOT_835,
-                            f"transaction set {shown(st01) or '(no ST01)'} is not an 835; it was skipped",
-                            Location(file=self.name, segment=position, segment_id="ST"),
+                            f"transaction set {shown(transaction.set_id) or '(no ST01)'} is not an 835; it was skipped",
+                            Location(file=self.name, segment=item.position, segment_id="ST"),
                         )
                     )
                     continue
@@ -138,17 +111,16 @@ class RemittanceReader:
                     closing = None
                 else:
                     carry.extend(issues)
-                decoder = self._start(elements, position, env, reader)
+                self.transactions += 1
+                decoder = TransactionDecoder(transaction, file=self.name)
                 decoder.log.extend(carry)
                 carry = []
-                walker = LoopWalker(transaction, position)
             elif seg_id == "SE" and decoder is not None:
-                stays = _NOTHING
                 closing, decoder = decoder, None
-                event = closing.finish(position)
+                event = closing.finish(item.position)
+                if event is not None:
+                    yield event
             # anything else is an envelope segment, or inside a skipped transaction set
-            if event is not None:
-                yield event
 
         issues = collect()
         if closing is not None:
@@ -156,21 +128,6 @@ class RemittanceReader:
             yield closing.totals()
         else:
             self.unattached = carry + issues
-
-    def _start(
-        self, st: list[str], position: int, env: Envelope, reader: SegmentReader
-    ) -> TransactionDecoder:
-        self.transactions += 1
-        isa, gs = env.isa or [], env.gs or []
-        return TransactionDecoder(
-            file=self.name,
-            st=st,
-            position=position,
-            version=env.version,
-            component=reader.delimiters.component,
-            interchange_control_number=isa[13].strip() if len(isa) > 13 else "",
-            group_control_number=gs[6].strip() if len(gs) > 6 else "",
-        )
 
 
 def _by_position(issue: Issue) -> int:

@@ -1,4 +1,4 @@
-"""A written batch (``build``, ``void``) as plain data for its JSON document
+"""A written batch (``build``, ``replace``, ``void``) as plain data for its JSON document
 (``edi837/schemas/batch.schema.json``): where it went, its control numbers, totals and claims.
 
 Member IDs are masked unless ``--show-phi`` (edi837/phi.py); names and birth dates are never
@@ -47,8 +47,8 @@ def summary(result: BuildResult) -> dict[str, Any]:
 
 
 def claims(batch: ClaimBatch, originals: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-    """Each claim of the batch, in file order; ``originals`` maps a void's claim ID to the
-    claim it voids."""
+    """Each claim of the batch, in file order; ``originals`` maps a void's or a replacement's
+    claim ID to the claim it voids or replaces."""
     for st02, members in batch.transactions():
         for claim in members:
             yield claim_data(claim, f"{st02:04d}", (originals or {}).get(claim.claim_id))

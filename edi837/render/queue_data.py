@@ -11,12 +11,21 @@ from decimal import Decimal
 from typing import Any
 
 from edi837 import phi
+from edi837.codelists import carc, plb, rarc
+from edi837.lifecycle.actions import table
 from edi837.lifecycle.advice import BUCKETS, OVER
 from edi837.lifecycle.events import LineFacts, Reason
 from edi837.lifecycle.machine import Figures, LineOutcome
-from edi837.remit835.codes import carc, plb, rarc
 from edi837.render.safety import terminal_text
-from edi837.services.queue import Book, ProviderAdjustmentRow, QueueItem, Totals, Unmatched
+from edi837.services.queue import (
+    Book,
+    ProgramTally,
+    ProviderAdjustmentRow,
+    QueueItem,
+    ReasonTally,
+    Totals,
+    Unmatched,
+)
 
 BUCKET_LABELS = (*(label for _limit, label in BUCKETS), OVER)
 
@@ -135,9 +144,53 @@ def book_data(book: Book) -> dict[str, Any]:
             for month, figures in sorted(book.by_month.items())
         ],
         "open_by_aging_bucket": [
-            {"bucket": label, "open": money(book.by_bucket.get(label, Decimal(0)))}
+            {
+                "bucket": label,
+                "open": money(book.by_bucket.get(label, Decimal(0))),
+                "claims": book.bucket_claims.get(label, 0),
+            }
             for label in BUCKET_LABELS
         ],
+        "by_program": [
+            program_data(name, tally) for name, tally in sorted(book.by_program.items())
+        ],
+        "denials_by_reason": [
+            denial_data(group, code, tally)
+            for (group, code), tally in sorted(
+                book.by_reason.items(), key=lambda kv: (-kv[1].amount, kv[0])
+            )
+        ],
+        "remarks_on_denials": [
+            {"code": code, "description": rarc(code), "claims": count}
+            for code, count in sorted(book.remarks.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+    }
+
+
+def program_data(name: str, tally: ProgramTally) -> dict[str, Any]:
+    return {
+        "program": name,
+        "claims": tally.claims,
+        "lines": tally.lines,
+        "units": number(tally.units),
+        "billed": money(tally.billed),
+        "paid": money(tally.paid),
+        "denied_lines": tally.denied_lines,
+        "denied": money(tally.denied),
+    }
+
+
+def denial_data(group: str, code: str, tally: ReasonTally) -> dict[str, Any]:
+    """A denial reason in words: ours (next_actions.toml, with what to do) and X12's CARC text."""
+    rule = table().reason(group, code)
+    return {
+        "group": group,
+        "code": code,
+        "words": rule.words,
+        "description": carc(code),
+        "action": rule.action,
+        "amount": money(tally.amount),
+        "claims": tally.claims,
     }
 
 

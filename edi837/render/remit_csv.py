@@ -27,10 +27,9 @@ import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from edi837 import codelists as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
-from edi837.remit835 import codes
-from edi837.remit835.values import money_text, number_text
-from edi837.render import remit_data
+from edi837.render import remit_data, values
 from edi837.render.remit import payments
 
 COLUMNS = (
@@ -67,7 +66,7 @@ COLUMNS = (
 
 
 def _adjustments(items: Iterable[Adjustment]) -> str:
-    return "; ".join(f"{a.group}-{a.reason} {money_text(a.amount)}" for a in items)
+    return "; ".join(f"{a.group}-{a.reason} {values.money(a.amount)}" for a in items)
 
 
 def _remarks(items: Iterable[Remark]) -> str:
@@ -94,9 +93,9 @@ def _claim_cells(claim: ClaimPayment) -> dict[str, str]:
         "payer_claim_number": claim.payer_claim_number,
         "status_code": str(claim.status),
         "outcome": claim.outcome,
-        "claim_charge": remit_data.money(claim.charge) or "",
-        "claim_paid": remit_data.money(claim.paid) or "",
-        "patient_responsibility": remit_data.money(claim.patient_responsibility) or "",
+        "claim_charge": values.money(claim.charge) or "",
+        "claim_paid": values.money(claim.paid) or "",
+        "patient_responsibility": values.money(claim.patient_responsibility) or "",
         "claim_adjustments": _adjustments(claim.adjustments),
         "claim_remarks": _remarks(claim.remarks),
     }
@@ -109,9 +108,9 @@ def _line_cells(number: int, line: ServicePayment) -> dict[str, str]:
         "procedure": line.procedure.code,
         "modifiers": "; ".join(line.procedure.modifiers),
         "service_date": remit_data.day(line.service_date) or "",
-        "units": number_text(line.paid_units),
-        "line_charge": remit_data.money(line.charge) or "",
-        "line_paid": remit_data.money(line.paid) or "",
+        "units": values.number(line.paid_units),
+        "line_charge": values.money(line.charge) or "",
+        "line_paid": values.money(line.paid) or "",
         "line_adjustments": _adjustments(line.adjustments),
         "line_remarks": _remarks(line.remarks),
     }
@@ -150,7 +149,7 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
                         **base,
                         "adjustment_reason": adjustment.reason,
                         "adjustment_reference": adjustment.reference,
-                        "adjustment_amount": money_text(adjustment.amount),
+                        "adjustment_amount": values.money(adjustment.amount),
                     }
                 )
         text.flush()

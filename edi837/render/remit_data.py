@@ -10,9 +10,9 @@ the patient or insured is included: those stay in the model, for the ledger.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
+from edi837 import codelists as codes
 from edi837.issues import Issue
 from edi837.model.remittance import (
     Adjustment,
@@ -23,18 +23,9 @@ from edi837.model.remittance import (
     RemittanceTotals,
     ServicePayment,
 )
-from edi837.remit835 import codes
-from edi837.remit835.values import money_text, number_text
+from edi837.render import values
 
 Data = dict[str, Any]
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else money_text(value)
-
-
-def number(value: Decimal | None) -> str | None:
-    return None if value is None else number_text(value)
 
 
 def day(value: date | None) -> str | None:
@@ -50,7 +41,7 @@ def header(remittance: Remittance) -> Data:
     return {
         "payer": text(remittance.payer.name),
         "payee": text(remittance.payee.name),
-        "payment_amount": money(remittance.payment_amount),
+        "payment_amount": values.money(remittance.payment_amount),
         "payment_method": text(str(remittance.payment_method)),
         "payment_date": day(remittance.payment_date),
         "trace_number": text(remittance.trace_number),
@@ -61,8 +52,8 @@ def adjustment(item: Adjustment) -> Data:
     return {
         "group": str(item.group),
         "reason": item.reason,
-        "amount": money_text(item.amount),
-        "quantity": number(item.quantity),
+        "amount": values.money(item.amount),
+        "quantity": values.number(item.quantity),
         "description": codes.carc(item.reason),
     }
 
@@ -75,9 +66,9 @@ def line(item: ServicePayment) -> Data:
     return {
         "procedure": text(item.procedure.code),
         "modifiers": list(item.procedure.modifiers),
-        "charge": money(item.charge),
-        "paid": money(item.paid),
-        "units": number_text(item.paid_units),
+        "charge": values.money(item.charge),
+        "paid": values.money(item.paid),
+        "units": values.number(item.paid_units),
         "service_date": day(item.service_date),
         "line_control_number": text(item.line_control_number),
         "adjustments": [adjustment(a) for a in item.adjustments],
@@ -89,9 +80,9 @@ def claim(item: ClaimPayment) -> Data:
     return {
         "patient_control_number": item.patient_control_number,
         "status_code": str(item.status),
-        "charge": money(item.charge),
-        "paid": money(item.paid),
-        "patient_responsibility": money(item.patient_responsibility),
+        "charge": values.money(item.charge),
+        "paid": values.money(item.paid),
+        "patient_responsibility": values.money(item.patient_responsibility),
         "payer_claim_number": text(item.payer_claim_number),
         "adjustments": [adjustment(a) for a in item.adjustments],
         "remarks": [remark(r) for r in item.remarks],
@@ -103,7 +94,7 @@ def provider_adjustment(item: ProviderAdjustment) -> Data:
     return {
         "reason": item.reason,
         "reference": text(item.reference),
-        "amount": money_text(item.amount),
+        "amount": values.money(item.amount),
         "description": codes.plb(item.reason),
     }
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import BinaryIO
 
+from edi837 import codelists as codes
 from edi837 import phi
 from edi837.issues import Issue
 from edi837.model.remittance import (
@@ -26,8 +27,8 @@ from edi837.model.remittance import (
     Remittance,
     RemittanceTotals,
 )
-from edi837.remit835 import balance, codes
-from edi837.remit835.values import money_text, number_text
+from edi837.remit835 import balance
+from edi837.render import values
 from edi837.render.remit import payments
 
 _LINE_HEADINGS = (
@@ -44,7 +45,7 @@ _RIGHT = {0, 4, 5, 6}  # numeric columns are right-aligned
 
 
 def _money(value: Decimal | None) -> str:
-    return "-" if value is None else money_text(value)
+    return "-" if value is None else values.money(value)
 
 
 def _status(claim: ClaimPayment) -> str:
@@ -61,10 +62,10 @@ def _adjustment(item: Adjustment) -> str:
     group = item.group
     words = codes.carc(item.reason)
     who = f" [{group.label}]" if isinstance(group, AdjustmentGroup) else ""
-    quantity = f" x {number_text(item.quantity)}" if item.quantity is not None else ""
+    quantity = f" x {values.number(item.quantity)}" if item.quantity is not None else ""
     meaning = f"  {words}" if words else ""
     code = f"{group}-{item.reason}"
-    return f"{code:<8}{money_text(item.amount):>10}{quantity}{who}{meaning}"
+    return f"{code:<8}{values.money(item.amount):>10}{quantity}{who}{meaning}"
 
 
 def _remark(item: Remark) -> str:
@@ -130,7 +131,7 @@ def _claim(claim: ClaimPayment) -> list[str]:
                     line.procedure.code or "-",
                     " ".join(line.procedure.modifiers) or "-",
                     date.isoformat() if date else "-",
-                    number_text(line.paid_units),
+                    values.number(line.paid_units),
                     _money(line.charge),
                     _money(line.paid),
                     line.line_control_number or "-",
@@ -139,7 +140,7 @@ def _claim(claim: ClaimPayment) -> list[str]:
             extra = [_adjustment(a) for a in line.adjustments] + [_remark(r) for r in line.remarks]
             original = line.original_procedure
             if original is not None:
-                units = f" x {number_text(line.original_units)}" if line.original_units else ""
+                units = f" x {values.number(line.original_units)}" if line.original_units else ""
                 billed = " ".join((original.code, *original.modifiers))
                 extra.insert(0, f"billed as {billed}{units}")
             details.append(extra)
@@ -167,14 +168,14 @@ def _trailer(header: Remittance, totals: RemittanceTotals) -> list[str]:
         for item in totals.provider_adjustments:
             code = f"{item.reason} {item.reference}".strip()
             described = codes.plb(item.reason)
-            line = f"    {code:<{width}} {money_text(item.amount):>10}"
+            line = f"    {code:<{width}} {values.money(item.amount):>10}"
             out.append(f"{line}  {described}" if described else line)
     difference = balance.transaction_difference(header, totals)
-    verdict = "balances" if difference is None else f"off by {money_text(difference)}"
+    verdict = "balances" if difference is None else f"off by {values.money(difference)}"
     out.append(
         f"  Totals: {_count(totals.claim_count, 'claim')}, {_count(totals.line_count, 'line')}, charge "
-        f"{money_text(totals.total_charge)}, paid {money_text(totals.total_paid)}, provider "
-        f"adjustments {money_text(totals.provider_adjustment_total)}; payment "
+        f"{values.money(totals.total_charge)}, paid {values.money(totals.total_paid)}, provider "
+        f"adjustments {values.money(totals.provider_adjustment_total)}; payment "
         f"{_money(header.payment_amount)} {verdict}"
     )
     if totals.issues:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from edi837.model.claims import ClaimBatch
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
+from edi837.render.values import dollars
 
 
 def build_summary(batch: ClaimBatch, output: str, counts: dict[str, int]) -> str:
@@ -25,7 +20,7 @@ def build_summary(batch: ClaimBatch, output: str, counts: dict[str, int]) -> str
                 f"  members        {batch.member_count}",
                 f"  claims         {len(batch.claims)} ({by_category})",
                 f"  lines          {batch.line_count}",
-                f"  total charge   {money(batch.total_charge)}",
+                f"  total charge   {dollars(batch.total_charge)}",
                 f"  warnings       {counts['warnings']} (info {counts['info']})",
                 f"  interchange    ISA13 {ic.control_number:09d}, GS06 {ic.group_number}, "
                 f"ST02 {', '.join(f'{n:04d}' for n in ic.transaction_numbers)}; {usage}",

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import attrs
 
-from edi837.issues import Issue, Report, Severity
+from edi837.issues import Issue, Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
+from edi837.ledger.submissions import file_sha256
+from edi837.model.common import Usage
 from edi837.model.profile import Profile
 from edi837.perf import collector_paused
 from edi837.rules.history import History, NoHistory
 from edi837.rules.tars import TarList
+from edi837.services.build import records_already_built
 from edi837.services.prepare import prepare
 
 
@@ -50,8 +53,26 @@ def check(
     that catches an :class:`~edi837.errors.EdiError` still has those found before it."""
     report = report if report is not None else Report()
     book = Ledger(ledger, create=False) if ledger is not None else None
+    shown = Path(name) if name is not None else records_path
     try:
-        history: History = LedgerHistory(book) if book is not None else NoHistory()
+        usage = profile.interchange.usage
+        history: History = (
+            # the history of the profile's own usage: a test profile, earlier test batches
+            LedgerHistory(
+                book,
+                test=usage is Usage.TEST,
+                denied_lines_count=profile.policies.denied_lines_count,
+            )
+            if book is not None
+            else NoHistory()
+        )
+        if book is not None:
+            # what build would refuse before any rule: the same records built already
+            rebuilt = records_already_built(
+                book, shown, file_sha256(records_path), usage, profile.policies
+            )
+            if rebuilt is not None:
+                report.error("RECORDS-ALREADY-BUILT", rebuilt, Location(file=str(shown)))
         with collector_paused():
             prepared = prepare(
                 records_path,

@@ -20,9 +20,12 @@ from edi837.model.common import Address
 from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category
 from edi837.payer.lines import BillableLine
+from edi837.x12 import spec
 
-MAX_DIAGNOSES = 12
-MAX_POINTERS = 4
+# What one 837P can carry, from the segment dictionary: a claim's HI holds 12 diagnoses (HI01-HI12)
+# and a line points at 4 of them (the components of SV107).
+MAX_DIAGNOSES = len(spec.segment("HI").elements)
+MAX_POINTERS = len(spec.segment("SV1").element("SV107").components)
 _CATEGORY_ORDER = {Category.ECM: 0, Category.CS: 1, Category.OTHER: 2}
 
 

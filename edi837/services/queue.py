@@ -13,9 +13,11 @@ import attrs
 
 from edi837.ledger.events import EventReader
 from edi837.ledger.store import Ledger
+from edi837.lifecycle.actions import Kind, table
 from edi837.lifecycle.advice import Advice, Aging, aging, next_action
 from edi837.lifecycle.events import ClaimFacts
 from edi837.lifecycle.machine import ClaimOutcome, Figures, State
+from edi837.payer.fee_schedule import program_of
 
 ZERO = Decimal(0)
 
@@ -37,6 +39,9 @@ class Filters:
     states: frozenset[str] = frozenset()  # State values
     member: str | None = None
     month: str | None = None  # YYYY-MM (the service month)
+    # the claim's earliest date of service (a claim never spans months: services/grouping.py)
+    service_from: date | None = None
+    service_to: date | None = None
     test: bool | None = None  # True: test batches only; False: production only; None: both
     open_only: bool = False  # only claims that need an action
 
@@ -47,6 +52,10 @@ class Filters:
         if self.member and facts.member_id != self.member:
             return False
         if self.month and facts.service_month != self.month:
+            return False
+        if self.service_from and facts.first_date < self.service_from:
+            return False
+        if self.service_to and facts.first_date > self.service_to:
             return False
         if self.test is not None and facts.test != self.test:
             return False
@@ -70,14 +79,50 @@ def queue(
 # -- totals -------------------------------------------------------------------------------------
 
 
+# what a line was paid without line detail: the claim's payment, when its lines span programs
+SEVERAL_PROGRAMS = "several programs, paid without line detail"
+_DENIALS = (Kind.DENIAL, Kind.OTHER)  # what the state machine counts as denied (machine._split)
+
+
+@attrs.define
+class ProgramTally:
+    """One program's lines (ECM PMPM, ECM outreach, each Community Supports service...): what
+    was billed on them, what the payer paid on them (its line detail, SVC03; a claim answered
+    without line detail counts whole when all its lines are of one program) and the charges of
+    the lines it finally denied. Recoupments and claim-level adjustments are in the book's
+    figures, not here."""
+
+    claims: int = 0
+    lines: int = 0
+    units: Decimal = ZERO
+    billed: Decimal = ZERO
+    paid: Decimal = ZERO
+    denied_lines: int = 0
+    denied: Decimal = ZERO
+
+
+@attrs.define
+class ReasonTally:
+    """The denials of one adjustment reason (CAS group and CARC) over the adjudicated claims."""
+
+    amount: Decimal = ZERO
+    claims: int = 0
+
+
 @attrs.define
 class Book:
-    """One usage's figures: overall, by service month, and open amounts by aging bucket."""
+    """One usage's figures: overall, by service month, open amounts (and claims) by aging
+    bucket, by program, and the denied amounts by adjustment reason (they add up to the
+    figures' ``denied``) with the remark codes (RARC) the denied claims carried."""
 
     figures: Figures = attrs.field(factory=Figures)
     claims: int = 0
     by_month: dict[str, Figures] = attrs.field(factory=dict)
     by_bucket: dict[str, Decimal] = attrs.field(factory=dict)
+    bucket_claims: dict[str, int] = attrs.field(factory=dict)
+    by_program: dict[str, ProgramTally] = attrs.field(factory=dict)
+    by_reason: dict[tuple[str, str], ReasonTally] = attrs.field(factory=dict)
+    remarks: dict[str, int] = attrs.field(factory=dict)  # RARC -> claims with a denial
 
     def add(self, item: QueueItem) -> None:
         figures = item.outcome.figures
@@ -88,6 +133,70 @@ class Book:
         if figures.open:
             bucket = item.aging.bucket
             self.by_bucket[bucket] = self.by_bucket.get(bucket, ZERO) + figures.open
+            self.bucket_claims[bucket] = self.bucket_claims.get(bucket, 0) + 1
+        self._add_programs(item)
+        if item.outcome.state.adjudicated:
+            self._add_denials(item.outcome)
+
+    def _program(self, name: str) -> ProgramTally:
+        tally = self.by_program.get(name)
+        if tally is None:
+            tally = self.by_program[name] = ProgramTally()
+        return tally
+
+    def _add_programs(self, item: QueueItem) -> None:
+        outcome = item.outcome
+        seen: set[str] = set()
+        itemised = False
+        for sent, line in zip(item.facts.lines, outcome.lines, strict=True):
+            name = program_of(sent.procedure, sent.modifiers)
+            tally = self._program(name)
+            if name not in seen:
+                seen.add(name)
+                tally.claims += 1
+            tally.lines += 1
+            tally.units += sent.units
+            tally.billed += line.billed
+            if line.paid is not None:
+                itemised = True
+                tally.paid += line.paid
+            if line.denied:
+                tally.denied_lines += 1
+                tally.denied += line.billed
+        if itemised or not outcome.adjudications or not outcome.figures.paid:
+            return
+        if len(seen) == 1:
+            self._program(next(iter(seen))).paid += outcome.figures.paid
+        else:
+            several = self._program(SEVERAL_PROGRAMS)
+            several.claims += 1
+            several.paid += outcome.figures.paid
+
+    def _add_denials(self, outcome: ClaimOutcome) -> None:
+        """The adjustments the state machine counted as denied, by reason: the claim's own and
+        those of its lines that the rules did not predict unpaid (those count as contractual)."""
+        rules = table()
+        reasons = [
+            *outcome.reasons,
+            *(r for line in outcome.lines if line.expected_unpaid is None for r in line.reasons),
+        ]
+        keys: set[tuple[str, str]] = set()
+        for reason in reasons:
+            if not reason.amount or rules.kind(reason.group, reason.code) not in _DENIALS:
+                continue
+            key = (reason.group, reason.code)
+            tally = self.by_reason.get(key)
+            if tally is None:
+                tally = self.by_reason[key] = ReasonTally()
+            tally.amount += reason.amount
+            if key not in keys:
+                keys.add(key)
+                tally.claims += 1
+        if not keys:
+            return
+        codes = {*outcome.remarks, *(code for line in outcome.lines for code in line.remarks)}
+        for code in codes:
+            self.remarks[code] = self.remarks.get(code, 0) + 1
 
 
 @attrs.define

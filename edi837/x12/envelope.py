@@ -19,6 +19,7 @@ import attrs
 from edi837 import catalogue
 from edi837.errors import X12ParseError
 from edi837.issues import Code, IssueList, Location, Sink
+from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
 
 TAIL_BYTES = 4096
@@ -42,21 +43,28 @@ class Envelope:
 
     @property
     def control_number(self) -> str:
-        return self.st[2] if self.st and len(self.st) > 2 else ""
+        return _ST(self.st)[0] if self.st else ""
 
     @property
     def version(self) -> str:
         """ST03, or GS08 where ST03 is absent (allowed before 5010)."""
-        if self.st and len(self.st) > 3 and self.st[3]:
-            return self.st[3]
-        return self.gs[8] if self.gs and len(self.gs) > 8 else ""
+        st03 = _ST(self.st)[1] if self.st else ""
+        if st03:
+            return st03
+        return _GS(self.gs)[1] if self.gs else ""
 
 
 _ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+_ST = picker("ST", "ST02", "ST03")
+_GS = picker("GS", "GS06", "GS08")
+_ISA13 = picker("ISA", "ISA13")
+# each trailer: the count it declares, and the control number it repeats from its header
+_TRAILERS = {seg_id: picker(seg_id, f"{seg_id}01", f"{seg_id}02") for seg_id in ("SE", "GE", "IEA")}
 
 
-def _element(elements: list[str], index: int) -> str:
-    return elements[index].strip() if len(elements) > index else ""
+def _trailer(elements: list[str]) -> tuple[str, str]:
+    declared, control = _TRAILERS[elements[0]](elements)
+    return declared.strip(), control.strip()
 
 
 _COUNTS = {"SE": catalogue.SE_COUNT, "GE": catalogue.GE_COUNT, "IEA": catalogue.IEA_COUNT}
@@ -138,20 +146,22 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
 
         if seg_id == "SE" and env.st is not None:
             _check_count(warn, "SE", elements, env.st_segments, "segments", position)
-            if _element(elements, 2) != _element(env.st, 2):
+            control, opened = _trailer(elements)[1], env.control_number.strip()
+            if control != opened:
                 warn(
                     catalogue.SE_CONTROL,
-                    f"SE02 {_element(elements, 2)!r} does not match ST02 {_element(env.st, 2)!r}",
+                    f"SE02 {control!r} does not match ST02 {opened!r}",
                     position,
                     seg_id,
                 )
             env.st = None
         elif seg_id == "GE" and env.gs is not None:
             _check_count(warn, "GE", elements, env.gs_transactions, "transactions", position)
-            if _element(elements, 2).lstrip("0") != _element(env.gs, 6).lstrip("0"):
+            control, opened = _trailer(elements)[1], _GS(env.gs)[0].strip()
+            if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.GE_CONTROL,
-                    f"GE02 {_element(elements, 2)!r} does not match GS06 {_element(env.gs, 6)!r}",
+                    f"GE02 {control!r} does not match GS06 {opened!r}",
                     position,
                     seg_id,
                 )
@@ -166,10 +176,11 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
                 )
                 env.gs = None
             _check_count(warn, "IEA", elements, env.isa_groups, "functional groups", position)
-            if _element(elements, 2).lstrip("0") != _element(env.isa, 13).lstrip("0"):
+            control, opened = _trailer(elements)[1], _ISA13(env.isa)[0].strip()
+            if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.IEA_CONTROL,
-                    f"IEA02 {_element(elements, 2)!r} does not match ISA13 {_element(env.isa, 13)!r}",
+                    f"IEA02 {control!r} does not match ISA13 {opened!r}",
                     position,
                     seg_id,
                 )
@@ -201,7 +212,7 @@ def _check_count(
     what: str,
     position: int,
 ) -> None:
-    declared = _element(elements, 1)
+    declared = _trailer(elements)[0]
     if declared != str(counted) and (not declared.isdigit() or int(declared) != counted):
         warn(
             _COUNTS[seg_id],

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 
 from edi837.errors import SpecError
 from edi837.x12 import spec
-from edi837.x12.delimiters import Delimiters
-from edi837.x12.spec import ElementProblem, Formatter, formatter
+from edi837.x12.datatypes import ElementProblem, Formatter
+from edi837.x12.delimiters import ISA_LENGTH, Delimiters
+from edi837.x12.spec import formatter
 
 
 class Serializer:
@@ -68,17 +69,22 @@ class Serializer:
         return Template(self, seg_id, constants, variables, problems, memo=memo)
 
 
+def isa_width(ref: str) -> int:
+    """The fixed width of an ISA element (``ISA06`` -> 15), from the dictionary."""
+    return spec.segment("ISA").element(ref).max
+
+
 def isa_segment(values: Sequence[str], delimiters: Delimiters, *, line_breaks: bool = True) -> str:
     """The fixed-width ISA from its 16 element values (already padded to their widths)."""
-    if len(values) != 16:
-        raise SpecError("the ISA has exactly 16 elements")
-    widths = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
-    for number, (value, width) in enumerate(zip(values, widths, strict=True), 1):
-        if len(value) != width:
-            raise SpecError(f"ISA{number:02d} must be {width} characters, got {value!r}")
+    elements = spec.segment("ISA").elements
+    if len(values) != len(elements):
+        raise SpecError(f"the ISA has exactly {len(elements)} elements")
+    for element, value in zip(elements, values, strict=True):
+        if len(value) != element.max:
+            raise SpecError(f"{element.ref} must be {element.max} characters, got {value!r}")
     text = "ISA" + delimiters.element + delimiters.element.join(values)
-    if len(text) != 105:
-        raise SpecError("the ISA must be 106 characters with its terminator")
+    if len(text) != ISA_LENGTH - 1:
+        raise SpecError(f"the ISA must be {ISA_LENGTH} characters with its terminator")
     return text + delimiters.segment + ("\n" if line_breaks else "")
 
 

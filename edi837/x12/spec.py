@@ -1,24 +1,26 @@
 """The segment and loop declarations in ``segments/``, loaded once.
 
 ``elements.toml`` is the segment dictionary (element types and lengths); ``<txn>.toml`` holds one
-transaction's loop tree. The writer formats and checks elements from the dictionary; the generic
-loop walker (:mod:`edi837.x12.loops`) assembles loops from the tree. See tools/gen_segments.py.
+transaction's loop tree. The writer formats and checks elements from the dictionary
+(:func:`formatter`, used by the serializer's templates); readers take element values by
+reference designator (:func:`picker`); the generic loop walker (:mod:`edi837.x12.loops`)
+assembles loops from the tree. See tools/gen_segments.py.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
-from decimal import Decimal
 from functools import cache
-from typing import Any
+from operator import itemgetter
+from typing import Any, Protocol, cast
 
 import attrs
 
 from edi837.errors import SpecError
 from edi837.resources import segment_file
-from edi837.x12.datatypes import format_decimal
+from edi837.x12 import datatypes
+from edi837.x12.datatypes import Formatter
 
 
 @attrs.frozen(slots=True)
@@ -30,12 +32,6 @@ class ElementSpec:
     min: int = 1
     max: int = 1
     components: tuple[ElementSpec, ...] = ()
-
-
-@attrs.frozen(slots=True)
-class ElementProblem:
-    ref: str
-    message: str
 
 
 @attrs.define(slots=True, eq=False)
@@ -58,6 +54,10 @@ class SegmentSpec:
 
     def element(self, ref: str) -> ElementSpec:
         return self.elements[self.position(ref) - 1]
+
+    def refs(self, type: str | None = None) -> tuple[str, ...]:
+        """The reference designators of the segment's elements (of one type, say ``"R"``)."""
+        return tuple(e.ref for e in self.elements if type is None or e.type == type)
 
 
 def _element(raw: Mapping[str, Any]) -> ElementSpec:
@@ -191,92 +191,71 @@ def transaction(stem: str) -> TransactionSpec:
     return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops))
 
 
-Formatter = Callable[[Any, list[ElementProblem]], str]
+def formatter(element: ElementSpec) -> Formatter:
+    """The codec's formatter for one element: typed value -> text, its length checked against
+    the dictionary (see :func:`edi837.x12.datatypes.formatter`)."""
+    return datatypes.formatter(element.type, element.min, element.max, element.ref, element.name)
 
 
-def formatter(spec: ElementSpec) -> Formatter:
-    """A fast formatter for one element: typed value -> text, length checked.
+class Picker(Protocol):
+    """The element values of one segment shape, by reference designator: the mirror of the
+    writer's :class:`~edi837.x12.serializer.Template`. Built once by :func:`picker`.
 
-    The same conversions as :meth:`SegmentSpec.make`, specialised once per element so that the
-    writer's hot path does no type dispatch it can avoid.
+    ``NM1 = picker("NM1", "NM101", "NM103", "NM109")`` then ``role, name, ident = NM1(elements)``:
+    the values in the order named, ``""`` for an element the segment does not carry (X12 drops
+    trailing empty elements, so a short segment is an ordinary one). The same for the components
+    of a composite once split: ``picker("SVC01", "SVC01-1", "SVC01-2")(text.split(component))``.
+    This is the only place a reference designator becomes a list index.
     """
-    low, high, kind, ref, name = spec.min, spec.max, spec.type, spec.ref, spec.name
 
-    def long_or_short(length: int, problems: list[ElementProblem]) -> None:
-        if length > high:
-            problems.append(
-                ElementProblem(
-                    ref, f"{ref} ({name}) is {length} characters; at most {high} allowed"
-                )
-            )
-        elif length < low:
-            problems.append(
-                ElementProblem(ref, f"{ref} ({name}) is {length} characters; at least {low} needed")
-            )
+    refs: tuple[str, ...]  # the reference designators, in the order the values come
+    width: int  # how many elements (ID included) a segment needs for no padding
 
-    if kind == "R":
+    def __call__(self, elements: list[str], /) -> tuple[str, ...]: ...
 
-        def fmt_r(value: Any, problems: list[ElementProblem]) -> str:
-            if value.__class__ is not Decimal and not isinstance(value, Decimal | int):
-                raise SpecError(f"{ref} is a decimal (R): pass Decimal, not {type(value).__name__}")
-            text = str(value)
-            if "E" in text or "e" in text:
-                text = format_decimal(Decimal(value))
-            elif "." in text:
-                text = text.rstrip("0").rstrip(".") or "0"
-                if text == "-0":
-                    text = "0"
-            length = len(text) - text.startswith("-") - ("." in text)
-            if length > high or length < low:
-                long_or_short(length, problems)
-            return text
 
-        return fmt_r
-    if kind.startswith("N"):
+def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
+    # A plain function with its tables bound as defaults: readers call pickers once per
+    # segment, and a closure call costs half of a class's __call__.
+    width = max(indexes) + 1
+    pad = [""] * width
+    if len(indexes) > 1:
+        get: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes)
 
-        def fmt_n(value: Any, problems: list[ElementProblem]) -> str:
-            if value.__class__ is not int:
-                raise SpecError(f"{ref} is a number ({kind}): pass int, not {type(value).__name__}")
-            text = str(value)
-            if len(text) < low:
-                text = text.zfill(low)
-            if len(text) > high:
-                long_or_short(len(text), problems)
-            return text
+        def pick(
+            elements: list[str], width: int = width, get: Any = get, pad: list[str] = pad
+        ) -> tuple[str, ...]:
+            if len(elements) < width:
+                elements = elements + pad[len(elements) :]
+            return get(elements)  # type: ignore[no-any-return]
 
-        return fmt_n
-    if kind == "DT":
-        eight = high != 6
+    else:
+        (index,) = indexes
 
-        def fmt_dt(value: Any, problems: list[ElementProblem]) -> str:
-            if not isinstance(value, date):
-                raise SpecError(f"{ref} is a date (DT): pass date, not {type(value).__name__}")
-            return (
-                f"{value.year:04d}{value.month:02d}{value.day:02d}"
-                if eight
-                else value.strftime("%y%m%d")
-            )
+        def pick(
+            elements: list[str], width: int = width, get: Any = None, pad: list[str] = pad
+        ) -> tuple[str, ...]:
+            return (elements[index],) if len(elements) > index else ("",)
 
-        return fmt_dt
-    if kind == "TM":
+    picked = cast(Picker, pick)
+    picked.refs = refs
+    picked.width = width
+    return picked
 
-        def fmt_tm(value: Any, problems: list[ElementProblem]) -> str:
-            if not isinstance(value, time | datetime):
-                raise SpecError(f"{ref} is a time (TM): pass time, not {type(value).__name__}")
-            return f"{value.hour:02d}{value.minute:02d}"
 
-        return fmt_tm
-
-    def fmt_text(value: Any, problems: list[ElementProblem]) -> str:
-        if value.__class__ is str:
-            text = value
-        elif isinstance(value, date):  # DTP03 and its kin are AN: a single date is CCYYMMDD (D8)
-            text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
-        else:
-            raise SpecError(f"{ref} is text ({kind}): pass str, not {type(value).__name__}")
-        length = len(text)
-        if length > high or length < low:
-            long_or_short(length, problems)
-        return text
-
-    return fmt_text
+def picker(owner: str, *refs: str) -> Picker:
+    """A :class:`Picker` for segment ``owner`` (``"CLP"``), or for the components of the
+    composite element ``owner`` (``"SVC01"``: components ``"SVC01-1"``...)."""
+    if not refs:
+        raise SpecError(f"a picker for {owner} needs at least one element")
+    if owner in dictionary():
+        seg = segment(owner)
+        return _compile(refs, tuple(seg.position(ref) for ref in refs))
+    composite = segment(owner[:-2]).element(owner)
+    names = [c.ref for c in composite.components]
+    indexes = []
+    for ref in refs:
+        if ref not in names:
+            raise SpecError(f"{owner} has no component {ref}")
+        indexes.append(names.index(ref))
+    return _compile(refs, tuple(indexes))

@@ -73,6 +73,7 @@ def _once_per_month(
 @rule(
     "ECM-PMPM-MONTH",
     S.ERROR,
+    history=True,
     title="At most one ECM PMPM line per member per month",
     source="004",
     advice="Bill G9008-U1 or G9012-U2 once per member per calendar month (the code and modifier "
@@ -102,6 +103,7 @@ def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-PMPM-MONTH",
     S.ERROR,
+    history=True,
     title="At most one housing transition PMPM line per member per month",
     source="004",
     advice="Bill H0043-U6 or H2016-U6 once per member per calendar month; remove the extra line",
@@ -142,6 +144,7 @@ def _times(occ: Occurrence, counting: OutreachCount, days_seen: dict[date, bool]
 @rule(
     "ECM-U8-LIMIT",
     S.INFO,
+    history=True,
     title="Only 5 U8 outreach attempts per member per rolling 30 days are paid",
     source="004, 001",
     advice="Keep billing every attempt (DHCS requires them all on claims); those past the 5 paid "
@@ -212,6 +215,7 @@ def _served_until(occ: Occurrence) -> date:
 @rule(
     "ECM-ENGAGE-ONCE",
     S.ERROR,
+    history=True,
     title="The engagement fee (G9012, no modifier) is billed once per member",
     source="004 vs 001",
     advice="Remove the repeated engagement fee; under the rolling policy it may be billed again "
@@ -287,6 +291,7 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-T204X-MONTH",
     S.ERROR,
+    history=True,
     title="T2040-U6 and T2041-U6 together: at most 2 units per member per month",
     source="004",
     advice="Bill at most 2 units of housing tenancy and sustaining services per member per month",
@@ -325,6 +330,7 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-DAYHAB-DAY",
     S.ERROR,
+    history=True,
     title="Day habilitation (T2020-U6): at most 8 units a day",
     source="004",
     advice="Bill at most 8 units of T2020-U6 per member per day",
@@ -394,6 +400,7 @@ def sobering_diem(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-POSTHOSP-LIFETIME",
     S.ERROR,
+    history=True,
     title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
     source="004",
     advice="Bill at most 180 days of H0044-U3 for a member, in one stay (one TAR)",
@@ -455,6 +462,7 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-RECUP-90",
     S.ERROR,
+    history=True,
     title="Recuperative care (T2033-U6): at most 90 days in a row",
     source="004",
     advice="Bill at most 90 consecutive days of T2033-U6",
@@ -505,6 +513,7 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-DEPOSIT-CAP",
     S.ERROR,
+    history=True,
     title="Housing deposits (H0044-U2): at most $5,000",
     source="004",
     advice="Bill at most $5,000 of housing deposits under one TAR (or for the member, under "

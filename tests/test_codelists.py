@@ -1,4 +1,5 @@
-"""The CARC and RARC tables: well formed, covering the corpus and the common denials."""
+"""The code lists in segments/codes/: well formed; CARC, RARC and PLB covering the corpus and the
+common denials; the 999 error codes pyx12 reports."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from edi837 import codelists as codes
 from edi837.errors import SpecError, X12ParseError
-from edi837.remit835 import codes
 from edi837.resources import segment_file
 from edi837.x12.tokenizer import SegmentReader
 
@@ -28,12 +29,12 @@ CARC_SHAPE = re.compile(r"\d{1,3}|[A-Z]\d{1,2}")
 RARC_SHAPE = re.compile(r"(?:M|MA|N)\d{1,3}")
 
 
-@pytest.mark.parametrize("name", [codes.CARC_FILE, codes.RARC_FILE])
+@pytest.mark.parametrize("name", [codes.CARC, codes.RARC])
 def test_tables_are_code_description_rows(name: str) -> None:
-    with segment_file(name).open(encoding="utf-8", newline="") as handle:
+    with segment_file(codes.path_of(name)).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["code", "description"]
-    shape = CARC_SHAPE if name == codes.CARC_FILE else RARC_SHAPE
+    shape = CARC_SHAPE if name == codes.CARC else RARC_SHAPE
     for code, description in rows[1:]:
         assert shape.fullmatch(code), code
         assert description.strip() == description and len(description) >= 8, code
@@ -57,10 +58,11 @@ def test_an_unknown_code_has_no_description_and_is_no_error() -> None:
 
 
 def test_a_broken_table_is_a_spec_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "carc.csv").write_text("code,description\n45,\n", encoding="utf-8")
+    (tmp_path / "codes").mkdir()
+    (tmp_path / "codes" / "carc.csv").write_text("code,description\n45,\n", encoding="utf-8")
     monkeypatch.setattr(codes, "segment_file", lambda name: tmp_path / name)
     with pytest.raises(SpecError, match="row 2"):
-        codes.load_table("carc.csv")
+        codes.load_table(codes.CARC)
 
 
 def _segments(path: Path) -> tuple[list[list[str]], str]:
@@ -102,7 +104,7 @@ def test_every_code_in_the_corpus_is_described(corpus: Path) -> None:
 
 
 def test_plb_reasons_are_described() -> None:
-    with segment_file(codes.PLB_FILE).open(encoding="utf-8", newline="") as handle:
+    with segment_file(codes.path_of(codes.PLB)).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["code", "description"]
     assert all(re.fullmatch(r"[0-9A-Z]{2}", code) for code, _ in rows[1:])
@@ -125,3 +127,10 @@ def test_every_plb_reason_in_the_corpus_is_described(corpus: Path) -> None:
     real = {code for code in seen if re.fullmatch(r"[0-9A-Z]{2}", code) and code != "XX"}
     assert real >= {"WO", "72", "L6", "CV", "CT", "CS"}
     assert [code for code in sorted(real) if codes.plb(code) is None] == []
+
+
+def test_the_999_error_codes_pyx12_reports_are_described() -> None:
+    assert codes.describe(codes.IK304, "3") == "required segment missing"
+    assert codes.describe(codes.IK403, "8") == "invalid date"
+    assert codes.describe(codes.IK403, "I12") == "implementation pattern match failure"
+    assert codes.describe(codes.IK304, "99") is None

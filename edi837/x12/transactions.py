@@ -1,0 +1,336 @@
+"""One stream of placed segments per file: the engine every transaction reader stands on.
+
+:class:`TransactionStream` reads a file (:class:`SegmentReader` -> :func:`walk_envelopes`) and
+places every segment of each transaction set (ST..SE) in its loop with the :class:`LoopWalker`
+of the transaction's declaration. Which declaration is chosen from one table, :data:`KINDS`,
+by ST01 and the implementation guide version (ST03, or GS08): ach's ``NewBatch`` factory,
+placed once. A reader is then a table, ``(loop ID, segment ID) -> handler``, over the items:
+
+- :class:`Placed`: one segment, its position, its elements, its loop instance and how the walker
+  placed it. Segments outside any transaction set (ISA, GS, GE, IEA, and TA1, which answers a
+  whole interchange) and those of a set no kind of the stream reads come with no loop:
+  their key is ``("", seg_id)``. ST and SE come with the transaction's root loop (``"ST"``).
+- :class:`Gathered`: a loop instance read whole, its own segments and its child loops, for the
+  loops a reader asks to ``gather`` (the 835 asks for its claims, 2100). Its key is that of the
+  segment that opens the loop (``("2100", "CLP")``), and it comes when the loop has closed.
+
+Gathering is also what keeps a large file fast: a segment that stays in the innermost loop of a
+gathered instance (CAS, DTM, REF, AMT in a claim or line) is appended to that instance without
+asking the walker or building any object (``walker.stays``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+
+import attrs
+
+from edi837.issues import Sink
+from edi837.x12 import spec
+from edi837.x12.delimiters import Delimiters
+from edi837.x12.envelope import Envelope, walk_envelopes
+from edi837.x12.loops import LoopInstance, LoopWalker, Placement
+from edi837.x12.spec import TransactionSpec, picker
+from edi837.x12.tokenizer import SegmentReader
+
+Segment = tuple[int, list[str]]  # (position, elements)
+OUTSIDE = ""  # the loop ID of a segment outside any transaction set (ISA, GS, TA1, GE, IEA)
+_NOTHING: frozenset[str] = frozenset()
+_ST = picker("ST", "ST01", "ST02")
+_ISA13 = picker("ISA", "ISA13")
+_GS06 = picker("GS", "GS06")
+
+
+@attrs.frozen(slots=True)
+class Kind:
+    """One row of the table: a transaction set this engine reads, and its declaration."""
+
+    set_id: str  # ST01
+    versions: tuple[str, ...]  # the implementation guides read as this kind (ST03/GS08 prefixes)
+    stem: str  # segments/<stem>.toml
+    title: str
+    # read a set of this ID whose version is none of the above as this kind (with a warning,
+    # which is the reader's to give): other 837s as 837P, older 835s and 999s as these
+    fallback: bool = True
+
+    def spec(self) -> TransactionSpec:
+        return spec.transaction(self.stem)
+
+    def reads(self, version: str) -> bool:
+        return any(version.startswith(prefix) for prefix in self.versions)
+
+
+CLAIM_837P = Kind("837", ("005010X222",), "837p", "Health Care Claim: Professional")
+REMITTANCE_835 = Kind("835", ("005010X221",), "835", "Health Care Claim Payment/Advice")
+ACK_999 = Kind("999", ("005010X231",), "999", "Implementation Acknowledgment")
+# a 277 is also the claim status response (X212): only X214 is read as the 277CA
+ACK_277CA = Kind(
+    "277", ("005010X214",), "277ca", "Health Care Claim Acknowledgment", fallback=False
+)
+KINDS: tuple[Kind, ...] = (CLAIM_837P, REMITTANCE_835, ACK_999, ACK_277CA)
+
+
+def kind_of(set_id: str, version: str, kinds: Collection[Kind] = KINDS) -> Kind | None:
+    """The kind that reads a transaction set: its ID and version, else its ID's fallback."""
+    fallback = None
+    for kind in kinds:
+        if kind.set_id == set_id:
+            if kind.reads(version):
+                return kind
+            if kind.fallback and fallback is None:
+                fallback = kind
+    return fallback
+
+
+@attrs.frozen(slots=True)
+class Transaction:
+    """The transaction set being read: what its ST and its envelopes say."""
+
+    kind: Kind | None  # None: a set the stream does not read (its segments have no loop)
+    set_id: str  # ST01
+    control_number: str  # ST02
+    version: str  # ST03, or GS08 where ST03 is absent
+    position: int  # of the ST
+    st: list[str]
+    isa: list[str]
+    gs: list[str]
+    component: str  # the component separator of its interchange (ISA16)
+
+    @property
+    def interchange_control_number(self) -> str:
+        """ISA13 of the interchange the set came in."""
+        return _ISA13(self.isa)[0].strip() if self.isa else ""
+
+    @property
+    def group_control_number(self) -> str:
+        """GS06 of its functional group."""
+        return _GS06(self.gs)[0].strip() if self.gs else ""
+
+
+class Placed:
+    """One segment as placed: where it is in the file and in the loop tree."""
+
+    __slots__ = ("elements", "how", "loop", "position")
+
+    def __init__(
+        self,
+        position: int,
+        elements: list[str],
+        loop: LoopInstance | None,
+        how: Placement | None,
+    ) -> None:
+        self.position = position
+        self.elements = elements
+        self.loop = loop  # None outside a transaction set the stream reads
+        self.how = how
+
+    @property
+    def seg_id(self) -> str:
+        return self.elements[0]
+
+    @property
+    def loop_id(self) -> str:
+        return self.loop.spec.id if self.loop is not None else OUTSIDE
+
+    @property
+    def path(self) -> str:
+        """The loop path (``2000A/2000B/2300``); ``""`` for the transaction's own segments."""
+        return self.loop.spec.path if self.loop is not None else ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What a reader's handler table is keyed by: (loop ID, segment ID)."""
+        return (self.loop_id, self.elements[0])
+
+    def __repr__(self) -> str:
+        return f"Placed({self.position}, {self.elements[0]}, {self.loop_id or '-'}, {self.how})"
+
+
+class Gathered:
+    """A loop instance read whole: the segment that opened it (None when the loop was implied),
+    its other segments, and its child loop instances, each in file order."""
+
+    __slots__ = ("children", "how", "loop", "opening", "segments")
+
+    def __init__(self, loop: LoopInstance, how: Placement, opening: Segment | None) -> None:
+        self.loop = loop
+        self.how = how  # OPENED, or IMPLIED when it (or a loop above it) was opened implicitly
+        self.opening = opening
+        self.segments: list[Segment] = []
+        self.children: list[Gathered] = []
+
+    @property
+    def loop_id(self) -> str:
+        return self.loop.spec.id
+
+    @property
+    def path(self) -> str:
+        return self.loop.spec.path
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.loop.spec.id, self.loop.spec.trigger)
+
+    def __repr__(self) -> str:
+        return f"Gathered({self.loop.start}, {self.loop_id}, {len(self.segments)} segments)"
+
+
+Item = Placed | Gathered
+
+
+def _discard(segment: Segment) -> None:  # pragma: no cover - only called while gathering
+    raise AssertionError("a segment was kept with no gathered loop open")
+
+
+class _Gathering:
+    """The gathered loop instance being read: its root (the outermost loop to gather) and a node
+    per loop instance open in it."""
+
+    __slots__ = ("loops", "nodes", "root")
+
+    def __init__(self, loops: frozenset[str]) -> None:
+        self.loops = loops
+        self.root: Gathered | None = None
+        self.nodes: dict[LoopInstance, Gathered] = {}
+
+    def close(self) -> Gathered:
+        root = self.root
+        assert root is not None
+        self.root = None
+        self.nodes.clear()
+        return root
+
+    def place(
+        self, instance: LoopInstance, how: Placement, segment: Segment
+    ) -> tuple[Gathered | None, Gathered | None]:
+        """Put a placed segment where it belongs: (the root it closed, if any; the node that
+        took it, None when it is outside any loop to gather)."""
+        target = None  # the outermost loop to gather around it
+        node: LoopInstance | None = instance
+        while node is not None:
+            if node.spec.id in self.loops:
+                target = node
+            node = node.parent
+        root = self.root
+        if target is None:
+            return (self.close() if root is not None else None), None
+        closed = None
+        if root is None or target is not root.loop:
+            closed = self.close() if root is not None else None
+            if target is instance:  # it opened the loop to gather
+                self.root = self.nodes[target] = Gathered(target, how, segment)
+                return closed, self.root
+            self.root = self.nodes[target] = Gathered(target, Placement.IMPLIED, None)
+        gathered = self.nodes.get(instance)
+        if gathered is not None:  # it stays in (or returned to) a loop the root already holds
+            gathered.segments.append(segment)
+            return closed, gathered
+        # it opened a loop in the root, and maybe (implied) the loops between
+        chain = []
+        node = instance
+        while node not in self.nodes:
+            assert node is not None
+            chain.append(node)
+            node = node.parent
+        parent = self.nodes[node]
+        for opened in reversed(chain):
+            if opened is instance:
+                child = Gathered(opened, how, segment)
+            else:
+                child = Gathered(opened, Placement.IMPLIED, None)
+            parent.children.append(child)
+            self.nodes[opened] = parent = child
+        return closed, parent
+
+
+class TransactionStream:
+    """Iterate over the items of a file: see the module docstring.
+
+    ``kinds`` are the transaction sets to place (others come without loops); ``gather`` the loop
+    IDs to hand over whole. Syntax and envelope problems go to ``sink``. :attr:`transaction` is
+    the set the last ST opened, :attr:`delimiters` those of the current interchange.
+    """
+
+    def __init__(
+        self,
+        reader: SegmentReader,
+        sink: Sink,
+        *,
+        kinds: Collection[Kind] = KINDS,
+        gather: Collection[str] = (),
+    ) -> None:
+        self.reader = reader
+        self.sink = sink
+        self.kinds = tuple(kinds)
+        self.gather = frozenset(gather)
+        self.transaction: Transaction | None = None
+
+    @property
+    def delimiters(self) -> Delimiters:
+        return self.reader.delimiters
+
+    def __iter__(self) -> Iterator[Item]:
+        same, unknown = Placement.SAME, Placement.UNKNOWN
+        walker: LoopWalker | None = None
+        gathering = _Gathering(self.gather)
+        # While a gathered instance is open: the segments that stay in its innermost open loop,
+        # and the list they go to. Elsewhere nothing takes this shortcut.
+        stays: frozenset[str] = _NOTHING
+        keep: Callable[[Segment], None] = _discard
+        for position, elements, env in walk_envelopes(self.reader, self.sink):
+            if elements[0] in stays:
+                keep((position, elements))
+                continue
+            seg_id = elements[0]
+            if env.st is None or seg_id == "ST" or seg_id == "SE":  # noqa: PLR1714
+                if gathering.root is not None:
+                    yield gathering.close()
+                    stays = _NOTHING
+                if seg_id == "ST":
+                    walker = self._start(position, elements, env)
+                    root = walker.root if walker is not None else None
+                    yield Placed(position, elements, root, Placement.OPENED if root else None)
+                elif seg_id == "SE" and walker is not None:
+                    yield Placed(position, elements, walker.root, same)
+                    walker = None
+                else:
+                    if env.st is None:
+                        walker = None  # an envelope ends the transaction that had no SE
+                    yield Placed(position, elements, None, None)
+                continue
+            if walker is None:  # inside a transaction set this stream does not read
+                yield Placed(position, elements, None, None)
+                continue
+            if seg_id in walker.stays:
+                instance, how = walker.current, same
+            else:
+                instance, how = walker.place(elements, position)
+            if how is unknown or not gathering.loops:
+                yield Placed(position, elements, instance, how)
+                continue
+            closed, node = gathering.place(instance, how, (position, elements))
+            if closed is not None:
+                yield closed
+            if node is None:
+                stays = _NOTHING
+                yield Placed(position, elements, instance, how)
+            else:
+                keep, stays = node.segments.append, walker.stays
+
+    def _start(self, position: int, st: list[str], env: Envelope) -> LoopWalker | None:
+        set_id, control = _ST(st)
+        set_id = set_id.strip()
+        version = env.version
+        kind = kind_of(set_id, version, self.kinds)
+        self.transaction = Transaction(
+            kind=kind,
+            set_id=set_id,
+            control_number=control.strip(),
+            version=version,
+            position=position,
+            st=st,
+            isa=env.isa or [],
+            gs=env.gs or [],
+            component=self.reader.delimiters.component,
+        )
+        return LoopWalker(kind.spec(), position) if kind is not None else None
