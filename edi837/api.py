@@ -48,6 +48,7 @@ from edi837.services import build as _build
 from edi837.services import check as _check
 from edi837.services import queue as _queue
 from edi837.services import reconcile as _reconcile
+from edi837.services import replace as _replace
 from edi837.services import void as _void
 from edi837.services.check import CheckResult
 from edi837.services.clock import resolve_as_of
@@ -78,6 +79,7 @@ __all__ = [
     "read_remittance",
     "read_tars",
     "reconcile",
+    "replace",
     "validate",
     "void",
     "work_queue",
@@ -194,6 +196,47 @@ def void(
         return _void.void(
             ids, numbers, _profile(profile), Path(out), book, as_of=today, created=created
         )
+
+
+def replace(
+    claim_id: str,
+    records: PathLike,
+    profile: Profile | PathLike,
+    out: PathLike,
+    *,
+    ledger: PathLike,
+    payer_claim_number: str | None = None,
+    tars: TarList | PathLike | None = None,
+    as_of: date | None = None,
+    allow: Iterable[str] = (),
+) -> BuildResult:
+    """Write the 837P ``out`` replacing ``claim_id`` (frequency 7, REF*F8) with the services in
+    ``records`` (the claim's member and month as they should have been billed), checked by every
+    rule without the claim it replaces, and record it (docs/replace.md). Raises
+    :class:`BlockedError` when errors block it, :class:`InputError` when it is refused."""
+    chosen = _profile(profile)
+    tar_report = Report()
+    tar_list = _tars(tars, chosen, tar_report)
+    today, created = resolve_as_of(as_of)
+    with Ledger(Path(ledger), create=False) as book:
+        try:
+            result = _replace.replace(
+                claim_id.upper(),
+                Path(records),
+                payer_claim_number,
+                chosen,
+                Path(out),
+                book,
+                as_of=today,
+                created=created,
+                allow=frozenset(rule.upper() for rule in allow),
+                tars=tar_list,
+            )
+        except BlockedError as exc:
+            exc.issues = [*tar_report.sorted(), *exc.issues]
+            raise
+    result.report.extend(tar_report.issues)
+    return result
 
 
 def validate(file: PathLike, *, ack: bool = False) -> Validation:

@@ -26,7 +26,7 @@ def test_the_package_says_it_is_typed() -> None:
     assert (REPO / "edi837" / "py.typed").is_file()
     assert all(hasattr(api, name) for name in api.__all__)
     functions = [name for name in api.__all__ if inspect.isfunction(getattr(api, name))]
-    assert len(functions) == 10
+    assert len(functions) == 11
     assert [name for name in functions if not getattr(api, name).__doc__] == []
 
 
@@ -66,6 +66,37 @@ def test_build_validate_reconcile_and_the_queue(tmp_path: Path) -> None:
         "N00000004": "denied",
     }
     assert api.claim_data(items[0])["claim_id"] == "N00000002"
+
+
+def test_replace_writes_a_frequency_7_claim_for_an_accepted_one(tmp_path: Path) -> None:
+    from .helpers import accept
+
+    ledger = tmp_path / "ledger.sqlite"
+    api.build(RECORDS, PROFILE, tmp_path / "claims.837", ledger=ledger, tars=TARS, as_of=ON)
+    with pytest.raises(api.InputError, match="accepted"):
+        api.replace(
+            "N00000001",
+            FIXTURES / "replace" / "N00000001-corrected.csv",
+            PROFILE,
+            tmp_path / "fix.837",
+            ledger=ledger,
+            tars=TARS,
+            as_of=date(2026, 2, 3),
+        )
+    accept(ledger, "N00000001")
+    fixed = api.replace(
+        "n00000001",
+        FIXTURES / "replace" / "N00000001-corrected.csv",
+        PROFILE,
+        tmp_path / "fix.837",
+        ledger=ledger,
+        payer_claim_number="ICN1",
+        tars=TARS,
+        as_of=date(2026, 2, 3),
+    )
+    (claim,) = fixed.batch.claims
+    assert (claim.frequency.value, claim.payer_claim_number) == ("7", "ICN1")
+    assert fixed.originals == {claim.claim_id: "N00000001"}
 
 
 def test_a_blocked_build_raises_with_every_finding(tmp_path: Path) -> None:
