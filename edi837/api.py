@@ -27,7 +27,8 @@ messages unless ``edi837.phi.set_show(True)``, as with ``--show-phi``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -157,23 +158,29 @@ def build(
     tar_report = Report()
     tar_list = _tars(tars, chosen, tar_report)
     today, created = resolve_as_of(as_of)
-    with Ledger(Path(ledger)) as book:
-        try:
-            result = _build.build(
-                Path(records),
-                chosen,
-                Path(out),
-                book,
-                as_of=today,
-                created=created,
-                allow=frozenset(rule.upper() for rule in allow),
-                tars=tar_list,
-            )
-        except BlockedError as exc:
-            exc.issues = [*tar_report.sorted(), *exc.issues]
-            raise
+    with Ledger(Path(ledger)) as book, _tar_findings_first(tar_report):
+        result = _build.build(
+            Path(records),
+            chosen,
+            Path(out),
+            book,
+            as_of=today,
+            created=created,
+            allow=frozenset(rule.upper() for rule in allow),
+            tars=tar_list,
+        )
     result.report.extend(tar_report.issues)
     return result
+
+
+@contextmanager
+def _tar_findings_first(tar_report: Report) -> Iterator[None]:
+    """A blocked batch's findings with the TAR list's first, as the command shows them."""
+    try:
+        yield
+    except BlockedError as exc:
+        exc.issues = [*tar_report.sorted(), *exc.issues]
+        raise
 
 
 def void(
@@ -218,23 +225,19 @@ def replace(
     tar_report = Report()
     tar_list = _tars(tars, chosen, tar_report)
     today, created = resolve_as_of(as_of)
-    with Ledger(Path(ledger), create=False) as book:
-        try:
-            result = _replace.replace(
-                claim_id.upper(),
-                Path(records),
-                payer_claim_number,
-                chosen,
-                Path(out),
-                book,
-                as_of=today,
-                created=created,
-                allow=frozenset(rule.upper() for rule in allow),
-                tars=tar_list,
-            )
-        except BlockedError as exc:
-            exc.issues = [*tar_report.sorted(), *exc.issues]
-            raise
+    with Ledger(Path(ledger), create=False) as book, _tar_findings_first(tar_report):
+        result = _replace.replace(
+            claim_id.upper(),
+            Path(records),
+            payer_claim_number,
+            chosen,
+            Path(out),
+            book,
+            as_of=today,
+            created=created,
+            allow=frozenset(rule.upper() for rule in allow),
+            tars=tar_list,
+        )
     result.report.extend(tar_report.issues)
     return result
 
