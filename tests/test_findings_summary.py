@@ -3,10 +3,13 @@ then the findings themselves, at most --max-issues of them (100 by default in te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from edi837.cli import main
 from edi837.issues import Location, Report, Severity
+from edi837.ledger.store import Ledger
 from edi837.render.issues import TEXT_LIMIT, render_text
 
 from .conftest import FIXTURES
@@ -75,3 +78,16 @@ def test_a_rule_with_findings_of_two_severities_is_summarised_at_the_worst() -> 
     report.add("INPUT-COLUMN", Severity.WARN, "a", Location(row=2))
     report.add("INPUT-COLUMN", Severity.ERROR, "b", Location(row=3))
     assert render_text(report.sorted()).startswith("ERROR INPUT-COLUMN x2")
+
+
+def test_check_says_which_ledger_it_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    Ledger(ledger).close()  # a new, empty ledger
+    assert main([*LATE, "--ledger", str(ledger)]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == (
+        "checked 14 record(s) as 13 line(s) for 4 member(s) as of 2026-03-01, "
+        f"against the history in {ledger}"
+    )

@@ -87,7 +87,11 @@ def command(
     click.echo(
         f"checked {result.records} record(s) as {result.lines} line(s) for "
         f"{result.members} member(s) as of {today}"
-        + ("" if book is not None else "; no ledger, so limits count this file only")
+        + (
+            f", against the history in {book}"
+            if book is not None
+            else "; no ledger, so limits count this file only"
+        )
     )
     return code
 
