@@ -94,6 +94,7 @@ class LedgerHistory:
                     tar_number=row[7],
                     claim_id=row[8],
                     line_id=row[9],
+                    expected_unpaid=row[10],
                 )
             )
         return out
@@ -136,7 +137,7 @@ class LedgerHistory:
         # otherwise choose to scan every line of the ledger.
         sql = (
             "SELECT l.member_id, l.procedure, l.modifiers, l.service_date, l.end_date, l.units, l.charge, "
-            "l.tar_number, l.claim_id, l.line_id FROM history_members m "
+            "l.tar_number, l.claim_id, l.line_id, l.expected_unpaid FROM history_members m "
             f"CROSS JOIN lines l ON l.member_id = m.member_id AND l.procedure IN ({marks}) "
             "AND l.service_date >= ? AND l.service_date <= ? "
             f"WHERE {COUNTS_AS_BILLED}"

@@ -49,6 +49,9 @@ class PastLine:
     tar_number: str | None
     claim_id: str
     line_id: str
+    # the rule that predicted, when it was built, that the payer would not pay it (a rule's own
+    # earlier answer: ECM-U8-LIMIT reads it instead of judging the whole history again)
+    expected_unpaid: str | None = None
 
     @property
     def last_date(self) -> date:
@@ -110,6 +113,7 @@ class Occurrence:
     # the records (attempts, visits) the line bills: a batch line knows them; the ledger keeps
     # lines, not records, so a past line counts as one
     attempts: int = 1
+    expected_unpaid: str | None = None  # a past line: what the rules predicted of it (PastLine)
 
     @property
     def key(self) -> str:
@@ -133,6 +137,7 @@ def past_occurrence(past: PastLine) -> Occurrence:
         tar_number=past.tar_number,
         line=None,
         claim_id=past.claim_id,
+        expected_unpaid=past.expected_unpaid,
     )
 
 

@@ -178,16 +178,25 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
         return
     counting = ctx.policies.u8_limit_counts
     noun = U8_COUNTED[counting]
-    # whether an earlier time was paid depends on the times before it, so read the members'
-    # whole outreach history (a few months of it: outreach stops at enrollment)
-    _first, last = batch_span(lines)
-    for items in gather(ctx, ECM_CODES, is_u8, start=None, end=last).values():
+    # Whether an earlier time was paid depends on the times before it, and so on back. The
+    # ledger keeps this rule's own answer for every line it built (lines.expected_unpaid), so an
+    # earlier batch's line is taken as it was judged then, and only the 30 days before the
+    # batch's first attempt are read. (A line recorded before the ledger kept that answer is
+    # taken as paid.)
+    first, last = batch_span(lines)
+    for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
         paid: list[tuple[date, Decimal]] = []  # each time predicted paid, by date
         days_seen: dict[date, bool] = {}  # days mode: was the day paid
         for occ in items:
             times = _times(occ, counting, days_seen)
             window_start = occ.start - days(29)
             before = sum((n for day, n in paid if day >= window_start), Decimal(0))
+            if occ.line is None:
+                judged_unpaid = occ.expected_unpaid == "ECM-U8-LIMIT"
+                if not (counting is OutreachCount.DAYS and occ.start in days_seen):
+                    paid.append((occ.start, Decimal(0) if judged_unpaid else times))
+                    days_seen.setdefault(occ.start, not judged_unpaid)
+                continue
             if counting is OutreachCount.DAYS and occ.start in days_seen:
                 unpaid = Decimal(0) if days_seen[occ.start] else Decimal(1)
                 times = Decimal(1)
