@@ -180,7 +180,7 @@ def parse_set_reference(text: str) -> tuple[int, int | None] | None:
     """(ISA13, ST02) of a BHT03 :func:`set_reference` wrote; (ISA13, None) for one written
     before BHT03 named the set (ISA13 alone, nine digits); None for anyone else's."""
     text = text.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) == 10 or not 9 <= len(text) <= 18:
+    if not (text.isascii() and text.isdigit()) or (len(text) != 9 and not 13 <= len(text) <= 18):
         return None
     isa13 = int(text[:9])
     return (isa13, None) if len(text) == 9 else (isa13, int(text[9:]))
