@@ -50,6 +50,8 @@ SVC = picker("SVC", "SVC01", "SVC02")
 PROCEDURE = picker("SVC01", "SVC01-1", "SVC01-2")
 _STATUS_ELEMENTS = ("STC01", "STC10", "STC11")
 _PROCESS_DATE = "009"  # DTP*009 in 2200A: the date the payer processed the file
+# a large 277CA repeats a few statuses: each is read once (the memo is cleared past this size)
+_KNOWN_LIMIT = 4096
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
@@ -91,6 +93,7 @@ class ClaimAckDecoder:
         self.batch_reference = ""  # 2200B TRN02 of the receiver level being read
         self.provider = ""  # 2100C NM109 of the provider level being read
         self.level: _Level | None = None
+        self._statuses: dict[tuple[str, str], tuple[AckCode, Verdict | None]] = {}
         skip: Callable[[Item], Answers] = _skip
         self.table: dict[tuple[str, str], Callable[[Item], Answers]] = {
             ("ST", "BHT"): self._bht,
@@ -305,16 +308,28 @@ class ClaimAckDecoder:
             status.on = fields.date(on, "STC02", position, loop, claim)
             status.charge = fields.amount(charge, "STC04", position, loop, claim)
         status.seen = True
+        known = self._statuses
         for element, composite in zip(_STATUS_ELEMENTS, (first, *more), strict=True):
-            if not composite.strip():
+            if not composite:
                 continue
-            category, code, entity = (p.strip() for p in STATUS(composite.split(self.component)))
-            value = ":".join(part for part in (category, code, entity) if part)
-            status.codes.append(AckCode(element, value, status_words(category, code, entity)))
-            status.categories.append(category_verdict(category))
+            read = known.get((element, composite))
+            if read is None:
+                if len(known) >= _KNOWN_LIMIT:
+                    known.clear()
+                read = known[(element, composite)] = self._read_status(element, composite)
+            status.codes.append(read[0])
+            status.categories.append(read[1])
         verdict = action_verdict(action.strip())
         if verdict is not None:
             status.actions.append(verdict)
+
+    def _read_status(self, element: str, composite: str) -> tuple[AckCode, Verdict | None]:
+        """One category:status:entity composite: its code, words and category's verdict."""
+        category, code, entity = (p.strip() for p in STATUS(composite.split(self.component)))
+        value = ":".join(part for part in (category, code, entity) if part)
+        return AckCode(element, value, status_words(category, code, entity)), category_verdict(
+            category
+        )
 
     def _verdict(self, status: _Status, position: int, loop: str, claim: str) -> Verdict:
         """Rejected when any category keeps it out; else accepted when one lets it in; else

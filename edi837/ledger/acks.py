@@ -88,6 +88,7 @@ class AckImport:
         )
         self.file_id = int(cursor.lastrowid or 0)
         self.seq = 0
+        self._usage: dict[int, bool] = {}
         tally.files += 1
         tally.seen.append((name, self.file_id, None))
 
@@ -173,10 +174,13 @@ class AckImport:
     def _test_batch(self, batch_id: int | None) -> bool:
         if batch_id is None:
             return False
-        row = self.db.execute(
-            "SELECT usage FROM batches WHERE batch_id = ?", (batch_id,)
-        ).fetchone()
-        return row is not None and row[0] == "T"
+        known = self._usage.get(batch_id)  # a 277CA names the same batch for every claim
+        if known is None:
+            row = self.db.execute(
+                "SELECT usage FROM batches WHERE batch_id = ?", (batch_id,)
+            ).fetchone()
+            known = self._usage[batch_id] = row is not None and row[0] == "T"
+        return known
 
     def _batch_by(self, column: str, value: str) -> int | None:
         number = _number(value)
