@@ -1,4 +1,5 @@
-# edi837: make demo (build the bundled sample into an 837P and validate it), make test, make bench.
+# edi837: make demo (build the bundled sample into an 837P, validate it, report the month, read
+# the payer's answers), make test, make bench.
 # Everything runs from a local virtual environment that the first target creates.
 
 PYTHON ?= python3
@@ -25,6 +26,10 @@ demo: $(STAMP)
 	$(BIN)/edi837 report --ledger $(DEMO)/ledger.sqlite --month 2026-01 --test --as-of 2026-02-02 \
 		--out $(DEMO)/report.html
 	@echo "demo: the month's report is $(abspath $(DEMO)/report.html)"
+	@# then the payer's answers to the batch arrive (fixtures/ack answers exactly this build)
+	$(BIN)/edi837 ack fixtures/ack/accepted.ta1 fixtures/ack/accepted.999 fixtures/ack/claims.277 \
+		--ledger $(DEMO)/ledger.sqlite --as-of 2026-02-05
+	$(BIN)/edi837 claims --ledger $(DEMO)/ledger.sqlite --as-of 2026-02-05
 
 test: pytest lint typecheck
 

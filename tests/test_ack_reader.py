@@ -249,3 +249,18 @@ def test_a_provider_level_answer_for_another_npi_is_not_ours(tmp_path: Path) -> 
             imported_at=date(2026, 2, 4),
         )
     assert (tally.rejected, tally.unmatched) == (1, 1)
+
+
+def test_the_docs_table_of_categories_is_the_code_list_and_its_verdicts() -> None:
+    text = (FIXTURES.parent / "docs" / "ack.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[2] in ("accepted", "rejected"):
+            rows[cells[0].strip("`")] = (cells[1], cells[2])
+    expected = {
+        code: (words, verdict.value)
+        for code, words in codelists.table(codelists.CLAIM_STATUS_CATEGORY).items()
+        if (verdict := category_verdict(code)) is not None
+    }
+    assert rows == expected
