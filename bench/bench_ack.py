@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from bench.bench_build import _child
+from bench.bench_remit import peak_memory
 from bench.bench_report import CS_LINES, ECM_LINES, fill_ledger
 from edi837.model.claims import set_reference
 
@@ -140,14 +141,6 @@ print(json.dumps(tracemalloc.get_traced_memory()[1]))
 """
 
 
-def allocated(path: Path) -> int:
-    """Peak bytes the reader allocates for ``path``, in a fresh interpreter."""
-    done = subprocess.run(
-        [sys.executable, "-c", _ALLOCATED, str(path)], capture_output=True, text=True, check=True
-    )
-    return int(json.loads(done.stdout))
-
-
 def _tally(path: Path, ledger: Path) -> tuple[dict[str, float], dict[str, int]]:
     """The record run's figures, and the tally it printed before them."""
     done = subprocess.run(
@@ -186,7 +179,7 @@ def run(work: Path) -> dict[str, object]:
     assert tally["rejected"] == rejected and tally["unmatched"] == 0, tally
     read_ratio = read["seconds"] / split["seconds"]
     memory_ratio = record["peak_rss_mib"] / split["peak_rss_mib"]
-    small_peak, big_peak = allocated(small), allocated(big)
+    small_peak, big_peak = peak_memory(small, _ALLOCATED), peak_memory(big, _ALLOCATED)
     return {
         "claims": CLAIMS,
         "file_mb": round(big.stat().st_size / 1e6, 1),

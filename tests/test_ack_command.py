@@ -7,10 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -24,6 +21,7 @@ from edi837.oracle.pyx12_validator import validate_file
 
 from .conftest import FIXTURES, REPO
 from .helpers import build_file, profile
+from .test_crash_injection import edi837
 
 ACK = FIXTURES / "ack"
 SCHEMA = json.loads((REPO / "edi837" / "schemas" / "ack.schema.json").read_text("utf-8"))
@@ -258,19 +256,6 @@ def test_a_remittance_is_refused_with_the_command_that_reads_it(
     code, _, err = ack(capsys, sent, str(remit))
     assert code == 2
     assert "an 835 remittance" in err and "edi837 remit" in err
-
-
-def edi837(*args: str, fault: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "EDI837_FAULT"}
-    if fault:
-        env["EDI837_FAULT"] = fault
-    return subprocess.run(
-        [sys.executable, "-m", "edi837", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("fault", ["ack:file", "ack:refreshed"])
