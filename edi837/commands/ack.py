@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    as_of_option,
+    ledger_option,
+    resolve_as_of,
+    table_json_csv_option,
+    text_out_option,
+    write_text_output,
+)
 
 
 @click.command("ack")
@@ -17,21 +24,11 @@ from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, 
 )
 @ledger_option
 @as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; json (docs/ack.md, with its JSON Schema) or csv for scripts.",
+@table_json_csv_option(
+    "table for people; json (docs/ack.md, with its JSON Schema) or csv for scripts."
 )
 @click.option("--dry-run", is_flag=True, help="Read and match everything, record nothing.")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the answers to this file (0600, whole or not at all) instead of stdout.",
-)
+@text_out_option("Write the answers to this file (0600, whole or not at all) instead of stdout.")
 def command(
     files: tuple[Path, ...],
     ledger: Path | None,

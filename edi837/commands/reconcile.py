@@ -7,21 +7,21 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    as_of_option,
+    ledger_option,
+    resolve_as_of,
+    table_json_csv_option,
+    text_out_option,
+    write_text_output,
+)
 
 
 @click.command("reconcile")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @ledger_option
 @as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="The work queue's formats (docs/claims-queue.md).",
-)
+@table_json_csv_option("The work queue's formats (docs/claims-queue.md).")
 @click.option("--dry-run", is_flag=True, help="Match and count everything, record nothing.")
 @click.option(
     "--profile",
@@ -38,12 +38,7 @@ from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, 
 @click.option(
     "--all", "show_all", is_flag=True, help="Show every claim, not only those the FILES named."
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the view to this file (0600, whole or not at all) instead of stdout.",
-)
+@text_out_option("Write the view to this file (0600, whole or not at all) instead of stdout.")
 def command(
     files: tuple[Path, ...],
     ledger: Path | None,
