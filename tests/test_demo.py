@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from edi837.cli import main
-from edi837.commands import registered
 
 from .conftest import FIXTURES, REPO
 
@@ -25,8 +24,7 @@ def segments(path: Path) -> list[list[str]]:
 
 
 def demo_steps() -> list[tuple[str, list[list[str]]]]:
-    """(the step's explanation, the edi837 commands it runs) from the Makefile's demo recipe;
-    the guarded ack step's command included (it runs once `edi837 ack` exists)."""
+    """(the step's explanation, the edi837 commands it runs) from the Makefile's demo recipe."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile[makefile.index("\ndemo: $(STAMP)") :].split("\n\n", 1)[0]
     steps: list[tuple[str, list[list[str]]]] = []
@@ -42,25 +40,20 @@ def demo_steps() -> list[tuple[str, list[list[str]]]]:
     return steps
 
 
-def test_every_step_says_what_it_shows_and_the_ack_step_waits_for_the_command() -> None:
+def test_every_step_says_what_it_shows() -> None:
     steps = demo_steps()
     names = [text.split(":")[0] for text, _ in steps]
     assert names == ["check", "build", "validate", "ack", "remit", "reconcile", "claims", "report"]
     assert all(len(text) > 30 and commands for text, commands in steps)  # a sentence, a command
-    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert "edi837 ack --help >/dev/null 2>&1; then" in makefile  # works before and after ack
 
 
 def run_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """The demo's commands in order, into a ledger under tmp_path (as `make demo` does under
-    build/demo/); the ack step only once `edi837 ack` exists. EDI837_LEDGER must point at that
-    ledger (as the Makefile's does), so check finds no history before the build."""
+    build/demo/). EDI837_LEDGER must point at that ledger (as the Makefile's does), so check finds
+    no history before the build."""
     demo = tmp_path / "demo"
     demo.mkdir()
-    has_ack = any(c.name == "ack" for c in registered())
     for text, commands in demo_steps():
-        if text.startswith("ack") and not has_ack:
-            continue
         for command in commands:
             argv = [
                 str(REPO / a) if a.startswith("fixtures/") else a.replace("$(DEMO)", str(demo))
@@ -93,10 +86,9 @@ def test_the_demo_runs_and_ends_with_paid_partly_paid_and_denied_claims(
     )
     doc = json.loads(capsys.readouterr().out)
     states = {c["claim_id"]: c["state"] for c in doc["claims"]}
-    front_door = "rejected" if any(c.name == "ack" for c in registered()) else "sent"
     assert states == {
         "N00000001": "paid",
-        "N00000002": front_door,  # rejected by the 277CA once `edi837 ack` records it
+        "N00000002": "rejected",  # the 277CA rejects it (member not found)
         "N00000003": "partially_paid",
         "N00000004": "denied",
     }

@@ -177,6 +177,16 @@ SCENARIOS: dict[str, dict[ExitCode, Argv | None]] = {
             str(t / "r.html"),
         ],
     },
+    "ack": {
+        ExitCode.OK: lambda t: [
+            "ack",
+            str(FIXTURES / "ack" / "accepted.999"),
+            "--ledger",
+            str(built(t)),
+        ],
+        ExitCode.FINDINGS: None,  # what the payer answered is recorded, not judged
+        ExitCode.UNUSABLE: lambda t: ["ack", REMITTANCE, "--ledger", str(built(t))],  # an 835
+    },
     "init": {
         ExitCode.OK: lambda t: ["init", str(t / "new.toml")],
         ExitCode.FINDINGS: None,

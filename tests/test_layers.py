@@ -23,6 +23,7 @@ LAYERS = {
     "edi837.model": 1,
     "edi837.claim837": 1,
     "edi837.remit835": 1,
+    "edi837.ack": 1,
     "edi837.oracle": 1,
     "edi837.payer": 2,
     "edi837.rules": 2,

@@ -129,7 +129,9 @@ class Encoder:
         out: list[str] = []
         put = out.append
         put(self._put(self._st, control))
-        put(self._put(self._bht, b.reference, b.created.date(), b.created.time()))
+        # BHT03 names this transaction set (ISA13 then ST02): unique within and across batches,
+        # so a 277CA that echoes it ties its answer to the set
+        put(self._put(self._bht, b.reference(st02), b.created.date(), b.created.time()))
         # 1000A submitter, 1000B receiver
         put(self._put(self._nm1_org, "41", b.submitter.name, "46", b.submitter.id))
         contact = b.submitter.contact

@@ -168,6 +168,27 @@ out_option = click.option(
     required=True,
     help="The 837P file to write (written whole or not at all); - writes it to standard output.",
 )
+
+
+def table_json_csv_option(help: str) -> Callable[[F], F]:
+    """``--format table|json|csv`` (handed to the command as ``fmt``), table by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help=help,
+    )
+
+
+def text_out_option(help: str) -> Callable[[F], F]:
+    """``--out F`` for a command whose output goes to stdout otherwise (write_text_output)."""
+    return click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help
+    )
+
+
 tars_option = click.option(
     "--tars",
     type=InputFile(),

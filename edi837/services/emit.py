@@ -94,7 +94,6 @@ def assemble(
             ack_requested=ic.ack_requested,
         ),
         created=created,
-        reference=f"{numbers.isa13:09d}",
         submitter=parties.submitter,
         receiver=parties.receiver,
         billing_provider=parties.billing_provider,
