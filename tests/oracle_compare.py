@@ -13,7 +13,8 @@ other lacks into named reasons (docs/decisions/0009-our-own-conformance-engine.m
 - ``envelope-elements``: pyx12 leaves out of its JSON the element and segment findings of the
   envelope segments (ISA, GS, ST, SE, GE, IEA) that it logs; we report them.
 - ``unreadable-segment-id``: pyx12 reports a segment whose ID cannot be read twice (as not
-  found, and again on the next segment it places); we report it once.
+  found, and again on the next segment it places), and files that segment's other findings
+  (trailing separators, empty) on the next segment too; we report each once, on the segment.
 - ``hl-cascade``: after a wrong HL02 pyx12 closes every open HL, so each later HL02 naming one is
   reported too; we report the wrong one.
 - ``no-transaction-set``: pyx12 drops findings it makes while no transaction set is open (a TA1
@@ -147,6 +148,16 @@ def differences(
             for f in result.findings.kept
         )
     ]
+    for key in list(only_ours):  # an unreadable segment's findings pyx12 files on the next one
+        if key[0] == "SEG" and key[1] in unreadable and key[3] in ("SEG1", "8"):
+            moved = [
+                k for k in only_theirs if k[0] == "SEG" and k[1] == key[1] + 1 and k[3] == key[3]
+            ]
+            if moved:
+                only_theirs[moved[0]] -= 1
+                only_ours[key] -= 1
+                explained["unreadable-segment-id"] += 1
+                only_theirs, only_ours = +only_theirs, +only_ours
     for key in list(only_theirs):
         if key[0] in ("SEG", "ELE") and any(a <= key[1] < b for a, b in misread):
             explained["isa-not-fixed-width"] += only_theirs.pop(key)

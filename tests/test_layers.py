@@ -20,6 +20,7 @@ LAYERS = {
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
+    "edi837.progress": 0,
     "edi837.outputs": 0,
     "edi837.faults": 0,
     "edi837.x12": 0,
@@ -40,6 +41,7 @@ LAYERS = {
     "edi837.render": 5,
     "edi837.commands": 6,
     "edi837.cli": 6,
+    "edi837.api": 6,
 }
 # Pairs that must not meet even where the floors allow it: one transaction does not lean on another.
 NEVER = {

@@ -22,6 +22,7 @@ from typing import Any
 from edi837 import catalogue
 from edi837.conformance.rules import rules as conformance_rules
 from edi837.payer.fee_schedule import default_schedule
+from edi837.rules.history import BATCH_ONLY, WHAT_COUNTS
 from edi837.rules.partnership import CATALOGUE_ORDER
 from edi837.rules.registry import Rule, all_rules
 
@@ -34,8 +35,10 @@ def _cases(folder: Path) -> dict[str, dict[str, Any]]:
     return tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
 
 
-def _fixture_row(name: str, row: int, tars: str | None) -> str:
+def _fixture_row(name: str, row: int | None, tars: str | None) -> str:
     source = INVALID / (tars if tars else f"{name}.csv")
+    if row is None:
+        return f"`{source.relative_to(REPO)}`, the whole file"
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     header, line = rows[0], rows[row - 1]
     cells = [f"{name}={value}" for name, value in zip(header, line, strict=False) if value]
@@ -60,7 +63,8 @@ def rules_doc() -> str:
         "reminders, 004 ECM/CS billing tips).",
         "",
         "- **error**: the payer will reject or deny it. `build` writes no file unless the rule is",
-        "  allowed with `--allow RULE-ID` (payer rules only; the override is recorded in the ledger).",
+        "  allowed with `--allow RULE-ID` (the payer's rules, and the already-billed rules",
+        "  DUPLICATE-SERVICE and RECORDS-ALREADY-BUILT; the override is recorded in the ledger).",
         "- **warn**: it goes out, but you should know (unpaid, late, suspicious).",
         "- **info**: expected, reported for the record (e.g. outreach past the paid limit).",
         "",
@@ -82,8 +86,9 @@ def rules_doc() -> str:
             "",
             f"- severity: **{rule.severity.value}**"
             + (" (generator behaviour: the build applies it)" if rule.kind == "generator" else ""),
-            f"- pack: {rule.pack}" + ("" if rule.pack == "partnership" else " (cannot be allowed)"),
+            f"- pack: {rule.pack}" + ("" if rule.allowable else " (cannot be allowed)"),
             f"- source: {rule.source}",
+            f"- what it counts: {WHAT_COUNTS if rule.history else BATCH_ONLY}",
         ]
         if rule.quotes:
             out.append(
@@ -101,10 +106,22 @@ def rules_doc() -> str:
         for name, case in sorted(invalid.items(), key=lambda item: (item[0] != rule.id, item[0])):
             if case.get("about", case.get("rule", name)) != rule.id:
                 continue
-            row = case["rows"][0] if "rows" in case else case["row"]
+            row = (
+                None
+                if case.get("whole_file")
+                else case["rows"][0]
+                if "rows" in case
+                else case["row"]
+            )
             tars = case.get("tars") if case.get("in_tars") else None
             finding = f" ({case['rule']})" if "about" in case else ""
-            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}")
+            built = (
+                f", built after `fixtures/invalid/{case['history']}`"
+                + (" (itself)" if case["history"] == f"{name}.csv" else "")
+                if "history" in case
+                else ""
+            )
+            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}{built}")
         passing = [name for name in sorted(valid) if name.startswith(rule.id + "-")]
         if passing:
             out.append(
@@ -305,16 +322,31 @@ VALIDATE_INTRO = """# edi837 validate
 ```sh
 edi837 validate FILE [--engine own|pyx12] [--ack ACK.999] [--claim-ack PREVIEW.277]
                      [--ledger LEDGER] [--format text|json] [--max-issues N] [--as-of YYYY-MM-DD]
+edi837 validate january.837
+edi837 build january.csv --profile profile.toml --out - | edi837 validate -
 ```
 
 Checks any X12 file (an 837P, 835, 999, 277CA or TA1; ours or anyone's) at the five SNIP
-levels a payer's front end checks before a claim reaches adjudication, and lists each problem
-with its rule, its segment's position in the file, its segment ID, its loop, its element and
-its claim, and a message that says what to do:
+levels a payer's front end checks before a claim reaches adjudication. FILE `-` reads standard
+input (findings call it `<stdin>`). The findings and the verdict are the command's output, on
+standard output: a line per rule first, then each finding (at most 100 unless `--max-issues`;
+0 lists them all), each with its rule, its segment's position in the file, its segment ID, its
+loop, its element and its claim, and a message that says what to do:
 
 ```
-error SNIP1-ELE-DATE [claims.837, segment 19 (DMG), loop 2000A/2000B/2010BA, DMG02] DMG02 (Date Time Period) '(hidden: rerun with --show-phi to see it)' is not a real date in the format D8
-error SNIP5-ICD10-BILLABLE [claims.837, segment 22 (HI), loop 2000A/2000B/2300, HI01-2, claim N00000001] Z59.1 is a category header in ICD-10-CM FY2026 (2025-10-01 to 2026-09-30), not a billable code: bill one of its billable codes: Z59.10, Z59.11, Z59.12, Z59.19
+ERROR SNIP1-ELE-DATE x1
+ERROR SNIP5-ICD10-BILLABLE x1
+2 error(s), 0 warning(s), 0 info
+
+ERROR SNIP1-ELE-DATE
+      claims.837, segment 19 (DMG), loop 2000A/2000B/2010BA, DMG02: DMG02 (Date Time Period) '(hidden: rerun with --show-phi to see it)' is not a real date in the format D8
+
+ERROR SNIP5-ICD10-BILLABLE
+      claims.837, segment 22 (HI), loop 2000A/2000B/2300, HI01-2, claim N00000001: Z59.1 is a category header in ICD-10-CM FY2026 (2025-10-01 to 2026-09-30), not a billable code: bill one of its billable codes: Z59.10, Z59.11, Z59.12, Z59.19
+
+claims.837: NOT valid against the TR3 (SNIP 1-5): 2 error(s), 0 warning(s) in 115 segments
+  errors by level: SNIP 1: 1, SNIP 5: 1
+  transaction set 837 0001 005010X222A1: rejected (2 error(s))
 ```
 
 - **Engines.** `--engine own` (the default) is edi837's own engine: one streaming pass over the
@@ -322,29 +354,49 @@ error SNIP5-ICD10-BILLABLE [claims.837, segment 22 (HI), loop 2000A/2000B/2300, 
   five levels. Its SNIP 1 and 2 findings are pyx12's (tests/test_conformance_oracle.py holds
   them to pyx12's on the shared corpus, our fixtures and a broken variant per pyx12 finding;
   docs/decisions/0009 lists where and why they differ on purpose). `--engine pyx12` runs pyx12
-  4.0.0's TR3 validation instead (SNIP 1 and 2 only, a few hundred times slower).
+  4.0.0's TR3 validation instead (SNIP 1 and 2 only, some 25 times slower: its findings are
+  `IG-<txn>-SEG<code>`, `IG-<txn>-ELE<code>`, `X12-ISA-*`, `X12-GS-*`, `IG-<txn>-ST<code>` and
+  `IG-VALIDATOR`, [issue-codes.md](issue-codes.md)).
 - **Outputs.** `--ack` writes the 999 the findings call for: a transaction set is accepted
   only when it has no error at any level; each segment in error gets an IK3 (with a CTX naming
   its claim) and each element an IK4; envelope problems go to IK5, AK9 or a TA1. `--claim-ack`
   writes a 277CA-style preview: per claim, accepted (`STC*A2:20`) or rejected (`STC*A7:...`,
   with a status code per kind of error). Both are X12 that pyx12 validates; both are 0600 (the
-  preview names the patients).
+  preview names the patients); `--as-of` dates them, for reproducible files. The notes saying
+  where they went are on standard error.
 - **Control numbers.** Unique within the file, always; with `--ledger`, an ISA13 the ledger
   already handed out is an error too.
 - **Acknowledgments.** A 999, 277CA or TA1 from the payer is checked like any file, and the
-  summary says what it says: whether the payer *accepted or rejected* what we sent (for
+  verdict says what it says: whether the payer *accepted or rejected* what we sent (for
   instance "the 999 rejects 1 of 3 transaction set(s)"); `edi837 ack` reads it into the ledger.
-- **Large files.** Progress goes to standard error once a file takes more than a couple of
-  seconds; `--max-issues N` (default 100) shows the first N findings, then a count per rule.
+- **Large files.** A progress bar on standard error (at a terminal) once a file takes more than
+  a moment; `--max-issues N` lists the first N findings after the count per rule.
 - **Not X12.** A PDF, a workbook, a CSV or any file that is not an X12 interchange is named for
-  what it looks like and refused (exit 2). A byte-order mark or UTF-16 is read (and warned
-  about: most front ends take ASCII only).
+  what it looks like (SNIP1-NOT-X12) and does not conform. A byte-order mark or UTF-16 is read
+  (and warned about: most front ends take ASCII only).
 - **Member data** (names, member IDs, birth dates, addresses, SSNs) is masked in every message
   with either engine; `--show-phi` shows it.
-- **Exit code** 0 when the file has no error, 1 when it has, 2 when it is not X12 at all.
 
 `edi837 build` runs the same engine on the file it has just written, before anything is
 recorded or the file is renamed into place: a batch with any error is not kept.
+
+## JSON
+
+`--format json`: one document on standard output, described by
+`edi837/schemas/validate.schema.json` (`schema_version` 1, the envelope of
+[output.md](output.md#json-documents)). Its `summary` adds to the counts and the per-rule
+summary: `file`, `valid`, `engine`, `segments`, `seconds`, `errors_by_level` (SNIP level to
+error count), `not_kept` (findings beyond the 20,000 kept in memory, counted only),
+`transactions` (each set's `id`, `control_number`, `ack_code` A or R, `version`, `checked_as`,
+`errors`), `ack` and `claim_ack` (where they were written, or null) and `answer` (for an
+acknowledgment: its `kind` and what it `says`). Each finding carries `segment`, `segment_id`,
+`loop`, `element` and `claim_id` where they apply.
+
+## Exit codes
+
+The table of [output.md](output.md#exit-codes): 0 when the file conforms (warnings allowed), 1
+when it does not (a file that is not X12 at all does not), 2 when FILE cannot be read, 64 a
+usage error.
 
 ## The rules, by SNIP level
 

@@ -4,44 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from edi837.commands._common import as_of_option
+from edi837.commands._common import (
+    InputFile,
+    as_of_option,
+    format_option,
+    max_issues_option,
+    readable,
+    write_document,
+)
 
 if TYPE_CHECKING:
     from edi837.render.validation import ValidationView
 
-PROGRESS_AFTER = 2.0  # seconds before progress is shown, and between two reports
-
-
-class _Progress:
-    """Progress on standard error, once a file has taken more than a couple of seconds."""
-
-    def __init__(self, file: Path) -> None:
-        self.file = file
-        self.started = time.monotonic()
-        self.last = self.started
-
-    def __call__(self, done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - self.started < PROGRESS_AFTER or now - self.last < PROGRESS_AFTER:
-            return
-        self.last = now
-        share = f"{100 * done / total:.0f}% of " if total else ""
-        click.echo(
-            f"validate: {share}{(total or done) / 1e6:,.1f} MB of {self.file.name} read "
-            f"({now - self.started:.0f} s)",
-            err=True,
-        )
-
 
 @click.command("validate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile(dash=True))
 @click.option(
     "--engine",
     type=click.Choice(["own", "pyx12"]),
@@ -53,7 +36,7 @@ class _Progress:
     "--ack",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the 999 the engine's findings call for (accepting only a file with no error).",
+    help="Also write the 999 the findings call for (it accepts only a file with no error).",
 )
 @click.option(
     "--claim-ack",
@@ -61,24 +44,18 @@ class _Progress:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Also write a 277CA-style preview: each claim accepted or rejected, with STC codes "
-    "(own engine, 837P only).",
+    "(own engine, 837P).",
 )
 @click.option(
     "--ledger",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also refuse an ISA13 this ledger already sent.",
+    help="Also refuse an interchange control number (ISA13) this ledger already handed out.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+@format_option(
+    "text", "json", default="text", help="json: the document of docs/validate.md (its JSON Schema)."
 )
-@click.option(
-    "--max-issues",
-    type=click.IntRange(min=0),
-    default=100,
-    show_default=True,
-    help="Show at most this many findings, then a count per rule.",
-)
+@max_issues_option
 @as_of_option
 def command(
     file: Path,
@@ -87,59 +64,74 @@ def command(
     claim_ack: Path | None,
     ledger: Path | None,
     fmt: str,
-    max_issues: int,
+    max_issues: int | None,
     as_of: date | None,
 ) -> int:
-    """Validate FILE (an 837P, 835, 999, 277CA or TA1) at SNIP levels 1 to 5. Exit 0 when it
-    conforms, 1 when it does not, 2 when it is not an X12 file at all."""
-    from edi837.outputs import guard, write_file
+    """Validate FILE (an 837P, 835, 999, 277CA or TA1; - reads standard input) at SNIP levels
+    1 to 5. The findings and the verdict go to standard output. Exit 0 when it conforms, 1 when
+    it does not (a file that is not X12 at all does not conform).
 
-    outputs = [p for p in (ack, claim_ack) if p is not None]
+    \b
+    Example, before uploading the month's file to the payer:
+      edi837 validate january.837
+      edi837 build january.csv --profile profile.toml --out - | edi837 validate -
+    """
+    from edi837.outputs import guard, write_file
+    from edi837.render.validation import document_summary, render_text
+
     for out, option in ((ack, "--ack"), (claim_ack, "--claim-ack")):
         if out is not None:
             guard(out, inputs=[file], option=option)
-    if len(set(outputs)) != len(outputs):
+    if ack is not None and claim_ack is not None and ack == claim_ack:
         raise click.BadParameter("--ack and --claim-ack must be different files")
+    if engine == "pyx12" and claim_ack is not None:
+        raise click.BadParameter("--claim-ack needs the own engine", param_hint="--engine")
     created = datetime.combine(as_of, datetime.min.time()) if as_of else datetime.now()
-    if engine == "pyx12":
-        if claim_ack is not None:
-            raise click.BadParameter("--claim-ack needs the own engine", param_hint="--engine")
-        view, ack_text = _pyx12(file, ack is not None)
-    else:
-        view, ack_text, preview = _own(file, ack is not None, claim_ack, ledger, created)
-        if claim_ack is not None and preview is not None:
-            write_file(claim_ack, preview.encode("ascii"))
+    with readable(file) as (path, name):
+        if engine == "pyx12":
+            view, ack_text, preview = (*_pyx12(path, name, ack is not None), None)
+        else:
+            view, ack_text, preview = _own(path, name, ack, claim_ack, ledger, created)
+    written = None
     if ack is not None:
         if ack_text is None:
             click.echo(
-                f"note: pyx12 could not produce a complete 999 for {file} (it cannot for an 835); "
-                f"{ack} not written",
-                err=True,
+                f"note: no complete 999 could be made for {name}; {ack} not written", err=True
             )
         else:
             write_file(ack, ack_text.encode("ascii"))
-    from edi837.render.validation import render_json, render_text
-
+            written = ack
+    if claim_ack is not None and preview is not None:
+        write_file(claim_ack, preview.encode("ascii"))
+    code = 0 if view.valid else 1
     if fmt == "json":
-        click.echo(render_json(view, max_issues), nl=False)
-    else:
-        click.echo(render_text(view, max_issues), nl=False)
-        if ack is not None and ack_text is not None:
-            click.echo(f"999 written to {ack}")
-        if claim_ack is not None:
-            click.echo(f"277CA preview written to {claim_ack}")
-    return 0 if view.valid else 1
+        summary = document_summary(view, ack=written, claim_ack=claim_ack if preview else None)
+        write_document("validate", code, list(view.issues), summary, limit=max_issues)
+        return code
+    click.echo(render_text(view, limit=max_issues), nl=False)
+    if written is not None:
+        click.echo(f"the 999 is in {written}", err=True)
+    if claim_ack is not None and preview is not None:
+        click.echo(f"the 277CA preview is in {claim_ack}", err=True)
+    return code
 
 
 def _own(
-    file: Path, want_ack: bool, claim_ack: Path | None, ledger: Path | None, created: datetime
+    path: Path,
+    name: str,
+    ack: Path | None,
+    claim_ack: Path | None,
+    ledger: Path | None,
+    created: datetime,
 ) -> tuple[ValidationView, str | None, str | None]:
+    from edi837 import progress
     from edi837.conformance.ack999 import acknowledgment
     from edi837.conformance.engine import validate
     from edi837.conformance.preview277 import Preview
+    from edi837.errors import X12ParseError
     from edi837.ledger.store import Ledger
     from edi837.ledger.submissions import interchange_used
-    from edi837.render.validation import own_view
+    from edi837.render.validation import not_x12_view, own_view
 
     preview = Preview(created) if claim_ack is not None else None
     with contextlib.ExitStack() as stack:
@@ -147,19 +139,28 @@ def _own(
         if ledger is not None:
             book = stack.enter_context(Ledger(ledger, create=False))
             sent = functools.partial(interchange_used, book)
-        result = validate(
-            file,
-            sent=sent,
-            progress=_Progress(file),
-            on_claim=preview.claim if preview is not None else None,
+        source = stack.enter_context(open(path, "rb"))
+        watched = stack.enter_context(
+            progress.reading(source, "validating", size=path.stat().st_size)
         )
-    ack_text = acknowledgment(result, created) if want_ack else None
-    return own_view(result), ack_text, preview.text(result) if preview is not None else None
+        try:
+            result = validate(
+                watched,
+                name=name,
+                sent=sent,
+                on_claim=preview.claim if preview is not None else None,
+            )
+        except X12ParseError as exc:  # not X12 at all: named, and it does not conform
+            return not_x12_view(name, exc.message), None, None
+    ack_text = acknowledgment(result, created) if ack is not None and result.interchanges else None
+    text = preview.text(result) if preview is not None else None
+    return own_view(result), ack_text, text
 
 
-def _pyx12(file: Path, want_ack: bool) -> tuple[ValidationView, str | None]:
+def _pyx12(path: Path, name: str, want_ack: bool) -> tuple[ValidationView, str | None]:
     from edi837.oracle.pyx12_validator import validate_file
     from edi837.render.validation import oracle_view
 
-    result = validate_file(file, want_ack=want_ack)
-    return oracle_view(str(file), result.ok, result.issues, result.transactions), result.ack
+    result = validate_file(path, want_ack=want_ack, name=name)
+    view = oracle_view(name, result.ok, result.issues, result.transactions)
+    return view, result.ack

@@ -58,7 +58,6 @@ EDITIONS = {
     "999": "005010X231A1",
     "277": "005010X214",
 }
-PROGRESS_EVERY = 65_536  # segments between progress calls
 _ISA = picker(
     "ISA", "ISA05", "ISA06", "ISA07", "ISA08", "ISA09", "ISA10", "ISA13", "ISA14", "ISA15"
 )
@@ -101,12 +100,10 @@ def validate(
     sent: Callable[[int], bool] | None = None,
     hooks: Callable[[Kind, Context], Hooks | None] | None = None,
     keep: int = KEEP,
-    progress: Callable[[int, int | None], None] | None = None,
     on_claim: Callable[[Any], None] | None = None,
 ) -> Result:
     """Validate one file. ``sent`` says whether an ISA13 was sent before (the ledger);
-    ``hooks`` gives a transaction's SNIP 3-5 checks (default: :func:`default_hooks`);
-    ``progress(bytes read, total bytes)`` is called now and then on a large file; ``on_claim``
+    ``hooks`` gives a transaction's SNIP 3-5 checks (default: :func:`default_hooks`); ``on_claim``
     receives each 837P claim as it closes (:class:`~edi837.conformance.claims.ClaimOutcome`).
 
     Raises :class:`~edi837.errors.X12ParseError` only for a file that is not X12 at all."""
@@ -114,7 +111,7 @@ def validate(
     label = name or (str(source) if isinstance(source, Path | str) else "input")
     findings = Findings(keep)
     result = Result(label, findings)
-    run = _Run(result, sent, hooks or default_hooks, progress)
+    run = _Run(result, sent, hooks or default_hooks)
     run.context.on_claim = on_claim
     with collector_paused():  # nothing the pass builds forms a cycle: reference counts free it
         run.run(Source(source))
@@ -142,7 +139,6 @@ class _Run:
         result: Result,
         sent: Callable[[int], bool] | None,
         hooks: Callable[[Kind, Context], Hooks | None],
-        progress: Callable[[int, int | None], None] | None,
     ) -> None:
         self.result = result
         self.context = Context(result.findings, result.file)
@@ -155,7 +151,6 @@ class _Run:
         # the numbering checks of the set being read, by segment ID: HL, and in an 837 CLM, LX
         self.numbered: dict[str, Callable[[list[str]], None]] = {}
         self.handlers: dict[str, Callable[[list[str], str], None]] = {}
-        self.progress = progress
         self.kind: Kind | None = None  # of the set being read; None outside one or unvalidated
         self.validated = False  # is the current set walked (a guide we validate)?
         self.group_kind: Kind | None = None
@@ -185,8 +180,7 @@ class _Run:
         result = self.result
         envelopes = self.envelopes
         position = 0
-        element_sep = component = ""
-        next_progress = PROGRESS_EVERY
+        element_sep = component = separators = ""
         known: set[str] = set()  # segment IDs seen valid (never ISA: it may change delimiters)
         walk_emit, element_emit = self._walk_emit, self._element_emit
         try:
@@ -194,6 +188,7 @@ class _Run:
                 if source.isa is not None and not element_sep:
                     delimiters = source.isa.delimiters
                     element_sep, component = delimiters.element, delimiters.component
+                    separators = element_sep + component
                     context.component = component
                     self.triple = (element_sep, component, delimiters.segment)
                     self._encoding(source)
@@ -213,31 +208,20 @@ class _Run:
                             piece.startswith("ISA") and len(piece) > 3 and not piece[3].isalnum()
                         ):  # an interchange, perhaps with delimiters of its own
                             element_sep, component = self._isa(piece, elements, position, source)
+                            separators = element_sep + component
                             elements = piece.split(element_sep)
                             seg_id = context.seg_id = elements[0]
                             context.component = component
                             self.delimiters = f"{element_sep}{component}"
                             self.triple = (element_sep, component, source.delimiters.segment)
                         elif _SEGMENT_ID.fullmatch(seg_id) is None:
-                            self._unreadable(seg_id)
+                            self._unreadable(seg_id, piece, separators)
                             continue
                         else:
                             known.add(seg_id)
                     context.loop = ""
-                    if piece[-1] == element_sep:
-                        context.report(
-                            snip1.SEGMENT_TRAILING,
-                            f"{seg_id} ends with an element separator: drop the trailing "
-                            "separators",
-                        )
-                    if (
-                        len(elements) == 1 or not elements[1] or elements[1][0] == component
-                    ) and len(piece) == len(seg_id) + piece.count(element_sep) + piece.count(
-                        component
-                    ):
-                        context.report(
-                            snip1.SEGMENT_EMPTY, f"{seg_id or 'the segment'} holds no data"
-                        )
+                    if piece[-1] in separators or len(piece) == len(seg_id):
+                        self._empty_or_trailing(piece, seg_id, separators)
                     if seg_id in _SPECIAL or not self.validated:
                         self._segment(seg_id, elements, piece, component)
                     else:  # the common case, kept lean: a segment inside a set we validate
@@ -255,9 +239,6 @@ class _Run:
                             handler = self.handlers.get(seg_id)
                             if handler is not None:
                                 handler(elements, node.loop)
-                    if position >= next_progress and self.progress is not None:
-                        self.progress(source.read_bytes, source.size)
-                        next_progress = position + PROGRESS_EVERY
             if source.unterminated:
                 context.report(
                     snip1.SEGMENT_TRAILING,
@@ -271,8 +252,6 @@ class _Run:
         if context.summary is not None:  # a set the file ends inside
             context.summary.segments = context.set_position
         envelopes.end()
-        if self.progress is not None:
-            self.progress(source.read_bytes, source.size)
 
     def _leading_space(self, piece: str, element_sep: str) -> str:
         context = self.context
@@ -282,7 +261,17 @@ class _Run:
         context.report(snip1.SEGMENT_SPACE, "the segment starts with whitespace: remove it")
         return piece
 
-    def _unreadable(self, seg_id: str) -> None:
+    def _empty_or_trailing(self, piece: str, seg_id: str, separators: str) -> None:
+        """A segment that ends with an element separator, or holds nothing but separators."""
+        if piece[-1] == separators[:1]:
+            self.context.report(
+                snip1.SEGMENT_TRAILING,
+                f"{seg_id} ends with an element separator: drop the trailing separators",
+            )
+        if piece.rstrip(separators) == seg_id:
+            self.context.report(snip1.SEGMENT_EMPTY, f"{seg_id or 'the segment'} holds no data")
+
+    def _unreadable(self, seg_id: str, piece: str, separators: str) -> None:
         context = self.context
         context.loop = ""
         context.report(
@@ -290,6 +279,7 @@ class _Run:
             f"{seg_id[:12]!r} is not a segment ID (2 or 3 capital letters or digits): the "
             "segment was not read",
         )
+        self._empty_or_trailing(piece, seg_id, separators)  # pyx12 reports these too
         if context.summary is not None:
             context.set_position += 1
             self.envelopes.counted()

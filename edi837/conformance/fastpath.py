@@ -105,12 +105,12 @@ def _value(spec: Spec, charset: str, formats: frozenset[str] = frozenset()) -> s
     return base
 
 
-def _optional_tail(parts: list[str], required: int, separator: str) -> str:
-    """``parts[0]`` sep ``parts[1]`` ...: the first ``required`` always there, the rest each
+def _optional_tail(pieces: list[str], required: int, separator: str) -> str:
+    """``pieces[0]`` sep ``pieces[1]`` ...: the first ``required`` always there, the rest each
     optional from the end (X12 drops trailing empty elements)."""
-    head = "".join(f"{separator}{part}" for part in parts[:required])
+    head = "".join(f"{separator}{part}" for part in pieces[:required])
     tail = ""
-    for part in reversed(parts[required:]):
+    for part in reversed(pieces[required:]):
         tail = f"(?:{separator}{part}{tail})?"
     return head + tail
 
@@ -128,11 +128,11 @@ def _composite(spec: Spec, charset: str, separator: str) -> str:
     if spec.usage == "N":
         return ""
     components = list(spec.components)
-    parts = [_slot(c, _value(c, charset)) for c in components]
+    pieces = [_slot(c, _value(c, charset)) for c in components]
     last_required = max((n + 1 for n, c in enumerate(components) if c.usage == "R"), default=1)
     if components and components[0].usage != "R":
         raise Unfit  # its presence could not be told from an empty composite
-    body = parts[0] + _optional_tail(parts[1:], last_required - 1, re.escape(separator))
+    body = pieces[0] + _optional_tail(pieces[1:], last_required - 1, re.escape(separator))
     return body if spec.usage == "R" else f"(?:{body})?"
 
 

@@ -70,6 +70,7 @@ REQUIRED_ONE = SNIP1.rule("SNIP1-SYNTAX-REQUIRED", ERROR, "an X12 required synta
 CONDITIONAL = SNIP1.rule("SNIP1-SYNTAX-CONDITIONAL", ERROR, "an X12 conditional syntax note (Cnnnn) broken: the first element it names is present, the others are not all present", ack="IK403:2", pyx12="SEG8")
 LIST_CONDITIONAL = SNIP1.rule("SNIP1-SYNTAX-LIST", ERROR, "an X12 list conditional syntax note (Lnnnn) broken: the first element it names is present and none of the others", ack="IK403:2", pyx12="SEG8")
 EXCLUSION = SNIP1.rule("SNIP1-SYNTAX-EXCLUSION", ERROR, "an X12 exclusion syntax note (Ennnn) broken: more than one of the elements it names is present", ack="IK403:10", pyx12="SEG8")
+NOT_X12 = SNIP1.rule("SNIP1-NOT-X12", ERROR, "the file is not an X12 interchange (a PDF, a workbook, a CSV...): it does not start with an ISA, and nothing in it was checked", ack="TA105:024")
 NOT_X12_WARN = SNIP1.rule("SNIP1-ENCODING", WARN, "the file is not plain ASCII text (a byte-order mark, UTF-16, or bytes that are not text): most payers' front ends reject it; send ASCII", ack="TA105:024")
 # fmt: on
 

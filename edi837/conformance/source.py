@@ -109,8 +109,7 @@ class Source:
             if not text[start:].startswith("ISA"):
                 raise X12ParseError(
                     f"this is {looks_like(head)}, not an X12 interchange (an X12 file starts "
-                    "with an ISA segment)",
-                    position=1,
+                    "with an ISA segment)"
                 )
             self.isa = read_isa(text[start:], position=1)
             terminator = self.isa.delimiters.segment

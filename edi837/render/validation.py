@@ -1,36 +1,29 @@
-"""``edi837 validate``'s report, for people (text) and for scripts (JSON), from either engine.
+"""``edi837 validate``'s report from either engine: the findings as every command shows them
+(:mod:`edi837.render.issues`: a line per rule, then each finding), then the verdict.
 
-Both engines' results become one :class:`ValidationView`: the findings kept (in file order), a
-count per rule (with its SNIP level when the rule is ours), each transaction set with its verdict,
-and, for an acknowledgment, what the payer's answer says. A file with thousands of findings shows
-the first ``max_issues`` of them and then a count per rule, so the output stays readable; the JSON
-carries the same cut and the same counts.
+Both engines' results become one :class:`ValidationView`: the findings kept (in file order),
+each transaction set with its verdict, the SNIP level of each rule (ours), and, for an
+acknowledgment from the payer, what it says: whether the payer accepted or rejected what we
+sent. :func:`document_summary` is the ``summary`` of the JSON document
+(edi837/schemas/validate.schema.json).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import attrs
 
+from edi837.conformance import snip1
 from edi837.conformance.engine import Result
-from edi837.conformance.rules import rules
-from edi837.issues import Issue, Severity
-from edi837.render.issues import issue_data
+from edi837.conformance.findings import Finding
+from edi837.issues import Issue, Location, Severity
+from edi837.render import issues as issue_text
 
 # what each acknowledgment is, for the sentence that says whether the payer accepted
 ACK_KINDS = {"999": "a 999 implementation acknowledgment", "277": "a 277CA claim acknowledgment"}
-
-
-@attrs.frozen
-class RuleCount:
-    rule_id: str
-    severity: str
-    count: int
-    snip: int | None  # None: a pyx12 code (the pyx12 engine)
-    text: str
 
 
 @attrs.frozen
@@ -38,7 +31,7 @@ class SetLine:
     set_id: str
     control_number: str
     version: str
-    checked_as: str  # the declaration it was checked against; "" when it was not checked
+    checked_as: str  # the declaration it was checked against ("837p"); "" when it was not
     errors: int
     accepted: bool
 
@@ -48,30 +41,36 @@ class ValidationView:
     file: str
     engine: str  # own, pyx12
     valid: bool
-    issues: tuple[Issue, ...]  # kept, in file order
-    total: int  # every finding, kept or counted
-    by_rule: tuple[RuleCount, ...]
+    issues: tuple[Issue, ...]  # the findings kept, in file order
+    counts: dict[str, int]  # every finding by severity (errors, warnings, info), kept or not
     sets: tuple[SetLine, ...]
+    levels: dict[int, int] = attrs.field(factory=dict)  # error findings per SNIP level (ours)
     segments: int | None = None
     seconds: float | None = None
-    answer: str = ""  # what an acknowledgment file says (our engine only)
+    answer: str = ""  # what an acknowledgment file says (our engine)
     answer_kind: str = ""
 
     @property
-    def errors(self) -> int:
-        return sum(r.count for r in self.by_rule if r.severity == Severity.ERROR.value)
+    def total(self) -> int:
+        return sum(self.counts.values())
 
-    @property
-    def warnings(self) -> int:
-        return sum(r.count for r in self.by_rule if r.severity == Severity.WARN.value)
+
+def _counts(by_severity: Counter[Severity]) -> dict[str, int]:
+    return {
+        "errors": by_severity[Severity.ERROR],
+        "warnings": by_severity[Severity.WARN],
+        "info": by_severity[Severity.INFO],
+    }
 
 
 def own_view(result: Result) -> ValidationView:
     findings = result.findings
-    by_rule = tuple(
-        RuleCount(rule.id, rule.severity.value, count, rule.snip, rule.text)
-        for rule, count in findings.summary()
-    )
+    severities: Counter[Severity] = Counter()
+    levels: Counter[int] = Counter()
+    for rule, count in findings.summary():
+        severities[rule.severity] += count
+        if rule.severity is Severity.ERROR:
+            levels[rule.snip] += count
     sets = tuple(
         SetLine(
             s.set_id, s.control_number, s.version, s.kind, s.errors, s.errors == 0 and bool(s.kind)
@@ -87,9 +86,9 @@ def own_view(result: Result) -> ValidationView:
         engine="own",
         valid=result.ok,
         issues=tuple(f.issue(result.file) for f in findings.sorted()),
-        total=findings.total,
-        by_rule=by_rule,
+        counts=_counts(severities),
         sets=sets,
+        levels=dict(sorted(levels.items())),
         segments=result.segments,
         seconds=round(result.seconds, 3),
         answer=result.answers.words() if answer_kind else "",
@@ -97,58 +96,39 @@ def own_view(result: Result) -> ValidationView:
     )
 
 
+def not_x12_view(file: str, message: str) -> ValidationView:
+    """A file that is not X12 at all: one finding that says what it looks like."""
+    finding = Finding(snip1.NOT_X12, message, position=None, segment_id="")
+    issue = attrs.evolve(finding.issue(file), location=Location(file=file))
+    return ValidationView(
+        file, "own", False, (issue,), {"errors": 1, "warnings": 0, "info": 0}, (), {1: 1}
+    )
+
+
 def oracle_view(
     file: str, ok: bool, issues: tuple[Issue, ...], transactions: tuple[tuple[str, str, str], ...]
 ) -> ValidationView:
     """The pyx12 engine's result (edi837.oracle.pyx12_validator.Validation) as a view."""
-    counts = Counter(i.rule_id for i in issues)
-    severities = {i.rule_id: i.severity.value for i in issues}
-    by_rule = tuple(
-        RuleCount(rule_id, severities[rule_id], count, None, "")
-        for rule_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    sets = tuple(SetLine(t, c, "", "pyx12", 0, a == "A") for t, c, a in transactions)
-    return ValidationView(file, "pyx12", ok, issues, len(issues), by_rule, sets)
+    severities = Counter(i.severity for i in issues)
+    sets = tuple(SetLine(t, c, "", "pyx12", 0, a in ("A", "E")) for t, c, a in transactions)
+    return ValidationView(file, "pyx12", ok, issues, _counts(severities), sets)
 
 
-def _verdict(view: ValidationView) -> str:
-    counts = f"{view.errors} error(s), {view.warnings} warning(s)"
+def _verdict(view: ValidationView) -> list[str]:
+    counts = f"{view.counts['errors']:,} error(s), {view.counts['warnings']:,} warning(s)"
     where = f" in {view.segments:,} segments" if view.segments is not None else ""
+    engine = "pyx12" if view.engine == "pyx12" else "SNIP 1-5"
     if view.valid:
-        return f"{view.file}: valid ({counts}{where})"
-    return f"{view.file}: NOT valid: {counts}{where}"
-
-
-def _levels(view: ValidationView) -> str:
-    by_level: Counter[int] = Counter()
-    for count in view.by_rule:
-        if count.snip is not None and count.severity == Severity.ERROR.value:
-            by_level[count.snip] += count.count
-    return ", ".join(f"SNIP {level}: {by_level[level]}" for level in sorted(by_level))
-
-
-def render_text(view: ValidationView, max_issues: int) -> str:
-    """The findings (the first ``max_issues``), then counts, then the verdict lines."""
-    lines: list[str] = []
-    shown = view.issues[:max_issues]
-    titles = {r.id: r.text for r in rules()}
-    for issue in shown:
-        where = issue.location.render()
-        lines.append(f"{issue.severity.value:<5} {issue.rule_id} [{where}] {issue.message}")
-    hidden = view.total - len(shown)
-    if hidden > 0:
-        lines.append(f"... and {hidden:,} more finding(s) (--max-issues N to show more); by rule:")
-    if hidden > 0 or len(view.by_rule) > 1:
-        width = max((len(r.rule_id) for r in view.by_rule), default=0)
-        for count in view.by_rule:
-            level = f"SNIP {count.snip}" if count.snip is not None else "pyx12"
-            text = titles.get(count.rule_id, "")
-            lines.append(f"  {count.count:>7,}  {count.rule_id:<{width}}  {level}  {text}".rstrip())
-    lines.append(_verdict(view))
-    levels = _levels(view)
-    if levels:
-        lines.append(f"  errors by level: {levels}")
+        lines = [f"{view.file}: valid against the TR3 ({engine}: {counts}{where})"]
+    else:
+        lines = [f"{view.file}: NOT valid against the TR3 ({engine}): {counts}{where}"]
+    if view.levels:
+        lines.append(
+            "  errors by level: "
+            + ", ".join(f"SNIP {level}: {count:,}" for level, count in view.levels.items())
+        )
     for line in view.sets:
+        name = " ".join(p for p in (line.set_id, line.control_number, line.version) if p)
         if not line.checked_as:
             state = "not checked (a guide edi837 does not validate)"
         elif line.accepted:
@@ -156,47 +136,58 @@ def render_text(view: ValidationView, max_issues: int) -> str:
         elif view.engine == "pyx12":
             state = "rejected"
         else:
-            state = f"rejected ({line.errors} error(s))"
-        lines.append(
-            f"  transaction set {line.set_id} {line.control_number} {line.version}: {state}".rstrip()
-        )
+            state = f"rejected ({line.errors:,} error(s))"
+        lines.append(f"  transaction set {name}: {state}")
     if view.answer_kind:
         said = view.answer or "it carries no verdict the engine could read"
         lines.append(
             f"  this is {view.answer_kind} from the payer: {said}. Run `edi837 ack "
-            f"{view.file}` to read it into the ledger."
+            f"{view.file}` to record it in the ledger."
         )
+    return lines
+
+
+def render_text(view: ValidationView, *, limit: int | None = None) -> str:
+    """The findings (edi837.render.issues' shape), then the verdict lines."""
+    text = issue_text.render_text(list(view.issues), limit=limit) if view.issues else ""
+    lines = [text.rstrip("\n")] if text else []
+    unkept = view.total - len(view.issues)
+    if unkept > 0:
+        lines.append(
+            f"... and {unkept:,} more finding(s) counted but not kept (the first "
+            f"{len(view.issues):,} are above)"
+        )
+    if text:
+        lines.append("")
+    lines += _verdict(view)
     return "\n".join(lines) + "\n"
 
 
-def render_json(view: ValidationView, max_issues: int) -> str:
-    shown = view.issues[:max_issues]
-    document: dict[str, Any] = {
+def document_summary(
+    view: ValidationView, *, ack: Path | None, claim_ack: Path | None
+) -> dict[str, Any]:
+    """The JSON document's ``summary`` (its counts are of every finding, kept or not)."""
+    return {
+        **view.counts,
         "file": view.file,
-        "engine": view.engine,
         "valid": view.valid,
-        "errors": view.errors,
-        "warnings": view.warnings,
+        "engine": view.engine,
         "segments": view.segments,
         "seconds": view.seconds,
-        "issues_total": view.total,
-        "issues_shown": len(shown),
-        "issues": [issue_data(i) for i in shown],
-        "by_rule": [
-            {"rule_id": r.rule_id, "severity": r.severity, "snip": r.snip, "count": r.count}
-            for r in view.by_rule
-        ],
+        "errors_by_level": {str(level): count for level, count in view.levels.items()},
+        "not_kept": view.total - len(view.issues),
         "transactions": [
             {
                 "id": s.set_id,
                 "control_number": s.control_number,
+                "ack_code": "A" if s.accepted else "R",
                 "version": s.version,
                 "checked_as": s.checked_as or None,
                 "errors": s.errors,
-                "accepted": s.accepted,
             }
             for s in view.sets
         ],
-        "answer": {"kind": view.answer_kind, "says": view.answer} if view.answer_kind else None,
+        "ack": str(ack) if ack is not None else None,
+        "claim_ack": str(claim_ack) if claim_ack is not None else None,
+        "answer": ({"kind": view.answer_kind, "says": view.answer} if view.answer_kind else None),
     }
-    return json.dumps(document, indent=2) + "\n"
