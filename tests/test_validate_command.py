@@ -8,18 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from edi837.cli import main
 from edi837.ledger.store import Ledger
 
 from .conftest import FIXTURES, SHARED
+from .test_cli import build_args, run
 
 DEMO = FIXTURES / "golden" / "demo.837"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _variant(tmp_path: Path, *swaps: tuple[str, str]) -> Path:
@@ -143,21 +137,8 @@ def test_a_control_number_the_ledger_sent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ledger = tmp_path / "ledger.sqlite"
-    code, _, err = run(
-        capsys,
-        "build",
-        str(FIXTURES / "records.csv"),
-        "--profile",
-        str(FIXTURES / "profile.toml"),
-        "--tars",
-        str(FIXTURES / "tars.csv"),
-        "--out",
-        str(tmp_path / "out.837"),
-        "--ledger",
-        str(ledger),
-        "--as-of",
-        "2026-02-02",
-    )
+    records, tars = FIXTURES / "records.csv", str(FIXTURES / "tars.csv")
+    code, _, err = run(capsys, *build_args(tmp_path, records, "--tars", tars))
     assert code == 0, err
     code, out, _ = run(capsys, "validate", str(tmp_path / "out.837"), "--ledger", str(ledger))
     assert code == 1 and "SNIP1-ISA13-SENT" in out

@@ -35,6 +35,18 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+def _total(texts: tuple[str, ...]) -> Decimal | None:
+    """The sum of a segment's amounts (CAS03, CAS06...), or None when one is not a number."""
+    total = Decimal(0)
+    for text in texts:
+        if text:
+            value = _amount(text)
+            if value is None:
+                return None
+            total += value
+    return total
+
+
 @attrs.define(slots=True)
 class _Open:
     """A claim or a line being read: what balances it."""
@@ -94,25 +106,21 @@ class RemittanceChecks:
         target = self.line if self.line is not None else self.claim
         if target is None:
             return
-        for text in _CAS(elements):
-            if text:
-                value = _amount(text)
-                if value is None:
-                    target.broken = True
-                else:
-                    target.adjusted += value
-                    if target is self.line:
-                        self.line_adjusted += value
+        value = _total(_CAS(elements))
+        if value is None:
+            target.broken = True
+        else:
+            target.adjusted += value
+            if target is self.line:
+                self.line_adjusted += value
 
     def _plb(self, elements: list[str], loop: str) -> None:
         self._close_claim()
-        for text in _PLB(elements):
-            if text:
-                value = _amount(text)
-                if value is None:
-                    self.checkable = False
-                else:
-                    self.adjusted += value
+        value = _total(_PLB(elements))
+        if value is None:
+            self.checkable = False
+        else:
+            self.adjusted += value
 
     def close(self, context: Context) -> None:
         self._close_claim()
