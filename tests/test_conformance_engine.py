@@ -263,3 +263,24 @@ def test_a_not_used_segment_and_loop_are_reported() -> None:
         else:
             walker.place(tree.signature(elements, ":"), emit)
     assert found == [snip2.SEG_NOT_USED.id, snip2.LOOP_NOT_USED.id]
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "ack").iterdir()), ids=lambda p: p.name)
+def test_the_answer_validate_tells_is_the_one_ack_reads(path: Path) -> None:
+    """validate's sentence about an acknowledgment counts what ``edi837 ack`` reads from it."""
+    from edi837.ack import AckReader
+    from edi837.model.acks import BatchAck, ClaimAck, GroupAck, InterchangeAck, Verdict
+
+    read = list(AckReader(path))
+    answers = validate(path).answers
+
+    def rejected(kind: type) -> int:
+        return sum(1 for a in read if isinstance(a, kind) and a.verdict is Verdict.REJECTED)
+
+    sets = [s for a in read if isinstance(a, GroupAck) for s in a.sets]
+    assert sum(answers.claims.values()) == len([a for a in read if isinstance(a, ClaimAck)])
+    assert answers.claims[Verdict.REJECTED] == rejected(ClaimAck)
+    assert answers.levels[Verdict.REJECTED] == rejected(BatchAck)
+    assert answers.interchanges["R"] == rejected(InterchangeAck)
+    assert sum(answers.sets.values()) == len(sets)
+    assert answers.sets["R"] == sum(1 for s in sets if s.verdict is Verdict.REJECTED)
