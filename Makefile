@@ -21,6 +21,10 @@ demo: $(STAMP)
 		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-02
 	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/claims.999
 	@echo "demo: wrote $(DEMO)/claims.837 (and the 999 pyx12 would return in $(DEMO)/claims.999)"
+	@# last step, kept apart: the demo month's report (the sample profile sends test batches)
+	$(BIN)/edi837 report --ledger $(DEMO)/ledger.sqlite --month 2026-01 --test --as-of 2026-02-02 \
+		--out $(DEMO)/report.html
+	@echo "demo: the month's report is $(abspath $(DEMO)/report.html)"
 
 test: pytest lint typecheck
 

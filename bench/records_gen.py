@@ -26,7 +26,8 @@ LAST = [
     "KIM",
 ]
 FIRST = ["ANA", "JOSE", "MARY", "LI", "JAMES", "ROSA", "DAVID", "MAI", "JOHN", "SOFIA"]
-DX = ["Z5901", "Z5902", "F329", "F1020", "I509", "E119", "Z591", "Z742"]
+# billable in ICD-10-CM FY2024 to FY2027 (Z59.1 became a category on 2023-10-01: Z59.811 here)
+DX = ["Z5901", "Z5902", "F329", "F1020", "I509", "E119", "Z59811", "Z742"]
 
 
 def member_id(n: int) -> str:

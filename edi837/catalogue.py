@@ -166,8 +166,9 @@ RECORDS = Section(
     "cannot be allowed.",
 )
 INPUT_REQUIRED = RECORDS.code("INPUT-REQUIRED", ERROR, "a required field is blank")
-INPUT_DATE = RECORDS.code("INPUT-DATE", ERROR, "not a YYYY-MM-DD date (or an impossible one, or an end before the start)")
-INPUT_NUMBER = RECORDS.code("INPUT-NUMBER", ERROR, "minutes, units or charge not a number, negative, zero, or fractional where whole")
+INPUT_DATE = RECORDS.code("INPUT-DATE", ERROR, "not a date in the file's format (or an impossible one, or an end before the start)")
+INPUT_DATE_FORMAT = RECORDS.code("INPUT-DATE-FORMAT", ERROR, "once per file: its dates are M/D/YYYY or D/M/YYYY and no --date-format says which")
+INPUT_NUMBER = RECORDS.code("INPUT-NUMBER", ERROR, "minutes, units or charge not a number, negative, zero, fractional where whole, or too large")
 INPUT_CODE = RECORDS.code("INPUT-CODE", ERROR, "a HCPCS code or modifier that is not shaped like one, more than 4 modifiers, or one repeated")
 INPUT_DIAGNOSIS = RECORDS.code("INPUT-DIAGNOSIS", ERROR, "not an ICD-10 code, or more than 4 on one record")
 INPUT_SEX = RECORDS.code("INPUT-SEX", ERROR, "member_sex is not F, M or U")
@@ -176,15 +177,17 @@ INPUT_POS = RECORDS.code("INPUT-POS", ERROR, "place_of_service is not a two-digi
 INPUT_NPI = RECORDS.code("INPUT-NPI", ERROR, "an NPI that is not 10 digits with a valid check digit")
 INPUT_TAR = RECORDS.code("INPUT-TAR", ERROR, "a TAR number with characters other than letters, digits and '-', or longer than 50")
 INPUT_ADDRESS = RECORDS.code("INPUT-ADDRESS", ERROR, "a member address that is incomplete, or a state or ZIP code that is not one")
-INPUT_TEXT = RECORDS.code("INPUT-TEXT", ERROR, "a name too long for the claim, or with nothing an 837P can carry")
+INPUT_TEXT = RECORDS.code("INPUT-TEXT", ERROR, "a name or record_id too long, or a name with nothing an 837P can carry")
 INPUT_MEMBER_ID = RECORDS.code("INPUT-MEMBER-ID", ERROR, "a member ID with characters other than letters and digits, or longer than 80")
 INPUT_MEMBER = RECORDS.code("INPUT-MEMBER", ERROR, "the same member_id with another identity")
 INPUT_RECORD_ID = RECORDS.code("INPUT-RECORD-ID", ERROR, "a record_id used twice")
-INPUT_ROW = RECORDS.code("INPUT-ROW", ERROR, "a row with more cells than the header has columns (or a JSON record that is not an object)")
+INPUT_ROW = RECORDS.code("INPUT-ROW", ERROR, "a row with more cells than the header has columns (or a JSON record that is not a flat object)")
+INPUT_QUOTE = RECORDS.code("INPUT-QUOTE", ERROR, "a quote opened in this cell and not closed on its line: the lines it swallowed are not read")
 INPUT_UNITS = RECORDS.code("INPUT-UNITS", ERROR, "a 15-minute code with neither minutes nor units")
-INPUT_CHARGE = RECORDS.code("INPUT-CHARGE", ERROR, "no charge and no rate to compute it from")
+INPUT_CHARGE = RECORDS.code("INPUT-CHARGE", ERROR, "no charge and no rate to compute it from, or rate x units too large for an 837P line")
 INPUT_END_DATE = RECORDS.code("INPUT-END-DATE", WARN, "an end date on a code that is not per diem: ignored")
-INPUT_COLUMN = RECORDS.code("INPUT-COLUMN", WARN, "an unknown column (a typo?); ignored")
+INPUT_COLUMN = RECORDS.code("INPUT-COLUMN", WARN, "an unknown column, ignored (one that looks like a missing column stops the file instead)")
+INPUT_SHEET = RECORDS.code("INPUT-SHEET", WARN, "a workbook with more than one sheet: only the first was read")
 INPUT_TAR_FILE = RECORDS.code("INPUT-TAR-FILE", ERROR, "a TAR list row with a required field blank or malformed")
 
 # -- the build and the ledger ---------------------------------------------------------------------------
@@ -194,6 +197,7 @@ LEDGER = Section(
 )
 ALLOWED = LEDGER.code("ALLOWED", INFO, "payer-rule errors let through with --allow (recorded in the ledger)")
 RECONCILE_LINE = LEDGER.code("RECONCILE-LINE", WARN, "a service line of a remittance matches no line we sent")
+LEDGER_PENDING = LEDGER.code("LEDGER-PENDING", INFO, "a batch an interrupted run left pending was settled: adopted when its file is complete, abandoned otherwise (its numbers are never reused)")
 
 # fmt: on
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import traceback
 
@@ -26,10 +27,28 @@ def cli(show_phi: bool) -> None:
     phi.set_show(show_phi)
 
 
+def _show_phi(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        phi.set_show(True)
+
+
 def _register() -> None:
+    """Add every command, each also taking the global options where people type them
+    (``edi837 remit --show-phi FILE`` as well as ``edi837 --show-phi remit FILE``)."""
     from edi837.commands import registered
 
     for command in registered():
+        if not any(p.name == "show_phi" for p in command.params):
+            command.params.append(
+                click.Option(
+                    ["--show-phi"],
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=_show_phi,
+                    help="Show member names, IDs and birth dates in messages (masked by default).",
+                )
+            )
         cli.add_command(command)
 
 
@@ -50,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    except sqlite3.DatabaseError as exc:  # the ledger is damaged, or a table is missing
+        click.echo(
+            f"error: the ledger cannot be read ({exc}); it may be damaged or from another "
+            "program\n  hint: restore the ledger from a backup",
+            err=True,
+        )
+        return 2
     except Exception as exc:  # a bug in edi837: say so plainly, keep PHI out of the output
         click.echo(f"internal error: {type(exc).__name__} (this is a bug in edi837)", err=True)
         if os.environ.get("EDI837_DEBUG"):

@@ -47,10 +47,28 @@ def birth_date(value: date | str | None) -> str:
     return "****-**-**"
 
 
+HIDDEN = "(hidden: rerun with --show-phi to see it)"
+QUOTE_LIMIT = 40  # characters of an input value a message quotes; the rest is counted, not shown
+
+
 def value(text: str | None, *, sensitive: bool) -> str:
     """A raw input value for an error message: hidden when it is PHI and masking is on."""
     if text is None:
         return ""
     if sensitive and not showing():
-        return "(hidden: rerun with --show-phi to see it)"
+        return HIDDEN
     return text
+
+
+def quoted(text: str, *, sensitive: bool = False, limit: int = QUOTE_LIMIT) -> str:
+    """An input value as a message quotes it: in quotes, hidden when it is PHI, and cut short.
+
+    A damaged file can put a whole file's worth of other rows into one cell (an open quote in
+    a CSV); quoting only the start of a value keeps those rows, and their member data, out of
+    the message. Control characters are escaped (repr), so a message cannot drive a terminal.
+    """
+    if sensitive and not showing():
+        return f"'{HIDDEN}'"
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"

@@ -53,3 +53,38 @@ def build_file(
 def write_csv(path: Path, header: str, *rows: str) -> Path:
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
+
+
+def accept(ledger: Path, *claim_ids: str, on: date = date(2026, 2, 3)) -> None:
+    """Record the payer's 999 accepting the batches of these claims (as `edi837 ack` would)."""
+    from edi837.model.acks import GroupAck, SetAck, Verdict
+    from edi837.services.acks import import_acks
+
+    with Ledger(ledger) as book:
+        rows = [
+            book.db.execute(
+                "SELECT b.gs06, c.st02 FROM claims c JOIN batches b ON b.batch_id = c.batch_id "
+                "WHERE c.claim_id = ?",
+                (claim_id,),
+            ).fetchone()
+            for claim_id in claim_ids
+        ]
+        answers = [
+            GroupAck(
+                position=1,
+                functional_id="HC",
+                control_number=str(gs06),
+                verdict=Verdict.ACCEPTED,
+                sets=(SetAck(2, "837", f"{st02:04d}", Verdict.ACCEPTED),),
+                on=on,
+            )
+            for gs06, st02 in rows
+        ]
+        marker = ledger.with_name(f"{ledger.name}.999-{'-'.join(claim_ids)}-{on.isoformat()}")
+        marker.write_text("answers: " + repr(answers), encoding="utf-8")
+        import_acks(book, [marker], lambda path: answers, imported_at=on)
+
+
+def check_argv(records: Path, *extra: str) -> list[str]:
+    """``edi837 check RECORDS`` with the sample profile on the fixtures' as-of date."""
+    return ["check", str(records), "--profile", str(PROFILE), "--as-of", "2026-02-02", *extra]

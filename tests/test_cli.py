@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from edi837.cli import main
+from edi837.ledger.store import Ledger
 
 from .conftest import FIXTURES, SHARED
+from .helpers import accept
 
 PROFILE = str(FIXTURES / "profile.toml")
 
@@ -99,7 +101,7 @@ def test_check_json_schema_and_exit_codes(
         "--ledger",
         str(tmp_path / "l.sqlite"),
     ]
-    (tmp_path / "l.sqlite").touch()
+    Ledger(tmp_path / "l.sqlite").close()  # a new, empty ledger
     code, out, _ = run(capsys, *args)
     assert code == 1
     doc = json.loads(out)
@@ -239,6 +241,10 @@ def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "2026-02-03",
     ]
     code, _, err = run(capsys, *args)
+    assert code == 2 and "not been accepted by the payer yet" in err
+    assert not (tmp_path / "void.837").exists()
+    accept(tmp_path / "ledger.sqlite", "N00000001")
+    code, _, err = run(capsys, *args)
     assert code == 2 and "payer's claim number" in err
     code, out, err = run(capsys, *args, "--payer-claim-number", "ICN77")
     assert code == 0, err
@@ -259,3 +265,22 @@ def test_no_half_written_999(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert code == 0, out
     assert not (tmp_path / "a.999").exists()
     assert "could not produce a complete 999" in err
+
+
+def test_show_phi_works_where_people_type_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    code, _, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    for argv in (
+        ["claims", "--show-phi", "--ledger", str(ledger)],
+        ["--show-phi", "claims", "--ledger", str(ledger)],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and "90000001A" in out, (argv, err)
+    code, out, _ = run(capsys, "claims", "--ledger", str(ledger))
+    assert code == 0 and "90000001A" not in out

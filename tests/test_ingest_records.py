@@ -58,7 +58,7 @@ def test_missing_column(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "rule", "column"),
     [
-        ("2026-01-12", "01/12/2026", "INPUT-DATE", "service_date"),
+        ("2026-01-12", "01/12/2026", "INPUT-DATE-FORMAT", "service_date"),
         ("2026-01-12", "2026-02-30", "INPUT-DATE", "service_date"),
         ("1980-01-01", "yesterday", "INPUT-DATE", "member_dob"),
         ("G9008,U1", "X123,U1", "INPUT-CODE", "hcpcs"),
@@ -99,12 +99,12 @@ def test_unknown_code_is_reported_with_its_row(tmp_path: Path) -> None:
     assert "not in the fee schedule" in error.issues[0].message
 
 
-def test_unknown_code_without_charge_cannot_be_priced(tmp_path: Path) -> None:
+def test_unknown_code_without_charge_is_ecm_code_not_a_missing_charge(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "r.csv", HEADER, GOOD.replace("G9008,U1", "G9999,U1"))
     error = assert_no_file(path, tmp_path)
     assert isinstance(error, BlockedError)
-    rules = {i.rule_id for i in error.issues}
-    assert "INPUT-CHARGE" in rules
+    assert [(i.rule_id, i.location.row) for i in error.issues] == [("ECM-CODE", 2)]
+    assert "blank charge" in error.issues[0].message
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,7 @@ def test_an_unwritable_out_directory_is_a_clear_error(
     code, _, err = run(
         capsysbinary, str(REMIT / "paid.835"), "--out", str(tmp_path / "missing" / "x.json")
     )
-    assert code == 2 and err.startswith("error: cannot write") and "Traceback" not in err
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
 
 
 def test_a_missing_file_is_a_usage_error(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
@@ -143,7 +143,7 @@ def test_an_unknown_format_is_a_usage_error(capsysbinary: pytest.CaptureFixture[
     assert code == 2 and "pdf" in err
 
 
-def test_out_gets_the_permissions_of_a_plain_write(
+def test_out_is_private_even_over_an_existing_file(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     import os
@@ -155,7 +155,7 @@ def test_out_gets_the_permissions_of_a_plain_write(
             run(capsysbinary, str(REMIT / "paid.835"), "--format", "csv", "--out", str(fresh))[0]
             == 0
         )
-        assert fresh.stat().st_mode & 0o777 == 0o644
+        assert fresh.stat().st_mode & 0o777 == 0o600  # a remittance names members
         kept = tmp_path / "kept.csv"
         kept.write_text("old", encoding="utf-8")
         kept.chmod(0o640)
@@ -163,6 +163,21 @@ def test_out_gets_the_permissions_of_a_plain_write(
             run(capsysbinary, str(REMIT / "paid.835"), "--format", "csv", "--out", str(kept))[0]
             == 0
         )
-        assert kept.stat().st_mode & 0o777 == 0o640
+        assert kept.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(umask)
+
+
+def test_an_acknowledgment_or_an_837_is_named_not_read_as_a_remittance(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    code, out, err = run(capsysbinary, str(FIXTURES / "golden" / "demo.837"))
+    assert (code, out) == (2, b"") and "is an 837 claim file" in err
+    ack = tmp_path / "answer.999"
+    ack.write_text(
+        "ISA*00*          *00*          *ZZ*PHCTEST01      *ZZ*NCCC0001       *260203*1200*^*00501*000000901*0*T*:~"
+        "GS*FA*PHCTEST01*NCCC0001*20260203*1200*901*X*005010X231A1~ST*999*0001*005010X231A1~"
+        "AK1*HC*1*005010X222A1~AK9*R*1*1*0~SE*4*0001~GE*1*901~IEA*1*000000901~"
+    )
+    code, out, err = run(capsysbinary, str(ack))
+    assert (code, out) == (2, b"") and "999 acknowledgment" in err and "edi837 ack" in err

@@ -17,7 +17,7 @@ from edi837.rules.history import NoHistory
 from edi837.services.prepare import prepare
 from edi837.services.void import void
 
-from .helpers import build_file, profile, write_csv
+from .helpers import accept, build_file, profile, write_csv
 
 HEADER = "record_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,hcpcs,modifiers,minutes,units,charge,service_end_date,tar_number,enrollment_date,diagnosis_codes"
 
@@ -62,7 +62,13 @@ def findings(
 ) -> list[tuple[str, int | None]]:
     report = Report()
     with Ledger(ledger) as book:
-        prepare(records, prof or profile(), as_of=as_of, history=LedgerHistory(book), report=report)
+        prepare(
+            records,
+            prof or profile(),
+            as_of=as_of,
+            history=LedgerHistory(book, test=True),
+            report=report,
+        )
     return [(i.rule_id, i.location.first_row) for i in report if i.rule_id not in ("FILING-30",)]
 
 
@@ -101,9 +107,9 @@ HISTORY_CASES = [
                 tar="",
                 enroll="2026-03-01",
             )
-            for i in range(4)
+            for i in range(5)
         ],
-        [rec("b", "2026-01-20", "G9012", "U8", minutes="35", tar="", enroll="2026-03-01")],
+        [rec("b", "2026-01-20", "G9012", "U8", minutes="10", tar="", enroll="2026-03-01")],
         date(2026, 2, 2),
         2,
     ),
@@ -131,7 +137,21 @@ HISTORY_CASES = [
     (
         "CS-MEALS-XOR-GROCERY",
         [rec("a", "2026-01-06", "S9977", "U6")],
-        [rec("b", "2026-01-20", "S5170", "U6", units="4")],
+        [rec("b", "2026-01-20", "S5170", "U6", units="4", end="2026-01-21")],
+        date(2026, 2, 2),
+        2,
+    ),
+    (
+        "CS-MEALS-LIMIT",
+        [rec("a", "2026-01-05", "S5170", "U6", units="14", end="2026-01-11")],
+        [rec("b", "2026-01-10", "S5170", "U6", units="1")],
+        date(2026, 2, 2),
+        2,
+    ),
+    (
+        "CS-GROCERY-WEEKLY",
+        [rec("a", "2026-01-12", "S9977", "U6")],
+        [rec("b", "2026-01-18", "S9977", "U6")],
         date(2026, 2, 2),
         2,
     ),
@@ -175,6 +195,7 @@ def test_a_void_releases_what_it_voids(tmp_path: Path) -> None:
     with pytest.raises(BlockedError):
         build_file(two, tmp_path / "two.837", ledger)
     claim_id = first.batch.claims[0].claim_id
+    accept(ledger, claim_id)
     with Ledger(ledger) as book:
         voided = void(
             [claim_id],
@@ -214,6 +235,7 @@ def test_void_output_passes_pyx12(tmp_path: Path) -> None:
         ledger,
     )
     claim_id = first.batch.claims[0].claim_id
+    accept(ledger, claim_id)
     with Ledger(ledger) as book:
         void(
             [claim_id],
@@ -281,7 +303,6 @@ def test_engagement_fee_policy_lifetime_or_rolling(tmp_path: Path) -> None:
         ("round-half-up", "23", 2),
         ("round-up", "16", 2),
         ("round-down", "29", 1),
-        ("round-down", "7", 1),  # an attempt under 15 minutes always bills 1 unit
         ("round-up", "7", 1),
     ],
 )
@@ -321,7 +342,7 @@ def test_history_lookups_probe_the_index_never_scan_the_ledger(tmp_path: Path) -
         ledger,
     )
     with Ledger(ledger) as book:
-        history = LedgerHistory(book)
+        history = LedgerHistory(book, test=True)
         assert [
             p.procedure
             for p in history.lines(["93000001A"], ["G9008"], date(2026, 1, 1), date(2026, 1, 31))
@@ -335,3 +356,80 @@ def test_history_lookups_probe_the_index_never_scan_the_ledger(tmp_path: Path) -
         )
     assert "USING INDEX lines_history" in plan, plan
     assert "SCAN l" not in plan, plan
+
+
+def test_a_post_hospitalization_stay_resumed_under_its_tar_in_a_later_batch_is_one_stay(
+    tmp_path: Path,
+) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    first = write_csv(
+        tmp_path / "one.csv", HEADER, rec("a", "2026-01-03", "H0044", "U3", end="2026-01-10")
+    )
+    build_file(first, tmp_path / "one.837", ledger)
+    same_tar = write_csv(
+        tmp_path / "two.csv", HEADER, rec("b", "2026-01-20", "H0044", "U3", end="2026-01-25")
+    )
+    other_tar = write_csv(
+        tmp_path / "three.csv",
+        HEADER,
+        rec("c", "2026-01-20", "H0044", "U3", end="2026-01-25", tar="T9"),
+    )
+    assert findings(same_tar, ledger, as_of=date(2026, 2, 2)) == []
+    assert findings(other_tar, ledger, as_of=date(2026, 2, 2)) == [("CS-POSTHOSP-LIFETIME", 2)]
+
+
+@pytest.mark.parametrize(
+    ("counting", "unpaid_rows"),
+    [("attempts", [7]), ("days", []), ("units", [3, 4, 5, 6, 7])],
+)
+def test_u8_limit_counts_attempts_days_or_units(
+    counting: str, unpaid_rows: list[int], tmp_path: Path
+) -> None:
+    def attempt(rid: str, day: str, code: str, minutes: str) -> str:
+        return rec(rid, day, code, "U8", minutes=minutes, tar="", enroll="2026-03-01")
+
+    rows = [
+        attempt("a", "2026-01-05", "G9008", "75"),  # one long attempt: 5 units
+        attempt("b", "2026-01-05", "G9012", "10"),  # a second attempt that day, another code
+        *(attempt(f"c{d}", f"2026-01-{d:02d}", "G9008", "10") for d in (8, 9, 10, 11)),
+    ]
+    prof = profile(policies={"u8_limit_counts": counting})
+    report = check(rows, tmp_path, prof)
+    assert [i.location.row for i in report if i.rule_id == "ECM-U8-LIMIT"] == unpaid_rows
+    assert {i.rule_id for i in report} <= {"ECM-U8-LIMIT"}
+
+
+def test_rolling_engagement_gap_runs_from_the_end_of_the_last_pmpm_month(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    rolling = profile(policies={"engagement_fee": "rolling-12-months"})
+    first = write_csv(
+        tmp_path / "one.csv",
+        HEADER,
+        rec("a", "2025-03-01", "G9012", enroll="2025-03-01"),
+        rec("b", "2025-03-02", "G9008", "U1", enroll="2025-03-01"),
+    )
+    build_file(first, tmp_path / "one.837", ledger, as_of=date(2025, 3, 5), prof=rolling)
+
+    def again(day: str) -> list[tuple[str, int | None]]:
+        rows = write_csv(tmp_path / f"{day}.csv", HEADER, rec("c", day, "G9012", enroll=day))
+        return findings(rows, ledger, as_of=date.fromisoformat(day), prof=rolling)
+
+    assert again("2026-03-20") == [("ECM-ENGAGE-ONCE", 2)]  # March 2025 was paid in full
+    assert again("2026-04-01") == []  # April 2025 to March 2026: twelve months without ECM
+
+
+def test_outreach_an_earlier_batch_left_unpaid_does_not_count_against_a_later_attempt(
+    tmp_path: Path,
+) -> None:
+    def attempt(rid: str, day: str) -> str:
+        return rec(rid, day, "G9008", "U8", minutes="10", tar="", enroll="2026-03-01")
+
+    ledger = tmp_path / "ledger.sqlite"
+    paid = [attempt(f"p{d}", f"2026-01-{d}") for d in (10, 11, 12, 13, 14)]
+    unpaid = [attempt(f"u{d}", f"2026-02-0{d}") for d in (1, 2, 3, 4)]
+    first = write_csv(tmp_path / "one.csv", HEADER, *paid, *unpaid)
+    built = build_file(first, tmp_path / "one.837", ledger, as_of=date(2026, 2, 5))
+    assert [i.location.row for i in built.report if i.rule_id == "ECM-U8-LIMIT"] == [7, 8, 9, 10]
+    # 30 days ending 02-12 hold one paid attempt (01-14) and the four unpaid ones
+    later = write_csv(tmp_path / "two.csv", HEADER, attempt("n", "2026-02-12"))
+    assert findings(later, ledger, as_of=date(2026, 2, 12)) == []

@@ -33,16 +33,24 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
     (wheel,) = dist.glob("edi837-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
+    codes = (
+        "icd10cm-billable-base.txt",
+        "icd10cm-changes.tsv",
+        "icd10cm-sources.toml",
+        "carc.csv",
+    )
     for data in (
         "837p.toml",
         "835.toml",
         "277ca.toml",
         "interchange.toml",
         "elements.toml",
-        "codes/carc.csv",
+        *(f"codes/{c}" for c in codes),
     ):
         assert f"edi837/segments/{data}" in names
     assert "edi837/payer/data/partnership-fee-schedule.toml" in names
+    assert "edi837/lifecycle/next_actions.toml" in names
+    assert "edi837/schemas/claims.schema.json" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

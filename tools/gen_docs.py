@@ -3,8 +3,10 @@ and the rule registry) and docs/fee-schedule.md (from the fee schedule data), so
 drift from the code. ``make docs`` runs it; tests/test_docs.py fails when the committed files are
 stale.
 
-The rule pages quote each rule's failing fixture (fixtures/invalid/<RULE-ID>.csv) at the row
-where the rule fires, so every example in the docs is one the test suite proves.
+The rule pages quote the seed sentences each rule rests on, say how it measures where the seed
+leaves that open, and quote its failing fixtures (fixtures/invalid/<RULE-ID>*.csv) at the row
+where the rule fires and name the cases it must pass (fixtures/valid/<RULE-ID>*.csv), so every
+example in the docs is one the test suite proves.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from edi837 import catalogue
 from edi837.payer.fee_schedule import default_schedule
@@ -23,10 +26,15 @@ from edi837.rules.registry import Rule, all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 INVALID = REPO / "fixtures" / "invalid"
+VALID = REPO / "fixtures" / "valid"
 
 
-def _fixture_row(rule_id: str, row: int, tars: str | None) -> str:
-    source = INVALID / (tars if tars else f"{rule_id}.csv")
+def _cases(folder: Path) -> dict[str, dict[str, Any]]:
+    return tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
+
+
+def _fixture_row(name: str, row: int, tars: str | None) -> str:
+    source = INVALID / (tars if tars else f"{name}.csv")
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     header, line = rows[0], rows[row - 1]
     cells = [f"{name}={value}" for name, value in zip(header, line, strict=False) if value]
@@ -39,7 +47,7 @@ def _ordered(rules: list[Rule]) -> list[Rule]:
 
 
 def rules_doc() -> str:
-    cases = tomllib.loads((INVALID / "cases.toml").read_text(encoding="utf-8"))
+    invalid, valid = _cases(INVALID), _cases(VALID)
     out = [
         "# Rules",
         "",
@@ -68,7 +76,6 @@ def rules_doc() -> str:
         )
     out.append("")
     for rule in rules:
-        case = cases[rule.id]
         out += [
             f"## {rule.id}",
             "",
@@ -77,15 +84,32 @@ def rules_doc() -> str:
             f"- pack: {rule.pack}" + ("" if rule.pack == "partnership" else " (cannot be allowed)"),
             f"- source: {rule.source}",
         ]
+        if rule.quotes:
+            out.append(
+                "- the seed says: " + "; ".join(f'"{text}" ({seed})' for seed, text in rule.quotes)
+            )
+        if rule.measure:
+            out.append(f"- how it counts: {rule.measure}")
         if rule.configurable:
             out.append(f"- configurable: {rule.configurable}")
         out += [
             f"- checks: {rule.title}",
             f"- what to do: {rule.advice}",
             f"- example: {rule.example}",
-            f"- fixture: {_fixture_row(rule.id, case['row'], case.get('tars') if case.get('in_tars') else None)}",
-            "",
         ]
+        for name, case in sorted(invalid.items(), key=lambda item: (item[0] != rule.id, item[0])):
+            if case.get("about", case.get("rule", name)) != rule.id:
+                continue
+            row = case["rows"][0] if "rows" in case else case["row"]
+            tars = case.get("tars") if case.get("in_tars") else None
+            finding = f" ({case['rule']})" if "about" in case else ""
+            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}")
+        passing = [name for name in sorted(valid) if name.startswith(rule.id + "-")]
+        if passing:
+            out.append(
+                "- must pass: " + ", ".join(f"`fixtures/valid/{name}.csv`" for name in passing)
+            )
+        out.append("")
     return "\n".join(out)
 
 
@@ -144,25 +168,132 @@ def fee_schedule_doc() -> str:
         "The default Partnership codes, modifiers, unit bases and rates (../shared/docs/billing-rules.md).",
         "A contract may differ: override any entry, or add a code, in the profile's `[fee_schedule]`",
         "table (see docs/profile.md). A blank `charge` is rate x units; a code without a rate needs a",
-        "charge on every record or a rate in the profile.",
+        "charge on every record or a rate in the profile. The program is what `edi837 report` totals",
+        "by (docs/report.md); a code the profile adds counts as `other CODE-MODIFIERS`.",
         "",
-        "| code | modifiers | category | unit | default rate | meaning | source |",
-        "|---|---|---|---|---|---|---|",
+        "| code | modifiers | category | program | unit | default rate | meaning | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for entry in default_schedule():
         rate = f"${entry.rate}" if entry.rate is not None else "contract"
         mods = " ".join(entry.modifiers) or "(none)"
         out.append(
-            f"| {entry.code} | {mods} | {entry.category.value} | {entry.unit.value} | {rate} | {entry.description} | {entry.source} |"
+            f"| {entry.code} | {mods} | {entry.category.value} | {entry.program} | {entry.unit.value} | {rate} | {entry.description} | {entry.source} |"
         )
     out += [
         "",
-        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes (an attempt",
-        "under 15 minutes bills 1 unit; longer times round by `[policies] minute_rounding`); `day`",
+        "Units: `month` and `each` bill 1 unit; `15min` bills one unit per 15 minutes, times",
+        "rounding by `[policies] minute_rounding` (an outreach attempt under 15 minutes bills 1 unit,",
+        "and so do the categories `[policies] one_unit_minimum` adds); `day`",
         "bills one unit per day of the record's span (service_date to service_end_date, both",
-        "counted); `amount` bills the charge itself (the rate is the cap).",
+        "counted); `stay` bills 1 unit per stay of under 24 hours, dated the day it began, even when",
+        "it ran past midnight (service_end_date the next day); `amount` bills the charge itself (the",
+        "rate is the cap).",
         "",
     ]
+    return "\n".join(out)
+
+
+# The claim lifecycle: what each state means and how a claim moves between them. The words of
+# each state's next action come from edi837/lifecycle/next_actions.toml.
+STATE_MEANINGS = {
+    "pending": "recorded with its control numbers, but the build stopped before its file was confirmed in place",
+    "abandoned": "a pending batch whose file never appeared: nothing was sent (its numbers stay used)",
+    "sent": "written and recorded; no answer from the payer yet (edi837 cannot see the upload itself)",
+    "accepted": "the front door took it (TA1, 999 or 277CA accepted), or the payer adjudicated it",
+    "rejected": "the front door refused it (TA1 R, a 999 rejecting its transaction set, a 277CA A3/A6/A7/A8...)",
+    "paid": "paid in full",
+    "paid_as_expected": "paid less than billed, but only by contractual adjustments (CO-45...) and lines the rules predicted unpaid (G9007; U8 past the rolling limit)",
+    "partially_paid": "part paid; the rest denied (or not answered yet: a split payment)",
+    "patient_responsibility": "paid except for what the member owes (PR-142 share of cost, deductible, copay)",
+    "denied": "adjudicated and nothing paid (CLP02 4, or denial adjustments only)",
+    "secondary": "processed as secondary or tertiary (CLP02 2, 3, 20, 21): nothing more from this payer",
+    "reversed": "the payer reversed its payment (CLP02 22) and has not adjudicated it again",
+    "replaced": "a replacement (frequency 7) of it was sent and not rejected: the replacement counts instead",
+    "voided": "a void (frequency 8) of it was sent and not rejected; settled when the payer's reversal arrives",
+}
+TRANSITIONS = r"""```
+            build                   TA1 / 999 / 277CA                 835
+  (records) ------> pending --> sent ---------------> accepted ------------> paid | paid_as_expected
+                      |           |  \                    |                    partially_paid | denied
+                      v           |   `-> rejected        |                    patient_responsibility
+                  abandoned       |       (resend as a    |                    secondary
+                                  |        new original)  |     835 CLP02 22    |
+                                  |                       `----> reversed <-----'
+                                  |                                 | a new adjudication
+                                  |                                 `----> (an adjudicated state)
+                                  `-- void (8) or replacement (7) sent and not rejected:
+                                      any state --> voided | replaced
+```"""
+
+
+def lifecycle_doc() -> str:
+    from edi837.lifecycle.actions import table
+    from edi837.lifecycle.machine import State
+
+    actions = table()
+    out = [
+        "# Claim states and next actions",
+        "",
+        "<!-- generated by tools/gen_docs.py from edi837/lifecycle (machine.py and next_actions.toml); do not edit by hand -->",
+        "",
+        "Every claim's state is computed from its recorded events by one state machine",
+        "(`edi837/lifecycle/machine.py`): the batch's write, the payer's acknowledgments (TA1, 999,",
+        "277CA), the 835 adjudications, provider-level adjustments that name it, and the voids and",
+        "replacements of it. Nothing is stored or overwritten; `edi837 claims` shows the result",
+        "([work-queue.md](work-queue.md)). Events of one claim are taken in this order: the date,",
+        "then front-door answers (TA1, 999, 277CA) before adjudications, a reversal before a new",
+        "adjudication of the same day, then the sender's own order (its production date and",
+        "interchange control number, its position in the file), then the order of import.",
+        "",
+        TRANSITIONS,
+        "",
+        "| state | meaning | counts as billed |",
+        "|---|---|---|",
+    ]
+    not_billed = {"abandoned", "rejected", "replaced", "voided"}
+    for state in State:
+        billed = "no" if state.value in not_billed else "yes"
+        if state.value == "denied":
+            billed = "no (its denied lines), unless `[policies] denied_lines_count = true`"
+        out.append(f"| `{state.value}` | {STATE_MEANINGS[state.value]} | {billed} |")
+    out += [
+        "",
+        "Test batches (ISA15=T) never count toward production history; a test build is checked",
+        "against earlier test batches only. A void claim (frequency 8) never counts as billed.",
+        "",
+        "## Money",
+        "",
+        "For every claim: billed = paid + contractual + patient responsibility + denied + cancelled +",
+        "open - overpaid. *Contractual* includes the charges of lines the rules predicted unpaid;",
+        "*cancelled* is what a void, a replacement or a resend took over; *open* is what is still to",
+        "be settled (the whole claim before adjudication, afterwards what the adjustments leave",
+        "unexplained or lines not answered yet). Void claims add no money (a void repeats its",
+        "original's charge), and test batches are totalled apart.",
+        "",
+        "## Next actions by state",
+        "",
+        "| key | done | next action |",
+        "|---|---|---|",
+    ]
+    for key, action in actions.states.items():
+        out.append(f"| `{key}` | {'yes' if action.done else 'no'} | {action.action} |")
+    out += [
+        "",
+        "`partially_paid` and `denied` take the action of their largest denial (below); a claim within",
+        "60 days of its 365-day filing limit that still needs an action says so first.",
+        "",
+        "## Adjustment reasons",
+        "",
+        "How each CAS group and reason code (CARC) counts, first matching row wins (`*`: any).",
+        "",
+        "| group | codes | counts as | words | next action |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in actions.reasons:
+        codes = ", ".join(sorted(rule.codes, key=lambda c: (len(c), c)))
+        out.append(f"| {rule.group} | {codes} | {rule.kind.value} | {rule.words} | {rule.action} |")
+    out.append("")
     return "\n".join(out)
 
 
@@ -171,6 +302,7 @@ def generate() -> dict[str, str]:
         "rules.md": rules_doc(),
         "issue-codes.md": issue_codes_doc(),
         "fee-schedule.md": fee_schedule_doc(),
+        "claim-states.md": lifecycle_doc(),
     }
 
 

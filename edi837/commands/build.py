@@ -9,14 +9,17 @@ import click
 
 from edi837.commands._common import (
     as_of_option,
+    date_format_option,
     ledger_option,
     out_option,
     profile_option,
     resolve_as_of,
     tars_option,
+    with_date_format,
 )
 from edi837.errors import BlockedError
 from edi837.issues import Report
+from edi837.model.records import DateFormat
 
 
 @click.command("build")
@@ -26,6 +29,7 @@ from edi837.issues import Report
 @ledger_option
 @as_of_option
 @tars_option
+@date_format_option
 @click.option(
     "--allow",
     "allow",
@@ -40,9 +44,10 @@ def command(
     ledger: Path | None,
     as_of: date | None,
     tars: Path | None,
+    date_format: DateFormat | None,
     allow: tuple[str, ...],
 ) -> int:
-    """Build RECORDS (CSV or JSON) into an 837P file. Every problem is listed with its row;
+    """Build RECORDS (CSV, JSON or an Excel workbook) into an 837P file. Every problem is listed with its row;
     errors block the file (nothing is written, the ledger is unchanged)."""
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
@@ -51,10 +56,11 @@ def command(
     from edi837.render.summary import build_summary
     from edi837.services.build import build
 
-    profile = load_profile(profile_path)
+    profile = with_date_format(load_profile(profile_path), date_format)
     today, created = resolve_as_of(as_of)
     tar_report = Report()
-    tar_list = read_tars(tars, tar_report) if tars else None
+    dates = profile.records.date_format
+    tar_list = read_tars(tars, tar_report, date_format=dates) if tars else None
     with Ledger(ledger or default_ledger_path()) as book:
         try:
             result = build(
@@ -75,4 +81,6 @@ def command(
     if issues:
         click.echo(render_text(issues), nl=False)
     click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
+    made = "created by this build" if result.ledger_created else "recorded in"
+    click.echo(f"  ledger         {made} {result.ledger}")
     return 0

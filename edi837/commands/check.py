@@ -9,12 +9,15 @@ import click
 
 from edi837.commands._common import (
     as_of_option,
+    date_format_option,
     ledger_option,
     profile_option,
     resolve_as_of,
     tars_option,
+    with_date_format,
 )
 from edi837.errors import EdiError
+from edi837.model.records import DateFormat
 
 
 @click.command("check")
@@ -23,6 +26,7 @@ from edi837.errors import EdiError
 @ledger_option
 @tars_option
 @as_of_option
+@date_format_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -32,9 +36,10 @@ def command(
     ledger: Path | None,
     tars: Path | None,
     as_of: date | None,
+    date_format: DateFormat | None,
     fmt: str,
 ) -> int:
-    """Check RECORDS against the payer's rules and the ledger's history. Exit 0 without errors,
+    """Check RECORDS (CSV, JSON or an Excel workbook) against the payer's rules and the ledger's history. Exit 0 without errors,
     1 with errors, 2 when the input cannot be read."""
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
@@ -48,9 +53,10 @@ def command(
 
     report = Report()
     try:
-        profile = load_profile(profile_path)
+        profile = with_date_format(load_profile(profile_path), date_format)
         today, _ = resolve_as_of(as_of)
-        tar_list = read_tars(tars, report) if tars else None
+        dates = profile.records.date_format
+        tar_list = read_tars(tars, report, date_format=dates) if tars else None
         path = ledger or default_ledger_path()
         book = Ledger(path, create=False) if (ledger is not None or path.exists()) else None
         history: History = LedgerHistory(book) if book is not None else NoHistory()

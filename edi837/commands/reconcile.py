@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of
+from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
 
 
 @click.command("reconcile")
@@ -21,29 +20,82 @@ from edi837.commands._common import as_of_option, ledger_option, resolve_as_of
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
+    help="The work queue's formats (docs/claims-queue.md).",
 )
-def command(files: tuple[Path, ...], ledger: Path | None, as_of: date | None, fmt: str) -> int:
-    """Record the 835 FILES in the ledger (once each) and print the state of every submitted
-    claim: paid, partial, denied, reversed or outstanding. With no FILES, just print the state."""
+@click.option("--dry-run", is_flag=True, help="Match and count everything, record nothing.")
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also accept payments to this profile's billing provider (the ledger's are always known).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Record a payment made to a payee that is not one of our billing providers.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Show every claim, not only those the FILES named."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the view to this file (0600, whole or not at all) instead of stdout.",
+)
+def command(
+    files: tuple[Path, ...],
+    ledger: Path | None,
+    as_of: date | None,
+    fmt: str,
+    dry_run: bool,
+    profile_path: Path | None,
+    force: bool,
+    show_all: bool,
+    out: Path | None,
+) -> int:
+    """Record the 835 FILES in the ledger (each file and each payment once) and show the claims
+    they name: their state, money and next action, as `edi837 claims` does. With no FILES, show
+    every claim. A payment to a payee that is not ours is refused unless --force.
+
+    \b
+    Example, when the month's remittance arrives:
+      edi837 reconcile remit-0301.835
+      edi837 reconcile remit-0301.835 --dry-run   # what would be recorded
+    """
+    from edi837.ingest.profile import load_profile
     from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.reconcile.state import claim_states, payment_totals, provider_adjustments, unmatched
-    from edi837.render.reconcile import import_summary, write_csv, write_json, write_table
+    from edi837.render.queue import FORMATS, QueueView
+    from edi837.render.reconcile_summary import import_summary
+    from edi837.services.queue import payment_totals, provider_adjustments, queue, unmatched
     from edi837.services.reconcile import import_remittances
 
     today, _ = resolve_as_of(as_of)
-    with Ledger(ledger or default_ledger_path(), create=False) as book:
+    path = ledger or default_ledger_path()
+    profile = load_profile(profile_path) if profile_path is not None else None
+    with Ledger(path, create=False) as book:
+        claim_ids = None
         if files:
-            tally = import_remittances(book, list(files), imported_at=today)
-            for text in import_summary(tally):
-                click.echo(text, err=True)
-        out = sys.stdout
-        states = claim_states(book, today)
-        if fmt == "json":
-            write_json(out, states, unmatched(book), provider_adjustments(book))
-        elif fmt == "csv":
-            write_csv(out, states)
-        else:
-            write_table(
-                out, states, unmatched(book), provider_adjustments(book), payment_totals(book)
+            tally = import_remittances(
+                book, list(files), imported_at=today, profile=profile, force=force, dry_run=dry_run
             )
+            for text in import_summary(tally, dry_run=dry_run):
+                click.echo(text, err=True)
+            if dry_run:
+                return 0
+            if not tally.files and not show_all:
+                return 0  # every file was already recorded: nothing changed, nothing to show
+            claim_ids = None if show_all else tally.claim_ids
+        view = QueueView(
+            queue(book, as_of=today, claim_ids=claim_ids),
+            lambda: unmatched(book),
+            lambda: provider_adjustments(book),
+            lambda: payment_totals(book),
+            as_of=today.isoformat(),
+        )
+        inputs = [*files, profile_path]
+        write_text_output(
+            out, lambda stream: FORMATS[fmt](stream, view), inputs=inputs, ledger=path
+        )
     return 0

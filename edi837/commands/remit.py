@@ -2,8 +2,9 @@
 
 Thin, as commands are: the reader (:mod:`edi837.remit835`) streams the payments, a renderer
 (:mod:`edi837.render.remit`) writes them as they come, warnings go to stderr as each payment ends.
-With ``--out`` the output goes to a temporary file beside the target and is renamed into place
-only when complete, so a failure never leaves half a file.
+With ``--out`` the output goes through the one output guard (never the input, a link, a device)
+to a temporary file beside the target (0600) and is renamed into place only when complete, so a
+failure never leaves half a file.
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import click
 
-from edi837.errors import EdiError
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
@@ -54,11 +53,14 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
     """Read the 835 remittance FILE: every payment, claim and line, what was paid and why.
 
     Exit 0 when the file was read (its warnings on stderr), 1 with --strict when there were
-    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope).
+    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds no
+    835 (an 837, a 999 or a 277CA: the message says which command reads it).
     """
     from edi837.remit835 import RemittanceReader
     from edi837.render.remit import render
+    from edi837.services.inbound import require
 
+    require(file, {"835"}, "remit")  # an 837 or an acknowledgment: say what it is, exit 2
     reader = RemittanceReader(file, name=str(file))
     stream = iter(reader)  # refuses a truncated file now, before any output is written
     counts = {"payments": 0, "claims": 0, "warnings": 0}
@@ -76,24 +78,13 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
     if out is None:
         _to_stdout(lambda target: render(events(), fmt, target))
     else:
-        _to_file(out, lambda target: render(events(), fmt, target))
+        _to_file(out, file, lambda target: render(events(), fmt, target))
     for issue in reader.unattached:
         counts["warnings"] += 1
         _stderr(issue)
     read = ", ".join(_count(n, what) for what, n in counts.items())
     click.echo(f"{file}: {read}" + (f"; written to {out}" if out is not None else ""), err=True)
     return 1 if strict and counts["warnings"] else 0
-
-
-def _mode_for(target: Path) -> int:
-    """The permissions a plain write would give: the existing file's, else 0666 less the umask
-    (mkstemp's temporary file is 0600, which would hide the output from colleagues)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _count(n: int, what: str) -> str:
@@ -114,22 +105,12 @@ def _to_stdout(write: Writer) -> None:
             os.dup2(devnull, sys.stdout.fileno())
 
 
-def _to_file(target: Path, write: Writer) -> None:
-    """Write beside ``target`` under a temporary name, then rename: all or nothing."""
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
-        )
-    except OSError as exc:
-        raise EdiError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(name, _mode_for(target))
-        os.replace(name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+def _to_file(target: Path, source: Path, write: Writer) -> None:
+    """Through the one output guard, written whole under a temporary name (0600: a remittance
+    names members), renamed only when complete."""
+    from edi837.outputs import guard, stage
+
+    guard(target, inputs=[source])
+    with stage(target) as staged:
+        write(staged.binary())
+        staged.publish()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -22,8 +21,11 @@ import click
 def command(file: Path, ack: Path | None, fmt: str) -> int:
     """Validate FILE against its TR3 (pyx12). Exit 0 when it conforms, 1 when it does not."""
     from edi837.oracle.pyx12_validator import validate_file
+    from edi837.outputs import guard, write_file
     from edi837.render.issues import render_json, render_text
 
+    if ack is not None:
+        guard(ack, inputs=[file], option="--ack")
     result = validate_file(file, want_ack=ack is not None)
     if ack is not None:
         if result.ack is None:
@@ -33,9 +35,7 @@ def command(file: Path, ack: Path | None, fmt: str) -> int:
                 err=True,
             )
         else:
-            tmp = ack.with_name(f".{ack.name}.{os.getpid()}.partial")
-            tmp.write_text(result.ack, encoding="ascii")
-            os.replace(tmp, ack)
+            write_file(ack, result.ack.encode("ascii"))
     issues = list(result.issues)
     summary = {
         "file": str(file),

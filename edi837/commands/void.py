@@ -52,5 +52,8 @@ def command(
             ids, parse_claim_numbers(numbers, ids), profile, out, book, as_of=today, created=created
         )
     click.echo(build_summary(result.batch, str(out), counts(result.report.issues)), nl=False)
-    click.echo(f"voided {', '.join(ids)}: their lines no longer count toward the billing limits")
+    click.echo(
+        f"voided {', '.join(ids)}: their lines no longer count toward the billing limits; "
+        "they are settled when the payer's reversal arrives"
+    )
     return 0

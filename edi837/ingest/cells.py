@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
+import attrs
+
 from edi837 import phi
+from edi837.ingest import limits, money
 from edi837.ingest.columns import ADDRESS_COLUMNS, PHI_COLUMNS
+from edi837.ingest.dates import NumericDates, not_a_date, parse_date
 from edi837.issues import Location, Report
 from edi837.model.common import Address, Sex
 from edi837.model.identifiers import (
@@ -27,11 +31,10 @@ from edi837.model.identifiers import (
     state_is_valid,
     zip_is_valid,
 )
-from edi837.model.records import ServiceRecord
+from edi837.model.records import DateFormat, ServiceRecord
 from edi837.x12.datatypes import clean_text
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPLIT_MODIFIERS = re.compile(r"[\s:,]+")
+_SPLIT_MODIFIERS = re.compile(r"[\s:,;]+")
 _SPLIT_DIAGNOSES = re.compile(r"[;,\s]+")
 _SEX = {
     "F": Sex.FEMALE,
@@ -51,37 +54,25 @@ _FLAGS = {
     "FALSE": False,
     "0": False,
 }
-_TAR = re.compile(r"^[0-9A-Za-z-]{1,50}$")
-
-
-@lru_cache(maxsize=16384)
-def iso_date(raw: str) -> date | None:
-    """YYYY-MM-DD only (cached: a month of records has few distinct dates)."""
-    if _ISO_DATE.match(raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            return None
-    return None
+_TAR = re.compile(rf"[0-9A-Za-z-]{{1,{limits.REFERENCE}}}")
+_LISTED = 3  # bad codes a message names before it counts the rest
 
 
 Problem = tuple[str, str, str]  # (rule ID, column, message)
 
 
 def _shown(column: str, raw: str) -> str:
-    return repr(phi.value(raw, sensitive=column in PHI_COLUMNS))
+    return phi.quoted(raw, sensitive=column in PHI_COLUMNS)
+
+
+def _listing(values: list[str]) -> str:
+    named = ", ".join(phi.quoted(v) for v in values[:_LISTED])
+    rest = len(values) - _LISTED
+    return f"{named} and {rest:,} more" if rest > 0 else named
 
 
 def _required(column: str) -> Problem:
     return ("INPUT-REQUIRED", column, f"{column} is required")
-
-
-def _date_problem(column: str, raw: str) -> Problem:
-    return (
-        "INPUT-DATE",
-        column,
-        f"{column} {_shown(column, raw)} is not a date; write YYYY-MM-DD (e.g. 2025-01-31)",
-    )
 
 
 def _name(column: str, raw: str, limit: int, problems: list[Problem]) -> str | None:
@@ -117,36 +108,34 @@ def _name(column: str, raw: str, limit: int, problems: list[Problem]) -> str | N
 
 @lru_cache(maxsize=32768)
 def _member(
-    member_id: str, last: str, first: str, dob: str, sex: str, shown: bool
-) -> tuple[tuple[str, str, str, date, Sex] | None, tuple[Problem, ...]]:
+    member_id: str, last: str, first: str, sex: str, shown: bool
+) -> tuple[tuple[str, str, str, Sex] | None, tuple[Problem, ...]]:
     problems: list[Problem] = []
     mid = member_id.upper()
     if not member_id:
         problems.append(_required("member_id"))
-    elif len(member_id) > 80 or not (mid.isascii() and mid.isalnum()):
+    elif len(member_id) > limits.MEMBER_ID or not (mid.isascii() and mid.isalnum()):
         problems.append(
             (
                 "INPUT-MEMBER-ID",
                 "member_id",
-                f"member_id {_shown('member_id', member_id)} may hold only letters and digits (at most 80)",
+                f"member_id {_shown('member_id', member_id)} may hold only letters and digits "
+                f"(at most {limits.MEMBER_ID})",
             )
         )
-    last_name = _name("member_last_name", last, 60, problems)
-    first_name = _name("member_first_name", first, 35, problems)
-    birth = iso_date(dob) if dob else None
-    if not dob:
-        problems.append(_required("member_dob"))
-    elif birth is None:
-        problems.append(_date_problem("member_dob", dob))
+    last_name = _name("member_last_name", last, limits.LAST_NAME, problems)
+    first_name = _name("member_first_name", first, limits.FIRST_NAME, problems)
     code = _SEX.get(sex.upper()) if sex else None
     if not sex:
         problems.append(_required("member_sex"))
     elif code is None:
-        problems.append(("INPUT-SEX", "member_sex", f"member_sex {sex!r} is not F, M or U"))
+        problems.append(
+            ("INPUT-SEX", "member_sex", f"member_sex {phi.quoted(sex)} is not F, M or U")
+        )
     if problems:
         return None, tuple(problems)
-    assert last_name and first_name and birth and code
-    return (mid, last_name, first_name, birth, code), ()
+    assert last_name and first_name and code
+    return (mid, last_name, first_name, code), ()
 
 
 @lru_cache(maxsize=32768)
@@ -179,7 +168,7 @@ def _address(
             (
                 "INPUT-ADDRESS",
                 "member_state",
-                f"member_state {state_code!r} is not a two-letter state code",
+                f"member_state {phi.quoted(state)} is not a two-letter state code",
             )
         )
     if not zip_is_valid(zip_code):
@@ -190,8 +179,8 @@ def _address(
                 f"member_zip {_shown('member_zip', zip_raw)} is not a 5- or 9-digit ZIP code",
             )
         )
-    line1 = _name("member_address1", a1, 55, problems)
-    city_name = _name("member_city", city, 30, problems)
+    line1 = _name("member_address1", a1, limits.ADDRESS_LINE, problems)
+    city_name = _name("member_city", city, limits.CITY, problems)
     if problems or line1 is None or city_name is None:
         return None, tuple(problems)
     return Address(
@@ -214,7 +203,7 @@ def _code(hcpcs: str, raw_modifiers: str) -> tuple[str, tuple[str, ...], tuple[P
             (
                 "INPUT-CODE",
                 "hcpcs",
-                f"hcpcs {code!r} is not a HCPCS/CPT code (a letter and 4 digits, e.g. G9008)",
+                f"hcpcs {phi.quoted(hcpcs)} is not a HCPCS/CPT code (a letter and 4 digits, e.g. G9008)",
             )
         )
     modifiers = (
@@ -228,11 +217,17 @@ def _code(hcpcs: str, raw_modifiers: str) -> tuple[str, tuple[str, ...], tuple[P
             (
                 "INPUT-CODE",
                 "modifiers",
-                f"modifiers {', '.join(map(repr, bad))} are not 2-character modifiers (write e.g. 'U8 GQ')",
+                f"modifiers {_listing(bad)} are not 2-character modifiers (write e.g. 'U8 GQ')",
             )
         )
-    elif len(modifiers) > 4:
-        problems.append(("INPUT-CODE", "modifiers", "a service line carries at most 4 modifiers"))
+    elif len(modifiers) > limits.MODIFIERS:
+        problems.append(
+            (
+                "INPUT-CODE",
+                "modifiers",
+                f"a service line carries at most {limits.MODIFIERS} modifiers",
+            )
+        )
     elif len(set(modifiers)) != len(modifiers):
         problems.append(("INPUT-CODE", "modifiers", "a modifier is repeated"))
     return code, modifiers, tuple(problems)
@@ -257,42 +252,28 @@ def _diagnoses(raw: str) -> tuple[tuple[str, ...], tuple[Problem, ...]]:
             (
                 "INPUT-DIAGNOSIS",
                 column,
-                f"{', '.join(map(repr, bad))} {'are' if plural else 'is'} not ICD-10 code{'s' if plural else ''} (e.g. Z59.01)",
+                f"{_listing(bad)} {'are' if plural else 'is'} not ICD-10 code{'s' if plural else ''} (e.g. Z59.01)",
             ),
         )
-    if len(codes) > 4:
+    if len(codes) > limits.DIAGNOSIS_POINTERS:
         return (), (
             (
                 "INPUT-DIAGNOSIS",
                 column,
-                f"{len(codes)} diagnoses given; a service line points to at most 4",
+                f"{len(codes):,} diagnoses given; a service line points to at most "
+                f"{limits.DIAGNOSIS_POINTERS}",
             ),
         )
     return codes, ()
 
 
 @lru_cache(maxsize=8192)
-def _number(
-    column: str, raw: str, whole: bool, allow_zero: bool
-) -> tuple[Decimal | None, Problem | None]:
-    cleaned = raw.replace("$", "").replace(",", "").strip()
-    try:
-        value = Decimal(cleaned)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        return None, ("INPUT-NUMBER", column, f"{column} {raw!r} is not a number")
-    if value < 0 or (value == 0 and not allow_zero):
-        return None, (
-            "INPUT-NUMBER",
-            column,
-            f"{column} must be {'zero or more' if allow_zero else 'more than zero'} ({raw!r} given)",
-        )
-    if whole and value != value.to_integral_value():
-        return None, ("INPUT-NUMBER", column, f"{column} must be a whole number ({raw!r} given)")
-    if not whole and value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return None, ("INPUT-NUMBER", column, f"{column} has more than 2 decimal places ({raw!r})")
-    return value, None
+def _number(column: str, raw: str) -> tuple[Decimal | None, Problem | None]:
+    if column == "charge":
+        value, message = money.amount(column, raw)
+    else:
+        value, message = money.whole_number(column, raw, digits=limits.QUANTITY_DIGITS)
+    return value, (("INPUT-NUMBER", column, message) if message else None)
 
 
 @lru_cache(maxsize=4096)
@@ -311,10 +292,10 @@ def _rendering(
             (
                 "INPUT-NPI",
                 "rendering_npi",
-                f"rendering_npi {npi!r} is not a valid NPI (10 digits with a check digit)",
+                f"rendering_npi {phi.quoted(npi)} is not a valid NPI (10 digits with a check digit)",
             )
         )
-    last_name = _name("rendering_last_name", last, 60, problems) if last else None
+    last_name = _name("rendering_last_name", last, limits.LAST_NAME, problems) if last else None
     if not last:
         problems.append(
             (
@@ -323,27 +304,71 @@ def _rendering(
                 "rendering_last_name is required with rendering_npi",
             )
         )
-    first_name = _name("rendering_first_name", first, 35, []) if first else None
+    first_name = _name("rendering_first_name", first, limits.FIRST_NAME, []) if first else None
     if problems:
         return None, tuple(problems)
     return (npi, last_name, first_name), ()
 
 
-def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> ServiceRecord | None:
+@attrs.define
+class Dates:
+    """How one file's dates are read, and (when no format was given) its M/D/YYYY-looking
+    cells, reported once for the whole file instead of once per cell."""
+
+    file: str
+    fmt: DateFormat = DateFormat.ISO
+    numeric: NumericDates = attrs.field(init=False)
+
+    @numeric.default
+    def _numeric(self) -> NumericDates:
+        return NumericDates(self.file)
+
+    def required(self, column: str, raw: str, row: int, problems: list[Problem]) -> date | None:
+        """A required date: parsed, or None with its problem (blank, or not a date) added."""
+        value = parse_date(raw, self.fmt) if raw else None
+        if value is None:
+            if raw:
+                self.unread(column, raw, row, problems)
+            else:
+                problems.append(_required(column))
+        return value
+
+    def unread(self, column: str, raw: str, row: int, problems: list[Problem]) -> None:
+        """``raw`` is no date in the format: a problem for its cell, or (no format given and
+        it looks like 11/2/2026) set aside for the file's one finding, the row still marked."""
+        sensitive = column in PHI_COLUMNS
+        if self.fmt is DateFormat.ISO and self.numeric.note(row, column, raw, sensitive=sensitive):
+            problems.append(_SET_ASIDE)
+        else:
+            problems.append(
+                ("INPUT-DATE", column, not_a_date(column, raw, self.fmt, sensitive=sensitive))
+            )
+
+    def report_to(self, report: Report) -> None:
+        self.numeric.report_to(report)
+
+
+_SET_ASIDE: Problem = ("", "", "")  # the row has no record, and the file one finding for it
+
+
+def parse_row(
+    cells: dict[str, str], row: int, file: str, report: Report, dates: Dates | None = None
+) -> ServiceRecord | None:
     """One row; every problem goes to ``report`` at (file, row, column, record_id)."""
     get = cells.get
     shown = phi.showing()
     problems: list[Problem] = []
+    dates = dates if dates is not None else Dates(file)
 
     member, found = _member(
         get("member_id", ""),
         get("member_last_name", ""),
         get("member_first_name", ""),
-        get("member_dob", ""),
         get("member_sex", ""),
         shown,
     )
     problems.extend(found)
+    birth = dates.required("member_dob", get("member_dob", ""), row, problems)
     address, found = _address(
         get("member_address1", ""),
         get("member_address2", ""),
@@ -358,43 +383,42 @@ def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> Ser
     diagnoses, found = _diagnoses(get("diagnosis_codes", ""))
     problems.extend(found)
 
-    raw = get("service_date", "")
-    service_date = iso_date(raw) if raw else None
-    if service_date is None:
-        problems.append(_date_problem("service_date", raw) if raw else _required("service_date"))
+    service_date = dates.required("service_date", get("service_date", ""), row, problems)
+    fmt = dates.fmt
     end_date = enrollment = None
     raw = get("service_end_date", "")
     if raw:
-        end_date = iso_date(raw)
+        end_date = parse_date(raw, fmt)
         if end_date is None:
-            problems.append(_date_problem("service_end_date", raw))
+            dates.unread("service_end_date", raw, row, problems)
         elif service_date is not None and end_date < service_date:
             problems.append(
                 ("INPUT-DATE", "service_end_date", "service_end_date is before service_date")
             )
     raw = get("enrollment_date", "")
     if raw:
-        enrollment = iso_date(raw)
+        enrollment = parse_date(raw, fmt)
         if enrollment is None:
-            problems.append(_date_problem("enrollment_date", raw))
+            dates.unread("enrollment_date", raw, row, problems)
 
     numbers: dict[str, Decimal] = {}
-    for column, whole, allow_zero in _NUMBER_COLUMNS:
+    for column in _NUMBER_COLUMNS:
         raw = get(column, "")
         if raw:
-            value, problem = _number(column, raw, whole, allow_zero)
+            value, problem = _number(column, raw)
             if problem is not None:
                 problems.append(problem)
             elif value is not None:
                 numbers[column] = value
 
     tar = get("tar_number") or None
-    if tar is not None and not _TAR.match(tar):
+    if tar is not None and not _TAR.fullmatch(tar):
         problems.append(
             (
                 "INPUT-TAR",
                 "tar_number",
-                f"tar_number {tar!r} may hold only letters, digits and '-' (at most 50)",
+                f"tar_number {phi.quoted(tar)} may hold only letters, digits and '-' "
+                f"(at most {limits.REFERENCE})",
             )
         )
     pos = get("place_of_service") or None
@@ -405,7 +429,7 @@ def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> Ser
                 (
                     "INPUT-POS",
                     "place_of_service",
-                    f"place_of_service {pos!r} is not a two-digit code (e.g. 11, 12, 99)",
+                    f"place_of_service {phi.quoted(pos)} is not a two-digit code (e.g. 11, 12, 99)",
                 )
             )
     rendering, found = _rendering(
@@ -418,20 +442,30 @@ def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> Ser
         present = _FLAGS.get(raw.upper())
         if present is None:
             problems.append(
-                ("INPUT-FLAG", "member_present", f"member_present {raw!r} is not Y or N")
+                ("INPUT-FLAG", "member_present", f"member_present {phi.quoted(raw)} is not Y or N")
             )
 
     record_id = get("record_id", "")
+    if len(record_id) > limits.REFERENCE:
+        problems.append(
+            (
+                "INPUT-TEXT",
+                "record_id",
+                f"record_id is {len(record_id):,} characters; at most {limits.REFERENCE}",
+            )
+        )
+        record_id = ""  # every message shows the record_id: not this one
     if problems:
         for rule, column, message in problems:
-            report.error(
-                rule,
-                message,
-                Location(file=file, row=row, column=column, record_id=record_id or None),
-            )
+            if rule:
+                report.error(
+                    rule,
+                    message,
+                    Location(file=file, row=row, column=column, record_id=record_id or None),
+                )
         return None
-    assert member is not None and service_date is not None
-    member_id, last, first, dob, sex = member
+    assert member is not None and service_date is not None and birth is not None
+    member_id, last, first, sex = member
     minutes = numbers.get("minutes")
     return ServiceRecord(
         row=row,
@@ -439,7 +473,7 @@ def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> Ser
         member_id=member_id,
         member_last_name=last,
         member_first_name=first,
-        member_dob=dob,
+        member_dob=birth,
         member_sex=sex,
         service_date=service_date,
         hcpcs=code,
@@ -461,4 +495,4 @@ def parse_row(cells: dict[str, str], row: int, file: str, report: Report) -> Ser
     )
 
 
-_NUMBER_COLUMNS = (("minutes", True, False), ("units", True, False), ("charge", False, True))
+_NUMBER_COLUMNS = ("minutes", "units", "charge")

@@ -1,154 +1,237 @@
-"""Read service records (CSV or JSON) into typed :class:`ServiceRecord` objects.
+"""Read service records (CSV, JSON, or an Excel workbook) into typed :class:`ServiceRecord`s.
 
-The file as a whole must be readable (UTF-8, a header, the required columns, at least one row);
-otherwise :class:`InputError`, with what to do. Problems in individual cells are collected as
-issues with the spreadsheet row (the header is row 1) and the column (see
+The file as a whole must be readable (text or a workbook, a header whose columns edi837 can
+read, at least one row); otherwise :class:`InputError`, listing every header problem at once
+with "did you mean". A misspelled column stops the file before any row is checked: every
+finding after it would follow from the lost values and mislead. Problems in individual cells
+are collected as issues with the spreadsheet row (the header is row 1) and the column (see
 :mod:`edi837.ingest.cells`), so the user sees every problem in one run. A row with an error
 yields no record.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from edi837 import phi
 from edi837.errors import InputError
-from edi837.ingest.cells import parse_row
-from edi837.ingest.columns import COLUMNS, REQUIRED, normalize_header
+from edi837.ingest.cells import Dates, parse_row
+from edi837.ingest.columns import (
+    COLUMNS,
+    RECORDS,
+    REQUIRED,
+    Header,
+    normalize_header,
+    read_header,
+)
+from edi837.ingest.csvrows import csv_records, other_separator
+from edi837.ingest.textfile import SAVE_AS_CSV, decode, is_workbook, read_bytes
+from edi837.ingest.workbook import read_sheet
 from edi837.issues import Location, Report
-from edi837.model.records import ServiceRecord
+from edi837.model.records import DateFormat, ServiceRecord
 
 __all__ = ["COLUMNS", "REQUIRED", "normalize_header", "read_records"]
 
-# -- files ----------------------------------------------------------------------------------------
+WHAT = "the records file"
+# (row, its cells); None for a row already reported as unreadable (it is a row all the same)
+Rows = Iterator[tuple[int, dict[str, str] | None]]
 
 
-def _decode(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not raw.strip():
-        raise InputError(f"{path} is empty", hint="export the service records with a header row")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _refuse(path: Path, header: Header, names: str = "the header row") -> None:
+    if header.problems:
+        listing = "\n".join(f"  - {p}" for p in header.problems)
         raise InputError(
-            f"{path} is UTF-16 text", hint="save it as 'CSV UTF-8 (comma delimited)' and try again"
+            f"{path}: {len(header.problems)} problem(s) in {names}:\n{listing}",
+            hint="rename them; docs/input-format.md lists the columns and the other names "
+            "accepted for them",
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path} is not UTF-8 text: byte 0x{raw[exc.start]:02X} on line {line} cannot be read",
-            hint="save the file as 'CSV UTF-8 (comma delimited)' (Excel) or re-encode it as UTF-8",
-        ) from None
 
 
-def _csv_rows(path: Path, text: str, report: Report) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(f"{path}: the header row cannot be read as CSV ({exc})") from None
-    except StopIteration:
-        raise InputError(f"{path} is empty") from None
-    columns = [normalize_header(h) for h in header]
-    _check_columns(path, columns, report)
-    row_number = 1
-    try:
-        width = len(columns)
-        for cells in reader:
-            row_number += 1
-            stripped = list(map(str.strip, cells))
-            if not any(stripped):
-                continue
-            if len(stripped) > width and any(stripped[width:]):
-                report.error(
-                    "INPUT-ROW",
-                    f"this row has {len(cells)} cells but the header has {width} columns (an unquoted comma?)",
-                    Location(file=str(path), row=row_number),
-                )
-                continue
-            yield row_number, dict(zip(columns, stripped, strict=False))
-    except csv.Error as exc:
-        raise InputError(f"{path}: row {row_number + 1} cannot be read as CSV ({exc})") from None
-
-
-def _check_columns(path: Path, columns: list[str], report: Report) -> None:
-    seen: set[str] = set()
-    duplicates = {c for c in columns if c and (c in seen or seen.add(c))}  # type: ignore[func-returns-value]
-    if duplicates:
-        raise InputError(f"{path}: the header repeats {', '.join(sorted(duplicates))}")
-    missing = [c for c in REQUIRED if c not in seen]
-    if missing:
-        raise InputError(
-            f"{path}: the header lacks the required column(s) {', '.join(missing)}",
-            hint=f"the required columns are {', '.join(REQUIRED)} (see docs/input-format.md)",
+def _warn_unread(path: Path, header: Header, report: Report, row: int = 1) -> None:
+    for name, message in header.notes:
+        report.warn(
+            "INPUT-COLUMN", message, Location(file=str(path), row=row, column=name.strip()[:60])
         )
-    for column in columns:
-        if column and column not in COLUMNS:
-            report.warn(
-                "INPUT-COLUMN",
-                f"column {column!r} is not one edi837 reads; it is ignored (a typo?)",
-                Location(file=str(path), row=1, column=column),
+
+
+def _is_column(name: str) -> bool:
+    return RECORDS.column_for(normalize_header(name)) is not None
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def _csv_rows(path: Path, text: str, report: Report) -> Rows:
+    records = csv_records(text, str(path))
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{WHAT} {path} is empty", hint="export it with a header row")
+    separator = other_separator(first.cells, _is_column)
+    if separator is not None:
+        raise InputError(f"{path} is separated by {separator}, not commas", hint=SAVE_AS_CSV)
+    header = read_header(first.cells)
+    _refuse(path, header)
+    _warn_unread(path, header, report, first.line)
+    width = len(header.columns)
+    for record in records:
+        cells = record.cells
+        if record.runaway is not None:
+            column = (
+                header.columns[record.runaway] if record.runaway < width else None
+            ) or f"cell {record.runaway + 1}"
+            report.error(
+                "INPUT-QUOTE",
+                f'a quote (") opens in this cell and does not close on its line, so lines '
+                f"{record.line:,}-{record.end_line:,} were read as this one cell and are not "
+                "checked: close the quote (or remove it) and export again",
+                Location(file=str(path), row=record.line, column=column),
             )
+            yield record.line, None
+            continue
+        if len(cells) > width and any(cells[width:]):
+            report.error(
+                "INPUT-ROW",
+                f"this row has {len(cells)} cells but the header has {width} columns (an unquoted comma?)",
+                Location(file=str(path), row=record.line),
+            )
+            yield record.line, None
+            continue
+        yield record.line, header.cells(cells)
 
 
-def _json_rows(path: Path, text: str, report: Report) -> Iterator[tuple[int, dict[str, str]]]:
+# -- Excel ----------------------------------------------------------------------------------------
+
+
+def _workbook_rows(path: Path, raw: bytes, report: Report) -> Rows:
+    sheet = read_sheet(str(path), raw)
+    rows = iter(r for r in sheet.rows if any(r[1]))
+    first = next(rows, None)
+    if first is None:
+        raise InputError(f"{WHAT} {path} is a workbook with an empty first sheet")
+    header_row, names = first
+    header = read_header(names)
+    _refuse(path, header)
+    _warn_unread(path, header, report, header_row)
+    if sheet.sheets > 1:
+        report.warn(
+            "INPUT-SHEET",
+            f"the workbook has {sheet.sheets} sheets: only the first was read",
+            Location(file=str(path)),
+        )
+    for number, cells in rows:
+        yield number, header.cells(cells)
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def _json_text(value: Any) -> str | None:
+    """A scalar as the text a CSV cell would hold; None for what no cell can hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, Decimal):
+        # plain digits for any sane number; an absurd exponent stays as written, to be refused
+        return format(value, "f") if abs(value.adjusted()) <= 40 else str(value)
+    if isinstance(value, str):
+        return value.strip()
+    return None
+
+
+def _json_cell(value: Any) -> str | None:
+    if isinstance(value, list):
+        parts = [_json_text(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        return ";".join(p for p in parts if p)
+    return _json_text(value)
+
+
+def _no_constants(name: str) -> str:
+    return name  # NaN and Infinity read as the words they are (refused where a number is due)
+
+
+def _json_rows(path: Path, text: str, report: Report) -> Rows:
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_no_constants
+        )
     except json.JSONDecodeError as exc:
         raise InputError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise InputError(
+            f"{path} is nested too deeply to be a list of records",
+            hint='give a list of flat record objects (or {"records": [...]})',
+        ) from None
     if isinstance(data, dict) and "records" in data:
         data = data["records"]
     if not isinstance(data, list):
         raise InputError(f'{path}: expected a list of records (or {{"records": [...]}})')
     if not data:
         raise InputError(f"{path} holds no service records", hint="give a list of record objects")
-    columns: set[str] = set()
-    for item in data:
-        if isinstance(item, dict):
-            columns.update(normalize_header(k) for k in item)
-    _check_columns(path, sorted(columns), report)
+    keys = list(dict.fromkeys(k for item in data if isinstance(item, dict) for k in item))
+    header = read_header(keys)
+    _refuse(path, header, "the records' field names")
+    _warn_unread(path, header, report)
+    position = {key: index for index, key in enumerate(keys)}
     for index, item in enumerate(data, 1):
+        where = Location(file=str(path), row=index)
         if not isinstance(item, dict):
-            report.error(
-                "INPUT-ROW", "each record must be an object", Location(file=str(path), row=index)
-            )
+            report.error("INPUT-ROW", "each record must be an object", where)
+            yield index, None
             continue
-        yield index, {normalize_header(k): _json_cell(v) for k, v in item.items()}
+        values = [""] * len(keys)
+        bad = []
+        for key, value in item.items():
+            cell = _json_cell(value)
+            if cell is None:
+                bad.append(header.columns[position[key]] or key.strip()[:60])
+            else:
+                values[position[key]] = cell
+        if bad:
+            for column in bad:
+                report.error(
+                    "INPUT-ROW",
+                    "this field holds a JSON object or a nested list; give text, a number, or "
+                    "a list of codes",
+                    Location(file=str(path), row=index, column=column),
+                )
+            yield index, None
+            continue
+        yield index, header.cells(values)
 
 
-def _json_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value).strip()
+# -- the file -------------------------------------------------------------------------------------
 
 
-def read_records(path: Path, report: Report) -> list[ServiceRecord]:
+def read_records(
+    path: Path, report: Report, *, date_format: DateFormat = DateFormat.ISO
+) -> list[ServiceRecord]:
     """Every readable record of the file; problems go to ``report``."""
-    text = _decode(path)
-    rows: Iterable[tuple[int, dict[str, str]]]
-    if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-        rows = _json_rows(path, text, report)
+    raw = read_bytes(path, WHAT)
+    rows: Rows
+    if is_workbook(raw):
+        rows = _workbook_rows(path, raw, report)
     else:
-        rows = _csv_rows(path, text, report)
+        text = decode(path, raw, WHAT)
+        if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+            rows = _json_rows(path, text, report)
+        else:
+            rows = _csv_rows(path, text, report)
+    name = str(path)
+    dates = Dates(name, date_format)
     records: list[ServiceRecord] = []
     seen_any = False
-    name = str(path)
     for number, cells in rows:
         seen_any = True
-        record = parse_row(cells, number, name, report)
+        if cells is None:
+            continue
+        record = parse_row(cells, number, name, report, dates)
         if record is not None:
             records.append(record)
     if not seen_any:
@@ -156,6 +239,7 @@ def read_records(path: Path, report: Report) -> list[ServiceRecord]:
             f"{path} has a header but no service records",
             hint="export the month's service records below the header row",
         )
+    dates.report_to(report)
     _check_consistency(records, name, report)
     return records
 
@@ -189,7 +273,7 @@ def _check_consistency(records: list[ServiceRecord], file: str, report: Report) 
             if earlier_row != record.row:
                 report.error(
                     "INPUT-RECORD-ID",
-                    f"record_id {record.record_id!r} is also on row {earlier_row}",
+                    f"record_id {phi.quoted(record.record_id)} is also on row {earlier_row}",
                     Location(
                         file=file, row=record.row, column="record_id", record_id=record.record_id
                     ),

@@ -1,5 +1,6 @@
-"""The profile template ``edi837 init`` writes. Every value to fill in says REPLACE, and the
-loader refuses a profile that still holds one, so a template is never billed by mistake."""
+"""The templates ``edi837 init`` writes: the provider profile and (``--tars``) the TAR list.
+Every value to fill in says REPLACE, and the loaders refuse a file that still holds one, so a
+template is never billed by mistake. Every key the profile reads is in its template (a test)."""
 
 PROFILE_TEMPLATE = """\
 # edi837 provider profile. Fill in every value marked REPLACE; `edi837 build` refuses a profile
@@ -61,10 +62,37 @@ max_claims_per_transaction = 5000
 minute_rounding = "round-half-up"   # round-half-up (8+ minutes of a unit count), round-up, round-down
 engagement_fee = "lifetime"         # lifetime (Partnership billing tips) or rolling-12-months (DHCS FAQ)
 u8_before_enrollment = "warn"       # severity of ECM-U8-BEFORE-ENROLL: warn or error
+u8_limit_counts = "attempts"        # ECM-U8-LIMIT's "5 times" in 30 days: attempts, days or units
+one_unit_minimum = ["outreach"]     # under 15 minutes still bills 1 unit for: outreach, ECM, CS
+deposit_cap = "per-tar"             # CS-DEPOSIT-CAP's $5,000: per-tar or per-member
+recuperative_gap_days = 0           # CS-RECUP-90: days off care that do not end a run (0 = any does)
+denied_lines_count = false          # true: lines the payer denied still count toward the limits
+
+# How your records export writes dates. YYYY-MM-DD is always read; Excel's US dates (11/2/2026)
+# need M/D/YYYY here (or --date-format): edi837 never guesses between month-first and day-first.
+[records]
+# date_format = "M/D/YYYY"          # YYYY-MM-DD, M/D/YYYY or D/M/YYYY
 
 # Contract rates: override a default, or add a code your contract has. Keys are CODE or
 # CODE-MODIFIERS; rates are strings so they stay exact.
 [fee_schedule]
 # "S5170-U6" = { rate = "15.00" }
-# "90832" = { rate = "120.00", unit = "each", category = "OTHER" }
+# "90832" = { rate = "120.00", unit = "each", category = "OTHER", description = "Psychotherapy, 30 minutes" }
+"""
+
+# No commas in the comments: a spreadsheet that opens the list keeps each comment in one cell,
+# and lines whose first cell starts with "#" are skipped however it saves them.
+TARS_TEMPLATE = """\
+# edi837 TAR list: the treatment authorization requests (TARs) the payer approved, one a row.
+# Give it to `edi837 check` and `edi837 build` with --tars. Lines starting with # are comments.
+# Replace the example row with your TARs: edi837 refuses a row that still holds REPLACE.
+#
+# tar_number      the TAR number on the approval (each claim line carries it as REF*G1)
+# member_id       the member's Medi-Cal CIN (8 digits then a letter)
+# start_date      the first day the TAR covers (YYYY-MM-DD; or the --date-format you use)
+# end_date        the last day it covers
+# approved_codes  the codes it approves separated by spaces: CODE or CODE-MODIFIER
+#                 (G9008-U1 G9012 G9007); never U8 or GQ (outreach and the mode need no TAR)
+tar_number,member_id,start_date,end_date,approved_codes
+REPLACE-TAR-NUMBER,REPLACE-CIN,2026-01-01,2026-06-30,G9008-U1 G9012
 """

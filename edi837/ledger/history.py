@@ -15,8 +15,15 @@ class LedgerHistory:
     (member_id, procedure, service_date) index: one indexed probe per member and code, never a
     scan of the whole ledger per record."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(
+        self, ledger: Ledger, *, test: bool = False, denied_lines_count: bool = False
+    ) -> None:
         self.ledger = ledger
+        # What counts as billed is the lifecycle's answer (edi837/lifecycle), cached on each line
+        # by edi837.ledger.events.refresh: a production build sees production lines, a test build
+        # (ISA15=T) earlier test lines only.
+        self.test = test
+        self.denied_lines_count = denied_lines_count
         self._loaded: frozenset[str] | None = None
 
     def _members(self, member_ids: Collection[str]) -> None:
@@ -58,9 +65,16 @@ class LedgerHistory:
             )
         ]
 
-    @staticmethod
-    def parameters(codes: Collection[str], start: date | None, end: date | None) -> list[str]:
-        return [*codes, (start or date.min).isoformat(), (end or date.max).isoformat()]
+    def parameters(
+        self, codes: Collection[str], start: date | None, end: date | None
+    ) -> list[object]:
+        return [
+            *codes,
+            (start or date.min).isoformat(),
+            (end or date.max).isoformat(),
+            1 if self.test else 0,
+            1 if self.denied_lines_count else 0,
+        ]
 
     @staticmethod
     def query(code_count: int) -> str:
@@ -72,6 +86,7 @@ class LedgerHistory:
             "SELECT l.member_id, l.procedure, l.modifiers, l.service_date, l.end_date, l.units, l.charge, "
             "l.tar_number, l.claim_id, l.line_id FROM history_members m "
             f"CROSS JOIN lines l ON l.member_id = m.member_id AND l.procedure IN ({marks}) "
-            "AND l.service_date >= ? AND l.service_date <= ? WHERE l.active = 1"
+            "AND l.service_date >= ? AND l.service_date <= ? "
+            "WHERE l.live = 1 AND l.test = ? AND (l.denied = 0 OR ?)"
         )
         return sql

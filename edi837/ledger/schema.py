@@ -3,7 +3,7 @@ is migrated in place (in one transaction)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -162,4 +162,73 @@ CREATE INDEX line_events_line ON line_events(line_id);
 CREATE INDEX line_events_claim_event ON line_events(claim_event_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2}
+
+# The claim lifecycle (edi837/lifecycle): the payer's front-door answers recorded as events, the
+# batch's write confirmed as an event, what a void or correction must repeat, and the cache of
+# what counts as billed. Claim state is never stored: claims.status and lines.active go.
+SCHEMA_V3 = """
+ALTER TABLE batches ADD COLUMN kind TEXT NOT NULL DEFAULT 'build';  -- build, void, replace
+ALTER TABLE batches ADD COLUMN records_sha256 TEXT;  -- SHA-256 of the records file built
+ALTER TABLE batches ADD COLUMN parties TEXT;         -- JSON: envelope, submitter, receiver, billing
+                                                     -- provider, payer, claim prefix, as sent
+
+-- A batch is recorded (its numbers committed) before its file is renamed into place; the rename
+-- is then confirmed here. A batch with no event is pending: the process stopped in between.
+CREATE TABLE batch_events (
+    batch_id  INTEGER NOT NULL REFERENCES batches(batch_id),
+    event     TEXT NOT NULL,                   -- written, adopted, abandoned
+    at        TEXT NOT NULL,
+    PRIMARY KEY (batch_id)
+);
+INSERT INTO batch_events (batch_id, event, at) SELECT batch_id, 'written', created_at FROM batches;
+
+ALTER TABLE lines ADD COLUMN test INTEGER NOT NULL DEFAULT 0;    -- sent with ISA15=T
+UPDATE lines SET test = 1 WHERE claim_id IN
+    (SELECT c.claim_id FROM claims c JOIN batches b ON b.batch_id = c.batch_id WHERE b.usage = 'T');
+ALTER TABLE lines ADD COLUMN expected_unpaid TEXT;  -- why the rules predicted it unpaid (rule ID)
+-- The lifecycle's answer for the history rules, rewritten only by edi837.ledger.events.refresh
+-- in the transaction that records an event: a cache of edi837/lifecycle, never a source.
+ALTER TABLE lines ADD COLUMN live INTEGER NOT NULL DEFAULT 1;    -- its claim counts as billed
+ALTER TABLE lines ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;  -- finally denied by the payer
+UPDATE lines SET live = active;
+ALTER TABLE lines DROP COLUMN active;
+ALTER TABLE claims DROP COLUMN status;
+CREATE INDEX claims_original ON claims(original_claim_id);
+
+-- What the payer's front door said: TA1 (interchange), 999 (group, transaction set), 277CA
+-- (claim, line). An answer that matches nothing we sent is kept with NULL keys.
+CREATE TABLE ack_files (
+    file_id      INTEGER PRIMARY KEY,
+    sha256       TEXT NOT NULL UNIQUE,         -- the same file read twice changes nothing
+    name         TEXT NOT NULL,
+    imported_at  TEXT NOT NULL
+);
+
+CREATE TABLE ack_events (
+    ack_event_id        INTEGER PRIMARY KEY,
+    file_id             INTEGER NOT NULL REFERENCES ack_files(file_id),
+    seq                 INTEGER NOT NULL,      -- order within the file
+    source              TEXT NOT NULL,         -- TA1, 999, 277CA
+    scope               TEXT NOT NULL,         -- interchange, group, transaction, claim, line
+    batch_id            INTEGER REFERENCES batches(batch_id),  -- NULL: matches no batch of ours
+    st02                INTEGER,               -- the transaction set a 999 AK2 answers
+    claim_id            TEXT REFERENCES claims(claim_id),      -- a 277CA claim (TRN02 = CLM01)
+    line_id             TEXT,                  -- a 277CA line (REF*FJ = REF*6R)
+    outcome             TEXT NOT NULL,         -- accepted, accepted_with_errors, partial, rejected
+    reference           TEXT NOT NULL,         -- what the answer names, as it names it
+    payer_claim_number  TEXT NOT NULL DEFAULT '',  -- 277CA REF*1K
+    codes               TEXT NOT NULL,         -- JSON [[code, words], ...]
+    answered_on         TEXT,                  -- the acknowledgment's own date
+    test                INTEGER NOT NULL DEFAULT 0   -- the acknowledgment came with ISA15=T
+);
+CREATE INDEX ack_events_batch ON ack_events(batch_id);
+CREATE INDEX ack_events_claim ON ack_events(claim_id);
+
+ALTER TABLE remittances ADD COLUMN issued_at TEXT;       -- the 835's own date and time (GS04 GS05)
+ALTER TABLE remittances ADD COLUMN content_sha256 TEXT;  -- the payment's identity without a TRN
+CREATE INDEX remittances_content ON remittances(content_sha256);
+ALTER TABLE provider_adjustments ADD COLUMN claim_id TEXT REFERENCES claims(claim_id);
+CREATE INDEX provider_adjustments_claim ON provider_adjustments(claim_id);
+"""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}

@@ -1,18 +1,27 @@
 """Recording what was submitted: the batch, its transaction sets, claims and lines, and reading a
-claim back as it was sent (for a void)."""
+claim back as it was sent (for a void or a replacement).
+
+A batch is recorded *pending*, in the transaction that allocates its control numbers, before its
+file is renamed into place; :func:`confirm` records the rename. A pending batch left by a killed
+process is settled by :func:`settle_pending` (see services/emit.py).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
-from datetime import date
+import os
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 
 from edi837.ledger.store import Ledger
 from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider, ServiceLine
-from edi837.model.common import Address, Frequency, Sex
+from edi837.model.common import Address, Frequency, Sex, Usage
+from edi837.model.profile import Parties
 
 
 @attrs.frozen(slots=True)
@@ -22,6 +31,10 @@ class BatchRecord:
     file_sha256: str
     as_of: date
     overrides: dict[str, int] = attrs.field(factory=dict)  # rule ID -> how many findings allowed
+    kind: str = "build"  # build, void or replace
+    records_sha256: str | None = None
+    parties: Parties | None = None
+    originals: Mapping[str, str] = attrs.field(factory=dict)  # new claim -> the claim it corrects
 
 
 def _rendering(provider: RenderingProvider | None) -> str | None:
@@ -31,13 +44,14 @@ def _rendering(provider: RenderingProvider | None) -> str | None:
 
 
 def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
-    """Insert the batch and everything in it; returns the batch ID. Inside ledger.write() only."""
+    """Insert the batch, pending, and everything in it; returns the batch ID. Inside
+    ledger.write() only."""
     db = ledger.db
     ic = batch.interchange
     cursor = db.execute(
         "INSERT INTO batches (created_at, as_of, records_file, output_file, file_sha256, isa13, gs06, "
-        "usage, sender_id, receiver_id, claim_count, line_count, total_charge, overrides) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "usage, sender_id, receiver_id, claim_count, line_count, total_charge, overrides, kind, "
+        "records_sha256, parties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             batch.created.isoformat(timespec="seconds"),
             info.as_of.isoformat(),
@@ -53,6 +67,9 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
             batch.line_count,
             str(batch.total_charge),
             json.dumps([{"rule_id": k, "count": v} for k, v in sorted(info.overrides.items())]),
+            info.kind,
+            info.records_sha256,
+            info.parties.to_json() if info.parties is not None else None,
         ),
     )
     batch_id = int(cursor.lastrowid or 0)
@@ -66,7 +83,7 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
         "tar_number, rendering, member_last_name, member_first_name, member_birth_date, member_sex, "
         "member_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            _claim_row(claim, batch_id, st02)
+            _claim_row(claim, batch_id, st02, info.originals.get(claim.claim_id))
             for st02, claims in batch.transactions()
             for claim in claims
         ),
@@ -75,7 +92,8 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
     db.executemany(
         "INSERT INTO lines (line_id, claim_id, line_number, member_id, procedure, modifiers, service_date, "
         "end_date, units, charge, tar_number, pointers, line_place, line_tar, rendering, source_rows, "
-        "record_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "record_ids, test, expected_unpaid, live) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _line_rows(batch),
     )
     return batch_id
@@ -83,10 +101,12 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
 
 def _line_rows(batch: ClaimBatch) -> Iterator[tuple[object, ...]]:
     iso: dict[date, str] = {}  # a month of lines has few distinct dates
+    test = 1 if batch.interchange.usage is Usage.TEST else 0
     for claim in batch.claims:
         member_id = claim.member.member_id
         claim_id = claim.claim_id
         claim_tar = claim.tar_number
+        live = 0 if claim.frequency is Frequency.VOID else 1  # a void never counts as billed
         for number, line in enumerate(claim.lines, 1):
             day = line.service_date
             yield (
@@ -107,10 +127,13 @@ def _line_rows(batch: ClaimBatch) -> Iterator[tuple[object, ...]]:
                 _rendering(line.rendering),
                 " ".join(map(str, line.source_rows)),
                 " ".join(line.record_ids),
+                test,
+                line.expected_unpaid,
+                live,
             )
 
 
-def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:
+def _claim_row(claim: Claim, batch_id: int, st02: int, original: str | None) -> tuple[object, ...]:
     first = claim.first_date
     m = claim.member
     a = m.address
@@ -123,7 +146,7 @@ def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:
         f"{first.year:04d}-{first.month:02d}",
         first.isoformat(),
         claim.frequency.value,
-        None,  # original_claim_id: set by record_void for a void or replacement
+        original,  # the claim a void or replacement corrects
         claim.payer_claim_number,
         str(claim.total_charge),
         claim.place_of_service,
@@ -138,21 +161,115 @@ def _claim_row(claim: Claim, batch_id: int, st02: int) -> tuple[object, ...]:
     )
 
 
-def record_void(
-    ledger: Ledger, original_claim_id: str, void_claim_id: str, frequency: Frequency
-) -> None:
-    """Mark the original claim voided (8) or replaced (7) and its lines inactive."""
-    status = "voided" if frequency is Frequency.VOID else "replaced"
+def confirm(ledger: Ledger, batch_id: int, event: str = "written") -> None:
+    """Record that the batch's file is in place (written, or adopted after a crash), or that it
+    never will be (abandoned). Inside ledger.write() only."""
     ledger.db.execute(
-        "UPDATE claims SET status = ? WHERE claim_id = ?", (status, original_claim_id)
+        "INSERT INTO batch_events (batch_id, event, at) VALUES (?, ?, ?)",
+        (batch_id, event, datetime.now().isoformat(timespec="seconds")),
     )
-    ledger.db.execute(
-        "UPDATE claims SET original_claim_id = ? WHERE claim_id = ?",
-        (original_claim_id, void_claim_id),
+
+
+@attrs.frozen(slots=True)
+class PendingBatch:
+    batch_id: int
+    output_file: str
+    file_sha256: str
+    isa13: int
+
+
+def pending_batches(ledger: Ledger) -> list[PendingBatch]:
+    return [
+        PendingBatch(int(r[0]), str(r[1]), str(r[2]), int(r[3]))
+        for r in ledger.db.execute(
+            "SELECT b.batch_id, b.output_file, b.file_sha256, b.isa13 FROM batches b "
+            "LEFT JOIN batch_events e ON e.batch_id = b.batch_id WHERE e.batch_id IS NULL "
+            "ORDER BY b.batch_id"
+        )
+    ]
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def sent_file(ledger: Ledger, path: Path) -> str | None:
+    """Which batch wrote the file at ``path`` (by its content, else by its recorded path), for
+    the output guard: a file recorded as sent is never overwritten."""
+    if not path.is_file():
+        return None
+    sha = file_sha256(path)
+    row = ledger.db.execute(
+        "SELECT batch_id, created_at FROM batches WHERE file_sha256 = ? ORDER BY batch_id LIMIT 1",
+        (sha,),
+    ).fetchone()
+    if row is None:
+        real = os.path.realpath(path)
+        for batch_id, created, output in ledger.db.execute(
+            "SELECT batch_id, created_at, output_file FROM batches ORDER BY batch_id"
+        ):
+            if os.path.realpath(output) == real:
+                row = (batch_id, created)
+                break
+    if row is None:
+        return None
+    confirmed = ledger.db.execute(
+        "SELECT 1 FROM batch_events WHERE batch_id = ?", (row[0],)
+    ).fetchone()
+    interrupted = "" if confirmed else ", whose run was interrupted after the file was complete"
+    return f"batch {row[0]} of {str(row[1])[:10]}{interrupted}"
+
+
+def records_built(ledger: Ledger, sha256: str, usage: Usage) -> tuple[int, str, str] | None:
+    """(batch ID, date, file) of an earlier batch of the same usage built from these records."""
+    row = ledger.db.execute(
+        "SELECT b.batch_id, b.created_at, b.output_file FROM batches b "
+        "LEFT JOIN batch_events e ON e.batch_id = b.batch_id "
+        "WHERE b.records_sha256 = ? AND b.usage = ? AND b.kind = 'build' "
+        "AND (e.event IS NULL OR e.event != 'abandoned') ORDER BY b.batch_id LIMIT 1",
+        (sha256, usage.value),
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1])[:10], str(row[2]))
+
+
+def batch_parties(ledger: Ledger, batch_id: int) -> Parties | None:
+    row = ledger.db.execute(
+        "SELECT parties FROM batches WHERE batch_id = ?", (batch_id,)
+    ).fetchone()
+    return Parties.from_json(row[0]) if row is not None and row[0] else None
+
+
+@attrs.frozen(slots=True)
+class SentClaim:
+    """Where a claim was sent: its batch, transaction set and usage."""
+
+    batch_id: int
+    st02: int
+    usage: Usage
+    output_file: str
+    file_sha256: str
+    frequency: Frequency
+
+
+def sent_claim(ledger: Ledger, claim_id: str) -> SentClaim | None:
+    row = ledger.db.execute(
+        "SELECT c.batch_id, c.st02, b.usage, b.output_file, b.file_sha256, c.frequency "
+        "FROM claims c JOIN batches b ON b.batch_id = c.batch_id WHERE c.claim_id = ?",
+        (claim_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return SentClaim(
+        int(row[0]), int(row[1]), Usage(row[2]), str(row[3]), str(row[4]), Frequency(row[5])
     )
-    ledger.db.execute("UPDATE lines SET active = 0 WHERE claim_id = ?", (original_claim_id,))
-    if frequency is Frequency.VOID:
-        ledger.db.execute("UPDATE lines SET active = 0 WHERE claim_id = ?", (void_claim_id,))
 
 
 def _provider(text: str | None) -> RenderingProvider | None:

@@ -53,6 +53,9 @@ class ServiceLine:
     control_number: str = ""
     source_rows: tuple[int, ...] = attrs.field(default=(), eq=False)
     record_ids: tuple[str, ...] = attrs.field(default=(), eq=False)
+    # why the payer will not pay it (a rule ID, or the fee schedule): not sent, but recorded so
+    # the claim's state knows the line was expected unpaid
+    expected_unpaid: str | None = attrs.field(default=None, eq=False)
 
     @property
     def code_key(self) -> str:

@@ -1,16 +1,23 @@
-"""Format checks for the identifiers a claim carries (NPI, EIN, ICD-10, HCPCS, ZIP, taxonomy)."""
+"""Format checks for the identifiers a claim carries (NPI, EIN, ICD-10, HCPCS, ZIP, taxonomy).
+
+This is the one home of each identifier's *shape*. Whether a code is in its code set for a date
+of service (ICD-10-CM billable, CMS place of service) is data, in :mod:`edi837.codes`.
+"""
 
 from __future__ import annotations
 
 import re
 
+from edi837.codes import icd10cm, pos
+
 _ICD10 = re.compile(r"^[A-Z][0-9][0-9A-Z]([0-9A-Z]{1,4})?$")
-_HCPCS = re.compile(r"^([A-V][0-9]{4}|[0-9]{4}[0-9A-Z])$")
+# HCPCS Level II: a letter CMS uses (no F, I, N, O, W-Z) and 4 digits. Level I (CPT): 5 digits,
+# or 4 digits and F (Category II), T (Category III), U (PLA) or M (multianalyte assays).
+_HCPCS = re.compile(r"^([A-EGHJ-MP-V][0-9]{4}|[0-9]{4}[0-9FMTU])$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
 _TAXONOMY = re.compile(r"^[0-9]{3}[0-9A-Z]{6}X$")
 _ZIP = re.compile(r"^[0-9]{5}([0-9]{4})?$")
 _STATE = re.compile(r"^[A-Z]{2}$")
-_POS = re.compile(r"^[0-9]{2}$")
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -26,7 +33,7 @@ def npi_is_valid(npi: str) -> bool:
 
 
 def normalize_icd10(code: str) -> str:
-    return code.strip().upper().replace(".", "")
+    return icd10cm.normalize(code)  # one rule for the code set and the input
 
 
 def icd10_is_valid(code: str) -> bool:
@@ -35,7 +42,7 @@ def icd10_is_valid(code: str) -> bool:
 
 
 def hcpcs_is_valid(code: str) -> bool:
-    """A HCPCS Level II code (letter + 4 digits) or a CPT code (5 characters)."""
+    """A HCPCS Level II code (letter + 4 digits) or a CPT code (see _HCPCS)."""
     return bool(_HCPCS.match(code))
 
 
@@ -44,6 +51,7 @@ def modifier_is_valid(modifier: str) -> bool:
 
 
 def taxonomy_is_valid(code: str) -> bool:
+    """The NUCC shape: 3 digits, 6 letters or digits, and X (e.g. 251S00000X)."""
     return bool(_TAXONOMY.match(code))
 
 
@@ -56,7 +64,8 @@ def state_is_valid(code: str) -> bool:
 
 
 def place_of_service_is_valid(code: str) -> bool:
-    return bool(_POS.match(code))
+    """A code CMS has assigned (the list in segments/codes/place-of-service.toml)."""
+    return pos.is_valid(code)
 
 
 def normalize_zip(code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 import attrs
 
@@ -43,3 +44,28 @@ class ServiceRecord:
     @property
     def month(self) -> tuple[int, int]:
         return (self.service_date.year, self.service_date.month)
+
+
+class DateFormat(StrEnum):
+    """How the records (and the TAR list) write dates. YYYY-MM-DD is always read as well: it
+    cannot be mistaken for another date. Month-first and day-first are never guessed: the
+    provider says which (``--date-format`` or the profile's ``[records] date_format``)."""
+
+    ISO = "YYYY-MM-DD"
+    MONTH_FIRST = "M/D/YYYY"  # Excel's US short date: 11/2/2026 is November 2
+    DAY_FIRST = "D/M/YYYY"  # 11/2/2026 is 11 February
+
+    @classmethod
+    def named(cls, text: str) -> DateFormat | None:
+        """The format a person names: ``M/D/YYYY``, ``mm/dd/yyyy``, ``iso``... (None: unknown)."""
+        key = text.strip().upper().replace("MM", "M").replace("DD", "D").replace("-", "/")
+        return _DATE_FORMAT_NAMES.get(key)
+
+
+_DATE_FORMAT_NAMES = {
+    "YYYY/M/D": DateFormat.ISO,
+    "ISO": DateFormat.ISO,
+    "M/D/YYYY": DateFormat.MONTH_FIRST,
+    "US": DateFormat.MONTH_FIRST,
+    "D/M/YYYY": DateFormat.DAY_FIRST,
+}

@@ -23,6 +23,7 @@ class UnitBasis(StrEnum):
     EACH = "each"
     MINUTES_15 = "15min"
     DAY = "day"
+    STAY = "stay"  # one per diem per stay of under 24 hours, even past midnight
     UNIT = "unit"
     WEEK = "week"
     MEAL = "meal"
@@ -44,6 +45,8 @@ class FeeEntry:
     rate: Decimal | None
     description: str = ""
     source: str = ""
+    paid: bool = True  # False: billed for reporting, never paid (G9007 is informational)
+    program: str = ""  # what the report totals by: "ECM PMPM", "Recuperative care"...
 
     @property
     def key(self) -> str:
@@ -93,7 +96,7 @@ class FeeSchedule:
                 if override.unit is None:
                     raise ConfigError(
                         f"[fee_schedule] {override.key!r} is not in the default fee schedule, "
-                        "so it needs a unit (month, each, 15min, day, unit, week, meal or amount)"
+                        "so it needs a unit (month, each, 15min, day, stay, unit, week, meal or amount)"
                     )
                 existing = FeeEntry(code, modifiers, Category.OTHER, UnitBasis(override.unit), None)
             entries.pop(existing.key, None)
@@ -133,6 +136,18 @@ def default_schedule(payer: str = "partnership") -> FeeSchedule:
                 rate=rate,
                 description=raw.get("description", ""),
                 source=raw.get("source", ""),
+                paid=bool(raw.get("paid", True)),
+                program=raw.get("program", ""),
             )
         )
     return FeeSchedule(tuple(entries))
+
+
+@cache
+def program_of(code: str, modifiers: tuple[str, ...]) -> str:
+    """The program a billed code belongs to (the report's per-program figures): the default
+    schedule's ``program``, or ``other CODE-MODS`` for a code it does not list (a profile's own)."""
+    entry = default_schedule().lookup(code, modifiers)
+    if entry is not None and entry.program:
+        return entry.program
+    return "other " + "-".join((code, *modifiers))

@@ -1,7 +1,9 @@
 """Price each service record: its fee schedule entry, units and charge.
 
 Units come from the ``units`` column, or from ``minutes`` for 15-minute codes, or from the span
-of a per-diem record, or are 1 (PMPM and once-only codes). A blank charge is rate x units.
+of a per-diem record, or are 1 (PMPM, once-only codes, and a sobering center stay, which is one
+per diem even when it runs past midnight). A blank charge is rate x units; a record whose code
+and modifiers the fee schedule does not know is priced at $0.00 and left to ECM-CODE.
 Problems that leave a record without a price are errors here; whether a price is *right* (CS-RATE,
 ECM-MDT-CHARGE...) is for the rule pack.
 """
@@ -14,12 +16,15 @@ from decimal import Decimal
 import attrs
 
 from edi837.issues import Location, Report
-from edi837.model.profile import MinuteRounding
+from edi837.model.profile import Policies
 from edi837.model.records import ServiceRecord
 from edi837.payer.fee_schedule import Category, FeeEntry, FeeSchedule, UnitBasis
-from edi837.payer.units import units_from_minutes
+from edi837.payer.units import short_attempt_bills_a_unit, units_from_minutes
+from edi837.x12 import spec
 
 CENT = Decimal("0.01")
+# dollars a line's charge can carry: SV102 counts the cents among its digits
+LINE_DOLLAR_DIGITS = spec.segment("SV1").element("SV102").max - 2
 
 
 @attrs.frozen(slots=True)
@@ -42,7 +47,7 @@ class PricedRecord:
 def price_record(
     record: ServiceRecord,
     schedule: FeeSchedule,
-    rounding: MinuteRounding,
+    policies: Policies,
     report: Report,
     file: str,
 ) -> PricedRecord | None:
@@ -51,7 +56,12 @@ def price_record(
     modifiers = entry.modifiers if entry else record.modifiers
     basis = entry.unit if entry else None
 
-    minutes_units = units_from_minutes(record.minutes, rounding) if record.minutes else None
+    minutes_units = None
+    if record.minutes:
+        minimum = short_attempt_bills_a_unit(entry, modifiers, policies.one_unit_minimum)
+        minutes_units = units_from_minutes(
+            record.minutes, policies.minute_rounding, one_unit_minimum=minimum
+        )
     units: Decimal
     if record.units is not None:
         units = record.units
@@ -63,6 +73,16 @@ def price_record(
                 attrs.evolve(where, column="minutes"),
             )
             return None
+        if minutes_units == 0:
+            report.error(
+                "INPUT-UNITS",
+                f"{record.minutes} minutes of {'-'.join((record.hcpcs, *modifiers))} make no "
+                f"15-minute unit ({policies.minute_rounding.value}); the 1-unit minimum for "
+                "under 15 minutes is outreach's ([policies] one_unit_minimum): leave the record "
+                "out, or fill units",
+                attrs.evolve(where, column="minutes"),
+            )
+            return None
         units = Decimal(minutes_units)
     elif basis is UnitBasis.DAY and record.service_end_date is not None:
         units = Decimal((record.service_end_date - record.service_date).days + 1)
@@ -71,6 +91,10 @@ def price_record(
 
     if record.charge is not None:
         charge = record.charge
+    elif entry is None:
+        # A combination the fee schedule does not know is ECM-CODE's to report, whatever the
+        # charge says: asking for a charge here would send the user to the wrong fix.
+        charge = Decimal("0.00")
     elif basis is UnitBasis.AMOUNT:
         report.error(
             "INPUT-CHARGE",
@@ -78,26 +102,35 @@ def price_record(
             attrs.evolve(where, column="charge"),
         )
         return None
-    elif entry is None or entry.rate is None:
-        what = (
-            "is not in the fee schedule"
-            if entry is None
-            else "has no default rate (it is set by contract)"
-        )
+    elif entry.rate is None:
         report.error(
             "INPUT-CHARGE",
-            f"{'-'.join((record.hcpcs, *modifiers))} {what}: fill the charge column, or set its rate "
-            "in the profile's [fee_schedule]",
+            f"{entry.key} has no default rate (it is set by contract): fill the charge column, or "
+            "set its rate in the profile's [fee_schedule]",
             attrs.evolve(where, column="charge"),
         )
         return None
     else:
-        charge = (entry.rate * units).quantize(CENT)
+        product = entry.rate * units
+        if product.adjusted() >= LINE_DOLLAR_DIGITS:  # would not fit SV102 (nor be exact)
+            report.error(
+                "INPUT-CHARGE",
+                f"{record.hcpcs} x{units} at its rate comes to more than an 837P line carries "
+                f"({LINE_DOLLAR_DIGITS} digits of dollars): check the units and minutes",
+                attrs.evolve(where, column="units" if record.units is not None else "minutes"),
+            )
+            return None
+        charge = product.quantize(CENT)
 
-    end_date = record.service_end_date if basis is UnitBasis.DAY else None
+    # per-diem days and meal deliveries carry their span (DTP*472 RD8)
+    end_date = record.service_end_date if basis in (UnitBasis.DAY, UnitBasis.MEAL) else None
     if end_date == record.service_date:
-        end_date = None  # a one-day stay is a single date (D8), not a span
-    if record.service_end_date is not None and end_date is None and not (entry and entry.pmpm):
+        end_date = None  # one day is a single date (D8), not a span
+    # a stay's end date tells how long it lasted (CS-SOBERING-DIEM); it bills the day it began
+    expected_end = basis in (UnitBasis.DAY, UnitBasis.MEAL, UnitBasis.STAY) or (
+        entry is not None and entry.pmpm
+    )
+    if record.service_end_date is not None and end_date is None and not expected_end:
         report.warn(
             "INPUT-END-DATE",
             f"service_end_date is used only for per-diem codes; this {record.hcpcs} line carries "

@@ -48,9 +48,11 @@ class Findings:
         self.policies = policies
 
     def severity(self, rule_id: str) -> Severity:
-        if rule_id == "ECM-U8-BEFORE-ENROLL":
-            return Severity(self.policies.u8_before_enrollment)
-        return get(rule_id).severity
+        """The rule's own severity, or the one its declared [policies] setting holds."""
+        rule = get(rule_id)
+        if rule.severity_setting:
+            return Severity(getattr(self.policies, rule.severity_setting))
+        return rule.severity
 
     def add(
         self,

@@ -59,7 +59,7 @@ class NoHistory:
         return []
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, kw_only=True)
 class Occurrence:
     """A line of the batch or of the history, seen the same way by the limit rules."""
 
@@ -73,6 +73,9 @@ class Occurrence:
     tar_number: str | None
     line: BillableLine | None  # None for a past line
     claim_id: str | None = None  # the claim a past line was sent on
+    # the records (attempts, visits) the line bills: a batch line knows them; the ledger keeps
+    # lines, not records, so a past line counts as one
+    attempts: int = 1
 
     @property
     def key(self) -> str:
@@ -84,40 +87,45 @@ class Occurrence:
         return (self.start, 0 if self.line is None else 1, self.line.record.row if self.line else 0)
 
 
+def past_occurrence(past: PastLine) -> Occurrence:
+    return Occurrence(
+        member_id=past.member_id,
+        procedure=past.procedure,
+        modifiers=past.modifiers,
+        start=past.service_date,
+        end=past.last_date,
+        units=past.units,
+        charge=past.charge,
+        tar_number=past.tar_number,
+        line=None,
+        claim_id=past.claim_id,
+    )
+
+
+def batch_occurrence(line: BillableLine) -> Occurrence:
+    return Occurrence(
+        member_id=line.member_id,
+        procedure=line.procedure,
+        modifiers=line.modifiers,
+        start=line.service_date,
+        end=line.last_date,
+        units=line.units,
+        charge=line.charge,
+        tar_number=line.tar_number,
+        line=line,
+        attempts=len(line.parts),
+    )
+
+
 def occurrences(
     lines: Collection[BillableLine], past: Collection[PastLine]
 ) -> dict[str, list[Occurrence]]:
     """Batch and past lines per member, in chronological order."""
     out: dict[str, list[Occurrence]] = {}
     for p in past:
-        out.setdefault(p.member_id, []).append(
-            Occurrence(
-                p.member_id,
-                p.procedure,
-                p.modifiers,
-                p.service_date,
-                p.last_date,
-                p.units,
-                p.charge,
-                p.tar_number,
-                None,
-                p.claim_id,
-            )
-        )
+        out.setdefault(p.member_id, []).append(past_occurrence(p))
     for line in lines:
-        out.setdefault(line.member_id, []).append(
-            Occurrence(
-                line.member_id,
-                line.procedure,
-                line.modifiers,
-                line.service_date,
-                line.last_date,
-                line.units,
-                line.charge,
-                line.tar_number,
-                line,
-            )
-        )
+        out.setdefault(line.member_id, []).append(batch_occurrence(line))
     for items in out.values():
         items.sort(key=lambda o: o.order)
     return out

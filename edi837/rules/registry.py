@@ -26,7 +26,16 @@ class Rule:
     pack: str  # "partnership" (payer rules, can be allowed) or "generic"
     kind: str = "check"  # "check", or "generator" for behaviour the generator applies
     configurable: str = ""  # the profile setting that changes it, if any
+    # a finding means the payer will not pay the line (it is still billed): the claim's state
+    # counts that line as expected, not as a denial (edi837/lifecycle)
+    predicts_unpaid: bool = False
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
+    # the seeds' own sentences, verbatim: (seed number, sentence), for docs/rules.md
+    quotes: tuple[tuple[str, str], ...] = ()
+    # how the rule counts (spans, windows, episodes), where the seed leaves it open
+    measure: str = ""
+    # the [policies] field that holds the rule's severity, when the profile sets it
+    severity_setting: str = ""
 
 
 _RULES: dict[str, Rule] = {}
@@ -50,12 +59,31 @@ def rule(
     pack: str = "partnership",
     kind: str = "check",
     configurable: str = "",
+    quotes: tuple[tuple[str, str], ...] = (),
+    measure: str = "",
+    severity_setting: str = "",
+    predicts_unpaid: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
 
     def wrap(check: Check) -> Check:
         register(
-            Rule(id, severity, title, source, advice, example, pack, kind, configurable, check)
+            Rule(
+                id=id,
+                severity=severity,
+                title=title,
+                source=source,
+                advice=advice,
+                example=example,
+                pack=pack,
+                kind=kind,
+                configurable=configurable,
+                predicts_unpaid=predicts_unpaid,
+                check=check,
+                quotes=quotes,
+                measure=measure,
+                severity_setting=severity_setting,
+            )
         )
         return check
 
@@ -70,6 +98,13 @@ def all_rules() -> list[Rule]:
 def get(rule_id: str) -> Rule:
     _load_packs()
     return _RULES[rule_id]
+
+
+def predicts_unpaid(rule_id: str) -> bool:
+    """Does a finding of this rule mean the payer will not pay the line?"""
+    _load_packs()
+    found = _RULES.get(rule_id)
+    return found is not None and found.predicts_unpaid
 
 
 def overridable(rule_id: str) -> bool:

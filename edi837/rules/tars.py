@@ -15,9 +15,11 @@ class Tar:
     member_id: str
     start: date
     end: date
-    codes: frozenset[
-        str
-    ]  # approved code + U-modifier keys: "G9008-U1", "G9012" (TARs never list U8 or GQ)
+    # approved code + U-modifier keys: "G9008-U1", "G9012" (GQ and U8 dropped: a TAR approves
+    # the service, not the mode or the outreach)
+    codes: frozenset[str]
+    # approved_codes as the list wrote them ("G9008-U1-GQ"), for TAR-CONTENTS
+    listed: tuple[str, ...] = ()
 
     def covers(self, first: date, last: date) -> bool:
         return self.start <= first and last <= self.end

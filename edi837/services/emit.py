@@ -1,27 +1,37 @@
-"""Write a batch of claims as an 837P and record it, atomically. Shared by build and void.
+"""Write a batch of claims as an 837P and record it so that no control number is handed out
+twice, whatever moment the process dies. Shared by build, void and replace.
 
-The caller holds the ledger's write transaction (``atomic``), so control numbers, the batch rows
-and the file's rename commit together or not at all.
+The order, and what a kill at each point leaves (docs/ledger.md, "Guarantees"):
+
+1. In one ledger transaction: settle any pending batch (below), allocate the control numbers
+   and claim IDs, write the file under a temporary name (0600, fsynced), record the batch as
+   *pending*; COMMIT. Killed before the COMMIT: nothing is recorded and the temporary file is
+   removed by the next write of that output; the numbers in it were never published.
+2. Rename the file into place. Killed before: the batch is pending and its file absent.
+3. Record the rename (a ``written`` batch event).
+
+A pending batch is settled by the next build, void or replace: *adopted* when its output file
+is in place with the recorded SHA-256, *abandoned* otherwise (nothing was sent; its lines stop
+counting as billed). Either way its numbers stay used: the counters were committed in step 1.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import attrs
 
+from edi837 import faults
 from edi837.claim837.encoder import Encoder
-from edi837.errors import BlockedError, InputError
+from edi837.errors import BlockedError
 from edi837.issues import Location, Report
+from edi837.ledger.events import refresh
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import BatchRecord, record_batch
+from edi837.ledger.submissions import confirm, file_sha256, pending_batches
 from edi837.model.claims import Claim, ClaimBatch, Interchange
-from edi837.model.profile import Profile
+from edi837.model.profile import Parties
+from edi837.outputs import Staged
 
 
 @attrs.frozen
@@ -32,72 +42,33 @@ class BuildResult:
     sha256: str
     report: Report
     allowed: dict[str, int]
+    ledger: Path | None = None
+    ledger_created: bool = False
+    settled: tuple[str, ...] = ()  # what settling interrupted batches did
 
 
-@attrs.define
-class _Renamed:
-    done: bool = False
+@attrs.frozen(slots=True)
+class Numbers:
+    isa13: int
+    gs06: int
+    st02s: tuple[int, ...]
+    claim_ids: tuple[str, ...]
 
 
-def check_output(out: Path) -> None:
-    if out.exists() and out.is_dir():
-        raise InputError(f"--out {out} is a directory")
-    if not out.parent.exists():
-        raise InputError(f"the folder of --out {out} does not exist")
-
-
-@contextmanager
-def atomic(ledger: Ledger, out: Path) -> Iterator[_Renamed]:
-    """The ledger transaction around an emit: if it does not commit, the output goes too."""
-    renamed = _Renamed()
-    try:
-        with ledger.write():
-            yield renamed
-    except BaseException:
-        if renamed.done:
-            out.unlink(missing_ok=True)
-        raise
-
-
-def _write_temp(out: Path, encoder: Encoder) -> tuple[Path, str]:
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    digest = hashlib.sha256()
-    try:
-        with open(tmp, "w", encoding="ascii", newline="") as handle:
-            for text in encoder.segments():
-                handle.write(text)
-                digest.update(text.encode("ascii"))
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp, digest.hexdigest()
-
-
-def emit(
-    ledger: Ledger,
-    profile: Profile,
-    out: Path,
-    renamed: _Renamed,
-    *,
-    claim_count: int,
-    make_claims: Callable[[list[str]], tuple[Claim, ...]],
-    created: datetime,
-    as_of: date,
-    source: str,
-    report: Report,
-    allowed: dict[str, int] | None = None,
-) -> BuildResult:
-    """Allocate the numbers, write the file under a temporary name, record it, rename it."""
-    per_st = profile.claims.max_claims_per_transaction
+def allocate_numbers(ledger: Ledger, *, claims: int, per_st: int, prefix: str) -> Numbers:
+    """The batch's control numbers and claim IDs, inside the caller's write transaction."""
     isa13 = ledger.allocate("isa13")[0]
     gs06 = ledger.allocate("gs06")[0]
-    st02s = ledger.allocate("st02", -(-claim_count // per_st))
-    prefix = profile.claims.claim_id_prefix
-    claims = make_claims([f"{prefix}{n:08d}" for n in ledger.allocate("claim", claim_count)])
-    ic = profile.interchange
-    batch = ClaimBatch(
+    st02s = tuple(ledger.allocate("st02", -(-claims // per_st)))
+    ids = tuple(f"{prefix}{n:08d}" for n in ledger.allocate("claim", claims))
+    return Numbers(isa13, gs06, st02s, ids)
+
+
+def assemble(
+    parties: Parties, numbers: Numbers, claims: tuple[Claim, ...], created: datetime
+) -> ClaimBatch:
+    ic = parties.interchange
+    return ClaimBatch(
         interchange=Interchange(
             sender_qualifier=ic.sender_qualifier,
             sender_id=ic.sender_id,
@@ -106,39 +77,86 @@ def emit(
             gs_sender=ic.gs_sender,
             gs_receiver=ic.gs_receiver,
             usage=ic.usage,
-            control_number=isa13,
-            group_number=gs06,
-            transaction_numbers=tuple(st02s),
+            control_number=numbers.isa13,
+            group_number=numbers.gs06,
+            transaction_numbers=numbers.st02s,
             ack_requested=ic.ack_requested,
         ),
         created=created,
-        reference=f"{isa13:09d}",
-        submitter=profile.submitter,
-        receiver=profile.receiver,
-        billing_provider=profile.billing_provider,
-        payer=profile.payer,
+        reference=f"{numbers.isa13:09d}",
+        submitter=parties.submitter,
+        receiver=parties.receiver,
+        billing_provider=parties.billing_provider,
+        payer=parties.payer,
         claims=claims,
-        max_claims_per_transaction=per_st,
+        max_claims_per_transaction=parties.max_claims_per_transaction,
     )
-    encoder = Encoder(batch, line_breaks=ic.line_breaks)
-    tmp, sha = _write_temp(out, encoder)
-    try:
-        if encoder.problems:
-            for problem in encoder.problems:
-                report.error(
-                    "IG-837P-ELEMENT",
-                    f"{problem.segment}: {problem.problem.message}",
-                    Location(claim_id=problem.claim_id, line=problem.line),
-                )
-            raise BlockedError(
-                f"{len(encoder.problems)} element(s) do not fit the 837P; no file was written",
-                issues=report.sorted(),
+
+
+def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bool) -> None:
+    """Write the 837P to the staged file; element problems block it (nothing is kept)."""
+    encoder = Encoder(batch, line_breaks=line_breaks)
+    for text in encoder.segments():
+        staged.write(text.encode("ascii"))
+    staged.close()
+    faults.checkpoint(
+        "emit:encoded"
+    )  # the file complete under its temporary name, nothing committed
+    if encoder.problems:
+        for problem in encoder.problems:
+            report.error(
+                "IG-837P-ELEMENT",
+                f"{problem.segment}: {problem.problem.message}",
+                Location(claim_id=problem.claim_id, line=problem.line),
             )
-        batch_id = record_batch(
-            ledger, batch, BatchRecord(source, str(out), sha, as_of, allowed or {})
+        raise BlockedError(
+            f"{len(encoder.problems)} element(s) do not fit the 837P; no file was written",
+            issues=report.sorted(),
         )
-        os.replace(tmp, out)
-        renamed.done = True
-    finally:
-        tmp.unlink(missing_ok=True)
-    return BuildResult(batch, batch_id, out, sha, report, allowed or {})
+
+
+def settle_pending(ledger: Ledger) -> tuple[str, ...]:
+    """Adopt or abandon the batches an interrupted run left pending. Inside ledger.write().
+    (The numbers stay used either way: see the module docstring.)"""
+    notes = []
+    for batch in pending_batches(ledger):
+        path = Path(batch.output_file)
+        if file_sha256(path) == batch.file_sha256:
+            confirm(ledger, batch.batch_id, "adopted")
+            notes.append(
+                f"batch {batch.batch_id} (ISA13 {batch.isa13:09d}) was interrupted after its file "
+                f"was complete: {path} is adopted as sent"
+            )
+        else:
+            confirm(ledger, batch.batch_id, "abandoned")
+            claims = [
+                row[0]
+                for row in ledger.db.execute(
+                    "SELECT claim_id FROM claims WHERE batch_id = ?", (batch.batch_id,)
+                )
+            ]
+            refresh(ledger, claims)
+            notes.append(
+                f"batch {batch.batch_id} (ISA13 {batch.isa13:09d}) was interrupted before its file "
+                f"{path} was in place: it is abandoned (nothing was sent; its numbers are not reused)"
+            )
+    return tuple(notes)
+
+
+def settle(ledger: Ledger, report: Report) -> tuple[str, ...]:
+    """Settle interrupted batches in a transaction of their own (so that it stands even when the
+    build that follows is refused), each reported as an info finding."""
+    with ledger.write():
+        notes = settle_pending(ledger)
+    for note in notes:
+        report.info("LEDGER-PENDING", note)
+    return notes
+
+
+def publish(ledger: Ledger, staged: Staged, batch_id: int) -> None:
+    """Steps 2 and 3: rename the file into place, then record that it is there."""
+    faults.checkpoint("emit:recorded")
+    staged.publish()
+    faults.checkpoint("emit:published")
+    with ledger.write():
+        confirm(ledger, batch_id)

@@ -9,7 +9,7 @@ then lines by date, code and row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import attrs
@@ -103,12 +103,18 @@ def _most_common(values: list[str]) -> str:
 
 
 def build_claim(
-    draft: ClaimDraft, claim_id: str, default_pos: str, report: Report | None = None
+    draft: ClaimDraft,
+    claim_id: str,
+    default_pos: str,
+    report: Report | None = None,
+    unpaid: Mapping[int, str] | None = None,
 ) -> Claim:
     """The claim with its ID, diagnosis pointers and line control numbers (``<claim>L<nn>``).
 
     Place of service, TAR and rendering provider go on the claim when the lines agree; a line
     repeats them only where it differs (TAR and rendering then go on each line instead).
+    ``unpaid`` maps a records row to the rule that predicts its line unpaid (see
+    :func:`expected_unpaid`).
     """
     lines = draft.lines
     pointers: dict[str, int] = {}
@@ -145,6 +151,7 @@ def build_claim(
             control_number=f"{claim_id}L{number:02d}",
             source_rows=line.rows,
             record_ids=line.record_ids,
+            expected_unpaid=_unpaid(line, unpaid),
         )
         for number, (line, pos, rendering) in enumerate(
             zip(lines, places, renderings, strict=True), 1
@@ -160,6 +167,32 @@ def build_claim(
         tar_number=None if line_tars else next(iter(tars)),
         rendering=None if line_renderings else renderings[0],
     )
+
+
+def _unpaid(line: BillableLine, unpaid: Mapping[int, str] | None) -> str | None:
+    if line.entry is not None and not line.entry.paid:
+        return "fee-schedule"  # billed for reporting, never paid (G9007)
+    if unpaid:
+        for row in line.rows:
+            if row in unpaid:
+                return unpaid[row]
+    return None
+
+
+def expected_unpaid(report: Report) -> dict[int, str]:
+    """Records rows whose lines a rule predicts the payer will not pay (ECM-U8-LIMIT: attempts
+    past the rolling limit are billed but unpaid), for the ledger and the claim's state."""
+    from edi837.rules.registry import predicts_unpaid
+
+    out: dict[int, str] = {}
+    for issue in report:
+        if predicts_unpaid(issue.rule_id):
+            rows = issue.location.rows or (
+                (issue.location.row,) if issue.location.row is not None else ()
+            )
+            for row in rows:
+                out.setdefault(row, issue.rule_id)
+    return out
 
 
 @lru_cache(maxsize=4096)

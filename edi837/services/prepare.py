@@ -43,14 +43,11 @@ def prepare(
 ) -> Prepared:
     report = report if report is not None else Report()
     schedule = fee_schedule_for(profile)
-    records = read_records(records_path, report)
+    records = read_records(records_path, report, date_format=profile.records.date_format)
     name = str(records_path)
     priced = [
         p
-        for p in (
-            price_record(r, schedule, profile.policies.minute_rounding, report, name)
-            for r in records
-        )
+        for p in (price_record(r, schedule, profile.policies, report, name) for r in records)
         if p is not None
     ]
     lines = merge_lines(priced)

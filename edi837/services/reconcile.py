@@ -1,22 +1,28 @@
 """``edi837 reconcile``: record 835 remittances in the ledger, then report every claim's state.
 
 All the files of one run are imported in one ledger transaction: a file that cannot be read
-(truncated, not X12) leaves the ledger exactly as it was. Importing a file again, or a payment
-already recorded from another file (same payer and trace number), changes nothing.
+(truncated, not X12, not an 835) leaves the ledger exactly as it was. Importing a file again, or a
+payment already recorded from another file, changes nothing. The claims the payments name are
+refreshed (what counts as billed) in the same transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from edi837 import faults
 from edi837.errors import InputError
+from edi837.ledger.events import refresh
 from edi837.ledger.remittances import ImportTally, RemittanceImport, file_already_imported
 from edi837.ledger.store import Ledger
+from edi837.model.profile import Profile
 from edi837.perf import collector_paused
 from edi837.remit835 import RemittanceReader
+from edi837.services.inbound import require
 
 
 def file_sha256(path: Path) -> str:
@@ -30,15 +36,56 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def import_remittances(ledger: Ledger, paths: Sequence[Path], *, imported_at: date) -> ImportTally:
+def known_payees(ledger: Ledger, profile: Profile | None) -> tuple[set[str], set[str]] | None:
+    """The NPIs and tax IDs this ledger billed under (and the profile's), or None when neither
+    says (a ledger from before batches kept their parties, and no profile)."""
+    npis: set[str] = set()
+    tax_ids: set[str] = set()
+    for (text,) in ledger.db.execute(
+        "SELECT DISTINCT parties FROM batches WHERE parties IS NOT NULL"
+    ):
+        billing = json.loads(text)["billing_provider"]
+        npis.add(billing["npi"])
+        tax_ids.add(billing["ein"])
+    if profile is not None:
+        npis.add(profile.billing_provider.npi)
+        tax_ids.add(profile.billing_provider.ein)
+    return (npis, tax_ids) if npis or tax_ids else None
+
+
+def import_remittances(
+    ledger: Ledger,
+    paths: Sequence[Path],
+    *,
+    imported_at: date,
+    profile: Profile | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> ImportTally:
+    """Record the 835s. With ``dry_run`` everything is matched and counted, then rolled back."""
+    for path in paths:
+        require(path, {"835"}, "reconcile")
     tally = ImportTally()
-    with collector_paused(), ledger.write():
-        for path in paths:
-            sha = file_sha256(path)
-            if file_already_imported(ledger, sha):
-                tally.files_already += 1
-                continue
-            RemittanceImport(ledger, str(path), sha, imported_at, tally).feed(
-                RemittanceReader(path)
-            )
+    payees = known_payees(ledger, profile)
+
+    class _DryRun(Exception):
+        pass
+
+    try:
+        with collector_paused(), ledger.write():
+            for path in paths:
+                sha = file_sha256(path)
+                if file_already_imported(ledger, sha):
+                    tally.files_already += 1
+                    continue
+                RemittanceImport(
+                    ledger, str(path), sha, imported_at, tally, payees=payees, force=force
+                ).feed(RemittanceReader(path))
+                faults.checkpoint("reconcile:file")
+            refresh(ledger, tally.claim_ids)
+            faults.checkpoint("reconcile:refreshed")
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     return tally

@@ -22,8 +22,14 @@ _DSNP = re.compile(r"\bd[\s-]?snp\b|dual[\s-]+(eligible\s+)?special\s+needs", re
     S.WARN,
     title="A Community Supports line is billed at contract rate x units",
     source="004",
-    advice="Bill the contract rate times the units, or update the rate in the profile's [fee_schedule]",
+    advice=(
+        "Bill the contract rate times the units, or update the rate in the profile's [fee_schedule]"
+    ),
     example="hcpcs=T2040, modifiers=U6, units=1, charge=250.00 (the rate is 222.00)",
+    quotes=(
+        ("004", "Billed amount for CS services should match contract rates"),
+        ("004", "A TAR is required for all CS services. Rates shown are standard rates"),
+    ),
 )
 def cs_rate(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -58,6 +64,22 @@ def _age(ctx: RuleContext, day: date) -> int:
     source="002, 001",
     advice="The payer denies claims filed more than 365 days after the date of service",
     example="service_date=2024-01-05 billed on 2025-02-01",
+    quotes=(
+        (
+            "002",
+            "Providers have 365-days from the date of service to submit claims to Partnership for "
+            "payment consideration. Claims received after the 365-days from the date of service "
+            "will be denied.",
+        ),
+        (
+            "001",
+            "Providers have one year (365 days) to submit claims from the date of service (DOS).",
+        ),
+    ),
+    measure=(
+        "Days from the line's date of service to the submission date (--as-of, default today); "
+        "more than 365 is refused."
+    ),
 )
 def filing_365(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -73,6 +95,17 @@ def filing_365(ctx: RuleContext, found: Findings) -> None:
     source="002, 001",
     advice="Submit within 30 days of service for the quickest payment",
     example="service_date=2025-01-02 billed on 2025-02-15",
+    quotes=(
+        ("002", "All invoices and claims should be submitted within 30-days of the service date."),
+        (
+            "001",
+            "PHC highly encourages that all ECM providers remit their invoice(s) and/or claims "
+            "within 30 days from the service date.",
+        ),
+    ),
+    measure=(
+        "Days from the line's date of service to the submission date (--as-of); 31 to 365 warns."
+    ),
 )
 def filing_30(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:
@@ -88,10 +121,21 @@ def filing_30(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Coordinate ECM and Community Supports for this member through Kaiser, not this payer",
     example="other_coverage=Kaiser Permanente",
+    quotes=(
+        (
+            "004",
+            "If a member has Kaiser as primary, ECM & CS services will be coordinated through "
+            "Kaiser, not Partnership.",
+        ),
+    ),
+    measure=(
+        "The record's other_coverage names Kaiser: every line of the record, ECM and Community "
+        "Supports alike (the seed names both)."
+    ),
 )
 def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
     _other_coverage(
-        ctx, found, "COVERAGE-KAISER", _KAISER, "the member's primary coverage is Kaiser"
+        ctx, found, "COVERAGE-KAISER", _KAISER, "the member's primary coverage is Kaiser", None
     )
 
 
@@ -100,18 +144,38 @@ def coverage_kaiser(ctx: RuleContext, found: Findings) -> None:
     S.ERROR,
     title="A member in a D-SNP gets ECM through that plan",
     source="004",
-    advice="Coordinate the member's ECM with their D-SNP; do not bill this payer",
+    advice="Coordinate the member's ECM with their D-SNP; do not bill this payer for ECM "
+    "(Community Supports are billed here as usual)",
     example="other_coverage=D-SNP",
+    quotes=(
+        (
+            "004",
+            "Members covered by D-SNP receive ECM services through their plan, not Partnership. "
+            "Coordinate with the D-SNP for all ECM needs.",
+        ),
+    ),
+    measure="ECM lines only (the fee schedule's ECM category: G9008, G9012, G9007); the seed names "
+    "ECM, so Community Supports lines of a D-SNP member are not blocked.",
 )
 def coverage_dsnp(ctx: RuleContext, found: Findings) -> None:
-    _other_coverage(ctx, found, "COVERAGE-DSNP", _DSNP, "the member is covered by a D-SNP")
+    _other_coverage(
+        ctx, found, "COVERAGE-DSNP", _DSNP, "the member is covered by a D-SNP", Category.ECM
+    )
 
 
 def _other_coverage(
-    ctx: RuleContext, found: Findings, rule_id: str, pattern: re.Pattern[str], message: str
+    ctx: RuleContext,
+    found: Findings,
+    rule_id: str,
+    pattern: re.Pattern[str],
+    message: str,
+    only: Category | None,
 ) -> None:
-    """Each record whose other_coverage names a plan that bills these services instead."""
+    """Each record whose other_coverage names a plan that bills these services instead (all
+    services, or only the category ``only``)."""
     for line in ctx.lines:
+        if only is not None and line.category is not only:
+            continue
         for part in line.parts:
             coverage = part.record.other_coverage
             if coverage and pattern.search(coverage):
@@ -136,6 +200,13 @@ def is_behavioral_health(code: str) -> bool:
     advice="Give the behavioral-health code its own category in the profile's [fee_schedule] "
     '(category = "OTHER") so it goes on a separate claim',
     example="hcpcs=90832 with the profile's fee schedule placing 90832 in category ECM",
+    quotes=(
+        (
+            "001",
+            "These services must be billed separately to PHC and not appear on the same claim or "
+            "invoice.",
+        ),
+    ),
 )
 def bh_separate(ctx: RuleContext, found: Findings) -> None:
     for line in ctx.lines:

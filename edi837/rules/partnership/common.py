@@ -48,11 +48,34 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def period_end(start: date, months: int) -> date:
+    """The last day of a period of ``months`` months from ``start``: the day before the same date
+    ``months`` later, or the month's last day when that date does not exist (2028-02-29 + 12 months
+    ends 2029-02-28)."""
+    target = add_months(start, months)
+    return target - timedelta(days=1) if target.day == start.day else target
+
+
+def months_apart(first: date, last: date) -> int:
+    """Calendar months from ``first``'s month to ``last``'s (June to December: 6)."""
+    return (last.year - first.year) * 12 + last.month - first.month
+
+
 def label(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
 Predicate = Callable[[str, Collection[str]], bool]
+
+
+def billed_as(procedures: Iterable[str], modifier: str) -> Predicate:
+    """A predicate for ``gather``: one of these codes, carrying this modifier (H0044 with U3)."""
+    codes = frozenset(procedures)
+
+    def keep(procedure: str, modifiers: Collection[str]) -> bool:
+        return procedure in codes and modifier in modifiers
+
+    return keep
 
 
 def gather(
@@ -88,6 +111,15 @@ def where(occurrence: Occurrence) -> str:
 def batch_span(lines: Iterable[BillableLine]) -> tuple[date, date]:
     items = list(lines)
     return min(line.service_date for line in items), max(line.last_date for line in items)
+
+
+def month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
+    """The calendar months the batch's lines of these codes fall in (None: no such line)."""
+    lines = ctx.lines_of(codes)
+    if not lines:
+        return None
+    first, last = batch_span(lines)
+    return month_start(first), month_end(last)
 
 
 def days(n: int) -> timedelta:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from edi837.issues import Severity
-from edi837.model.profile import EngagementPolicy
+from edi837.model.profile import DepositCapScope, EngagementPolicy, OutreachCount
 from edi837.rules.engine import Findings, RuleContext
 from edi837.rules.history import Occurrence
 from edi837.rules.partnership.common import (
@@ -20,6 +20,7 @@ from edi837.rules.partnership.common import (
     Predicate,
     add_months,
     batch_span,
+    billed_as,
     days,
     gather,
     is_cs_pmpm,
@@ -30,25 +31,18 @@ from edi837.rules.partnership.common import (
     month_end,
     month_of,
     month_start,
+    month_window,
     where,
 )
 from edi837.rules.registry import rule
 
 S = Severity
-U8_UNITS_PER_30_DAYS = 5
+U8_TIMES_PER_30_DAYS = 5
 T204X_UNITS_PER_MONTH = 2
 DAYHAB_UNITS_PER_DAY = 8
 POSTHOSP_LIFETIME_DAYS = 180
 RECUP_MAX_DAYS_IN_A_ROW = 90
 DEPOSIT_CAP = Decimal("5000.00")
-
-
-def _month_window(ctx: RuleContext, codes: tuple[str, ...]) -> tuple[date, date] | None:
-    lines = ctx.lines_of(codes)
-    if not lines:
-        return None
-    first, last = batch_span(lines)
-    return month_start(first), month_end(last)
 
 
 def _once_per_month(
@@ -59,7 +53,7 @@ def _once_per_month(
     keep: Predicate,
     what: str,
 ) -> None:
-    window = _month_window(ctx, codes)
+    window = month_window(ctx, codes)
     if window is None:
         return
     for items in gather(ctx, codes, keep, start=window[0], end=window[1]).values():
@@ -84,6 +78,22 @@ def _once_per_month(
     advice="Bill G9008-U1 or G9012-U2 once per member per calendar month (the code and modifier "
     "do not matter); remove the extra line",
     example="G9008 U1 on 2025-01-06 and G9012 U2 GQ on 2025-01-20 for the same member",
+    quotes=(
+        (
+            "004",
+            "These codes can only be billed once per month; the code/modifier combination does "
+            "not matter.",
+        ),
+        (
+            "004",
+            "Partnership will only reimburse either G9008-U1 or G9012-U2 once per month per "
+            "member.",
+        ),
+    ),
+    measure=(
+        "Per member and calendar month, G9008-U1 and G9012-U2 (with or without GQ) together, "
+        "earlier batches included; the second line is flagged."
+    ),
 )
 def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     _once_per_month(ctx, found, "ECM-PMPM-MONTH", ECM_CODES, is_ecm_pmpm, "ECM PMPM")
@@ -96,6 +106,16 @@ def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill H0043-U6 or H2016-U6 once per member per calendar month; remove the extra line",
     example="H0043 U6 on 2025-01-02 and H2016 U6 on 2025-01-28 for the same member",
+    quotes=(
+        (
+            "004",
+            "H0043-U6 or H2016-U6 = Housing Transition/Navigation Services are reimbursed at a "
+            "standard rate of $386 per member per month",
+        ),
+    ),
+    measure=(
+        "Per member and calendar month, H0043-U6 and H2016-U6 together, earlier batches included."
+    ),
 )
 def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     _once_per_month(
@@ -103,35 +123,90 @@ def cs_pmpm_month(ctx: RuleContext, found: Findings) -> None:
     )
 
 
+U8_COUNTED = {
+    OutreachCount.ATTEMPTS: "outreach attempt(s)",
+    OutreachCount.DAYS: "day(s) of outreach",
+    OutreachCount.UNITS: "outreach unit(s)",
+}
+
+
+def _times(occ: Occurrence, counting: OutreachCount, days_seen: dict[date, bool]) -> Decimal:
+    """How many of the "5 times" this occurrence is (a day already counted is none more)."""
+    if counting is OutreachCount.UNITS:
+        return occ.units
+    if counting is OutreachCount.ATTEMPTS:
+        return Decimal(occ.attempts)
+    return Decimal(0) if occ.start in days_seen else Decimal(1)
+
+
 @rule(
     "ECM-U8-LIMIT",
     S.INFO,
-    title="Only 5 U8 outreach units per member per rolling 30 days are paid",
+    title="Only 5 U8 outreach attempts per member per rolling 30 days are paid",
     source="004, 001",
-    advice="Keep billing every attempt (DHCS requires them all on claims); the units past 5 will "
-    "not be paid",
+    advice="Keep billing every attempt (DHCS requires them all on claims); those past the 5 paid "
+    "will not be paid",
     example="six U8 attempts for one member between 2025-01-02 and 2025-01-20",
+    configurable='[policies] u8_limit_counts = "attempts" (default), "days" or "units"',
+    quotes=(
+        (
+            "004",
+            "Partnership will only reimburse either G9008-U8, U8/GQ or G9012-U8, U8/GQ up to 5 "
+            "times per rolling 30-day period per eligible member for successful outreach.",
+        ),
+        (
+            "001",
+            "Yes, each outreach attempt needs to be billed separately. This is important and "
+            "required reporting data to DHCS for the ECM benefit.",
+        ),
+    ),
+    measure="The 30 days end on the attempt's date (that day and the 29 before it), per member, "
+    "G9008 and G9012 together, earlier batches included. A time is an attempt (a record; a line "
+    "from an earlier batch, which the ledger keeps as one line per day and code, counts as one) by "
+    'default; u8_limit_counts = "days" counts each day with outreach once, "units" counts '
+    "15-minute units (so one 75-minute attempt uses the whole window). Only the times predicted "
+    "paid count against a later attempt: outreach past the limit is not paid, so it does not use "
+    "the allowance.",
+    predicts_unpaid=True,
 )
 def u8_limit(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(ECM_CODES)
     if not lines:
         return
-    first, last = batch_span(lines)
-    for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
-        seen: list[Occurrence] = []
+    counting = ctx.policies.u8_limit_counts
+    noun = U8_COUNTED[counting]
+    # whether an earlier time was paid depends on the times before it, so read the members'
+    # whole outreach history (a few months of it: outreach stops at enrollment)
+    _first, last = batch_span(lines)
+    for items in gather(ctx, ECM_CODES, is_u8, start=None, end=last).values():
+        paid: list[tuple[date, Decimal]] = []  # each time predicted paid, by date
+        days_seen: dict[date, bool] = {}  # days mode: was the day paid
         for occ in items:
+            times = _times(occ, counting, days_seen)
             window_start = occ.start - days(29)
-            prior = sum((o.units for o in seen if o.start >= window_start), Decimal(0))
-            seen.append(occ)
-            if occ.line is None or prior + occ.units <= U8_UNITS_PER_30_DAYS:
+            before = sum((n for day, n in paid if day >= window_start), Decimal(0))
+            if counting is OutreachCount.DAYS and occ.start in days_seen:
+                unpaid = Decimal(0) if days_seen[occ.start] else Decimal(1)
+                times = Decimal(1)
+            else:
+                allowed = max(Decimal(0), U8_TIMES_PER_30_DAYS - before)
+                unpaid = max(Decimal(0), times - allowed)
+                paid.append((occ.start, times - unpaid))
+                days_seen[occ.start] = unpaid == 0
+            if occ.line is None or unpaid == 0:
                 continue
-            excess = min(occ.units, prior + occ.units - U8_UNITS_PER_30_DAYS)
             found.add(
                 "ECM-U8-LIMIT",
                 occ.line,
-                f"{excess} of the {occ.units} outreach unit(s) on {occ.start} go past the "
-                f"{U8_UNITS_PER_30_DAYS} paid in the 30 days ending that day ({prior} before it)",
+                f"{unpaid} of the {times} {noun} on {occ.start} go past the "
+                f"{U8_TIMES_PER_30_DAYS} paid in the 30 days ending that day ({before} paid before "
+                "it)",
             )
+
+
+def _served_until(occ: Occurrence) -> date:
+    """The last day an ECM line paid for: a PMPM pays for its whole month."""
+    return month_end(occ.start) if is_ecm_pmpm(occ.procedure, occ.modifiers) else occ.end
 
 
 @rule(
@@ -143,6 +218,20 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
     "only after 12 months without ECM services",
     example="G9012 (no modifier) for a member already billed one in an earlier batch",
     configurable='[policies] engagement_fee = "lifetime" (default) or "rolling-12-months"',
+    quotes=(
+        ("004", "Successful Engagement, allowed once per lifetime"),
+        (
+            "001",
+            "Yes, once every 12 months, which is defined as a rolling 12 months, not a calendar 12 "
+            "months. The member must have a gap in ECM services for 12 months before the "
+            "engagement fee can be billed again.",
+        ),
+    ),
+    measure="Lifetime (default): a second engagement fee for the member, earlier batches "
+    "included, is refused. Rolling 12 months: it is refused when ECM services (an engagement fee, "
+    "or a U1/U2 PMPM, which pays for its whole calendar month) reached into the 12 months before "
+    "it: a PMPM dated 2025-03-02 serves until 2025-03-31, so a new fee is allowed from "
+    "2026-04-01.",
 )
 def engage_once(ctx: RuleContext, found: Findings) -> None:
     batch = [
@@ -159,8 +248,9 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
 
     first, last = batch_span(batch)
     engagements = gather(ctx, ("G9012",), is_engagement, start=None, end=last)
+    # a PMPM dated in the month before the 12 months still covers days of them
     activity = (
-        gather(ctx, ECM_CODES, ecm_activity, start=add_months(first, -12), end=last)
+        gather(ctx, ECM_CODES, ecm_activity, start=month_start(add_months(first, -12)), end=last)
         if rolling
         else {}
     )
@@ -174,7 +264,7 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
                 recent = [
                     o
                     for o in activity.get(member, [])
-                    if gap_start < o.start and o.order < occ.order
+                    if _served_until(o) >= gap_start and o.order < occ.order
                 ]
                 if not recent:
                     continue
@@ -182,7 +272,8 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
                     "ECM-ENGAGE-ONCE",
                     occ.line,
                     f"engagement fee on {occ.start}: one was already billed ({where(previous)}) and "
-                    f"ECM services continued within the 12 months before (last {recent[-1].start})",
+                    f"ECM services continued within the 12 months before (until "
+                    f"{max(_served_until(o) for o in recent)})",
                 )
             else:
                 found.add(
@@ -200,15 +291,22 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill at most 2 units of housing tenancy and sustaining services per member per month",
     example="T2040 U6 x2 and T2041 U6 x1 in January for one member",
+    quotes=(
+        ("004", "Housing Tenancy and Sustaining Services; maximum 2 units of service per month"),
+        ("004", "T2041-U6 X 1 unit + T2040-U6 X 1 unit = $444 per month"),
+    ),
+    measure=(
+        "Units per member and calendar month, T2040-U6 and T2041-U6 together, earlier batches "
+        "included."
+    ),
 )
 def t204x_month(ctx: RuleContext, found: Findings) -> None:
-    window = _month_window(ctx, ("T2040", "T2041"))
+    window = month_window(ctx, ("T2040", "T2041"))
     if window is None:
         return
     start, end = window
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure in ("T2040", "T2041") and "U6" in modifiers
+    keep = billed_as(("T2040", "T2041"), "U6")
 
     for items in gather(ctx, ("T2040", "T2041"), keep, start=start, end=end).values():
         totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
@@ -225,47 +323,18 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
 
 
 @rule(
-    "CS-MEALS-XOR-GROCERY",
-    S.ERROR,
-    title="Medically supportive meals and grocery boxes are not billed for the same member and month",
-    source="004",
-    advice="Bill either meals (S5170) or grocery boxes (S9977) for a member in a month, not both",
-    example="S5170 U6 on 2025-01-03 and S9977 U6 on 2025-01-10 for one member",
-)
-def meals_xor_grocery(ctx: RuleContext, found: Findings) -> None:
-    window = _month_window(ctx, ("S5170", "S9977"))
-    if window is None:
-        return
-    start, end = window
-
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure in ("S5170", "S9977")
-
-    for items in gather(ctx, ("S5170", "S9977"), keep, start=start, end=end).values():
-        by_month: dict[tuple[int, int], list[Occurrence]] = defaultdict(list)
-        for occ in items:
-            by_month[month_of(occ.start)].append(occ)
-        for month, occs in by_month.items():
-            kinds = {o.procedure for o in occs}
-            if len(kinds) < 2:
-                continue
-            kept = occs[0].procedure  # the service the member started with this month
-            for occ in occs:
-                if occ.procedure != kept and occ.line is not None:
-                    found.add(
-                        "CS-MEALS-XOR-GROCERY",
-                        occ.line,
-                        f"{occ.procedure} on {occ.start} but {kept} is already billed for {label(month)}",
-                    )
-
-
-@rule(
     "CS-DAYHAB-DAY",
     S.ERROR,
     title="Day habilitation (T2020-U6): at most 8 units a day",
     source="004",
     advice="Bill at most 8 units of T2020-U6 per member per day",
     example="T2020 U6 x10 on one day",
+    quotes=(
+        (
+            "004",
+            "T2020-U6= Day Habilitation; 1 unit at $7.00 maximum per day is 8 units of service",
+        ),
+    ),
 )
 def dayhab_day(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(("T2020",))
@@ -273,8 +342,7 @@ def dayhab_day(ctx: RuleContext, found: Findings) -> None:
         return
     first, last = batch_span(lines)
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "T2020" and "U6" in modifiers
+    keep = billed_as(("T2020",), "U6")
 
     for items in gather(ctx, ("T2020",), keep, start=first, end=last).values():
         totals: dict[date, Decimal] = defaultdict(Decimal)
@@ -289,34 +357,92 @@ def dayhab_day(ctx: RuleContext, found: Findings) -> None:
 
 
 @rule(
+    "CS-SOBERING-DIEM",
+    S.ERROR,
+    title="Sobering center (H0014-U6): one per diem per stay of under 24 hours",
+    source="004",
+    advice="Bill a sobering center stay as 1 unit dated the day it began, even when it ran past "
+    "midnight; a stay of 24 hours or more is not a sobering center stay",
+    example="H0014 U6 from 2026-01-20 to 2026-01-21 billed as 2 units",
+    quotes=(("004", "H0014-U6 =Sobering Center; per diem, less than 24 hours; $170.00"),),
+    measure="A stay is one record: service_date the day it began, service_end_date (if any) the "
+    "day it ended. It bills 1 unit ($170) whether or not it ran past midnight; a record with more "
+    "units, or whose end date is more than one day after its start (24 hours or more), is flagged.",
+)
+def sobering_diem(ctx: RuleContext, found: Findings) -> None:
+    for line in ctx.lines_of(("H0014",)):
+        if "U6" not in line.modifiers:
+            continue
+        if line.units != 1:
+            found.add(
+                "CS-SOBERING-DIEM",
+                line,
+                f"H0014-U6 on {line.service_date} comes to {line.units} units; a stay of under "
+                "24 hours is one per diem",
+            )
+        for part in line.parts:
+            ended = part.record.service_end_date
+            if ended is not None and ended > part.record.service_date + days(1):
+                found.add(
+                    "CS-SOBERING-DIEM",
+                    part,
+                    f"a sobering center stay from {part.record.service_date} to {ended} lasted 24 "
+                    "hours or more",
+                )
+
+
+@rule(
     "CS-POSTHOSP-LIFETIME",
     S.ERROR,
     title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
     source="004",
-    advice="Bill at most 180 days of H0044-U3 for a member, in one stay",
+    advice="Bill at most 180 days of H0044-U3 for a member, in one stay (one TAR)",
     example="H0044 U3 for a member whose 180 days were billed in earlier batches",
+    quotes=(
+        (
+            "004",
+            "H0044-U3 = Short Term Post Hospitalization; per diem = $108, up to 180 days (only "
+            "offered once per lifetime)",
+        ),
+        (
+            "004",
+            "Short-term post-hospitalization TARs can be requested for 180 days. Providers must "
+            "end date the TAR if the member leaves before 180 days.",
+        ),
+    ),
+    measure="One stay is one TAR: lines under the TAR of the member's first stay belong to it "
+    "whatever the gaps between them (a few days back in hospital do not end the stay), and so does "
+    "a line that continues the stay without a gap. The days billed (units) of the stay add up to "
+    "at most 180. A line under another TAR after a gap is a second stay, which the lifetime limit "
+    "refuses. Lines without a TAR number join the stay only when they continue it without a gap.",
 )
 def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     if not ctx.lines_of(("H0044",)):
         return
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "H0044" and "U3" in modifiers
+    keep = billed_as(("H0044",), "U3")
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
         total = Decimal(0)
+        stay_tars: set[str] = set()
         stay_end: date | None = None
         for occ in items:
-            second_stay = stay_end is not None and occ.start > stay_end + days(1)
-            total += occ.units
-            stay_end = occ.end if stay_end is None else max(stay_end, occ.end)
+            continues = stay_end is None or occ.start <= stay_end + days(1)
+            second_stay = not continues and occ.tar_number not in stay_tars
+            if not second_stay:
+                total += occ.units
+                stay_end = occ.end if stay_end is None else max(stay_end, occ.end)
+                if occ.tar_number:
+                    stay_tars.add(occ.tar_number)
             if occ.line is None:
                 continue
             if second_stay:
                 found.add(
                     "CS-POSTHOSP-LIFETIME",
                     occ.line,
-                    f"a new post-hospitalization stay from {occ.start}: the service is offered once per lifetime",
+                    f"a second post-hospitalization stay from {occ.start}"
+                    + (f" under TAR {occ.tar_number}" if occ.tar_number else "")
+                    + ": the service is offered once per lifetime",
                 )
             elif total > POSTHOSP_LIFETIME_DAYS:
                 found.add(
@@ -333,23 +459,37 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
     source="004",
     advice="Bill at most 90 consecutive days of T2033-U6",
     example="T2033 U6 from 2025-01-01 to 2025-04-15 (105 days)",
+    configurable="[policies] recuperative_gap_days = 0 (default: any day without care ends the "
+    "run) up to 30",
+    quotes=(
+        (
+            "004",
+            "T2033-U6 = Recuperative Care; per diem = $204, no more than 90 days' continuous "
+            "duration",
+        ),
+    ),
+    measure="A run is the member's recuperative care days in a row, earlier batches included, "
+    "counted from its first day to its last, both ends counted. By default (the literal reading "
+    'of "continuous") a single day without care ends the run and the next stay starts a new '
+    "one; recuperative_gap_days = N bridges gaps of up to N days, and the bridged days count in "
+    "the run's length (74 days, a day off, 46 days: one run of 121 days under N = 1).",
 )
 def recup_90(ctx: RuleContext, found: Findings) -> None:
     lines = ctx.lines_of(("T2033",))
     if not lines:
         return
     first, last = batch_span(lines)
+    bridged = days(ctx.policies.recuperative_gap_days + 1)
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "T2033" and "U6" in modifiers
+    keep = billed_as(("T2033",), "U6")
 
-    # 91 days back is enough to see a run that would pass 90 with the batch's first day
-    for items in gather(
-        ctx, ("T2033",), keep, start=first - days(RECUP_MAX_DAYS_IN_A_ROW + 1), end=last
-    ).values():
+    # far enough back to see a run that would pass 90 days with the batch's first day (it began
+    # at most 91 days before), and the line that began it (up to 91 days before that)
+    lookback = days(2 * (RECUP_MAX_DAYS_IN_A_ROW + 1)) + bridged
+    for items in gather(ctx, ("T2033",), keep, start=first - lookback, end=last).values():
         run_start = run_end = date.min
         for occ in items:
-            if run_end == date.min or occ.start > run_end + days(1):
+            if run_end == date.min or occ.start > run_end + bridged:
                 run_start, run_end = occ.start, occ.end
             else:
                 run_end = max(run_end, occ.end)
@@ -367,25 +507,33 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
     S.ERROR,
     title="Housing deposits (H0044-U2): at most $5,000",
     source="004",
-    advice="Bill at most $5,000 of housing deposits under one TAR",
+    advice="Bill at most $5,000 of housing deposits under one TAR (or for the member, under "
+    '[policies] deposit_cap = "per-member")',
     example="H0044 U2 charge=5200.00",
+    configurable='[policies] deposit_cap = "per-tar" (default) or "per-member"',
+    quotes=(("004", "H0044-U2 Housing Deposits, approved up to $5000"),),
+    measure="The charges of the member's H0044-U2 lines add up, earlier batches included: per TAR "
+    'by default ("approved" reads as the TAR\'s approval; a line without a TAR number is judged '
+    'alone), or per member across every TAR under deposit_cap = "per-member" (a lifetime cap: '
+    "the records carry no housing episode to count it by).",
 )
 def deposit_cap(ctx: RuleContext, found: Findings) -> None:
     if not ctx.lines_of(("H0044",)):
         return
+    per_member = ctx.policies.deposit_cap is DepositCapScope.PER_MEMBER
 
-    def keep(procedure: str, modifiers: Collection[str]) -> bool:
-        return procedure == "H0044" and "U2" in modifiers
+    keep = billed_as(("H0044",), "U2")
 
     for items in gather(ctx, ("H0044",), keep, start=None, end=None).values():
-        per_tar: dict[str, Decimal] = defaultdict(Decimal)
+        totals: dict[str, Decimal] = defaultdict(Decimal)
         for occ in items:
-            if occ.tar_number:
-                per_tar[occ.tar_number] += occ.charge
-                total = per_tar[occ.tar_number]
-                scope = f"under TAR {occ.tar_number}"
+            if per_member:
+                totals[""] += occ.charge
+                total, scope = totals[""], "for the member"
+            elif occ.tar_number:
+                totals[occ.tar_number] += occ.charge
+                total, scope = totals[occ.tar_number], f"under TAR {occ.tar_number}"
             else:
-                total = occ.charge
-                scope = "on one line"
+                total, scope = occ.charge, "on one line"
             if occ.line is not None and total > DEPOSIT_CAP:
                 found.add("CS-DEPOSIT-CAP", occ.line, f"housing deposits come to ${total} {scope}")

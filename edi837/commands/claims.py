@@ -1,0 +1,126 @@
+"""``edi837 claims``: the work queue, every claim's state, money, age and next action."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+
+STATES = (
+    "pending",
+    "abandoned",
+    "sent",
+    "accepted",
+    "rejected",
+    "paid",
+    "paid_as_expected",
+    "partially_paid",
+    "patient_responsibility",
+    "denied",
+    "secondary",
+    "reversed",
+    "replaced",
+    "voided",
+)
+
+
+@click.command("claims")
+@ledger_option
+@as_of_option
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice(STATES),
+    help="Only claims in this state (repeatable).",
+)
+@click.option("--member", default=None, metavar="CIN", help="Only this member's claims.")
+@click.option(
+    "--month", default=None, metavar="YYYY-MM", help="Only claims for this service month."
+)
+@click.option("--open", "open_only", is_flag=True, help="Only claims that need an action.")
+@click.option(
+    "--test/--production",
+    "test",
+    default=None,
+    help="Only claims of test batches (ISA15=T), or only production ones (default: both).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (docs/claims.md, with its JSON Schema) or csv for scripts.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (0600, written whole or not at all) instead of stdout.",
+)
+def command(
+    ledger: Path | None,
+    as_of: date | None,
+    states: tuple[str, ...],
+    member: str | None,
+    month: str | None,
+    open_only: bool,
+    test: bool | None,
+    fmt: str,
+    out: Path | None,
+) -> int:
+    """Every claim the ledger holds: where it stands (sent, accepted, rejected, paid, denied...),
+    what was billed, paid, adjusted and is still open, how old it is, its 365-day filing
+    deadline, and what to do next.
+
+    \b
+    Example: what needs doing this week, oldest first in the table's age column:
+      edi837 claims --open
+      edi837 claims --month 2026-01 --format csv --out january-claims.csv
+    """
+    from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.render.queue import FORMATS, QueueView
+    from edi837.services.queue import (
+        Filters,
+        payment_totals,
+        provider_adjustments,
+        queue,
+        unmatched,
+    )
+
+    today, _ = resolve_as_of(as_of)
+    if month is not None and not is_month(month):
+        raise click.BadParameter(f"{month!r} is not a month written YYYY-MM", param_hint="--month")
+    path = ledger or default_ledger_path()
+    filters = Filters(
+        states=frozenset(states),
+        member=member.strip().upper() if member else None,
+        month=month,
+        test=test,
+        open_only=open_only,
+    )
+    with Ledger(path, create=False) as book:
+        view = QueueView(
+            queue(book, as_of=today, filters=filters),
+            lambda: unmatched(book),
+            lambda: provider_adjustments(book),
+            lambda: payment_totals(book),
+            as_of=today.isoformat(),
+        )
+        write_text_output(out, lambda stream: FORMATS[fmt](stream, view), ledger=path)
+    return 0
+
+
+def is_month(text: str) -> bool:
+    year, _, number = text.partition("-")
+    return (
+        len(year) == 4
+        and year.isdigit()
+        and number.isdigit()
+        and 1 <= int(number) <= 12
+        and len(number) == 2
+    )

@@ -1,0 +1,26 @@
+"""Text from files we did not write, made safe for where it is shown.
+
+- On a terminal: control characters (escape sequences among them) are shown as ``\\xNN``
+  escapes, so an 835 cannot move the cursor, change colours or retitle the window.
+- In a CSV a coordinator opens in a spreadsheet: a text cell that starts with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return would be read as a formula; it gets a leading ``'``
+  (the OWASP advice). Amounts are written by the callers as plain numbers, negative ones included,
+  and never pass through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal_text(value: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def csv_text(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -1,0 +1,57 @@
+"""What kind of X12 file this is, before a command records anything from it: the transaction
+sets it holds (ST01, and ST03 or GS08), or a TA1. ``remit`` and ``reconcile`` read 835s, ``ack``
+reads TA1, 999 and 277CA, ``validate`` any of them: given the wrong file, each says what the file
+is and which command reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from edi837.errors import InputError
+from edi837.x12.tokenizer import SegmentReader
+
+NAMES = {
+    "835": ("an 835 remittance", "`edi837 remit` or `edi837 reconcile`"),
+    "837": ("an 837 claim file", "`edi837 validate`"),
+    "999": ("a 999 acknowledgment", "`edi837 ack`"),
+    "997": ("a 997 acknowledgment", "`edi837 ack`"),
+    "277": ("a 277 claim status (277CA) file", "`edi837 ack`"),
+    "TA1": ("a TA1 interchange acknowledgment", "`edi837 ack`"),
+}
+
+
+def kinds(path: Path, *, enough: set[str] | None = None, limit: int = 200_000) -> set[str]:
+    """The transaction set IDs in the file (``TA1`` for an interchange acknowledgment). Reads
+    segment IDs only; stops at the first of ``enough``, or after ``limit`` segments (a large file
+    has said what it is by then)."""
+    found: set[str] = set()
+    reader = SegmentReader(path, name=str(path))
+    for count, elements in enumerate(reader):
+        seg_id = elements[0]
+        if seg_id == "ST" and len(elements) > 1:
+            found.add(elements[1].strip())
+        elif seg_id == "TA1":
+            found.add("TA1")
+        if (enough and found & enough) or count >= limit:
+            break
+    return found
+
+
+def describe(found: Iterable[str]) -> str:
+    names = [NAMES.get(kind, (f"a {kind} transaction set", ""))[0] for kind in sorted(found)]
+    return " and ".join(names) if names else "an interchange with no transaction set"
+
+
+def require(path: Path, wanted: set[str], command: str) -> set[str]:
+    """Refuse (exit 2, nothing recorded) a file holding none of the ``wanted`` transaction sets,
+    saying what it is and which command reads it. An unreadable file raises X12ParseError."""
+    found = kinds(path, enough=wanted)
+    if found & wanted:
+        return found
+    readers = sorted({NAMES[k][1] for k in found if k in NAMES and NAMES[k][1]})
+    hint = f"read it with {' or '.join(readers)}" if readers else None
+    raise InputError(
+        f"{path} is {describe(found)}, not what `edi837 {command}` reads; nothing was recorded",
+        hint=hint,
+    )

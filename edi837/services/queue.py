@@ -1,0 +1,309 @@
+"""The work queue: every claim with its state, its money, its age, its filing deadline and what
+to do next, all from the one state machine (edi837/lifecycle), plus what the 835s held that
+matches nothing of ours. ``edi837 claims`` and ``edi837 reconcile`` show it; the HTML report
+draws on it. Streamed claim by claim; the totals are gathered as the claims go by."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from edi837.ledger.events import EventReader
+from edi837.ledger.store import Ledger
+from edi837.lifecycle.actions import Kind, table
+from edi837.lifecycle.advice import Advice, Aging, aging, next_action
+from edi837.lifecycle.events import ClaimFacts
+from edi837.lifecycle.machine import ClaimOutcome, Figures, State
+from edi837.payer.fee_schedule import program_of
+
+ZERO = Decimal(0)
+
+
+@attrs.frozen(slots=True)
+class QueueItem:
+    facts: ClaimFacts
+    outcome: ClaimOutcome
+    advice: Advice
+    aging: Aging
+
+    @property
+    def needs_action(self) -> bool:
+        return not self.advice.done
+
+
+@attrs.frozen
+class Filters:
+    states: frozenset[str] = frozenset()  # State values
+    member: str | None = None
+    month: str | None = None  # YYYY-MM (the service month)
+    # the claim's earliest date of service (a claim never spans months: services/grouping.py)
+    service_from: date | None = None
+    service_to: date | None = None
+    test: bool | None = None  # True: test batches only; False: production only; None: both
+    open_only: bool = False  # only claims that need an action
+
+    def keep(self, item: QueueItem) -> bool:
+        facts = item.facts
+        if self.states and item.outcome.state.value not in self.states:
+            return False
+        if self.member and facts.member_id != self.member:
+            return False
+        if self.month and facts.service_month != self.month:
+            return False
+        if self.service_from and facts.first_date < self.service_from:
+            return False
+        if self.service_to and facts.first_date > self.service_to:
+            return False
+        if self.test is not None and facts.test != self.test:
+            return False
+        return not (self.open_only and not item.needs_action)
+
+
+def queue(
+    ledger: Ledger,
+    *,
+    as_of: date,
+    filters: Filters = Filters(),
+    claim_ids: Collection[str] | None = None,
+) -> Iterator[QueueItem]:
+    """Every claim (or those asked for) that passes the filters, in claim-ID order."""
+    for facts, outcome in EventReader(ledger).outcomes(claim_ids):
+        item = QueueItem(facts, outcome, next_action(facts, outcome, as_of), aging(facts, as_of))
+        if filters.keep(item):
+            yield item
+
+
+# -- totals -------------------------------------------------------------------------------------
+
+
+# what a line was paid without line detail: the claim's payment, when its lines span programs
+SEVERAL_PROGRAMS = "several programs, paid without line detail"
+_DENIALS = (Kind.DENIAL, Kind.OTHER)  # what the state machine counts as denied (machine._split)
+
+
+@attrs.define
+class ProgramTally:
+    """One program's lines (ECM PMPM, ECM outreach, each Community Supports service...): what
+    was billed on them, what the payer paid on them (its line detail, SVC03; a claim answered
+    without line detail counts whole when all its lines are of one program) and the charges of
+    the lines it finally denied. Recoupments and claim-level adjustments are in the book's
+    figures, not here."""
+
+    claims: int = 0
+    lines: int = 0
+    units: Decimal = ZERO
+    billed: Decimal = ZERO
+    paid: Decimal = ZERO
+    denied_lines: int = 0
+    denied: Decimal = ZERO
+
+
+@attrs.define
+class ReasonTally:
+    """The denials of one adjustment reason (CAS group and CARC) over the adjudicated claims."""
+
+    amount: Decimal = ZERO
+    claims: int = 0
+
+
+@attrs.define
+class Book:
+    """One usage's figures: overall, by service month, open amounts (and claims) by aging
+    bucket, by program, and the denied amounts by adjustment reason (they add up to the
+    figures' ``denied``) with the remark codes (RARC) the denied claims carried."""
+
+    figures: Figures = attrs.field(factory=Figures)
+    claims: int = 0
+    by_month: dict[str, Figures] = attrs.field(factory=dict)
+    by_bucket: dict[str, Decimal] = attrs.field(factory=dict)
+    bucket_claims: dict[str, int] = attrs.field(factory=dict)
+    by_program: dict[str, ProgramTally] = attrs.field(factory=dict)
+    by_reason: dict[tuple[str, str], ReasonTally] = attrs.field(factory=dict)
+    remarks: dict[str, int] = attrs.field(factory=dict)  # RARC -> claims with a denial
+
+    def add(self, item: QueueItem) -> None:
+        figures = item.outcome.figures
+        self.claims += 1
+        self.figures = self.figures + figures
+        month = item.facts.service_month
+        self.by_month[month] = self.by_month.get(month, Figures()) + figures
+        if figures.open:
+            bucket = item.aging.bucket
+            self.by_bucket[bucket] = self.by_bucket.get(bucket, ZERO) + figures.open
+            self.bucket_claims[bucket] = self.bucket_claims.get(bucket, 0) + 1
+        self._add_programs(item)
+        if item.outcome.state.adjudicated:
+            self._add_denials(item.outcome)
+
+    def _program(self, name: str) -> ProgramTally:
+        tally = self.by_program.get(name)
+        if tally is None:
+            tally = self.by_program[name] = ProgramTally()
+        return tally
+
+    def _add_programs(self, item: QueueItem) -> None:
+        outcome = item.outcome
+        seen: set[str] = set()
+        itemised = False
+        for sent, line in zip(item.facts.lines, outcome.lines, strict=True):
+            name = program_of(sent.procedure, sent.modifiers)
+            tally = self._program(name)
+            if name not in seen:
+                seen.add(name)
+                tally.claims += 1
+            tally.lines += 1
+            tally.units += sent.units
+            tally.billed += line.billed
+            if line.paid is not None:
+                itemised = True
+                tally.paid += line.paid
+            if line.denied:
+                tally.denied_lines += 1
+                tally.denied += line.billed
+        if itemised or not outcome.adjudications or not outcome.figures.paid:
+            return
+        if len(seen) == 1:
+            self._program(next(iter(seen))).paid += outcome.figures.paid
+        else:
+            several = self._program(SEVERAL_PROGRAMS)
+            several.claims += 1
+            several.paid += outcome.figures.paid
+
+    def _add_denials(self, outcome: ClaimOutcome) -> None:
+        """The adjustments the state machine counted as denied, by reason: the claim's own and
+        those of its lines that the rules did not predict unpaid (those count as contractual)."""
+        rules = table()
+        reasons = [
+            *outcome.reasons,
+            *(r for line in outcome.lines if line.expected_unpaid is None for r in line.reasons),
+        ]
+        keys: set[tuple[str, str]] = set()
+        for reason in reasons:
+            if not reason.amount or rules.kind(reason.group, reason.code) not in _DENIALS:
+                continue
+            key = (reason.group, reason.code)
+            tally = self.by_reason.get(key)
+            if tally is None:
+                tally = self.by_reason[key] = ReasonTally()
+            tally.amount += reason.amount
+            if key not in keys:
+                keys.add(key)
+                tally.claims += 1
+        if not keys:
+            return
+        codes = {*outcome.remarks, *(code for line in outcome.lines for code in line.remarks)}
+        for code in codes:
+            self.remarks[code] = self.remarks.get(code, 0) + 1
+
+
+@attrs.define
+class Totals:
+    """What was billed, paid, adjusted, owed by members and still open: for production and for
+    test batches apart (a test batch is not billing), each overall, by service month and by
+    aging bucket (of the open amounts); and claims by state. Void claims and abandoned batches
+    add no money (a void repeats its original's charge; an abandoned batch was never sent)."""
+
+    production: Book = attrs.field(factory=Book)
+    test: Book = attrs.field(factory=Book)
+    claims: int = 0
+    needing_action: int = 0
+    by_state: dict[str, tuple[int, Decimal]] = attrs.field(factory=dict)
+
+    def add(self, item: QueueItem) -> None:
+        figures = item.outcome.figures
+        self.claims += 1
+        self.needing_action += 1 if item.needs_action else 0
+        state = item.outcome.state.value
+        count, billed = self.by_state.get(state, (0, ZERO))
+        self.by_state[state] = (count + 1, billed + figures.billed)
+        if item.facts.is_void or item.outcome.state is State.ABANDONED:
+            return
+        (self.test if item.facts.test else self.production).add(item)
+
+
+# -- what matches nothing of ours ----------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Unmatched:
+    patient_control_number: str
+    status_code: str
+    charge: Decimal | None
+    paid: Decimal | None
+    payer_claim_number: str
+    trace_number: str
+    payer: str
+
+
+def unmatched(ledger: Ledger) -> Iterator[Unmatched]:
+    """835 claims that match no claim we sent (another system's, or a mangled CLP01)."""
+    for row in ledger.db.execute(
+        "SELECT e.patient_control_number, e.status_code, e.charge, e.paid, e.payer_claim_number, "
+        "r.trace_number, r.payer_name FROM claim_events e JOIN remittances r ON r.remittance_id = e.remittance_id "
+        "WHERE e.claim_id IS NULL ORDER BY r.event_date, e.remittance_id, e.seq"
+    ):
+        yield Unmatched(
+            row[0],
+            row[1],
+            Decimal(row[2]) if row[2] else None,
+            Decimal(row[3]) if row[3] else None,
+            row[4],
+            row[5],
+            row[6],
+        )
+
+
+@attrs.frozen(slots=True)
+class ProviderAdjustmentRow:
+    reason: str
+    reference: str
+    amount: Decimal
+    trace_number: str
+    payer: str
+    claim_id: str | None  # the claim its reference names (applied to that claim's balance)
+
+
+def provider_adjustments(ledger: Ledger) -> list[ProviderAdjustmentRow]:
+    return [
+        ProviderAdjustmentRow(row[0], row[1], Decimal(row[2]), row[3], row[4], row[5])
+        for row in ledger.db.execute(
+            "SELECT p.reason, p.reference, p.amount, r.trace_number, r.payer_name, p.claim_id "
+            "FROM provider_adjustments p JOIN remittances r ON r.remittance_id = p.remittance_id "
+            "ORDER BY r.event_date, p.adjustment_id"
+        )
+    ]
+
+
+@attrs.frozen(slots=True)
+class PaymentTotals:
+    payments: int
+    received: Decimal  # sum of BPR02 (signed)
+    claims_paid: Decimal  # sum of CLP04 over the payments
+    provider_adjustments: Decimal  # sum of PLB amounts
+
+    @property
+    def balanced(self) -> bool:
+        return self.received == self.claims_paid - self.provider_adjustments
+
+
+def payment_totals(ledger: Ledger) -> PaymentTotals:
+    db = ledger.db
+    received = sum(
+        (
+            Decimal(r[0])
+            for r in db.execute(
+                "SELECT payment_amount FROM remittances WHERE payment_amount IS NOT NULL"
+            )
+        ),
+        ZERO,
+    )
+    paid = sum(
+        (Decimal(r[0]) for r in db.execute("SELECT paid FROM claim_events WHERE paid IS NOT NULL")),
+        ZERO,
+    )
+    plb = sum((Decimal(r[0]) for r in db.execute("SELECT amount FROM provider_adjustments")), ZERO)
+    count = db.execute("SELECT COUNT(*) FROM remittances").fetchone()[0]
+    return PaymentTotals(int(count), received, paid, plb)
