@@ -16,7 +16,6 @@ LAYERS = {
     "edi837.errors": 0,
     "edi837.issues": 0,
     "edi837.catalogue": 0,
-    "edi837.codelists": 0,
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
