@@ -19,6 +19,7 @@ LAYERS = {
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
+    "edi837.progress": 0,
     "edi837.outputs": 0,
     "edi837.faults": 0,
     "edi837.x12": 0,
@@ -37,6 +38,7 @@ LAYERS = {
     "edi837.services": 4,
     "edi837.reconcile": 4,
     "edi837.render": 5,
+    "edi837.api": 6,
     "edi837.commands": 6,
     "edi837.cli": 6,
 }

@@ -34,8 +34,8 @@ from edi837.model.remittance import (
     RemittanceTotals,
 )
 from edi837.remit835.decoder import TransactionDecoder
-from edi837.remit835.log import shown
 from edi837.x12.envelope import ensure_complete
+from edi837.x12.log import shown
 from edi837.x12.tokenizer import SegmentReader, Source
 from edi837.x12.transactions import REMITTANCE_835, Gathered, Placed, TransactionStream
 

@@ -74,6 +74,12 @@ class Real:
         return format(value.normalize(), "f")
 
     @staticmethod
+    def whole(value: Decimal) -> int | None:
+        """An R value that is a whole number (a quantity sent as ``3`` or ``3.0``), as an int;
+        None when it has a fraction."""
+        return int(value) if value == value.to_integral_value() else None
+
+    @staticmethod
     def length(text: str) -> int:
         """The length X12 counts: digits only (sign and decimal point do not count)."""
         return len(text) - text.startswith("-") - ("." in text)
