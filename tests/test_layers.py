@@ -16,7 +16,6 @@ LAYERS = {
     "edi837.errors": 0,
     "edi837.issues": 0,
     "edi837.catalogue": 0,
-    "edi837.codelists": 0,
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
@@ -39,9 +38,9 @@ LAYERS = {
     "edi837.services": 4,
     "edi837.reconcile": 4,
     "edi837.render": 5,
+    "edi837.api": 6,
     "edi837.commands": 6,
     "edi837.cli": 6,
-    "edi837.api": 6,
 }
 # Pairs that must not meet even where the floors allow it: one transaction does not lean on another.
 NEVER = {

@@ -490,8 +490,8 @@ def _render_element(element: dict[str, object]) -> str:
 
 def render_elements(segments: dict[str, list[dict[str, object]]]) -> str:
     lines = [
-        "# The X12 segment dictionary for every segment of the 837P, 835, 999, 277CA and 997 maps and",
-        "# of the interchange envelope (TA1), derived from pyx12's maps and dataele.xml by",
+        "# The X12 segment dictionary for every segment of the 837P, 835, 999, 277CA and 997 maps",
+        "# and of the interchange envelope (TA1), derived from pyx12's maps and dataele.xml by",
         "# tools/gen_segments.py. Do not edit by hand.",
         "#",
         "# type: AN string, ID code, R decimal, N0/N2 implied-decimal number, DT date, TM time.",

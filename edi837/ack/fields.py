@@ -15,7 +15,7 @@ from typing import Protocol
 from edi837 import catalogue
 from edi837.ack.codes import words
 from edi837.model.acks import AckCode, AckEvent
-from edi837.x12.datatypes import DT, N0, R, plain
+from edi837.x12.datatypes import DT, N0, R
 from edi837.x12.log import IssueLog, shown
 from edi837.x12.spec import picker
 from edi837.x12.transactions import Item, Placed, Transaction
@@ -92,12 +92,7 @@ class Fields:
             return N0.whole(text)
         except ValueError:
             value = self.amount(text, ref, position, loop)
-        if value is None:
-            return None
-        try:  # "3.0" counts 3; "2.5" counts nothing
-            return N0.whole(plain(value))
-        except ValueError:
-            return None
+            return R.whole(value) if value is not None else None
 
     def answered_on(self, transaction: Transaction) -> dt.date | None:
         """The acknowledgment's own date: its GS04."""

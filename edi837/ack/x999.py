@@ -24,9 +24,10 @@ from collections.abc import Callable
 
 import attrs
 
-from edi837 import catalogue, codelists
+from edi837 import catalogue
 from edi837.ack.codes import group_verdict, set_verdict, words
 from edi837.ack.fields import NONE, Answers, Fields, code, is_test
+from edi837.codes import descriptions as codelists
 from edi837.model.acks import AckCode, GroupAck, SetAck, Verdict
 from edi837.x12 import spec
 from edi837.x12.datatypes import N0
@@ -41,14 +42,6 @@ AK9 = picker("AK9", *(f"AK9{n:02d}" for n in range(1, 10)))
 CTX01 = picker("CTX", "CTX01")
 CONTEXT = picker("CTX01", "CTX01-1", "CTX01-2")
 _KEEP = frozenset({Verdict.ACCEPTED, Verdict.ACCEPTED_WITH_ERRORS, Verdict.REJECTED})
-
-
-def _number(text: str) -> int | None:
-    """A segment position or element number (IK302, IK401), or None when none is given."""
-    try:
-        return N0.count(text)
-    except ValueError:
-        return None
 
 
 @attrs.frozen(slots=True)
@@ -242,7 +235,7 @@ class GroupDecoder:
             position_text = error = ""
         else:
             segment_id, position_text, loop, error = (v.strip() for v in self.note(note.opening[1]))
-        position = _number(position_text)
+        position = _count(position_text)
         element_notes = [elements for _, elements in note.segments if elements[0] != "CTX"]
         element_notes += [c.opening[1] for c in note.children if c.opening is not None]
         contexts = [elements for _, elements in note.segments if elements[0] == "CTX"]
@@ -281,15 +274,18 @@ class GroupDecoder:
 
     def _reference(self, segment_id: str, where: str) -> str:
         """IK401 as a reference designator: ``CLM05-3``, with the repetition when given."""
-        picked = self.position_in_segment(where.split(self.component))
-        element, component, *more = (_number(p.strip()) for p in picked)  # a 997 has no repetition
+        # element, component and (a 999's, not a 997's) repetition
+        element, component, *more = (
+            _count(p) for p in self.position_in_segment(where.split(self.component))
+        )
+        repetition = more[0] if more else None
         if element is None:
             return shown(where)
         text = f"{segment_id}{element:02d}"
         if component is not None:
             text += f"-{component}"
-        if more and more[0] is not None:
-            text += f" repetition {more[0]}"
+        if repetition is not None:
+            text += f" repetition {repetition}"
         return text
 
     def _claim(self, contexts: list[list[str]]) -> str:
@@ -339,3 +335,11 @@ class GroupDecoder:
         if known and len(known) == len(self.sets) and all(v.accepts for v in known):
             return Verdict.ACCEPTED
         return Verdict.PARTIAL if any(v.accepts for v in known) else Verdict.REJECTED
+
+
+def _count(text: str) -> int | None:
+    """A position or count the acknowledgment gives (IK302, IK401...), or None when absent."""
+    try:
+        return N0.count(text.strip())
+    except ValueError:
+        return None

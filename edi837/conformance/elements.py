@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from edi837 import codelists, phi
+from edi837 import phi
+from edi837.codes import descriptions
 from edi837.conformance import fastpath, snip1, snip2
 from edi837.conformance.member_data import holds_member_data
 from edi837.conformance.rules import Rule
@@ -144,7 +145,9 @@ class Element:
         self.parent_usage = parent_usage
         self.usage = found.usage if found is not None else "S"
         self.codes = found.codes if found is not None else frozenset()
-        self.external = codelists.external(found.codes_from) if found and found.codes_from else None
+        self.external = (
+            descriptions.external(found.codes_from) if found and found.codes_from else None
+        )
         self.pattern = re.compile(found.pattern, re.S) if found and found.pattern else None
         self.components: tuple[Element, ...] = tuple(
             Element(c, use, n, in_composite=True, parent_usage=self.usage)

@@ -26,8 +26,9 @@ from typing import Any
 
 import attrs
 
-from edi837 import catalogue, codelists, phi, progress
+from edi837 import catalogue, phi, progress
 from edi837.catalogue import Family
+from edi837.codes import descriptions
 from edi837.conformance.member_data import holds_member_data
 from edi837.errors import X12ParseError
 from edi837.issues import Code, Issue, IssueList, Location, Severity
@@ -189,7 +190,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[_Raw], list[tuple[str,
                     where = {"segment": seg.get("cur_line"), "segment_id": seg.get("seg_id")}
                     for err in seg.get("errors", []):
                         code = str(err["err_cde"])
-                        what = codelists.describe(codelists.IK304, code) or "segment error"
+                        what = descriptions.describe(descriptions.IK304, code) or "segment error"
                         add(
                             catalogue.SEGMENT_ERROR,
                             f"IG-{txn}-SEG{code}",
@@ -203,7 +204,9 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[_Raw], list[tuple[str,
                             ref += f"-{ele['subele_pos']}"
                         for err in ele.get("errors", []):
                             code = str(err["err_cde"])
-                            what = codelists.describe(codelists.IK403, code) or "element error"
+                            what = (
+                                descriptions.describe(descriptions.IK403, code) or "element error"
+                            )
                             add(
                                 catalogue.ELEMENT_ERROR,
                                 f"IG-{txn}-ELE{code}",

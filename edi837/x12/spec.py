@@ -129,22 +129,23 @@ def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
     # A plain function with its tables bound as defaults: readers call pickers once per
     # segment, and a closure call costs half of a class's __call__.
     width = max(indexes) + 1
-    pad = [""] * width
+    # pads[n]: what a segment of n elements lacks, so padding is one concatenation
+    pads = [[""] * (width - n) for n in range(width)]
     if len(indexes) > 1:
         get: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes)
 
         def pick(
-            elements: list[str], width: int = width, get: Any = get, pad: list[str] = pad
+            elements: list[str], width: int = width, get: Any = get, pads: list[list[str]] = pads
         ) -> tuple[str, ...]:
             if len(elements) < width:
-                elements = elements + pad[len(elements) :]
+                elements = elements + pads[len(elements)]
             return get(elements)  # type: ignore[no-any-return]
 
     else:
         (index,) = indexes
 
         def pick(
-            elements: list[str], width: int = width, get: Any = None, pad: list[str] = pad
+            elements: list[str], width: int = width, get: Any = None, pads: list[list[str]] = pads
         ) -> tuple[str, ...]:
             return (elements[index],) if len(elements) > index else ("",)
 

@@ -1,4 +1,4 @@
-"""External code lists shipped as data, in ``segments/codes/<name>.csv``: one loader for all.
+"""Code lists that describe codes, shipped as data in ``segments/codes/<name>.csv``: one loader.
 
 Each file is ``code,description``, one code a row, in our own plain words:
 
@@ -17,7 +17,7 @@ entity identifiers...), read with :func:`external`.
 
 They cover the codes seen in the sample corpus and the common ones; X12 and CMS add codes several
 times a year, so an unknown code is never an error: callers show the code alone. To add one,
-append a row and run the tests (``tests/test_codelists.py`` checks the files' shape). Tables load
+append a row and run the tests (``tests/test_codes_descriptions.py`` checks the files' shape). Tables load
 on first use and stay loaded. :data:`SOURCES` names where each list comes from; the descriptions
 are our own plain words, not the publishers' text.
 """
