@@ -18,7 +18,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from decimal import Decimal
+from functools import cache, lru_cache
 from json.encoder import encode_basestring_ascii
 from typing import Any, BinaryIO, TypeVar
 
@@ -71,8 +72,20 @@ def _list(items: Sequence[T], render: Callable[[T, str], str], pad: str) -> str:
     return "[\n" + inner + joint.join([render(item, inner) for item in items]) + "\n" + pad + "]"
 
 
-def _string_item(value: str, pad: str) -> str:
-    return encode_basestring_ascii(value)
+def _strings(items: Sequence[str], pad: str) -> str:
+    """A list of strings whose opening bracket sits at ``pad``."""
+    if not items:
+        return "[]"
+    inner = pad + "  "
+    return (
+        "[\n" + inner + (",\n" + inner).join(map(encode_basestring_ascii, items)) + "\n" + pad + "]"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _amount(value: Decimal | None) -> str:
+    """An amount as the JSON string of its two-place text, or null (amounts repeat: cached)."""
+    return _text(values.money(value))
 
 
 _adjustment_at = _object(("group", "reason", "amount", "quantity", "description"))
@@ -109,7 +122,7 @@ def _adjustment(item: Adjustment, pad: str) -> str:
     return _adjustment_at(pad) % (
         encode_basestring_ascii(str(item.group)),
         encode_basestring_ascii(item.reason),
-        _text(values.money(item.amount)),
+        _amount(item.amount),
         _text(values.number(item.quantity)),
         _text(codes.carc(item.reason)),
     )
@@ -126,9 +139,9 @@ def _line(item: ServicePayment, pad: str) -> str:
     inner = pad + "  "
     return _line_at(pad) % (
         _text(item.procedure.code or None),
-        _list(item.procedure.modifiers, _string_item, inner),
-        _text(values.money(item.charge)),
-        _text(values.money(item.paid)),
+        _strings(item.procedure.modifiers, inner),
+        _amount(item.charge),
+        _amount(item.paid),
         _text(values.number(item.paid_units)),
         _text(remit_data.day(item.service_date)),
         _text(item.line_control_number or None),
@@ -144,9 +157,9 @@ def claim_text(item: ClaimPayment, pad: str = "") -> str:
     return _claim_at(pad) % (
         encode_basestring_ascii(item.patient_control_number),
         encode_basestring_ascii(str(item.status)),
-        _text(values.money(item.charge)),
-        _text(values.money(item.paid)),
-        _text(values.money(item.patient_responsibility)),
+        _amount(item.charge),
+        _amount(item.paid),
+        _amount(item.patient_responsibility),
         _text(item.payer_claim_number or None),
         _list(item.adjustments, _adjustment, inner),
         _list(item.remarks, _remark, inner),

@@ -20,7 +20,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
@@ -103,6 +104,12 @@ def _leaf(name: str, value: str | None) -> str:
     return nil if value is None else opening + _escaped(value) + closing
 
 
+@lru_cache(maxsize=4096)
+def _amount(name: str, value: Decimal | None) -> str:
+    """``<name>`` of an amount's two-place text (amounts repeat: cached)."""
+    return _leaf(name, values.money(value))
+
+
 def _parent(name: str, count: int) -> Callable[[str], str]:
     """The %-template of ``<name>`` with ``count`` children, by the indentation of its tag."""
 
@@ -136,7 +143,7 @@ def _adjustment(item: Adjustment, pad: str) -> str:
     return _adjustment_at(pad) % (
         _leaf("group", str(item.group)),
         _leaf("reason", item.reason),
-        _leaf("amount", values.money(item.amount)),
+        _amount("amount", item.amount),
         _leaf("quantity", values.number(item.quantity)),
         _leaf("description", codes.carc(item.reason)),
     )
@@ -154,8 +161,8 @@ def _line(item: ServicePayment, pad: str) -> str:
     return _line_at(pad) % (
         _leaf("procedure", item.procedure.code or None),
         _list("modifiers", item.procedure.modifiers, _modifier, inner),
-        _leaf("charge", values.money(item.charge)),
-        _leaf("paid", values.money(item.paid)),
+        _amount("charge", item.charge),
+        _amount("paid", item.paid),
         _leaf("units", values.number(item.paid_units)),
         _leaf("service_date", remit_data.day(item.service_date)),
         _leaf("line_control_number", item.line_control_number or None),
@@ -170,9 +177,9 @@ def claim_text(item: ClaimPayment, pad: str) -> str:
     return _claim_at(pad) % (
         _leaf("patient_control_number", item.patient_control_number),
         _leaf("status_code", str(item.status)),
-        _leaf("charge", values.money(item.charge)),
-        _leaf("paid", values.money(item.paid)),
-        _leaf("patient_responsibility", values.money(item.patient_responsibility)),
+        _amount("charge", item.charge),
+        _amount("paid", item.paid),
+        _amount("patient_responsibility", item.patient_responsibility),
         _leaf("payer_claim_number", item.payer_claim_number or None),
         _list("adjustments", item.adjustments, _adjustment, inner),
         _list("remarks", item.remarks, _remark, inner),
