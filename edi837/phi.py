@@ -72,3 +72,29 @@ def quoted(text: str, *, sensitive: bool = False, limit: int = QUOTE_LIMIT) -> s
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+CODE_WIDTH = 2  # a value this short (a status or group code) identifies nobody, and is shown
+
+
+def described(text: str, *, limit: int = 20) -> str:
+    """A value from a file someone else wrote that a message must mention (an amount that is not
+    a number, a code not of its list, text where a segment should be).
+
+    A damaged segment shifts member data into any element (a name read as CLP03, a member ID
+    as a date), so the value is described, not shown, unless masking is off or it is no longer
+    than a code: ``(8 digits, hidden: rerun with --show-phi to see it)``. Shown, it is quoted as
+    :func:`quoted` quotes it (cut short, control characters escaped).
+    """
+    if showing() or (len(text) <= CODE_WIDTH and text.isascii() and text.isalnum()):
+        return quoted(text, limit=limit)
+    return f"({_shape(text)}, {HIDDEN[1:-1]})"
+
+
+def _shape(text: str) -> str:
+    count = f"{len(text):,}"
+    if text.isascii() and text.isdigit():
+        return f"{count} digit" + ("s" if len(text) != 1 else "")
+    if text.isalpha():
+        return f"{count} letter" + ("s" if len(text) != 1 else "")
+    return f"{count} character" + ("s" if len(text) != 1 else "")

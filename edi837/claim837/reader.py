@@ -11,6 +11,7 @@ Element values are taken by reference designator (the pickers below) and typed b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -34,7 +35,8 @@ from edi837.model.claims import (
     Submitter,
 )
 from edi837.model.common import Address, Contact, Frequency, Sex, Usage
-from edi837.x12 import spec
+from edi837.phi import described
+from edi837.x12 import envelope, spec
 from edi837.x12.datatypes import DT, N0, TM, R
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
@@ -42,6 +44,7 @@ from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import CLAIM_837P, Placed, TransactionStream
 
 Categorize = Callable[[str, tuple[str, ...]], str]
+_VERSION = re.compile(r"\d{6}[A-Z0-9]{0,6}")  # 005010X222A1
 
 ISA = picker("ISA", "ISA05", "ISA06", "ISA07", "ISA08", "ISA13", "ISA14", "ISA15")
 GS = picker("GS", "GS02", "GS03", "GS04", "GS05", "GS06")
@@ -137,11 +140,14 @@ class _Builder:
             value = R.parse(text)
         except ValueError:
             self.warn(
-                catalogue.AMOUNT_837, f"{ref} {text!r} is not a decimal number", position, loop
+                catalogue.AMOUNT_837,
+                f"{ref} {described(text)} is not a decimal number",
+                position,
+                loop,
             )
             return Decimal(0)
         if value < 0:
-            self.warn(catalogue.AMOUNT_837, f"{ref} {text!r} is negative", position, loop)
+            self.warn(catalogue.AMOUNT_837, f"{ref} {text} is negative", position, loop)
             return Decimal(0)
         return value
 
@@ -151,7 +157,7 @@ class _Builder:
         try:
             return DT.parse(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"{ref} {text!r} is not a date", position, loop)
+            self.warn(catalogue.DATE_837, f"{ref} {described(text)} is not a date", position, loop)
             return None
 
     # -- assembling ----------------------------------------------------------------------------
@@ -315,7 +321,8 @@ class _Builder:
             else:
                 line.service_date = DT.parse(value)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"DTP*472 {value!r} is not a date", position, "2400")
+            message = f"DTP*472 {described(value)} is not a date"
+            self.warn(catalogue.DATE_837, message, position, "2400")
 
     def _line_ref(self, e: list[str], position: int, loop: str) -> None:
         line = self._line
@@ -351,7 +358,7 @@ class _Builder:
                 diagnosis_pointers=tuple(
                     N0.whole(p)
                     for p in SV107(pointers.split(self.component))
-                    if p.isascii() and p.isdigit()
+                    if p.isascii() and p.isdigit() and len(p) <= 2  # N0 1/2: 1 to 12
                 ),
                 place_of_service=place or None,
                 tar_number=line.tar,
@@ -386,7 +393,7 @@ class _Builder:
         try:
             declared = R.parse(total) if total else Decimal(0)
         except ValueError:
-            message = f"CLM02 {total!r} is not a decimal number"
+            message = f"CLM02 {described(total)} is not a decimal number"
             self.warn(catalogue.AMOUNT_837, message, claim.position, "2300")
         else:
             if declared != built.total_charge:
@@ -437,8 +444,13 @@ class _Builder:
         try:
             return TM.parse_minutes(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"GS05 {text!r} is not a time", self.gs_position)
+            self.warn(catalogue.DATE_837, f"GS05 {described(text)} is not a time", self.gs_position)
             return time(0, 0)
+
+
+def _version(text: str) -> str:
+    """ST03 as a message names it: as sent when it is shaped like a guide's version."""
+    return text if _VERSION.fullmatch(text) else described(text)
 
 
 def _whole(text: str) -> int:
@@ -503,13 +515,15 @@ def read_claim_file(
             set_id, control, version = ST(elements)
             if item.loop is None:
                 builder.warn(
-                    catalogue.NOT_837, f"transaction set {set_id} is not an 837; skipped", position
+                    catalogue.NOT_837,
+                    f"transaction set {envelope.set_id(set_id)} is not an 837; skipped",
+                    position,
                 )
                 continue
             if version and not CLAIM_837P.reads(version):
                 builder.warn(
                     catalogue.VERSION_837,
-                    f"version {version} is not {VERSION}; read as such",
+                    f"version {_version(version)} is not {VERSION}; read as such",
                     position,
                 )
             builder.st_numbers.append(_whole(control))

@@ -8,14 +8,29 @@ until its SE); the rest are counted and summarised in one line.
 
 from __future__ import annotations
 
+from edi837 import phi
 from edi837.issues import Capped, Code, Issue, IssueList, Location
 
 ISSUES_PER_RULE = 1000
 
 
 def shown(text: str, width: int = 20) -> str:
-    """A sender's value quoted in a message: short, with control characters escaped."""
-    return text[:width].encode("unicode_escape").decode("ascii")
+    """A sender's value that a message must mention (an amount that is not a number, a code not
+    of its list): described, and shown only behind --show-phi (see :func:`edi837.phi.described`:
+    a damaged segment shifts member data into any element, 'JANE' read as CLP03)."""
+    return phi.described(text, limit=width)
+
+
+def not_listed(dropped: list[tuple[Code, int]], file: str | None) -> list[Issue]:
+    """A note for each code a :class:`Capped` sink stopped passing on."""
+    return [
+        Issue.of(
+            code,
+            f"{more} more {code.id} warnings in this transaction are not listed",
+            Location(file=file),
+        )
+        for code, more in dropped
+    ]
 
 
 class IssueLog:
@@ -52,9 +67,7 @@ class IssueLog:
     def close(self) -> tuple[Issue, ...]:
         """All issues in file order, and a note for each code that hit the cap."""
         issues = list(self.issues)
-        for code, more in self.sink.dropped():
-            message = f"{more} more {code.id} warnings in this transaction are not listed"
-            issues.append(Issue.of(code, message, Location(file=self.file)))
+        issues.extend(not_listed(self.sink.dropped(), self.file))
         ranked = sorted(
             enumerate(issues),
             key=lambda pair: (

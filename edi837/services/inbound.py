@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from edi837.errors import InputError
+from edi837.x12.envelope import set_id
 from edi837.x12.tokenizer import SegmentReader
 
 NAMES = {
@@ -39,7 +40,9 @@ def kinds(path: Path, *, enough: set[str] | None = None, limit: int = 200_000) -
 
 
 def describe(found: Iterable[str]) -> str:
-    names = [NAMES.get(kind, (f"a {kind} transaction set", ""))[0] for kind in sorted(found)]
+    names = [
+        NAMES.get(kind, (f"a {set_id(kind)} transaction set", ""))[0] for kind in sorted(found)
+    ]
     return " and ".join(names) if names else "an interchange with no transaction set"
 
 

@@ -16,9 +16,9 @@ from typing import BinaryIO
 
 import attrs
 
-from edi837 import catalogue
+from edi837 import catalogue, phi
 from edi837.errors import X12ParseError
-from edi837.issues import Code, IssueList, Location, Sink
+from edi837.issues import Capped, Code, IssueList, Location, Sink
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
 
@@ -150,7 +150,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control != opened:
                 warn(
                     catalogue.SE_CONTROL,
-                    f"SE02 {control!r} does not match ST02 {opened!r}",
+                    f"SE02 {shown(control)} does not match ST02 {shown(opened)}",
                     position,
                     seg_id,
                 )
@@ -161,7 +161,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.GE_CONTROL,
-                    f"GE02 {control!r} does not match GS06 {opened!r}",
+                    f"GE02 {shown(control)} does not match GS06 {shown(opened)}",
                     position,
                     seg_id,
                 )
@@ -180,7 +180,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.IEA_CONTROL,
-                    f"IEA02 {control!r} does not match ISA13 {opened!r}",
+                    f"IEA02 {shown(control)} does not match ISA13 {shown(opened)}",
                     position,
                     seg_id,
                 )
@@ -188,8 +188,10 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
 
     last = reader.count
     if env.st is not None:
+        control = env.control_number
+        number = control if _plain_number(control) else "?"
         raise X12ParseError(
-            f"the file ends inside transaction {env.control_number or '?'} (ST at segment "
+            f"the file ends inside transaction {number} (ST at segment "
             f"{env.st_position}) without its SE: it is truncated",
             position=last,
             hint="ask the sender for the complete file",
@@ -213,13 +215,40 @@ def _check_count(
     position: int,
 ) -> None:
     declared = _trailer(elements)[0]
-    if declared != str(counted) and (not declared.isdigit() or int(declared) != counted):
-        warn(
-            _COUNTS[seg_id],
-            f"{seg_id}01 says {declared or 'nothing'} {what}; there are {counted}",
-            position,
-            seg_id,
-        )
+    # Compared as digits, never through int(): a count of more than 4,300 digits is more than
+    # Python converts from text (and any count that long is wrong anyway).
+    if declared.isascii() and declared.isdigit() and (declared.lstrip("0") or "0") == str(counted):
+        return
+    if not declared:
+        says = f"{seg_id}01 is empty"
+    elif not (declared.isascii() and declared.isdigit()):
+        says = f"{seg_id}01 {shown(declared)} is not a number of {what}"
+    elif len(declared) > 10:
+        says = f"{seg_id}01 is a {len(declared):,}-digit number of {what}"
+    else:
+        says = f"{seg_id}01 says {declared} {what}"
+    warn(_COUNTS[seg_id], f"{says}; there are {counted}", position, seg_id)
+
+
+def shown(value: str) -> str:
+    """An envelope value (a count, a control number) as a message quotes it: as sent when it is
+    digits that fit the element, else hidden unless --show-phi, since a damaged segment can hold
+    member data anywhere."""
+    if _plain_number(value):
+        return repr(value)
+    return phi.described(value, limit=12)
+
+
+def set_id(value: str) -> str:
+    """ST01 as a message names it: ``835``, ``(no ST01)``, or hidden when it is not an ID."""
+    if not value:
+        return "(no ST01)"
+    return value if _plain_number(value) else shown(value)
+
+
+def _plain_number(value: str) -> bool:
+    """Digits that fit a control number (at most 9): safe to quote."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
 
 
 # -- refusing a truncated file before anything is read ------------------------------------------
@@ -243,7 +272,8 @@ def ensure_complete(source: Source, name: str | None = None) -> None:
     if _IEA_AT_END.search(body[-200:]):
         return
     start = None if isinstance(source, bytes | bytearray | Path | str) else source.tell()
-    for _ in walk_envelopes(SegmentReader(source, name=name), IssueList()):
+    ignored = Capped(IssueList(), 0)  # only the error matters here; warnings come on reading
+    for _ in walk_envelopes(SegmentReader(source, name=name, sink=ignored), ignored):
         pass
     if start is not None:
         source.seek(start)  # type: ignore[union-attr]
