@@ -2,34 +2,43 @@
 
 Thin, as commands are: the reader (:mod:`edi837.remit835`) streams the payments, a renderer
 (:mod:`edi837.render.remit`) writes them as they come, warnings go to stderr as each payment ends.
-With ``--out`` the output goes through the one output guard (never the input, a link, a device)
-to a temporary file beside the target (0600) and is renamed into place only when complete, so a
-failure never leaves half a file.
+Nothing reaches stdout until the whole file has been read: a file that turns out unreadable
+halfway (binary data, a segment with no terminator) leaves stdout empty rather than half a CSV.
+The output is spooled meanwhile, in memory up to :data:`SPOOL_BYTES` and then in an unnamed
+temporary file (0600, gone when closed), so memory stays flat. With ``--out`` the output goes
+through the one output guard (never the input, a link, a device) to a temporary file beside the
+target (0600) and is renamed into place only when complete, so a failure never leaves half a
+file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import click
 
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
+from edi837.render.safety import terminal_line
 
 Writer = Callable[[BinaryIO], None]
+SPOOL_BYTES = 8 << 20
 
 
 def _stderr(issue: Issue) -> None:
     """One warning on stderr: rule, where (file, segment, loop, claim), what to know.
 
-    Messages carry positions, codes and amounts, never a patient's name or member ID."""
-    click.echo(issue.render(), err=True)
+    Messages carry positions, codes and amounts, never a patient's name or member ID; a claim
+    ID or a value behind --show-phi is the payer's text, so control characters are escaped."""
+    click.echo(terminal_line(issue.render()), err=True)
 
 
 @click.command("remit")
@@ -92,10 +101,18 @@ def _count(n: int, what: str) -> str:
 
 
 def _to_stdout(write: Writer) -> None:
+    """Spooled whole (see the module docstring), then copied to stdout."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        write(cast(BinaryIO, spool))
+        spool.seek(0)
+        _copy_to_stdout(cast(BinaryIO, spool))
+
+
+def _copy_to_stdout(source: BinaryIO) -> None:
     # sys.stdout.buffer rather than click.get_binary_stream, which click 8.5 deprecates
     stream = sys.stdout.buffer
     try:
-        write(stream)
+        shutil.copyfileobj(source, stream)
         stream.flush()
     except BrokenPipeError:
         # The reader of our output went away (`| head`): stop quietly, as Unix tools do. Point
