@@ -252,10 +252,76 @@ def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "REF*F8*ICN77" in (tmp_path / "void.837").read_text()
 
 
+def test_replace_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = str(tmp_path / "ledger.sqlite")
+    code, _, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    args = [
+        "replace", "n00000001", "--records", str(FIXTURES / "replace" / "N00000001-corrected.csv"),
+        "--profile", PROFILE, "--tars", str(FIXTURES / "tars.csv"), "--ledger", ledger,
+        "--out", str(tmp_path / "fix.837"), "--as-of", "2026-02-04",
+    ]  # fmt: skip
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "not been accepted by the payer yet" in err
+    accept(tmp_path / "ledger.sqlite", "N00000001")
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "payer's claim number" in err and "--payer-claim-number" in err
+    code, out, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 0, err
+    assert "replaced N00000001 with N00000005" in out and "REF*F8 ICN77" in out
+    assert "12:B:7" in (tmp_path / "fix.837").read_text()
+    # the same again is refused: N00000001 is replaced already, and fix.837 was sent
+    code, _, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 2 and "recorded as sent" in err
+    args[args.index("--out") + 1] = str(tmp_path / "fix2.837")
+    code, _, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 2 and "already replaced by N00000005" in err
+
+
+def test_build_the_same_records_twice_exits_1_naming_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *build_args(tmp_path, FIXTURES / "records.csv"))
+    assert code == 0, err
+    again = build_args(tmp_path, FIXTURES / "records.csv")
+    again[again.index("--out") + 1] = str(tmp_path / "again.837")
+    code, out, err = run(capsys, *again)
+    assert code == 1 and "RECORDS-ALREADY-BUILT" in out and "batch 1 of 2026-02-02" in out
+    assert "--allow RECORDS-ALREADY-BUILT" in err
+    assert not (tmp_path / "again.837").exists()
+
+
+def test_check_counts_the_history_of_its_profiles_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check asks the ledger what build would: a test profile sees earlier test batches (it saw
+    production history only, so a test build's month was reported clean), a production profile
+    never sees them."""
+    code, _, err = run(capsys, *build_args(tmp_path, FIXTURES / "records.csv"))
+    assert code == 0, err
+    check = ["check", str(FIXTURES / "records.csv"), "--ledger", str(tmp_path / "ledger.sqlite"),
+             "--as-of", "2026-02-02", "--format", "json", "--profile"]  # fmt: skip
+    code, out, _ = run(capsys, *check, PROFILE)
+    found = {i["rule_id"] for i in json.loads(out)["issues"] if i["severity"] == "error"}
+    assert code == 1 and {"RECORDS-ALREADY-BUILT", "DUPLICATE-SERVICE", "ECM-PMPM-MONTH"} <= found
+    production = tmp_path / "production.toml"
+    production.write_text(
+        (FIXTURES / "profile.toml")
+        .read_text(encoding="utf-8")
+        .replace('usage = "T"', 'usage = "P"'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, *check, str(production))
+    assert code == 0, out
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for name in ("build", "check", "validate", "init", "void"):
+    for name in ("build", "check", "validate", "init", "void", "replace"):
         assert name in out
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import attrs
 import click
@@ -16,6 +16,12 @@ import click
 from edi837.ledger.store import default_ledger_path
 from edi837.model.profile import Profile
 from edi837.model.records import DateFormat
+
+if TYPE_CHECKING:
+    from edi837.errors import BlockedError
+    from edi837.issues import Issue, Report
+    from edi837.rules.tars import TarList
+    from edi837.services.emit import BuildResult
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -142,3 +148,61 @@ def write_text_output(
     with stage(out) as staged:
         write(staged.text())
         staged.publish()
+
+
+def echo_blocked(exc: BlockedError, before: Sequence[Issue] = ()) -> int:
+    """A build, replace or void that errors blocked: its findings on stdout (after ``before``,
+    e.g. the TAR list's), the reason on stderr; returns the exit code."""
+    from edi837.render.issues import render_text
+
+    click.echo(render_text([*before, *exc.issues]), nl=False)
+    click.echo(f"error: {exc}", err=True)
+    return exc.exit_code
+
+
+def echo_written(result: BuildResult, out: Path, before: Sequence[Issue] = ()) -> None:
+    """A written batch: its findings, then the summary (services/emit.py BuildResult)."""
+    from edi837.render.issues import counts, render_text
+    from edi837.render.summary import build_summary
+
+    issues = [*before, *result.report.sorted()]
+    if issues:
+        click.echo(render_text(issues), nl=False)
+    click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
+
+
+allow_option = click.option(
+    "--allow",
+    "allow",
+    multiple=True,
+    metavar="RULE-ID",
+    help="Bill despite this rule's errors (repeatable: the payer's rules, DUPLICATE-SERVICE, "
+    "RECORDS-ALREADY-BUILT); recorded in the ledger.",
+)
+
+
+@attrs.frozen
+class WriteInputs:
+    """What build and replace read before they open the ledger."""
+
+    profile: Profile
+    today: date
+    created: datetime
+    tar_report: Report  # the TAR list's own findings, shown before the batch's
+    tars: TarList | None
+
+
+def read_inputs(
+    profile_path: Path, date_format: DateFormat | None, as_of: date | None, tars: Path | None
+) -> WriteInputs:
+    from edi837.ingest.profile import load_profile
+    from edi837.ingest.tars import read_tars
+    from edi837.issues import Report
+
+    profile = with_date_format(load_profile(profile_path), date_format)
+    today, created = resolve_as_of(as_of)
+    tar_report = Report()
+    tar_list = (
+        read_tars(tars, tar_report, date_format=profile.records.date_format) if tars else None
+    )
+    return WriteInputs(profile, today, created, tar_report, tar_list)

@@ -43,12 +43,15 @@ def command(
     1 with errors, 2 when the input cannot be read."""
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
-    from edi837.issues import Report
+    from edi837.issues import Location, Report
     from edi837.ledger.history import LedgerHistory
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.ledger.submissions import file_sha256
+    from edi837.model.common import Usage
     from edi837.perf import collector_paused
     from edi837.render.issues import counts, has_errors, render_json, render_text
     from edi837.rules.history import History, NoHistory
+    from edi837.services.build import records_already_built
     from edi837.services.prepare import prepare
 
     report = Report()
@@ -59,8 +62,24 @@ def command(
         tar_list = read_tars(tars, report, date_format=dates) if tars else None
         path = ledger or default_ledger_path()
         book = Ledger(path, create=False) if (ledger is not None or path.exists()) else None
-        history: History = LedgerHistory(book) if book is not None else NoHistory()
+        usage = profile.interchange.usage
+        history: History = (
+            LedgerHistory(
+                book,
+                test=usage is Usage.TEST,
+                denied_lines_count=profile.policies.denied_lines_count,
+            )
+            if book is not None
+            else NoHistory()
+        )
         try:
+            if book is not None:
+                # what build would refuse before any rule: the same records built already
+                rebuilt = records_already_built(
+                    book, records, file_sha256(records), usage, profile.policies
+                )
+                if rebuilt is not None:
+                    report.error("RECORDS-ALREADY-BUILT", rebuilt, Location(file=str(records)))
             with collector_paused():
                 prepared = prepare(
                     records, profile, as_of=today, history=history, tars=tar_list, report=report

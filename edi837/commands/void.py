@@ -9,6 +9,7 @@ import click
 
 from edi837.commands._common import (
     as_of_option,
+    echo_written,
     ledger_option,
     out_option,
     profile_option,
@@ -40,8 +41,6 @@ def command(
     """Write an 837P that voids CLAIM_IDS (our CLM01s) and release their lines in the ledger."""
     from edi837.ingest.profile import load_profile
     from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.render.issues import counts
-    from edi837.render.summary import build_summary
     from edi837.services.void import parse_claim_numbers, void
 
     profile = load_profile(profile_path)
@@ -51,7 +50,7 @@ def command(
         result = void(
             ids, parse_claim_numbers(numbers, ids), profile, out, book, as_of=today, created=created
         )
-    click.echo(build_summary(result.batch, str(out), counts(result.report.issues)), nl=False)
+    echo_written(result, out)  # with what settling an interrupted batch did, if anything
     click.echo(
         f"voided {', '.join(ids)}: their lines no longer count toward the billing limits; "
         "they are settled when the payer's reversal arrives"

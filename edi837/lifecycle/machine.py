@@ -392,15 +392,12 @@ def evaluate(
                 state = State.PARTIALLY_PAID
             unexplained += pending
         if claim_level is not None and not itemised:
-            # adjudicated without line detail: every line takes the claim's state
+            # adjudicated without line detail: every line takes the claim's state. A claim denied
+            # whole leaves none of its lines standing, not even those the rules predicted unpaid
+            # (G9007's report): the corrected claim bills them all again, and none is a duplicate
             denied_claim = state is State.DENIED
             line_outcomes = [
-                attrs.evolve(
-                    line,
-                    state=state,
-                    denied=denied_claim and line.expected_unpaid is None,
-                )
-                for line in line_outcomes
+                attrs.evolve(line, state=state, denied=denied_claim) for line in line_outcomes
             ]
 
     figures = _figures(

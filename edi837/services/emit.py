@@ -17,7 +17,8 @@ counting as billed). Either way its numbers stay used: the counters were committ
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 import attrs
@@ -28,7 +29,13 @@ from edi837.errors import BlockedError
 from edi837.issues import Location, Report
 from edi837.ledger.events import refresh
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import confirm, file_sha256, pending_batches
+from edi837.ledger.submissions import (
+    BatchRecord,
+    confirm,
+    file_sha256,
+    pending_batches,
+    record_batch,
+)
 from edi837.model.claims import Claim, ClaimBatch, Interchange
 from edi837.model.profile import Parties
 from edi837.outputs import Staged
@@ -160,3 +167,66 @@ def publish(ledger: Ledger, staged: Staged, batch_id: int) -> None:
     faults.checkpoint("emit:published")
     with ledger.write():
         confirm(ledger, batch_id)
+
+
+def write_batch(
+    ledger: Ledger,
+    staged: Staged,
+    parties: Parties,
+    numbers: Numbers,
+    claims: tuple[Claim, ...],
+    report: Report,
+    *,
+    created: datetime,
+    as_of: date,
+    kind: str,
+    records_file: str,
+    records_sha256: str | None = None,
+    overrides: Mapping[str, int] | None = None,
+    originals: Mapping[str, str] | None = None,
+) -> tuple[ClaimBatch, int]:
+    """Step 1 once the claims are made, inside the caller's write transaction: assemble the
+    batch, write it to the staged file, record it pending. Returns (batch, batch ID)."""
+    batch = assemble(parties, numbers, claims, created)
+    encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
+    batch_id = record_batch(
+        ledger,
+        batch,
+        BatchRecord(
+            records_file=records_file,
+            output_file=str(staged.out),
+            file_sha256=staged.sha256,
+            as_of=as_of,
+            overrides=dict(overrides or {}),
+            kind=kind,
+            records_sha256=records_sha256,
+            parties=parties,
+            originals=dict(originals or {}),
+        ),
+    )
+    return batch, batch_id
+
+
+def finish(
+    ledger: Ledger,
+    staged: Staged,
+    batch: ClaimBatch,
+    batch_id: int,
+    report: Report,
+    *,
+    allowed: dict[str, int] | None = None,
+    settled: tuple[str, ...] = (),
+) -> BuildResult:
+    """Steps 2 and 3 (after the COMMIT), and what the command shows."""
+    publish(ledger, staged, batch_id)
+    return BuildResult(
+        batch,
+        batch_id,
+        staged.out,
+        staged.sha256,
+        report,
+        dict(allowed or {}),
+        ledger=ledger.path,
+        ledger_created=ledger.created,
+        settled=settled,
+    )
