@@ -74,7 +74,9 @@ def quoted(text: str, *, sensitive: bool = False, limit: int = QUOTE_LIMIT) -> s
     return f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
-CODE_WIDTH = 2  # a value this short (a status or group code) identifies nobody, and is shown
+CODE_WIDTH = (
+    4  # a code this short identifies nobody, and is shown: 2 characters, or up to 4 with a digit
+)
 
 
 def described(text: str, *, limit: int = 20) -> str:
@@ -86,9 +88,17 @@ def described(text: str, *, limit: int = 20) -> str:
     than a code: ``(8 digits, hidden: rerun with --show-phi to see it)``. Shown, it is quoted as
     :func:`quoted` quotes it (cut short, control characters escaped).
     """
-    if showing() or (len(text) <= CODE_WIDTH and text.isascii() and text.isalnum()):
+    if showing() or _code_like(text):
         return quoted(text, limit=limit)
     return f"({_shape(text)}, {HIDDEN[1:-1]})"
+
+
+def _code_like(text: str) -> bool:
+    """Shaped like a code (CLP02 ``19``, CAS01 ``CO``, a status ``562``, a RARC ``N54``), too
+    short to be a name, a member ID or a date: 2 letters or digits, or up to 4 with a digit."""
+    if not (text.isascii() and text.isalnum()) or len(text) > CODE_WIDTH:
+        return False
+    return len(text) <= 2 or any(ch.isdigit() for ch in text)
 
 
 def _shape(text: str) -> str:

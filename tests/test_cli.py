@@ -54,12 +54,13 @@ def test_build_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "90000001A" not in out and "DOE" not in out.upper().split("DOE")[0] + "x"
 
 
-def test_build_with_errors_lists_rows_and_writes_nothing(
+def test_build_with_errors_lists_rows_on_stderr_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, *build_args(tmp_path, FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv"))
     assert code == 1
-    assert "ECM-PMPM-MONTH" in out and "row 3" in out and "record x2" in out
+    assert out == ""  # nothing was made: standard output stays empty
+    assert "ECM-PMPM-MONTH" in err and "row 3" in err and "record x2" in err
     assert "no file was written" in err
     assert not (tmp_path / "out.837").exists()
 
@@ -78,12 +79,12 @@ def test_unreadable_input_exits_2_without_a_traceback(
 def test_allow_overrides_and_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         *build_args(tmp_path, FIXTURES / "invalid" / "TAR-REQUIRED.csv", "--allow", "TAR-REQUIRED"),
     )
-    assert code == 0
-    assert "billed despite: TAR-REQUIRED (1)" in out
+    assert code == 0 and "wrote " in out
+    assert "billed despite: TAR-REQUIRED (1)" in err
 
 
 def test_check_json_schema_and_exit_codes(
@@ -191,10 +192,10 @@ def test_init_writes_a_template_that_must_be_filled(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "profile.toml"
-    code, out, _ = run(capsys, "init", str(path))
-    assert code == 0 and path.exists() and "REPLACE" in out
+    code, out, err = run(capsys, "init", str(path))
+    assert code == 0 and path.exists() and out == "" and "REPLACE" in err
     code, _, err = run(capsys, "init", str(path))
-    assert code == 1 and "exists" in err
+    assert code == 2 and "exists" in err and "--force" in err
     code, _, err = run(
         capsys,
         "build",
@@ -215,11 +216,11 @@ def test_phi_is_masked_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixtur
     records = tmp_path / "r.csv"
     text = (FIXTURES / "records.csv").read_text().replace("1980-01-01", "1980-01-41", 1)
     records.write_text(text)
-    code, out, _ = run(capsys, *build_args(tmp_path, records))
+    code, out, err = run(capsys, *build_args(tmp_path, records))
     assert code == 1
-    assert "1980-01-41" not in out and "hidden" in out
-    _, out, _ = run(capsys, "--show-phi", *build_args(tmp_path, records))
-    assert "1980-01-41" in out
+    assert "1980-01-41" not in out + err and "hidden" in err  # build's findings: stderr
+    _, out, err = run(capsys, "--show-phi", *build_args(tmp_path, records))
+    assert "1980-01-41" in err
 
 
 def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -289,7 +290,8 @@ def test_build_the_same_records_twice_exits_1_naming_the_batch(
     again = build_args(tmp_path, FIXTURES / "records.csv")
     again[again.index("--out") + 1] = str(tmp_path / "again.837")
     code, out, err = run(capsys, *again)
-    assert code == 1 and "RECORDS-ALREADY-BUILT" in out and "batch 1 of 2026-02-02" in out
+    assert code == 1 and out == ""  # a build's findings go to standard error
+    assert "RECORDS-ALREADY-BUILT" in err and "batch 1 of 2026-02-02" in err
     assert "--allow RECORDS-ALREADY-BUILT" in err
     assert not (tmp_path / "again.837").exists()
 

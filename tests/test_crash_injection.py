@@ -79,21 +79,21 @@ def test_a_build_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fault
         assert again.returncode == 2 and "interrupted after the file was complete" in again.stderr
         # under another name: the batch is adopted, so its records count as built and billed
         again = build(ledger, FIXTURES / "records.csv", tmp_path / "retry.837")
-        assert again.returncode == 1 and "RECORDS-ALREADY-BUILT" in again.stdout
-        assert "adopted as sent" in again.stdout
+        assert again.returncode == 1 and "RECORDS-ALREADY-BUILT" in again.stderr
+        assert "adopted as sent" in again.stderr  # findings of a build: standard error
         again = build(
             ledger, FIXTURES / "records.csv", tmp_path / "retry.837", None,
             "--allow", "RECORDS-ALREADY-BUILT",
         )  # fmt: skip
         assert again.returncode == 1
-        assert "DUPLICATE-SERVICE" in again.stdout and "ECM-PMPM-MONTH" in again.stdout
+        assert "DUPLICATE-SERVICE" in again.stderr and "ECM-PMPM-MONTH" in again.stderr
         second = tmp_path / "second.837"
         other = build(ledger, FIXTURES / "all-codes.csv", second)
         assert other.returncode in (0, 1), other.stderr
     else:
         assert again.returncode == 0, again.stderr
         if fault == "emit:recorded":
-            assert "abandoned" in again.stdout
+            assert "abandoned" in again.stderr
     assert not partials(tmp_path)
     isa13s = published_isa13s(tmp_path)
     assert len(isa13s) == len(set(isa13s)), isa13s
@@ -153,7 +153,8 @@ def test_a_replace_killed_at_each_step_never_reuses_a_number(tmp_path: Path, fau
     again = killed_correction(tmp_path, ledger, args, fault, "already replaced by N00000005")
     if fault == "emit:recorded":
         # the abandoned replacement keeps its number: the one sent is the next
-        assert "abandoned" in again.stdout and "replaced N00000001 with N00000006" in again.stdout
+        # the settling note is a finding (stderr); the summary is the output (stdout)
+        assert "abandoned" in again.stderr and "replaced N00000001 with N00000006" in again.stdout
     with sqlite3.connect(ledger) as db:
         live = db.execute("SELECT DISTINCT live FROM lines WHERE claim_id = 'N00000001'").fetchall()
     assert live == [(0,)]  # whichever replacement stands, the original no longer counts

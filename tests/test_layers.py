@@ -15,6 +15,7 @@ LAYERS = {
     "edi837.resources": 0,
     "edi837.phi": 0,
     "edi837.perf": 0,
+    "edi837.progress": 0,
     "edi837.outputs": 0,
     "edi837.faults": 0,
     "edi837.x12": 0,
@@ -22,6 +23,7 @@ LAYERS = {
     "edi837.model": 1,
     "edi837.claim837": 1,
     "edi837.remit835": 1,
+    "edi837.ack": 1,
     "edi837.oracle": 1,
     "edi837.payer": 2,
     "edi837.rules": 2,
@@ -31,6 +33,7 @@ LAYERS = {
     "edi837.services": 3,
     "edi837.reconcile": 3,
     "edi837.render": 3,
+    "edi837.api": 4,
     "edi837.commands": 4,
     "edi837.cli": 4,
 }

@@ -4,7 +4,7 @@ pyx12 is our conformance oracle, and its maps are the TR3 kept as data. We do no
 at run time (they are large XML and describe far more than we write); instead this script distils
 what edi837 needs into small TOML files that are reviewed like code:
 
-- ``segments/elements.toml``: every segment that appears in the 837P, 835 and 999 maps, with each
+- ``segments/elements.toml``: every segment that appears in the maps below, with each
   element's reference designator, data element number, type and length limits (composites with
   their components). The writer checks element types and lengths against it.
 - ``segments/<txn>.toml``: the loop tree of one transaction: loop IDs as the TR3 names them, each
@@ -30,6 +30,9 @@ TRANSACTIONS = {
     "835": ("835.5010.X221.A1.xml", "835", "005010X221A1", "Health Care Claim Payment/Advice"),
     "999": ("999.5010X231.A1.xml", "999", "005010X231A1", "Implementation Acknowledgment"),
     "277ca": ("277.5010.X214.xml", "277", "005010X214", "Health Care Claim Acknowledgment"),
+    # the 999's predecessor, still sent by some clearinghouses: AK3/AK4/AK5 where the 999 has
+    # IK3/IK4/IK5 (pyx12 names its loops after their first segment, AK2 and AK3)
+    "997": ("997.4010.xml", "997", "004010", "Functional Acknowledgment"),
 }
 ENVELOPE = {"ISA", "IEA", "GS", "GE"}
 
@@ -275,8 +278,8 @@ def _render_element(element: dict[str, object]) -> str:
 
 def render_elements(segments: dict[str, list[dict[str, object]]]) -> str:
     lines = [
-        "# The X12 segment dictionary for every segment of the 837P, 835 and 999 maps, derived",
-        "# from pyx12's maps and dataele.xml by tools/gen_segments.py. Do not edit by hand.",
+        "# The X12 segment dictionary for every segment of the 837P, 835, 999, 277CA and 997 maps,",
+        "# derived from pyx12's maps and dataele.xml by tools/gen_segments.py. Do not edit by hand.",
         "#",
         "# type: AN string, ID code, R decimal, N0/N2 implied-decimal number, DT date, TM time.",
         "# min/max: length limits as X12 counts them (sign and decimal point do not count).",

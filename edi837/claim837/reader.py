@@ -11,7 +11,6 @@ Element values are taken by reference designator (the pickers below) and typed b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -35,21 +34,19 @@ from edi837.model.claims import (
     Submitter,
 )
 from edi837.model.common import Address, Contact, Frequency, Sex, Usage
-from edi837.phi import described
-from edi837.x12 import envelope, spec
+from edi837.x12 import spec
 from edi837.x12.datatypes import DT, N0, TM, R
+from edi837.x12.log import shown, shown_set_id, shown_version
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import CLAIM_837P, Placed, TransactionStream
 
 Categorize = Callable[[str, tuple[str, ...]], str]
-_VERSION = re.compile(r"\d{6}[A-Z0-9]{0,6}")  # 005010X222A1
 
 ISA = picker("ISA", "ISA05", "ISA06", "ISA07", "ISA08", "ISA13", "ISA14", "ISA15")
 GS = picker("GS", "GS02", "GS03", "GS04", "GS05", "GS06")
 ST = picker("ST", "ST01", "ST02", "ST03")
-BHT03 = picker("BHT", "BHT03")
 NAME = picker("NM1", "NM103", "NM104", "NM109")  # last (or organisation) name, first name, ID
 PER = picker("PER", *(f"PER{n:02d}" for n in range(2, 9)))
 N3 = picker("N3", "N301", "N302")
@@ -115,7 +112,6 @@ class _Builder:
         self.gs: list[str] = []
         self.gs_position = 0
         self.st_numbers: list[int] = []
-        self.bht: list[str] = []
         self.submitter = Submitter("", "", Contact(""))
         self.receiver = Receiver("", "")
         self.billing: BillingProvider | None = None
@@ -141,7 +137,7 @@ class _Builder:
         except ValueError:
             self.warn(
                 catalogue.AMOUNT_837,
-                f"{ref} {described(text)} is not a decimal number",
+                f"{ref} {shown(text)} is not a decimal number",
                 position,
                 loop,
             )
@@ -157,7 +153,7 @@ class _Builder:
         try:
             return DT.parse(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"{ref} {described(text)} is not a date", position, loop)
+            self.warn(catalogue.DATE_837, f"{ref} {shown(text)} is not a date", position, loop)
             return None
 
     # -- assembling ----------------------------------------------------------------------------
@@ -321,7 +317,7 @@ class _Builder:
             else:
                 line.service_date = DT.parse(value)
         except ValueError:
-            message = f"DTP*472 {described(value)} is not a date"
+            message = f"DTP*472 {shown(value)} is not a date"
             self.warn(catalogue.DATE_837, message, position, "2400")
 
     def _line_ref(self, e: list[str], position: int, loop: str) -> None:
@@ -393,7 +389,7 @@ class _Builder:
         try:
             declared = R.parse(total) if total else Decimal(0)
         except ValueError:
-            message = f"CLM02 {described(total)} is not a decimal number"
+            message = f"CLM02 {shown(total)} is not a decimal number"
             self.warn(catalogue.AMOUNT_837, message, claim.position, "2300")
         else:
             if declared != built.total_charge:
@@ -409,7 +405,6 @@ class _Builder:
         self._finish_claim()
         sender_q, sender, receiver_q, receiver, control, ack, usage = ISA(self.isa)
         gs_sender, gs_receiver, gs_date, gs_time, group = GS(self.gs)
-        (reference,) = BHT03(self.bht)
         return ClaimBatch(
             interchange=Interchange(
                 sender_qualifier=sender_q,
@@ -428,7 +423,6 @@ class _Builder:
                 self.date(gs_date, "GS04", self.gs_position, None) or date.min,
                 self._time(gs_time),
             ),
-            reference=reference,
             submitter=self.submitter,
             receiver=self.receiver,
             billing_provider=self.billing
@@ -444,13 +438,8 @@ class _Builder:
         try:
             return TM.parse_minutes(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"GS05 {described(text)} is not a time", self.gs_position)
+            self.warn(catalogue.DATE_837, f"GS05 {shown(text)} is not a time", self.gs_position)
             return time(0, 0)
-
-
-def _version(text: str) -> str:
-    """ST03 as a message names it: as sent when it is shaped like a guide's version."""
-    return text if _VERSION.fullmatch(text) else described(text)
 
 
 def _whole(text: str) -> int:
@@ -516,19 +505,17 @@ def read_claim_file(
             if item.loop is None:
                 builder.warn(
                     catalogue.NOT_837,
-                    f"transaction set {envelope.set_id(set_id)} is not an 837; skipped",
+                    f"transaction set {shown_set_id(set_id)} is not an 837; skipped",
                     position,
                 )
                 continue
             if version and not CLAIM_837P.reads(version):
                 builder.warn(
                     catalogue.VERSION_837,
-                    f"version {_version(version)} is not {VERSION}; read as such",
+                    f"version {shown_version(version)} is not {VERSION}; read as such",
                     position,
                 )
             builder.st_numbers.append(_whole(control))
-        elif seg == "BHT":
-            builder.bht = builder.bht or elements
         elif seg == "SE":
             builder._finish_claim()
         elif seg == "IEA":

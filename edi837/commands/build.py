@@ -8,23 +8,29 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
+    InputFile,
     allow_option,
     as_of_option,
+    batch_format_option,
     date_format_option,
-    echo_blocked,
     echo_written,
     ledger_option,
+    max_issues_option,
     out_option,
     profile_option,
     read_inputs,
+    readable,
+    refuse_two_stdouts,
+    said_when_stopped,
     tars_option,
+    unwritten,
 )
-from edi837.errors import BlockedError
+from edi837.issues import Report
 from edi837.model.records import DateFormat
 
 
 @click.command("build")
-@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("records", type=InputFile(dash=True))
 @profile_option
 @out_option
 @ledger_option
@@ -32,6 +38,8 @@ from edi837.model.records import DateFormat
 @tars_option
 @date_format_option
 @allow_option
+@batch_format_option("build")
+@max_issues_option
 def command(
     records: Path,
     profile_path: Path,
@@ -41,17 +49,31 @@ def command(
     tars: Path | None,
     date_format: DateFormat | None,
     allow: tuple[str, ...],
+    fmt: str,
+    max_issues: int | None,
 ) -> int:
-    """Build RECORDS (CSV, JSON or an Excel workbook) into an 837P file. Every problem is listed with its row;
-    errors block the file (nothing is written, the ledger is unchanged)."""
+    """Build RECORDS (CSV, JSON or an Excel workbook; - reads standard input) into an 837P file
+    (--out -: standard output). Errors block the file: nothing is written and the ledger is
+    unchanged. The summary goes to standard output, the findings to standard error.
+
+    \b
+    Example, once the month's records check clean:
+      edi837 build january.csv --profile profile.toml --tars tars.csv --out january.837
+      edi837 build january.csv --profile profile.toml --out - | edi837 validate -
+    """
     from edi837.ledger.store import Ledger, default_ledger_path
     from edi837.services.build import build
 
-    given = read_inputs(profile_path, date_format, as_of, tars)
-    with Ledger(ledger or default_ledger_path()) as book:
-        try:
+    refuse_two_stdouts(fmt, out)
+    path = ledger or default_ledger_path()
+    tar_report = Report()
+    with said_when_stopped(
+        "build", fmt, unwritten(out, path), before=tar_report.sorted, limit=max_issues
+    ):
+        given = read_inputs(profile_path, date_format, as_of, tars, tar_report)
+        with readable(records) as (source, name), Ledger(path) as book:
             result = build(
-                records,
+                source,
                 given.profile,
                 out,
                 book,
@@ -59,10 +81,16 @@ def command(
                 created=given.created,
                 allow=frozenset(a.upper() for a in allow),
                 tars=given.tars,
+                name=name,
             )
-        except BlockedError as exc:
-            return echo_blocked(exc, given.tar_report.sorted())
-    echo_written(result, out, given.tar_report.sorted())
     made = "created by this build" if result.ledger_created else "recorded in"
-    click.echo(f"  ledger         {made} {result.ledger}")
+    echo_written(
+        "build",
+        result,
+        out,
+        tar_report.sorted(),
+        fmt=fmt,
+        limit=max_issues,
+        notes=[f"  ledger         {made} {result.ledger}"],
+    )
     return 0

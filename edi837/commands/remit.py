@@ -24,6 +24,8 @@ from typing import BinaryIO, cast
 
 import click
 
+from edi837 import progress
+from edi837.commands._common import InputFile, is_dash, readable
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
@@ -38,11 +40,11 @@ def _stderr(issue: Issue) -> None:
 
     Messages carry positions, codes and amounts, never a patient's name or member ID; a claim
     ID or a value behind --show-phi is the payer's text, so control characters are escaped."""
-    click.echo(terminal_line(issue.render()), err=True)
+    progress.note(terminal_line(issue.render()))
 
 
 @click.command("remit")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile(dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -55,44 +57,67 @@ def _stderr(issue: Issue) -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file (replaced only once complete) instead of stdout.",
+    help="Write to this file (replaced only once complete) instead of standard output.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when the file was read with warnings.")
 def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
-    """Read the 835 remittance FILE: every payment, claim and line, what was paid and why.
+    """Read the 835 remittance FILE (- reads standard input): every payment, claim and line,
+    what was paid and why. Nothing is recorded (`edi837 reconcile` records).
 
-    Exit 0 when the file was read (its warnings on stderr), 1 with --strict when there were
-    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds no
-    835 (an 837, a 999 or a 277CA: the message says which command reads it).
+    Exit 0 when the file was read (its warnings on standard error), 1 with --strict when there
+    were warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds
+    no 835 (an 837, a 999 or a 277CA: the message says which command reads it).
+
+    \b
+    Example, when a remittance arrives and before recording it:
+      edi837 remit remit-0301.835 | less
+      edi837 remit remit-0301.835 --format csv --out remit-0301.csv
     """
+    if out is not None and is_dash(out):
+        out = None
+    # No bar needs turning off for a table on this terminal: stdout gets nothing until the
+    # whole file is read, and the bar is gone by then.
+    with readable(file) as (path, name):
+        return _remit(path, name, fmt, out, strict)
+
+
+def _remit(path: Path, name: str, fmt: str, out: Path | None, strict: bool) -> int:
     from edi837.remit835 import RemittanceReader
     from edi837.render.remit import render
     from edi837.services.inbound import require
 
-    require(file, {"835"}, "remit")  # an 837 or an acknowledgment: say what it is, exit 2
-    reader = RemittanceReader(file, name=str(file))
-    stream = iter(reader)  # refuses a truncated file now, before any output is written
+    require(path, {"835"}, "remit", name=name)  # an 837 or an acknowledgment: say so, exit 2
     counts = {"payments": 0, "claims": 0, "warnings": 0}
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        with (
+            path.open("rb") as source,
+            progress.reading(source, "reading the 835", size=path.stat().st_size) as watched,
+        ):
+            reader = RemittanceReader(watched, name=name)
+            stream = iter(reader)  # refuses a truncated file now, before any output is written
 
-    def events() -> Iterator[RemitEvent]:
-        for event in stream:
-            if isinstance(event, RemittanceTotals):
-                counts["payments"] += 1
-                counts["claims"] += event.claim_count
-                counts["warnings"] += len(event.issues)
-                for issue in event.issues:
-                    _stderr(issue)
-            yield event
+            def events() -> Iterator[RemitEvent]:
+                for event in stream:
+                    if isinstance(event, RemittanceTotals):
+                        counts["payments"] += 1
+                        counts["claims"] += event.claim_count
+                        counts["warnings"] += len(event.issues)
+                        for issue in event.issues:
+                            _stderr(issue)
+                    yield event
 
-    if out is None:
-        _to_stdout(lambda target: render(events(), fmt, target))
-    else:
-        _to_file(out, file, lambda target: render(events(), fmt, target))
+            if out is None:
+                render(events(), fmt, cast(BinaryIO, spool))
+            else:
+                _to_file(out, path, lambda target: render(events(), fmt, target))
+        if out is None:  # the file was read whole, and the bar is gone: now stdout
+            spool.seek(0)
+            _to_stdout(cast(BinaryIO, spool))
     for issue in reader.unattached:
         counts["warnings"] += 1
         _stderr(issue)
     read = ", ".join(_count(n, what) for what, n in counts.items())
-    click.echo(f"{file}: {read}" + (f"; written to {out}" if out is not None else ""), err=True)
+    click.echo(f"{name}: {read}" + (f"; written to {out}" if out is not None else ""), err=True)
     return 1 if strict and counts["warnings"] else 0
 
 
@@ -100,15 +125,7 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what if n != 1 else what[:-1]}"
 
 
-def _to_stdout(write: Writer) -> None:
-    """Spooled whole (see the module docstring), then copied to stdout."""
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        write(cast(BinaryIO, spool))
-        spool.seek(0)
-        _copy_to_stdout(cast(BinaryIO, spool))
-
-
-def _copy_to_stdout(source: BinaryIO) -> None:
+def _to_stdout(source: BinaryIO) -> None:
     # sys.stdout.buffer rather than click.get_binary_stream, which click 8.5 deprecates
     stream = sys.stdout.buffer
     try:

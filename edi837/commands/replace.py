@@ -8,18 +8,23 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
+    InputFile,
     allow_option,
     as_of_option,
+    batch_format_option,
     date_format_option,
-    echo_blocked,
     echo_written,
     ledger_option,
+    max_issues_option,
     out_option,
     profile_option,
     read_inputs,
+    refuse_two_stdouts,
+    said_when_stopped,
     tars_option,
+    unwritten,
 )
-from edi837.errors import BlockedError
+from edi837.issues import Report
 from edi837.model.records import DateFormat
 
 
@@ -27,7 +32,7 @@ from edi837.model.records import DateFormat
 @click.argument("claim_id")
 @click.option(
     "--records",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     required=True,
     help="The claim's member and month as they should have been billed: every line (CSV, JSON "
     "or an Excel workbook, as for build).",
@@ -46,6 +51,8 @@ from edi837.model.records import DateFormat
     help="The payer's claim number (CLP07) for REF*F8, when no recorded 835 or 277CA gives it.",
 )
 @allow_option
+@batch_format_option("replace")
+@max_issues_option
 def command(
     claim_id: str,
     records: Path,
@@ -57,16 +64,30 @@ def command(
     date_format: DateFormat | None,
     number: str | None,
     allow: tuple[str, ...],
+    fmt: str,
+    max_issues: int | None,
 ) -> int:
     """Write an 837P that replaces CLAIM_ID (our CLM01) with the services in RECORDS, checked by
-    every rule; the original stops counting as billed and the replacement counts instead."""
+    every rule; the original stops counting as billed and the replacement counts instead
+    (--out -: standard output). The summary goes to standard output, findings to standard error.
+
+    \b
+    Example, a claim the payer denied for a wrong modifier, corrected in its records:
+      edi837 replace N00000003 --records n3-corrected.csv --profile profile.toml \\
+          --tars tars.csv --out replace-0305.837
+    """
     from edi837.ledger.store import Ledger, default_ledger_path
     from edi837.services.replace import replace
 
-    given = read_inputs(profile_path, date_format, as_of, tars)
+    refuse_two_stdouts(fmt, out)
+    path = ledger or default_ledger_path()
+    tar_report = Report()
     original = claim_id.upper()
-    with Ledger(ledger or default_ledger_path(), create=False) as book:
-        try:
+    with said_when_stopped(
+        "replace", fmt, unwritten(out, path), before=tar_report.sorted, limit=max_issues
+    ):
+        given = read_inputs(profile_path, date_format, as_of, tars, tar_report)
+        with Ledger(path, create=False) as book:
             result = replace(
                 original,
                 records,
@@ -79,12 +100,17 @@ def command(
                 allow=frozenset(a.upper() for a in allow),
                 tars=given.tars,
             )
-        except BlockedError as exc:
-            return echo_blocked(exc, given.tar_report.sorted())
-    echo_written(result, out, given.tar_report.sorted())
     (claim,) = result.batch.claims
-    click.echo(
-        f"replaced {original} with {claim.claim_id}: {original} no longer counts toward the "
-        f"billing limits, {claim.claim_id} counts instead (REF*F8 {claim.payer_claim_number})"
+    echo_written(
+        "replace",
+        result,
+        out,
+        tar_report.sorted(),
+        fmt=fmt,
+        limit=max_issues,
+        notes=[
+            f"replaced {original} with {claim.claim_id}: {original} no longer counts toward the "
+            f"billing limits, {claim.claim_id} counts instead (REF*F8 {claim.payer_claim_number})"
+        ],
     )
     return 0

@@ -4,7 +4,7 @@ Nothing is stored or overwritten: the ledger hands over a claim's facts and its 
 (:mod:`edi837.lifecycle.events`) and :func:`evaluate` folds them into a :class:`ClaimOutcome`.
 Every command that shows or uses a state asks this module: the work queue, reconcile, the
 report, void and replace (may this claim be corrected?), and the history rules (what counts as
-billed, :attr:`ClaimOutcome.live` and :attr:`LineOutcome.denied`). docs/claims-queue.md draws the
+billed, :attr:`ClaimOutcome.live` and :attr:`LineOutcome.denied`). docs/claim-states.md draws the
 states and their transitions.
 
 Money: every claim's figures satisfy

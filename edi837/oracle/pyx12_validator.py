@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from edi837 import catalogue, codelists
+from edi837 import catalogue, codelists, progress
 from edi837.catalogue import Family
 from edi837.errors import X12ParseError
 from edi837.issues import Issue, IssueList, Location, Severity
@@ -56,19 +56,25 @@ def _quiet_pyx12() -> Iterator[None]:
         logger.handlers = saved[2]
 
 
-def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
-    """Validate ``path`` against its TR3 with pyx12. Never raises for a bad file."""
+def validate_file(path: Path, *, want_ack: bool = False, name: str | None = None) -> Validation:
+    """Validate ``path`` against its TR3 with pyx12. Never raises for a bad file. ``name`` is
+    what the findings call the file when it is not its path (``<stdin>``)."""
     import pyx12.params
     import pyx12.x12n_document
 
-    name = str(path)
+    name = name if name is not None else str(path)
     errors_json = io.StringIO()
     ack = io.StringIO() if want_ack else None
     try:
-        with _quiet_pyx12():
+        # opened here, as pyx12 would (ASCII), so the progress display can watch it being read
+        with (
+            open(path, encoding="ascii") as source,
+            progress.reading(source, "validating", size=path.stat().st_size) as watched,
+            _quiet_pyx12(),
+        ):
             ok = pyx12.x12n_document.x12n_document(
                 param=pyx12.params.params(),
-                src_file=name,
+                src_file=watched,
                 fd_997=ack,
                 fd_html=None,
                 fd_xmldoc=None,

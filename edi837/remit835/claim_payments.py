@@ -34,9 +34,9 @@ from edi837.model.remittance import (
 )
 from edi837.remit835.balance import unaccounted
 from edi837.remit835.fields import FieldReader
-from edi837.remit835.log import IssueLog, shown
 from edi837.x12 import spec
 from edi837.x12.datatypes import R, plain
+from edi837.x12.log import IssueLog, shown
 from edi837.x12.spec import Picker, picker
 from edi837.x12.transactions import Gathered
 

@@ -29,7 +29,7 @@ from edi837.model.remittance import (
 )
 from edi837.remit835.claim_payments import ClaimDecoder
 from edi837.remit835.header import HeaderDecoder
-from edi837.remit835.log import IssueLog
+from edi837.x12.log import IssueLog
 from edi837.x12.loops import Placement
 from edi837.x12.transactions import Gathered, Item, Placed, Transaction
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 from edi837 import catalogue
 from edi837.issues import Code
 from edi837.model.remittance import Contact, QualifiedValue, Reference
-from edi837.remit835.log import IssueLog, shown
 from edi837.x12.datatypes import DT, R
+from edi837.x12.log import IssueLog, shown
 from edi837.x12.spec import Picker, picker
 
 REF = picker("REF", "REF01", "REF02")

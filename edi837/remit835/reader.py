@@ -34,8 +34,8 @@ from edi837.model.remittance import (
     RemittanceTotals,
 )
 from edi837.remit835.decoder import TransactionDecoder
-from edi837.remit835.log import ISSUES_PER_RULE, not_listed
-from edi837.x12.envelope import ensure_complete, set_id
+from edi837.x12.envelope import ensure_complete
+from edi837.x12.log import ISSUES_PER_RULE, not_listed, shown_set_id
 from edi837.x12.tokenizer import SegmentReader, Source
 from edi837.x12.transactions import REMITTANCE_835, Gathered, Placed, TransactionStream
 
@@ -100,7 +100,7 @@ class RemittanceReader:
                     (closing.log.issues if closing is not None else carry).append(
                         Issue.of(
                             catalogue.NOT_835,
-                            f"transaction set {set_id(transaction.set_id)} is not an 835; it was skipped",
+                            f"transaction set {shown_set_id(transaction.set_id)} is not an 835; it was skipped",
                             Location(file=self.name, segment=item.position, segment_id="ST"),
                         )
                     )

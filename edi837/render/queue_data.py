@@ -75,6 +75,7 @@ def figures_data(figures: Figures) -> dict[str, str | None]:
 
 
 def claim_data(item: QueueItem) -> dict[str, Any]:
+    """One claim of the work queue as ``claims --format json`` writes it (claims.schema.json)."""
     facts, outcome = item.facts, item.outcome
     front = outcome.front_door
     return {

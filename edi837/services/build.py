@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from edi837 import progress
 from edi837.errors import BlockedError, InputError
 from edi837.issues import Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
@@ -139,7 +140,12 @@ def claims_of(
     unpaid = expected_unpaid(report)
     return tuple(
         build_claim(draft, claim_id, pos, report, unpaid)
-        for draft, claim_id in zip(drafts, claim_ids, strict=True)
+        for draft, claim_id in progress.track(
+            zip(drafts, claim_ids, strict=True),
+            "assembling claims",
+            total=len(drafts),
+            unit="claim",
+        )
     )
 
 
@@ -189,7 +195,10 @@ def build(
     created: datetime,
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
+    name: str | None = None,
 ) -> BuildResult:
+    """Build the records into ``out`` (``-``: standard output) and record the batch. ``name``
+    is what findings and the ledger call the records file when it is not its path."""
     begun = start(records_path, profile, out, ledger, tars, allow)
     report, records_sha = begun.report, begun.records_sha256
     parties = Parties.of(profile)
@@ -198,7 +207,7 @@ def build(
         with ledger.write():
             refuse_rebuilt(
                 ledger,
-                records_path,
+                Path(name) if name is not None else records_path,  # as messages name it
                 records_sha,
                 parties.interchange.usage,
                 profile.policies,
@@ -209,7 +218,13 @@ def build(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
             prepared = prepare(
-                records_path, profile, as_of=as_of, history=history, tars=tars, report=report
+                records_path,
+                profile,
+                as_of=as_of,
+                history=history,
+                tars=tars,
+                report=report,
+                name=name,
             )
             drafts, allowed = drafts_of(prepared, profile, report, allow)
             numbers = allocate_numbers(
@@ -228,7 +243,7 @@ def build(
                 created=created,
                 as_of=as_of,
                 kind="build",
-                records_file=str(records_path),
+                records_file=name if name is not None else str(records_path),
                 records_sha256=records_sha,
                 overrides=allowed,
             )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import attrs
 
-from edi837 import faults
+from edi837 import faults, progress
 from edi837.claim837.encoder import Encoder
 from edi837.errors import BlockedError
 from edi837.issues import Location, Report
@@ -43,6 +43,9 @@ from edi837.outputs import Staged
 
 @attrs.frozen
 class BuildResult:
+    """A batch written and recorded: what it holds, where it went, and the findings let through
+    (warnings, info, and the payer-rule errors ``--allow`` billed anyway)."""
+
     batch: ClaimBatch
     batch_id: int
     output: Path
@@ -52,6 +55,7 @@ class BuildResult:
     ledger: Path | None = None
     ledger_created: bool = False
     settled: tuple[str, ...] = ()  # what settling interrupted batches did
+    originals: dict[str, str] = attrs.field(factory=dict)  # a void's claim ID -> the claim voided
 
 
 @attrs.frozen(slots=True)
@@ -90,7 +94,6 @@ def assemble(
             ack_requested=ic.ack_requested,
         ),
         created=created,
-        reference=f"{numbers.isa13:09d}",
         submitter=parties.submitter,
         receiver=parties.receiver,
         billing_provider=parties.billing_provider,
@@ -103,8 +106,13 @@ def assemble(
 def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bool) -> None:
     """Write the 837P to the staged file; element problems block it (nothing is kept)."""
     encoder = Encoder(batch, line_breaks=line_breaks)
-    for text in encoder.segments():
-        staged.write(text.encode("ascii"))
+    with progress.task("writing the 837P", total=len(batch.claims), unit="claim") as step:
+        done = 0
+        for text in encoder.segments():
+            staged.write(text.encode("ascii"))
+            if encoder.claims_written != done:
+                step.advance(encoder.claims_written - done)
+                done = encoder.claims_written
     staged.close()
     faults.checkpoint(
         "emit:encoded"
@@ -216,6 +224,7 @@ def finish(
     *,
     allowed: dict[str, int] | None = None,
     settled: tuple[str, ...] = (),
+    originals: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Steps 2 and 3 (after the COMMIT), and what the command shows."""
     publish(ledger, staged, batch_id)
@@ -229,4 +238,5 @@ def finish(
         ledger=ledger.path,
         ledger_created=ledger.created,
         settled=settled,
+        originals=dict(originals or {}),
     )

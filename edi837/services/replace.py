@@ -157,7 +157,14 @@ def replace(
             )
             refresh(ledger, [claim_id])
         result = finish(
-            ledger, staged, batch, batch_id, report, allowed=allowed, settled=begun.settled
+            ledger,
+            staged,
+            batch,
+            batch_id,
+            report,
+            allowed=allowed,
+            settled=begun.settled,
+            originals={claim.claim_id: claim_id},
         )
     note_allowed(report, allowed)
     return result

@@ -81,4 +81,4 @@ def void(
                 originals=originals,
             )
             refresh(ledger, claim_ids)
-        return finish(ledger, staged, batch, batch_id, report, settled=settled)
+        return finish(ledger, staged, batch, batch_id, report, settled=settled, originals=originals)

@@ -16,9 +16,10 @@ from typing import BinaryIO
 
 import attrs
 
-from edi837 import catalogue, phi
+from edi837 import catalogue
 from edi837.errors import X12ParseError
 from edi837.issues import Capped, Code, IssueList, Location, Sink
+from edi837.x12.log import shown, shown_number
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
 
@@ -150,7 +151,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control != opened:
                 warn(
                     catalogue.SE_CONTROL,
-                    f"SE02 {shown(control)} does not match ST02 {shown(opened)}",
+                    f"SE02 {shown_number(control, quoted=True)} does not match ST02 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -161,7 +162,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.GE_CONTROL,
-                    f"GE02 {shown(control)} does not match GS06 {shown(opened)}",
+                    f"GE02 {shown_number(control, quoted=True)} does not match GS06 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -180,7 +181,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.IEA_CONTROL,
-                    f"IEA02 {shown(control)} does not match ISA13 {shown(opened)}",
+                    f"IEA02 {shown_number(control, quoted=True)} does not match ISA13 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -189,9 +190,8 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
     last = reader.count
     if env.st is not None:
         control = env.control_number
-        number = control if _plain_number(control) else "?"
         raise X12ParseError(
-            f"the file ends inside transaction {number} (ST at segment "
+            f"the file ends inside transaction {shown_number(control) if control else '?'} (ST at segment "
             f"{env.st_position}) without its SE: it is truncated",
             position=last,
             hint="ask the sender for the complete file",
@@ -222,33 +222,12 @@ def _check_count(
     if not declared:
         says = f"{seg_id}01 is empty"
     elif not (declared.isascii() and declared.isdigit()):
-        says = f"{seg_id}01 {shown(declared)} is not a number of {what}"
+        says = f"{seg_id}01 {shown(declared, 12)} is not a number of {what}"
     elif len(declared) > 10:
         says = f"{seg_id}01 is a {len(declared):,}-digit number of {what}"
     else:
         says = f"{seg_id}01 says {declared} {what}"
     warn(_COUNTS[seg_id], f"{says}; there are {counted}", position, seg_id)
-
-
-def shown(value: str) -> str:
-    """An envelope value (a count, a control number) as a message quotes it: as sent when it is
-    digits that fit the element, else hidden unless --show-phi, since a damaged segment can hold
-    member data anywhere."""
-    if _plain_number(value):
-        return repr(value)
-    return phi.described(value, limit=12)
-
-
-def set_id(value: str) -> str:
-    """ST01 as a message names it: ``835``, ``(no ST01)``, or hidden when it is not an ID."""
-    if not value:
-        return "(no ST01)"
-    return value if _plain_number(value) else shown(value)
-
-
-def _plain_number(value: str) -> bool:
-    """Digits that fit a control number (at most 9): safe to quote."""
-    return value.isascii() and value.isdigit() and len(value) <= 9
 
 
 # -- refusing a truncated file before anything is read ------------------------------------------

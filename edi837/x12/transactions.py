@@ -67,7 +67,9 @@ ACK_999 = Kind("999", ("005010X231",), "999", "Implementation Acknowledgment")
 ACK_277CA = Kind(
     "277", ("005010X214",), "277ca", "Health Care Claim Acknowledgment", fallback=False
 )
-KINDS: tuple[Kind, ...] = (CLAIM_837P, REMITTANCE_835, ACK_999, ACK_277CA)
+# the 4010 functional acknowledgment some clearinghouses still send in place of a 999
+ACK_997 = Kind("997", ("004010", "003"), "997", "Functional Acknowledgment")
+KINDS: tuple[Kind, ...] = (CLAIM_837P, REMITTANCE_835, ACK_999, ACK_277CA, ACK_997)
 
 
 def kind_of(set_id: str, version: str, kinds: Collection[Kind] = KINDS) -> Kind | None:
