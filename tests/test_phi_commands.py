@@ -3,7 +3,7 @@
 The demo's members (fixtures/records.csv, and the 835 that pays them) go through every command:
 records whose birth dates, member IDs, names and addresses are damaged (check, build, replace),
 an 835 whose segments are damaged so that member data lands where codes, amounts and segment IDs
-go (remit in every format, reconcile), the ledger those made (claims, report, void), an 837P with
+go (remit in every format, reconcile), a 277CA damaged the same way (ack), the ledger those made (claims, report, void), an 837P with
 a damaged birth date (validate), and init. Everything each command writes is searched for every
 member value: stdout, stderr, and every file it creates, except the files that carry member data
 by design and are created 0600: the ledger, the 837Ps (for the payer), and the 999 (which copies
@@ -31,6 +31,7 @@ AS_OF = "2026-03-05"
 RECORDS = (FIXTURES / "records.csv").read_text(encoding="utf-8")
 PAID = (FIXTURES / "835" / "reconcile" / "reconcile-a.835").read_text(encoding="utf-8")
 DEMO = (FIXTURES / "golden" / "demo.837").read_text(encoding="utf-8")
+ANSWERS = (FIXTURES / "demo" / "claims.277").read_text(encoding="utf-8")
 # files that hold member data by design (see the module docstring)
 BY_DESIGN = re.compile(r"\.sqlite(-wal|-shm|-journal)?$|\.837$|\.999$")
 
@@ -48,16 +49,22 @@ REMIT_DAMAGE = [
     ("DTM*232*20260105", "DTM*232*90000003C"),
     ("SE*", "GARCIA MARIA 19621115~SE*"),
 ]
+# the damage done to the 277CA: member data where a segment ID, an amount, a date go
+ANSWER_DAMAGE = [
+    ("NM1*QC*1*DOE*JANE****MI*90000001A", "N M1*QC*1*DOE*JANE****MI*90000001A"),
+    ("STC*A7:97:IL*20260203*U*400.04", "STC*A7:97:IL*20260203*U*ROE"),
+    ("DTP*472*RD8*20260105-20260119", "DTP*472*D8*90000003C"),
+]
 # every member value those files carry, as the records write them and as X12 does
 MEMBERS = {
-    "90000001A", "90000002B", "90000003C", "90000004D", "99999999Z", "9000-0002B",
-    "Doe", "Jane", "Roe", "John", "García", "María", "Nguyen", "Bao",
-    "DOE", "JANE", "ROE", "JOHN", "GARCIA", "MARIA", "NGUYEN", "BAO", "SMITH",
-    "1980-01-01", "1980-02-30", "1975-06-30", "1962-11-15", "1958-03-02",
-    "19800101", "19800132", "19750630", "19621115", "19580302",
-    "1 Elm St", "45 Oak Ave", "9 Pine Rd", "1 ELM ST", "45 OAK AVE", "9 PINE RD",
-    "Eureka", "Ukiah", "Napa", "EUREKA", "UKIAH", "NAPA", "954821234", "94558", "9455",
-}  # fmt: skip
+    *("90000001A", "90000002B", "90000003C", "90000004D", "99999999Z", "9000-0002B"),
+    *("Doe", "Jane", "Roe", "John", "García", "María", "Nguyen", "Bao"),
+    *("DOE", "JANE", "ROE", "JOHN", "GARCIA", "MARIA", "NGUYEN", "BAO", "SMITH"),
+    *("1980-01-01", "1980-02-30", "1975-06-30", "1962-11-15", "1958-03-02"),
+    *("19800101", "19800132", "19750630", "19621115", "19580302"),
+    *("1 Elm St", "45 Oak Ave", "9 Pine Rd", "1 ELM ST", "45 OAK AVE", "9 PINE RD"),
+    *("Eureka", "Ukiah", "Napa", "EUREKA", "UKIAH", "NAPA", "954821234", "94558", "9455"),
+}
 FOUND = re.compile("|".join(rf"(?<![\w-]){re.escape(value)}(?![\w-])" for value in MEMBERS))
 
 
@@ -94,6 +101,7 @@ def work(tmp_path: Path, ledgers: tuple[Path, Path]) -> Iterator[Path]:
         encoding="utf-8",
     )
     (tmp_path / "remit.835").write_text(damaged(PAID, REMIT_DAMAGE), encoding="utf-8")
+    (tmp_path / "claims.277").write_text(damaged(ANSWERS, ANSWER_DAMAGE), encoding="utf-8")
     (tmp_path / "claims.837").write_text(DEMO.replace("DMG*D8*19800101", "DMG*D8*19800132"))
     phi.set_show(False)
     yield tmp_path
@@ -192,6 +200,19 @@ def commands(w: str) -> list[tuple[str, int, list[str]]]:
             )
             for fmt in ("table", "json", "csv")
         ],
+        *[
+            (
+                f"ack {fmt}",
+                0,
+                ["ack", f"{w}/claims.277", *sent, "--as-of", "2026-02-04", "--format", fmt],
+            )
+            for fmt in ("table", "json", "csv")
+        ],
+        (
+            "ack --out",
+            0,
+            ["ack", f"{w}/claims.277", *sent, "--out", f"{w}/answers.csv", "--format", "csv"],
+        ),
         ("reconcile --dry-run", 0, ["reconcile", f"{w}/remit.835", *sent, "--dry-run"]),
         *[
             (f"claims {fmt}", 0, ["claims", *ledger, "--as-of", AS_OF, "--format", fmt])

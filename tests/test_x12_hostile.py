@@ -19,11 +19,13 @@ from collections.abc import Callable
 import pytest
 
 from edi837 import catalogue
+from edi837.ack import read_acks
 from edi837.errors import X12ParseError
 from edi837.model.remittance import ClaimPayment
 from edi837.remit835 import read_advice, read_remittances
 from edi837.x12.tokenizer import CHUNK_SIZE, MAX_SEGMENT_LENGTH, SegmentReader
 
+from .conftest import FIXTURES
 from .test_remit835_reader import HEADER, ISA, wrap
 
 GS = "GS*HP*PAYER*PROVIDER*20260301*1200*1*X*005010X221A1~"
@@ -157,3 +159,25 @@ def test_many_repeats_in_one_claim_take_no_longer_than_as_many_claims(
 
     ratio = _seconds(read(hostile)) / _seconds(read(benign))
     assert ratio < 4, f"{count:,} {segment[:3]} in one {where}: {ratio:.1f}x as long as claims"
+
+
+REJECTED_999 = (FIXTURES / "ack" / "rejected.999").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("benign", "hostile"),
+    [
+        ("IK3*SV1*51*", "IK3*SV1*" + "9" * 5000 + "*"),  # the segment position
+        ("IK3*SV1*51*", "IK3*SV1*²*"),  # a digit to str.isdigit, not to int()
+        ("IK4*1:4*", "IK4*" + "9" * 5000 + ":4*"),  # the element position
+        ("IK4*1:4*", "IK4*1:²:³*"),  # the component, the repetition
+        ("AK9*R*1*1*0", "AK9*R*" + "9" * 5000 + "*1*0"),  # a count
+        ("AK9*R*1*1*0", "AK9*R*1234567890123*1*0"),  # a count no ledger column holds
+    ],
+)
+def test_an_acknowledgment_number_of_any_length_or_kind_is_no_internal_error(
+    benign: str, hostile: str
+) -> None:
+    assert benign in REJECTED_999
+    answers = list(read_acks(REJECTED_999.replace(benign, hostile).encode()))
+    assert answers  # read as far as it goes: the set's answer, the group's
