@@ -139,8 +139,9 @@ def damage(text: str, segments: Edits, chars: list[tuple[int, int, str]]) -> byt
         if what == "repeat":  # a run of segments (a claim and its lines, say), again and again
             run = parts[i : i + span + 1]
             parts[i:i] = run * times
-        elif what == "drop" and len(parts) > 1:
+        elif what == "drop":
             del parts[i : i + span + 1]
+            parts = parts or [""]  # an empty file is an input too
         elif what == "element":
             elements = parts[i].split("*")
             elements.extend([""] * (span + 1 - len(elements)))
