@@ -15,14 +15,18 @@ import io
 import re
 import time
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from edi837 import catalogue
 from edi837.ack import read_acks
 from edi837.errors import X12ParseError
+from edi837.ledger.store import Ledger
 from edi837.model.remittance import ClaimPayment
 from edi837.remit835 import read_advice, read_remittances
+from edi837.services.acks import record_acks
 from edi837.x12.tokenizer import CHUNK_SIZE, MAX_SEGMENT_LENGTH, SegmentReader
 
 from .conftest import FIXTURES
@@ -181,3 +185,17 @@ def test_an_acknowledgment_number_of_any_length_or_kind_is_no_internal_error(
     assert benign in REJECTED_999
     answers = list(read_acks(REJECTED_999.replace(benign, hostile).encode()))
     assert answers  # read as far as it goes: the set's answer, the group's
+
+
+@pytest.mark.parametrize("control", ["9" * 5000, "99999999999999999999", "²"])
+def test_a_ta1_control_number_of_any_length_is_recorded_as_unmatched(
+    tmp_path: Path, control: str
+) -> None:
+    # found by make fuzz: 5,009 digits raised in int(), 20 overflowed SQLite's INTEGER
+    ta1 = (FIXTURES / "ack" / "accepted.ta1").read_text(encoding="utf-8")
+    (number,) = re.findall(r"TA1\*(\d+)\*", ta1)
+    path = tmp_path / "answer.ta1"
+    path.write_text(ta1.replace(f"TA1*{number}*", f"TA1*{control}*"), encoding="utf-8")
+    with Ledger(tmp_path / "ledger.sqlite") as book:
+        run = record_acks(book, [path], imported_at=date(2026, 2, 4))
+    assert (run.tally.answers, run.tally.unmatched) == (1, 1)
