@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from edi837 import codelists
 from edi837.ack import AckReader
 from edi837.ack.codes import category_verdict, status_words
 from edi837.claim837.reader import read_claim_file
+from edi837.codes import descriptions as codelists
 from edi837.ledger.store import Ledger
 from edi837.model.acks import BatchAck, ClaimAck, GroupAck, InterchangeAck, Verdict
 from edi837.model.claims import parse_set_reference, set_reference

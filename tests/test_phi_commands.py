@@ -241,20 +241,14 @@ def commands(w: str) -> list[tuple[str, int, list[str]]]:
         ),
         ("validate", 1, ["validate", f"{w}/claims.837", "--ack", f"{w}/claims.999"]),
         ("validate json", 1, ["validate", f"{w}/claims.837", "--format", "json"]),
+        ("validate pyx12", 1, ["validate", f"{w}/claims.837", "--engine", "pyx12"]),
     ]
 
 
 NAMES = [name for name, _, _ in commands("")]
-PYX12 = pytest.mark.xfail(
-    reason="validate prints pyx12's messages as they are (DMG02 ... (19800132)): issue 9, "
-    "branch i9, masks them; this mark goes when it lands",
-    strict=True,
-)
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=PYX12) if n.startswith("validate") else n for n in NAMES]
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_no_command_shows_a_member_value(
     work: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:

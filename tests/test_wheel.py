@@ -38,11 +38,13 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
         "icd10cm-changes.tsv",
         "icd10cm-sources.toml",
         "carc.csv",
+        "x12-external.toml",
     )
     for data in (
         "837p.toml",
         "835.toml",
         "277ca.toml",
+        "interchange.toml",
         "elements.toml",
         *(f"codes/{c}" for c in codes),
     ):

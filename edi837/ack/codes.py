@@ -16,7 +16,7 @@ An unknown code is never an error: it keeps no words and is shown as sent.
 
 from __future__ import annotations
 
-from edi837 import codelists
+from edi837.codes import descriptions as codelists
 from edi837.model.acks import Verdict
 
 _ANSWER = {

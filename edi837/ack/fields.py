@@ -94,9 +94,9 @@ class Fields:
             except ValueError:
                 pass
         value = self.amount(text, ref, position, loop)
-        if value is None or value != value.to_integral_value() or abs(value) >= 10**9:
+        if value is None or abs(value) >= 10**9:
             return None
-        return int(value)
+        return R.whole(value)
 
     def answered_on(self, transaction: Transaction) -> dt.date | None:
         """The acknowledgment's own date: its GS04."""

@@ -8,9 +8,10 @@ TA105 the note code saying what was wrong (000 when nothing).
 
 from __future__ import annotations
 
-from edi837 import catalogue, codelists
+from edi837 import catalogue
 from edi837.ack.codes import interchange_verdict
 from edi837.ack.fields import Fields, code, is_test
+from edi837.codes import descriptions as codelists
 from edi837.model.acks import InterchangeAck, Verdict
 from edi837.x12.log import shown, shown_number
 from edi837.x12.spec import picker

@@ -24,11 +24,13 @@ from collections.abc import Callable
 
 import attrs
 
-from edi837 import catalogue, codelists
+from edi837 import catalogue
 from edi837.ack.codes import group_verdict, set_verdict, words
 from edi837.ack.fields import NONE, Answers, Fields, code, is_test
+from edi837.codes import descriptions as codelists
 from edi837.model.acks import AckCode, GroupAck, SetAck, Verdict
 from edi837.x12 import spec
+from edi837.x12.datatypes import N0
 from edi837.x12.log import escaped, shown, shown_number, shown_version
 from edi837.x12.loops import Placement
 from edi837.x12.spec import Picker, picker
@@ -272,15 +274,16 @@ class GroupDecoder:
 
     def _reference(self, segment_id: str, where: str) -> str:
         """IK401 as a reference designator: ``CLM05-3``, with the repetition when given."""
-        parts = [p.strip() for p in self.position_in_segment(where.split(self.component))]
-        element = _small(parts[0])
+        # element, component and (a 999's, not a 997's) repetition
+        element, component, *more = (
+            _small(p.strip()) for p in self.position_in_segment(where.split(self.component))
+        )
+        repetition = more[0] if more else None
         if element is None:
             return escaped(where)  # kept as sent, as a reference shows it
         text = f"{escaped(segment_id, 3)}{element:02d}"
-        component = _small(parts[1]) if len(parts) > 1 else None
         if component is not None:
             text += f"-{component}"
-        repetition = _small(parts[2]) if len(parts) > 2 else None
         if repetition is not None:
             text += f" repetition {repetition}"
         return text
@@ -340,6 +343,5 @@ def _set(control: str) -> str:
 
 
 def _small(text: str) -> int | None:
-    """A position, element or repetition number (N0 1/10 at most), or None when it is none:
-    checked before int(), which a Unicode digit or 5,000 digits would make raise."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else None
+    """A position, element or repetition number (N0 1/10 at most), or None when it is none."""
+    return N0.small(text)

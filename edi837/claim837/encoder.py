@@ -235,8 +235,9 @@ class Encoder:
 
     def _locate(self, problems: list[ElementProblem]) -> None:
         for problem in problems:
-            segment = problem.ref.split("-")[0][:-2]  # "NM103" -> "NM1", "SV101-2" -> "SV1"
-            self.problems.append(EncodingProblem(segment, problem, self._claim_id, self._line))
+            self.problems.append(
+                EncodingProblem(spec.segment_of(problem.ref), problem, self._claim_id, self._line)
+            )
         problems.clear()
 
     def _rendering_segment(self, provider: RenderingProvider) -> str:

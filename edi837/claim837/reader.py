@@ -352,9 +352,9 @@ class _Builder:
                 units=self.amount(units, "SV104", at, loop),
                 charge=self.amount(charge, "SV102", at, loop),
                 diagnosis_pointers=tuple(
-                    N0.whole(p)
+                    number
                     for p in SV107(pointers.split(self.component))
-                    if p.isascii() and p.isdigit() and len(p) <= 2  # N0 1/2: 1 to 12
+                    if len(p) <= 2 and (number := _count(p)) is not None  # N0 1/2: 1 to 12
                 ),
                 place_of_service=place or None,
                 tar_number=line.tar,
@@ -442,12 +442,16 @@ class _Builder:
             return time(0, 0)
 
 
+def _count(text: str) -> int | None:
+    try:
+        return N0.count(text)
+    except ValueError:
+        return None
+
+
 def _whole(text: str) -> int:
     """A control number, or 0 when it is not one (the model keeps numbers, not text)."""
-    try:
-        return N0.whole(text) if text.isdigit() else 0
-    except ValueError:  # pragma: no cover - isdigit() admits only digits
-        return 0
+    return _count(text) or 0
 
 
 # (loop ID, segment ID) -> how the segment is read. 2300 and its loops sit under 2000B or 2000C:

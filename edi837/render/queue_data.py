@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi837 import phi
-from edi837.codelists import carc, plb, rarc
+from edi837.codes.descriptions import carc, plb, rarc
 from edi837.lifecycle.actions import table
 from edi837.lifecycle.advice import BUCKETS, OVER
 from edi837.lifecycle.events import LineFacts, Reason

@@ -19,6 +19,7 @@ import attrs
 from edi837 import catalogue
 from edi837.errors import X12ParseError
 from edi837.issues import Capped, Code, IssueList, Location, Sink
+from edi837.x12.datatypes import N0
 from edi837.x12.log import shown, shown_number
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
@@ -217,11 +218,11 @@ def _check_count(
     declared = _trailer(elements)[0]
     # Compared as digits, never through int(): a count of more than 4,300 digits is more than
     # Python converts from text (and any count that long is wrong anyway).
-    if declared.isascii() and declared.isdigit() and (declared.lstrip("0") or "0") == str(counted):
+    if N0.says(declared, counted):
         return
     if not declared:
         says = f"{seg_id}01 is empty"
-    elif not (declared.isascii() and declared.isdigit()):
+    elif not N0.digits(declared, len(declared)):
         says = f"{seg_id}01 {shown(declared, 12)} is not a number of {what}"
     elif len(declared) > 10:
         says = f"{seg_id}01 is a {len(declared):,}-digit number of {what}"

@@ -13,6 +13,7 @@ import re
 
 from edi837 import phi
 from edi837.issues import Capped, Code, Issue, IssueList, Location
+from edi837.x12.datatypes import N0
 
 ISSUES_PER_RULE = 1000
 
@@ -33,7 +34,7 @@ def shown(text: str, width: int = 20) -> str:
 
 def shown_number(text: str, *, quoted: bool = False) -> str:
     """A control number or a count: as sent when it is digits that fit one (at most 9)."""
-    if text.isascii() and text.isdigit() and len(text) <= 9:
+    if N0.digits(text, 9):
         return repr(text) if quoted else text
     return phi.described(text, limit=12)
 
@@ -42,7 +43,7 @@ def shown_set_id(text: str) -> str:
     """ST01: ``835``, ``(no ST01)``, or described when it is no transaction set ID."""
     if not text:
         return "(no ST01)"
-    return text if text.isascii() and text.isdigit() and len(text) <= 3 else shown(text)
+    return text if N0.digits(text, 3) else shown(text)
 
 
 def shown_version(text: str) -> str:
