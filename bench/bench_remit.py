@@ -223,6 +223,7 @@ def run(work: Path) -> dict[str, object]:
         "peak_mb_20k_claims": round(peak_small / 1e6, 2),
         "peak_mb_100k_claims": round(peak_big / 1e6, 2),
         "peak_growth_100k_over_20k": round(peak_big / peak_small, 2),
+        "target_reader_memory_flat_20k_to_100k": verdict(peak_big / peak_small, 1.5),
     }
     figures.update(output_figures(big, work))
     return figures
