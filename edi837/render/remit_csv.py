@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
 from typing import BinaryIO
 
 from edi837.codes import descriptions as codes
@@ -70,25 +73,39 @@ COLUMNS = (
 )
 
 
-def _adjustments(items: Iterable[Adjustment]) -> str:
+def _adjustments(items: Sequence[Adjustment]) -> str:
+    if not items:
+        return ""
     return csv_text("; ".join(f"{a.group}-{a.reason} {values.money(a.amount)}" for a in items))
 
 
-def _remarks(items: Iterable[Remark]) -> str:
+def _remarks(items: Sequence[Remark]) -> str:
+    if not items:
+        return ""
     return csv_text("; ".join(r.code for r in items))
 
 
-def _reasons(adjustments: Iterable[Adjustment], remarks: Iterable[Remark]) -> str:
+def _reasons(adjustments: Sequence[Adjustment], remarks: Sequence[Remark]) -> str:
     """``CARC 45: ...; RARC N54: ...`` for every code we can describe, each once."""
+    if not adjustments and not remarks:
+        return ""
+    return _described(
+        tuple(a.reason for a in adjustments), tuple((r.qualifier, r.code) for r in remarks)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _described(reasons: tuple[str, ...], remarks: tuple[tuple[str, str], ...]) -> str:
+    """The reasons cell of these codes (the same few combinations recur: cached)."""
     seen: dict[str, None] = {}
-    for adjustment in adjustments:
-        description = codes.carc(adjustment.reason)
+    for reason in reasons:
+        description = codes.carc(reason)
         if description:
-            seen[f"CARC {adjustment.reason}: {description}"] = None
-    for remark in remarks:
-        description = codes.remark(remark.qualifier, remark.code)
+            seen[f"CARC {reason}: {description}"] = None
+    for qualifier, code in remarks:
+        description = codes.remark(qualifier, code)
         if description:
-            seen[f"RARC {remark.code}: {description}"] = None
+            seen[f"RARC {code}: {description}"] = None
     return "; ".join(seen)
 
 
@@ -99,60 +116,91 @@ _NO_LINE = ("",) * 10
 _NO_PLB = ("",) * 3
 
 
-def _claim_cells(claim: ClaimPayment) -> tuple[str, ...]:
+# Cells whose values recur from line to line (codes, dates, amounts) are cached whole.
+_coded = lru_cache(maxsize=4096)(csv_text)
+
+
+@lru_cache(maxsize=4096)
+def _amount(value: Decimal | None) -> str:
+    return values.money(value) or ""
+
+
+@lru_cache(maxsize=4096)
+def _modifiers(items: tuple[str, ...]) -> str:
+    return csv_text("; ".join(items))
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date | None) -> str:
+    return remit_data.day(value) or ""
+
+
+def _claim_cells(claim: ClaimPayment, remarks: tuple[Remark, ...]) -> tuple[str, ...]:
     return (
         csv_text(claim.patient_control_number),
         csv_text(claim.payer_claim_number),
-        csv_text(str(claim.status)),
+        _coded(str(claim.status)),
         claim.outcome,
-        values.money(claim.charge) or "",
-        values.money(claim.paid) or "",
-        values.money(claim.patient_responsibility) or "",
+        _amount(claim.charge),
+        _amount(claim.paid),
+        _amount(claim.patient_responsibility),
         _adjustments(claim.adjustments),
-        _remarks(claim.remarks),
+        _remarks(remarks),
     )
 
 
 def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
+    procedure = line.procedure
     return (
         str(number),
         csv_text(line.line_control_number),
-        csv_text(line.procedure.code),
-        csv_text("; ".join(line.procedure.modifiers)),
-        remit_data.day(line.service_date) or "",
+        _coded(procedure.code),
+        _modifiers(procedure.modifiers),
+        _day(line.service_date),
         values.number(line.paid_units),
-        values.money(line.charge) or "",
-        values.money(line.paid) or "",
+        _amount(line.charge),
+        _amount(line.paid),
         _adjustments(line.adjustments),
         _remarks(line.remarks),
     )
 
 
+# rows are gathered in memory and written in chunks of this many characters: a write per row
+# through the text layer cost a tenth of the rendering
+_CHUNK = 1 << 16
+
+
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    buffer = io.StringIO(newline="")
     try:
-        rows = csv.writer(text, lineterminator="\n")
+        rows = csv.writer(buffer, lineterminator="\n")
         rows.writerow(COLUMNS)
         for payment in payments(events):
             header = payment.header
             base = (
                 csv_text(header.control_number),
                 csv_text(header.trace_number),
-                remit_data.day(header.payment_date) or "",
+                _day(header.payment_date),
                 csv_text(header.payer.name),
                 csv_text(header.payee.name),
             )
             for claim in payment.claims():
-                cells = _claim_cells(claim)
+                remarks = claim.remarks  # a property that builds its tuple: once a claim
+                cells = _claim_cells(claim, remarks)
                 if not claim.lines:
-                    reasons = _reasons(claim.adjustments, claim.remarks)
+                    reasons = _reasons(claim.adjustments, remarks)
                     rows.writerow(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
                 for number, line in enumerate(claim.lines, 1):
                     reasons = _reasons(
-                        (*claim.adjustments, *line.adjustments), (*claim.remarks, *line.remarks)
+                        (*claim.adjustments, *line.adjustments), (*remarks, *line.remarks)
                     )
                     line_cells = _line_cells(number, line)
                     rows.writerow(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
+                if buffer.tell() >= _CHUNK:
+                    text.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
             for adjustment in payment.totals.provider_adjustments:
                 plb = (
                     csv_text(adjustment.reason),
@@ -160,6 +208,7 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
                     values.money(adjustment.amount),
                 )
                 rows.writerow(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
+        text.write(buffer.getvalue())
         text.flush()
     finally:
         text.detach()

@@ -110,6 +110,10 @@ def _amount(name: str, value: Decimal | None) -> str:
     return _leaf(name, values.money(value))
 
 
+# codes, dates, units and descriptions recur from claim to claim; control numbers do not
+_coded = lru_cache(maxsize=4096)(_leaf)
+
+
 def _parent(name: str, count: int) -> Callable[[str], str]:
     """The %-template of ``<name>`` with ``count`` children, by the indentation of its tag."""
 
@@ -130,7 +134,7 @@ def _list(name: str, items: Sequence[T], render: Callable[[T, str], str], pad: s
 
 
 def _modifier(value: str, pad: str) -> str:
-    return _leaf("modifier", value)
+    return _coded("modifier", value)
 
 
 _adjustment_at = _parent("adjustment", 5)
@@ -141,30 +145,30 @@ _claim_at = _parent("claim", 9)
 
 def _adjustment(item: Adjustment, pad: str) -> str:
     return _adjustment_at(pad) % (
-        _leaf("group", str(item.group)),
-        _leaf("reason", item.reason),
+        _coded("group", str(item.group)),
+        _coded("reason", item.reason),
         _amount("amount", item.amount),
-        _leaf("quantity", values.number(item.quantity)),
-        _leaf("description", codes.carc(item.reason)),
+        _coded("quantity", values.number(item.quantity)),
+        _coded("description", codes.carc(item.reason)),
     )
 
 
 def _remark(item: Remark, pad: str) -> str:
     return _remark_at(pad) % (
-        _leaf("code", item.code),
-        _leaf("description", codes.remark(item.qualifier, item.code)),
+        _coded("code", item.code),
+        _coded("description", codes.remark(item.qualifier, item.code)),
     )
 
 
 def _line(item: ServicePayment, pad: str) -> str:
     inner = pad + "  "
     return _line_at(pad) % (
-        _leaf("procedure", item.procedure.code or None),
+        _coded("procedure", item.procedure.code or None),
         _list("modifiers", item.procedure.modifiers, _modifier, inner),
         _amount("charge", item.charge),
         _amount("paid", item.paid),
-        _leaf("units", values.number(item.paid_units)),
-        _leaf("service_date", remit_data.day(item.service_date)),
+        _coded("units", values.number(item.paid_units)),
+        _coded("service_date", remit_data.day(item.service_date)),
         _leaf("line_control_number", item.line_control_number or None),
         _list("adjustments", item.adjustments, _adjustment, inner),
         _list("remarks", item.remarks, _remark, inner),
@@ -176,7 +180,7 @@ def claim_text(item: ClaimPayment, pad: str) -> str:
     inner = pad + "  "
     return _claim_at(pad) % (
         _leaf("patient_control_number", item.patient_control_number),
-        _leaf("status_code", str(item.status)),
+        _coded("status_code", str(item.status)),
         _amount("charge", item.charge),
         _amount("paid", item.paid),
         _amount("patient_responsibility", item.patient_responsibility),
