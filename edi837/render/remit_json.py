@@ -72,7 +72,8 @@ def _list(items: Sequence[T], render: Callable[[T, str], str], pad: str) -> str:
     return "[\n" + inner + joint.join([render(item, inner) for item in items]) + "\n" + pad + "]"
 
 
-def _strings(items: Sequence[str], pad: str) -> str:
+@lru_cache(maxsize=4096)
+def _strings(items: tuple[str, ...], pad: str) -> str:
     """A list of strings whose opening bracket sits at ``pad``."""
     if not items:
         return "[]"

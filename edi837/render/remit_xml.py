@@ -137,6 +137,11 @@ def _modifier(value: str, pad: str) -> str:
     return _coded("modifier", value)
 
 
+@lru_cache(maxsize=4096)
+def _modifiers(items: tuple[str, ...], pad: str) -> str:
+    return _list("modifiers", items, _modifier, pad)
+
+
 _adjustment_at = _parent("adjustment", 5)
 _remark_at = _parent("remark", 2)
 _line_at = _parent("line", 9)
@@ -164,7 +169,7 @@ def _line(item: ServicePayment, pad: str) -> str:
     inner = pad + "  "
     return _line_at(pad) % (
         _coded("procedure", item.procedure.code or None),
-        _list("modifiers", item.procedure.modifiers, _modifier, inner),
+        _modifiers(item.procedure.modifiers, inner),
         _amount("charge", item.charge),
         _amount("paid", item.paid),
         _coded("units", values.number(item.paid_units)),
