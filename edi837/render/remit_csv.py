@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -170,12 +170,37 @@ def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
 _CHUNK = 1 << 16
 
 
+def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
+    """Write a row of text cells as ``csv.writer(buffer, lineterminator="\\n")`` does.
+
+    Most rows need no quoting at all: those are joined with commas directly (csv.writer's
+    per-field scan was a quarter of the rendering); a row with a quote, a line break or a comma
+    inside a cell goes through csv.writer itself, and so does a row of one cell (csv.writer
+    quotes a lone empty cell, so that the row is not a blank line)."""
+    quoted = csv.writer(buffer, lineterminator="\n").writerow
+    write = buffer.write
+
+    def row(cells: Sequence[str]) -> object:
+        text = ",".join(cells)
+        if (
+            '"' in text
+            or "\n" in text
+            or "\r" in text
+            or text.count(",") != len(cells) - 1
+            or len(cells) < 2
+        ):
+            return quoted(cells)
+        return write(text + "\n")
+
+    return row
+
+
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     buffer = io.StringIO(newline="")
     try:
-        rows = csv.writer(buffer, lineterminator="\n")
-        rows.writerow(COLUMNS)
+        row = row_writer(buffer)
+        row(COLUMNS)
         for payment in payments(events):
             header = payment.header
             base = (
@@ -190,13 +215,16 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
                 cells = _claim_cells(claim, remarks)
                 if not claim.lines:
                     reasons = _reasons(claim.adjustments, remarks)
-                    rows.writerow(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+                    row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+                coded = claim.adjustments or remarks
                 for number, line in enumerate(claim.lines, 1):
-                    reasons = _reasons(
-                        (*claim.adjustments, *line.adjustments), (*remarks, *line.remarks)
+                    reasons = (
+                        _reasons((*claim.adjustments, *line.adjustments), (*remarks, *line.remarks))
+                        if coded or line.adjustments or line.remarks
+                        else ""
                     )
                     line_cells = _line_cells(number, line)
-                    rows.writerow(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
+                    row(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
                 if buffer.tell() >= _CHUNK:
                     text.write(buffer.getvalue())
                     buffer.seek(0)
@@ -207,7 +235,7 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
                     csv_text(adjustment.reference),
                     values.money(adjustment.amount),
                 )
-                rows.writerow(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
+                row(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
         text.write(buffer.getvalue())
         text.flush()
     finally:
