@@ -47,9 +47,16 @@ print(json.dumps({'seconds': seconds, 'peak_rss_mib': round(rss, 1), 'exit': cod
 """
 
 
-def command(*args: str) -> dict[str, float]:
+def command(*args: str) -> dict[str, float | str]:
     """``edi837 ARGS`` in a fresh interpreter: seconds (the command itself, imports excluded),
-    peak RSS and exit code. Exit 1 (findings worth a look) is a run; 2 and above is a failure."""
+    peak RSS and exit code. Exit 1 (findings worth a look) is a run; 2 and above is a failure,
+    recorded as such (with the command's last words) so that the other runs still count."""
+    figures = _command(*args)
+    print(f"    [growth] {args[0]}: {figures}", flush=True)
+    return figures
+
+
+def _command(*args: str) -> dict[str, float | str]:
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, *args],
         capture_output=True,
@@ -58,18 +65,17 @@ def command(*args: str) -> dict[str, float]:
         check=False,  # the exit code is judged below
     )
     lines = done.stdout.strip().splitlines()
+    last_words = " ".join(done.stderr.strip().splitlines()[-2:])[:300]
     if not lines:
-        raise RuntimeError(f"edi837 {' '.join(args)} failed: {done.stderr[-2000:]}")
-    figures: dict[str, float] = json.loads(lines[-1])
+        return {"failed": f"exit {done.returncode}: {last_words}"}
+    figures: dict[str, float | str] = json.loads(lines[-1])
     if figures["exit"] not in (0, 1):
-        raise RuntimeError(
-            f"edi837 {' '.join(args)} exited {figures['exit']}: {done.stderr[-2000:]}"
-        )
+        return {"failed": f"exit {figures['exit']}: {last_words}"}
     return figures
 
 
-def one_size(work: Path, size: int) -> dict[str, dict[str, float]]:
-    rows: dict[str, dict[str, float]] = {}
+def one_size(work: Path, size: int) -> dict[str, dict[str, float | str]]:
+    rows: dict[str, dict[str, float | str]] = {}
     records = work / f"records-{size}.csv"
     write_records(records, size)
     built = work / f"built-{size}.837"
@@ -108,17 +114,23 @@ def one_size(work: Path, size: int) -> dict[str, dict[str, float]]:
 
 def run(work: Path) -> dict[str, object]:
     figures: dict[str, object] = {}
-    table: dict[int, dict[str, dict[str, float]]] = {}
+    table: dict[int, dict[str, dict[str, float | str]]] = {}
     for size in SIZES:
         print(f"    [growth] {size:,} ...", flush=True)
         table[size] = one_size(work, size)
         for name, row in table[size].items():
-            figures[f"{name}_{size}_seconds"] = round(row["seconds"], 2)
+            if "failed" in row:
+                figures[f"{name}_{size}"] = f"FAILED ({row['failed']})"
+                continue
+            figures[f"{name}_{size}_seconds"] = round(float(row["seconds"]), 2)
             figures[f"{name}_{size}_peak_rss_mib"] = row["peak_rss_mib"]
     if len(SIZES) > 1:
         low, high = SIZES[-2], SIZES[-1]
-        for name in table[high]:
-            grown = table[high][name]["peak_rss_mib"] / table[low][name]["peak_rss_mib"]
+        for name, row in table[high].items():
+            before = table[low][name]
+            if "failed" in row or "failed" in before:
+                continue
+            grown = float(row["peak_rss_mib"]) / float(before["peak_rss_mib"])
             figures[f"{name}_peak_rss_{high}_over_{low}"] = round(grown, 2)
             if name == "build":
                 figures[f"target_build_memory_flat_{low}_to_{high}"] = (
