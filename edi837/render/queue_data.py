@@ -32,10 +32,26 @@ BUCKET_LABELS = (*(label for _limit, label in BUCKETS), OVER)
 SCHEMA_VERSION = 1
 
 
+# Both texts depend on the number alone (Decimal("570") and Decimal("570.00") read the same),
+# and a ledger's amounts are few: every claim's are formatted once per run.
+_CACHE_LIMIT = 4096
+_money: dict[Decimal, str] = {}
+_numbers: dict[Decimal, str] = {}
+
+
 def money(value: Decimal | None) -> str | None:
     """Two places; more precision than cents, when a payer sends it, is kept."""
     if value is None:
         return None
+    text = _money.get(value)
+    if text is None:
+        if len(_money) >= _CACHE_LIMIT:
+            _money.clear()
+        text = _money[value] = _money_text(value)
+    return text
+
+
+def _money_text(value: Decimal) -> str:
     if not value:
         return "0.00"
     if value == value.quantize(Decimal("0.01")):
@@ -44,8 +60,13 @@ def money(value: Decimal | None) -> str | None:
 
 
 def number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "") else text
+    text = _numbers.get(value)
+    if text is None:
+        if len(_numbers) >= _CACHE_LIMIT:
+            _numbers.clear()
+        normal = f"{value.normalize():f}"
+        text = _numbers[value] = "0" if normal in ("-0", "") else normal
+    return text
 
 
 def reason_data(reason: Reason) -> dict[str, Any]:
