@@ -178,7 +178,7 @@ def raw_claims(db: sqlite3.Connection, mode: str, params: Sequence[object] = ())
 
 
 def decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text else None
+    return amount(text) if text else None
 
 
 # a ledger's amounts, dates and modifiers are few and repeat on every claim

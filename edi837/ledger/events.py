@@ -100,7 +100,7 @@ class EventReader:
         self._batch_acks: dict[int, list[Any]] = defaultdict(list)
         for row in plain_rows(self.db, BATCH_ACKS):
             self._batch_acks[row[0]].append(row)
-        self._batch_events: dict[tuple[int, int, str], Keyed] = {}
+        self._batch_events: dict[tuple[int, int, date], Keyed] = {}
         self._successors: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._corrections: dict[str, tuple[str, str]] = {}  # claim -> (frequency, original)
         for claim_id, frequency, original in plain_rows(self.db, CORRECTIONS):
@@ -151,13 +151,14 @@ class EventReader:
             row[7],  # batch_id
         )
 
-    def _batch_keyed(self, batch_id: int, st02: int, sent: str) -> Keyed:
+    def _batch_keyed(self, batch_id: int, st02: int, sent_on: date) -> Keyed:
         """The batch's and the transaction set's answers, the same for each of its claims.
         999s with transaction-set detail answer the set; a group-level answer (AK9) counts only
         where the same file said nothing of the claim's set."""
-        key = (batch_id, st02, sent)
+        key = (batch_id, st02, sent_on)
         found = self._batch_events.get(key)
         if found is None:
+            sent = sent_on.isoformat()
             found = []
             batch_rows = self._batch_acks.get(batch_id, [])
             files_with_sets = {r[7] for r in batch_rows if r[2] == "transaction"}
@@ -177,10 +178,10 @@ class EventReader:
         return found
 
     def _events(self, raw: Raw, facts: ClaimFacts) -> Keyed:
-        sent = facts.sent_on.isoformat()
-        keyed = list(self._batch_keyed(facts.batch_id, raw.facts[8], sent))
+        keyed = list(self._batch_keyed(facts.batch_id, raw.facts[8], facts.sent_on))
         if raw.eventless:
             return keyed  # (line payments belong to adjudications)
+        sent = facts.sent_on.isoformat()
         for row in raw.acks:
             _claim, source, outcome, text, answered, file_id, seq, scope = row
             if scope == "line":
@@ -304,12 +305,18 @@ class EventReader:
 
     # -- the chunk's look-ups, in bulk ----------------------------------------------------------
     def _dependencies(self, chunk: Sequence[Raw]) -> dict[str, Raw]:
-        """The chunk's rows, and those of the claims its claims' states depend on: their voids
-        and replacements, the originals of the voids (and, in turn, theirs)."""
-        known = {raw.claim_id: raw for raw in chunk}
+        """The rows of the claims the chunk's claims' states depend on: their voids and
+        replacements, the originals of the voids (and, in turn, theirs)."""
         needed: set[str] = set()
-        for raw in chunk:
-            self._needs(raw.claim_id, raw.facts[2], raw.facts[3], needed)
+        if self._corrections:  # (a ledger without voids or replacements needs none)
+            successors = self._successors
+            for raw in chunk:
+                claim_id, _member, frequency, original = raw.facts[:4]
+                if claim_id in successors or frequency == "8":
+                    self._needs(claim_id, frequency, original, needed)
+        if not needed:
+            return {}
+        known = {raw.facts[0]: raw for raw in chunk if raw.facts[0] in needed}
         missing = needed - known.keys()
         if missing:
             for raw in raw_claims(self.db, IDS, (json.dumps(sorted(missing)),)):

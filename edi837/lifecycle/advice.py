@@ -160,4 +160,9 @@ def next_action(
     if not action.done and age.days_left <= FILING_WARNING_DAYS and not facts.is_void:
         warning = _values("filing_soon", facts, outcome, age, {**given, "base": text})
         text = rules.say("filing_soon", **warning)
-    return Advice(key, text, action.done)
+    return _advice(key, text, action.done)
+
+
+@lru_cache(maxsize=4096)
+def _advice(key: str, text: str, done: bool) -> Advice:
+    return Advice(key, text, done)  # the same few pieces of advice, shared (they are frozen)
