@@ -143,10 +143,11 @@ print(json.dumps(tracemalloc.get_traced_memory()[1]))
 """
 
 
-def peak_memory(path: Path) -> int:
-    """Peak bytes allocated while reading ``path``, in a fresh interpreter."""
+def peak_memory(path: Path, script: str = _PEAK) -> int:
+    """Peak bytes allocated while ``script`` reads ``path`` (tracemalloc), in a fresh
+    interpreter. The script prints the figure as JSON."""
     done = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
     )
     return int(json.loads(done.stdout))
 

@@ -146,6 +146,24 @@ LX_MISSING = REMIT.code("IG-835-LX-MISSING", WARN, "claims start without an LX h
 PARTY = REMIT.code("IG-835-PARTY", WARN, "the payer or payee loop is missing, or given twice")
 NOT_835 = REMIT.code("IG-835-TRANSACTION", WARN, "a transaction set that is not an 835 (a 277, say); skipped")
 
+# -- the payer's acknowledgments: TA1, 999 (and 997), 277CA ----------------------------------------
+ACKS = Section(
+    "Acknowledgments",
+    "Found while reading the payer's answers (`edi837 ack`). The answers are read as far as they "
+    "go and recorded; a file that cannot be read at all is refused (exit 2) and nothing is "
+    "recorded. More than 1,000 of one code in a file are counted, not listed.",
+)
+ACK_TRANSACTION = ACKS.code("ACK-TRANSACTION", WARN, "a transaction set that is not an acknowledgment (an 837, an 835, a 277 that is not a 277CA); skipped: read it with the command that reads it")
+ACK_SEGMENT = ACKS.code("ACK-SEGMENT", WARN, "a segment that does not belong where it is in the acknowledgment; skipped")
+ACK_VERSION = ACKS.code("ACK-VERSION", WARN, "a 999 of another implementation guide than 005010X231 (A1); read as one")
+ACK_CODE = ACKS.code("ACK-CODE", WARN, "TA104, IK501 (AK501) or AK901 is missing or outside its list; read as the group's answer where that is known, else as a rejection: ask the payer what it meant")
+ACK_MISSING = ACKS.code("ACK-999-MISSING", WARN, "a 999 (or 997) without its AK1 or AK9, or a set answer (AK2) without its IK5: the answer is taken from what is there")
+ACK_STATUS = ACKS.code("ACK-277CA-STATUS", WARN, "a 277CA claim or level whose status cannot be read (no STC, an unknown category and no STC03 action); read as rejected: ask the payer for the claim's status")
+ACK_ACTION = ACKS.code("ACK-277CA-ACTION", WARN, "STC03 (WQ accept, U reject) contradicts the status category; the category decides")
+ACK_CLAIM_ID = ACKS.code("ACK-277CA-CLAIM-ID", WARN, "a 277CA claim (2200D) without TRN02, the CLM01 we sent: it is kept as an unmatched answer")
+ACK_DATE = ACKS.code("ACK-DATE", WARN, "a date (TA102, GS04, STC02, DTP03) is not a date; read as missing")
+ACK_NUMBER = ACKS.code("ACK-NUMBER", WARN, "an amount or count (STC04, SVC02, QTY02, AMT02, AK902..AK904) is not a number; read as missing")
+
 # -- pyx12, the conformance oracle (validate) ------------------------------------------------------
 ORACLE = Section(
     "Validation (pyx12)",
@@ -201,4 +219,4 @@ LEDGER_PENDING = LEDGER.code("LEDGER-PENDING", INFO, "a batch an interrupted run
 
 # fmt: on
 
-SECTIONS = (SYNTAX, CLAIMS, REMIT, ORACLE, RECORDS, LEDGER)
+SECTIONS = (SYNTAX, CLAIMS, REMIT, ACKS, ORACLE, RECORDS, LEDGER)

@@ -6,7 +6,9 @@ command's inputs (records, profile, TAR list, the file being read), the ledger o
 socket or folder, or a path whose folder does not exist.
 
 ``stage(out)`` writes under a temporary name beside the target, created 0600 (outputs hold member
-data), and only :meth:`Staged.publish` renames it into place. Whatever happens before that, the
+data), and only :meth:`Staged.publish` renames it into place. ``-`` is standard output: the file
+is staged in a private temporary folder and copied to standard output on publish, so nothing
+reaches the pipe before the ledger has recorded what it holds. Whatever happens before that, the
 temporary file is removed; a killed process leaves one behind, and the next write of the same
 output removes it (its process is gone). Publishing after the ledger's COMMIT is what lets a
 build hand out control numbers exactly once: see ``services/emit.py``.
@@ -19,7 +21,10 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import stat
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +33,7 @@ from typing import IO, Any, BinaryIO
 from edi837.errors import EdiError, InputError
 
 PRIVATE = 0o600  # every output may hold member data
+STDOUT_NAME = "<stdout>"  # how an output given as `-` is named in messages and the ledger
 LEDGER_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 # Recorded-as-sent lookup: the ledger's description of the batch that wrote this file, or None.
@@ -36,6 +42,15 @@ SentLookup = Callable[[Path], str | None]
 
 class OutputRefused(InputError):
     """The output path would overwrite something it must not (exit 2, nothing written)."""
+
+
+def is_stdout(out: Path) -> bool:
+    return str(out) == "-"
+
+
+def shown(out: Path) -> str:
+    """The output as messages and the ledger name it."""
+    return STDOUT_NAME if is_stdout(out) else str(out)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -58,6 +73,8 @@ def guard(
     option: str = "--out",
 ) -> Path:
     """Check ``out`` before anything is computed; return it. Raises :class:`OutputRefused`."""
+    if is_stdout(out):
+        return out  # standard output destroys nothing
     shown = f"{option} {out}"
     if out.is_symlink():
         raise OutputRefused(
@@ -260,11 +277,45 @@ def _fsync_folder(path: Path) -> None:
         os.close(fd)
 
 
+class ToStdout(Staged):
+    """A file for standard output, staged in a private temporary folder (0700) and copied to
+    standard output by :meth:`publish`; the temporary copy is always removed."""
+
+    def __init__(self, *, mode: int = PRIVATE) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="edi837-"))
+        super().__init__(self._folder / "stdout", mode=mode)
+        self.out = Path(STDOUT_NAME)  # for messages; nothing is written under this name
+
+    def publish(self) -> Path:
+        self.close()
+        target = sys.stdout.buffer
+        try:
+            with open(self.temp, "rb") as staged:
+                shutil.copyfileobj(staged, target, 1 << 20)
+            target.flush()
+        except BrokenPipeError:
+            raise EdiError(
+                "standard output was closed before the whole file was written",
+                hint="the ledger keeps the batch unconfirmed; the next build abandons it",
+            ) from None
+        except OSError as exc:
+            raise EdiError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        self.published = True
+        return self.out
+
+    def discard(self) -> None:
+        super().discard()
+        with contextlib.suppress(OSError):
+            self.temp.unlink()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
 @contextmanager
 def stage(out: Path, *, mode: int = PRIVATE) -> Iterator[Staged]:
     """``with stage(out) as staged: staged.write(...); ...; staged.publish()``. Leaving the block
-    without publishing (an error, a refusal) removes the temporary file."""
-    staged = Staged(out, mode=mode)
+    without publishing (an error, a refusal) removes the temporary file. ``-`` is standard
+    output (:class:`ToStdout`)."""
+    staged = ToStdout(mode=mode) if is_stdout(out) else Staged(out, mode=mode)
     try:
         yield staged
     finally:

@@ -57,9 +57,25 @@ def write_csv(path: Path, header: str, *rows: str) -> Path:
 
 def accept(ledger: Path, *claim_ids: str, on: date = date(2026, 2, 3)) -> None:
     """Record the payer's 999 accepting the batches of these claims (as `edi837 ack` would)."""
-    from edi837.model.acks import GroupAck, SetAck, Verdict
+    _answer_999(ledger, claim_ids, on, rejected=False)
+
+
+def reject(ledger: Path, *claim_ids: str, on: date = date(2026, 2, 3)) -> None:
+    """Record the payer's 999 rejecting the transaction sets of these claims (an NM1 element in
+    error, as a front door says it)."""
+    _answer_999(ledger, claim_ids, on, rejected=True)
+
+
+def _answer_999(ledger: Path, claim_ids: tuple[str, ...], on: date, *, rejected: bool) -> None:
+    from edi837.model.acks import AckCode, GroupAck, SetAck, Verdict
     from edi837.services.acks import import_acks
 
+    verdict = Verdict.REJECTED if rejected else Verdict.ACCEPTED
+    codes = (
+        (AckCode("IK304", "8", "segment has data element errors", 12, "NM1", "2010BA"),)
+        if rejected
+        else ()
+    )
     with Ledger(ledger) as book:
         rows = [
             book.db.execute(
@@ -74,13 +90,14 @@ def accept(ledger: Path, *claim_ids: str, on: date = date(2026, 2, 3)) -> None:
                 position=1,
                 functional_id="HC",
                 control_number=str(gs06),
-                verdict=Verdict.ACCEPTED,
-                sets=(SetAck(2, "837", f"{st02:04d}", Verdict.ACCEPTED),),
+                verdict=verdict,
+                sets=(SetAck(2, "837", f"{st02:04d}", verdict, codes),),
                 on=on,
             )
             for gs06, st02 in rows
         ]
-        marker = ledger.with_name(f"{ledger.name}.999-{'-'.join(claim_ids)}-{on.isoformat()}")
+        kind = "rejected" if rejected else "999"
+        marker = ledger.with_name(f"{ledger.name}.{kind}-{'-'.join(claim_ids)}-{on.isoformat()}")
         marker.write_text("answers: " + repr(answers), encoding="utf-8")
         import_acks(book, [marker], lambda path: answers, imported_at=on)
 

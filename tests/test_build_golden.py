@@ -103,3 +103,50 @@ def test_splits_claims_and_transactions_and_stays_valid(tmp_path: Path) -> None:
     validation = validate_file(tmp_path / "split.837")
     assert validation.issues == ()
     assert len(validation.transactions) == len(result.batch.interchange.transaction_numbers)
+
+
+def _replacement(tmp_path: Path) -> Path:
+    """The demo built, N00000001 paid by reconcile-a.835 (ICN0001), then replaced by its
+    corrected records (fixtures/replace/README.md)."""
+    from datetime import datetime
+
+    from edi837.ingest.tars import read_tars
+    from edi837.issues import Report
+    from edi837.ledger.store import Ledger
+    from edi837.services.reconcile import import_remittances
+    from edi837.services.replace import replace
+
+    ledger = tmp_path / "ledger.sqlite"
+    _build("demo.837", tmp_path)
+    out = tmp_path / "replace.837"
+    with Ledger(ledger) as book:
+        import_remittances(
+            book, [FIXTURES / "835" / "reconcile" / "reconcile-a.835"], imported_at=date(2026, 3, 5)
+        )
+        replace(
+            "N00000001",
+            FIXTURES / "replace" / "N00000001-corrected.csv",
+            None,
+            profile(),
+            out,
+            book,
+            as_of=date(2026, 3, 6),
+            created=datetime(2026, 3, 6),
+            tars=read_tars(FIXTURES / "tars.csv", Report()),
+        )
+    return out
+
+
+def test_the_replacement_golden_is_byte_stable_and_passes_pyx12(tmp_path: Path) -> None:
+    built = _replacement(tmp_path)
+    golden = GOLDEN / "replace.837"
+    if os.environ.get("EDI837_UPDATE_GOLDEN"):
+        golden.write_bytes(built.read_bytes())
+    assert built.read_bytes() == golden.read_bytes(), (
+        "replace.837 changed: rerun with EDI837_UPDATE_GOLDEN=1 if intended"
+    )
+    result = validate_file(built)
+    assert result.issues == ()
+    assert [ack for _, _, ack in result.transactions] == ["A"]
+    text = built.read_text()
+    assert "CLM*N00000005*575***12:B:7*Y*A*Y*Y~\nREF*F8*ICN0001~" in text

@@ -85,7 +85,7 @@ def test_a_failure_while_recording_leaves_nothing(
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise sqlite3.OperationalError("database is locked (injected)")
 
-    monkeypatch.setattr("edi837.services.build.record_batch", failing)
+    monkeypatch.setattr("edi837.services.emit.record_batch", failing)
     with pytest.raises(LedgerError, match="busy"):
         build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
     assert not out.exists()

@@ -54,12 +54,13 @@ def test_build_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "90000001A" not in out and "DOE" not in out.upper().split("DOE")[0] + "x"
 
 
-def test_build_with_errors_lists_rows_and_writes_nothing(
+def test_build_with_errors_lists_rows_on_stderr_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, *build_args(tmp_path, FIXTURES / "invalid" / "ECM-PMPM-MONTH.csv"))
     assert code == 1
-    assert "ECM-PMPM-MONTH" in out and "row 3" in out and "record x2" in out
+    assert out == ""  # nothing was made: standard output stays empty
+    assert "ECM-PMPM-MONTH" in err and "row 3" in err and "record x2" in err
     assert "no file was written" in err
     assert not (tmp_path / "out.837").exists()
 
@@ -78,12 +79,12 @@ def test_unreadable_input_exits_2_without_a_traceback(
 def test_allow_overrides_and_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         *build_args(tmp_path, FIXTURES / "invalid" / "TAR-REQUIRED.csv", "--allow", "TAR-REQUIRED"),
     )
-    assert code == 0
-    assert "billed despite: TAR-REQUIRED (1)" in out
+    assert code == 0 and "wrote " in out
+    assert "billed despite: TAR-REQUIRED (1)" in err
 
 
 def test_check_json_schema_and_exit_codes(
@@ -191,10 +192,10 @@ def test_init_writes_a_template_that_must_be_filled(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "profile.toml"
-    code, out, _ = run(capsys, "init", str(path))
-    assert code == 0 and path.exists() and "REPLACE" in out
+    code, out, err = run(capsys, "init", str(path))
+    assert code == 0 and path.exists() and out == "" and "REPLACE" in err
     code, _, err = run(capsys, "init", str(path))
-    assert code == 1 and "exists" in err
+    assert code == 2 and "exists" in err and "--force" in err
     code, _, err = run(
         capsys,
         "build",
@@ -215,11 +216,11 @@ def test_phi_is_masked_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixtur
     records = tmp_path / "r.csv"
     text = (FIXTURES / "records.csv").read_text().replace("1980-01-01", "1980-01-41", 1)
     records.write_text(text)
-    code, out, _ = run(capsys, *build_args(tmp_path, records))
+    code, out, err = run(capsys, *build_args(tmp_path, records))
     assert code == 1
-    assert "1980-01-41" not in out and "hidden" in out
-    _, out, _ = run(capsys, "--show-phi", *build_args(tmp_path, records))
-    assert "1980-01-41" in out
+    assert "1980-01-41" not in out + err and "hidden" in err  # build's findings: stderr
+    _, out, err = run(capsys, "--show-phi", *build_args(tmp_path, records))
+    assert "1980-01-41" in err
 
 
 def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -252,10 +253,77 @@ def test_void_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "REF*F8*ICN77" in (tmp_path / "void.837").read_text()
 
 
+def test_replace_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = str(tmp_path / "ledger.sqlite")
+    code, _, err = run(
+        capsys,
+        *build_args(tmp_path, FIXTURES / "records.csv", "--tars", str(FIXTURES / "tars.csv")),
+    )
+    assert code == 0, err
+    args = [
+        "replace", "n00000001", "--records", str(FIXTURES / "replace" / "N00000001-corrected.csv"),
+        "--profile", PROFILE, "--tars", str(FIXTURES / "tars.csv"), "--ledger", ledger,
+        "--out", str(tmp_path / "fix.837"), "--as-of", "2026-02-04",
+    ]  # fmt: skip
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "not been accepted by the payer yet" in err
+    accept(tmp_path / "ledger.sqlite", "N00000001")
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "payer's claim number" in err and "--payer-claim-number" in err
+    code, out, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 0, err
+    assert "replaced N00000001 with N00000005" in out and "REF*F8 ICN77" in out
+    assert "12:B:7" in (tmp_path / "fix.837").read_text()
+    # the same again is refused: N00000001 is replaced already, and fix.837 was sent
+    code, _, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 2 and "recorded as sent" in err
+    args[args.index("--out") + 1] = str(tmp_path / "fix2.837")
+    code, _, err = run(capsys, *args, "--payer-claim-number", "ICN77")
+    assert code == 2 and "already replaced by N00000005" in err
+
+
+def test_build_the_same_records_twice_exits_1_naming_the_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *build_args(tmp_path, FIXTURES / "records.csv"))
+    assert code == 0, err
+    again = build_args(tmp_path, FIXTURES / "records.csv")
+    again[again.index("--out") + 1] = str(tmp_path / "again.837")
+    code, out, err = run(capsys, *again)
+    assert code == 1 and out == ""  # a build's findings go to standard error
+    assert "RECORDS-ALREADY-BUILT" in err and "batch 1 of 2026-02-02" in err
+    assert "--allow RECORDS-ALREADY-BUILT" in err
+    assert not (tmp_path / "again.837").exists()
+
+
+def test_check_counts_the_history_of_its_profiles_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check asks the ledger what build would: a test profile sees earlier test batches (it saw
+    production history only, so a test build's month was reported clean), a production profile
+    never sees them."""
+    code, _, err = run(capsys, *build_args(tmp_path, FIXTURES / "records.csv"))
+    assert code == 0, err
+    check = ["check", str(FIXTURES / "records.csv"), "--ledger", str(tmp_path / "ledger.sqlite"),
+             "--as-of", "2026-02-02", "--format", "json", "--profile"]  # fmt: skip
+    code, out, _ = run(capsys, *check, PROFILE)
+    found = {i["rule_id"] for i in json.loads(out)["issues"] if i["severity"] == "error"}
+    assert code == 1 and {"RECORDS-ALREADY-BUILT", "DUPLICATE-SERVICE", "ECM-PMPM-MONTH"} <= found
+    production = tmp_path / "production.toml"
+    production.write_text(
+        (FIXTURES / "profile.toml")
+        .read_text(encoding="utf-8")
+        .replace('usage = "T"', 'usage = "P"'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, *check, str(production))
+    assert code == 0, out
+
+
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for name in ("build", "check", "validate", "init", "void"):
+    for name in ("build", "check", "validate", "init", "void", "replace"):
         assert name in out
 
 

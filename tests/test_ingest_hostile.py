@@ -32,9 +32,11 @@ def one_row(tmp_path: Path, old: str, new: str) -> Path:
 def check_and_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], records: Path
 ) -> list[tuple[int, str, str]]:
+    """(exit code, the findings, the rest of the output) of a check and of a build: check
+    reports its findings on standard output, build (whose output is the 837P) on standard error."""
     checked = run(capsys, *check_argv(records))
-    built = run(capsys, *build_args(tmp_path, records))
-    return [checked, built]
+    code, out, err = run(capsys, *build_args(tmp_path, records))
+    return [checked, (code, err, out)]
 
 
 @pytest.mark.parametrize(

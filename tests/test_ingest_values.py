@@ -211,9 +211,9 @@ def test_a_bad_date_format_or_as_of_shows_no_python_format(
 ) -> None:
     base = ["check", str(SAMPLE), "--profile", PROFILE]
     code, _, err = run(capsys, *base, "--as-of", "11/2/2026")
-    assert code == 2 and "write YYYY-MM-DD" in err and "%Y" not in err
+    assert code == 64 and "write YYYY-MM-DD" in err and "%Y" not in err  # a usage error
     code, _, err = run(capsys, *base, "--date-format", "%m/%d/%Y")
-    assert code == 2 and "M/D/YYYY" in err
+    assert code == 64 and "M/D/YYYY" in err
 
 
 def test_the_profile_date_format_is_checked() -> None:

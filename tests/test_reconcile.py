@@ -89,7 +89,9 @@ def test_first_remittance_paid_denied_split_sent_unmatched(ledger: Path) -> None
     assert n2.state is State.DENIED and n2.figures.denied == Decimal("400.04")
     # denied without line detail: every line takes the claim's state, and stops counting as billed
     assert [line.state for line in n2.lines] == [State.DENIED, State.DENIED]
-    assert [line.denied for line in n2.lines] == [True, False]  # the G9007 line was never payable
+    # the G9007 line too, though never payable: nothing of a claim denied whole stands, so the
+    # corrected claim reports it again without being a duplicate (tests/test_billed_once.py)
+    assert [line.denied for line in n2.lines] == [True, True]
     assert [(r.group, r.code) for r in n2.reasons] == [("CO", "197")]
     assert n2.remarks == ("N54",)
     assert "TAR" in s["N00000002"].advice.text

@@ -133,14 +133,14 @@ def test_an_unwritable_out_directory_is_a_clear_error(
     assert code == 2 and "does not exist" in err and "Traceback" not in err
 
 
-def test_a_missing_file_is_a_usage_error(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_a_missing_file_is_an_unreadable_input(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, _, err = run(capsysbinary, "no-such-file.835")
     assert code == 2 and "does not exist" in err
 
 
 def test_an_unknown_format_is_a_usage_error(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, _, err = run(capsysbinary, str(REMIT / "paid.835"), "--format", "pdf")
-    assert code == 2 and "pdf" in err
+    assert code == 64 and "pdf" in err
 
 
 def test_out_is_private_even_over_an_existing_file(

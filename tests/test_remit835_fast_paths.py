@@ -11,9 +11,8 @@ import pytest
 
 from edi837.errors import X12ParseError
 from edi837.issues import Issue, IssueList
-from edi837.x12 import spec
+from edi837.x12.declarations import LoopSpec, TransactionSpec
 from edi837.x12.loops import Placement
-from edi837.x12.spec import LoopSpec
 from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import Placed as Stream
 from edi837.x12.transactions import TransactionStream
@@ -27,7 +26,7 @@ class ReferenceWalker:
     """The placement rule stated plainly: innermost loop outward, a child it opens first, then
     its own segments; failing that, a deeper loop whose missing parents are implied."""
 
-    def __init__(self, transaction: spec.TransactionSpec) -> None:
+    def __init__(self, transaction: TransactionSpec) -> None:
         self.stack: list[LoopSpec] = [transaction.root]
 
     def place(self, elements: list[str]) -> tuple[str, Placement]:
@@ -38,7 +37,7 @@ class ReferenceWalker:
                 if child.opens(elements):
                     self.stack[depth + 1 :] = [child]
                     return child.path, Placement.OPENED
-            if seg_id in loop.segments:
+            if seg_id in loop.segment_ids:
                 del self.stack[depth + 1 :]
                 return loop.path, Placement.SAME
         for depth in range(len(self.stack) - 1, -1, -1):

@@ -66,7 +66,7 @@ def document(name: str) -> dict[str, Any]:
     payments = []
     for advice in read_advice(REMIT / name, name=name):
         payments.append(remit_data.payment(advice.header, list(advice.claims), advice.totals))
-    return {"payments": payments}
+    return {"schema_version": 1, "payments": payments}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -221,7 +221,9 @@ def xml_as_data(element: Any) -> Any:
 def test_xml_mirrors_the_json(name: str) -> None:
     root = etree.fromstring(rendered(name, "xml"))
     assert root.tag == "payments"
-    assert {"payments": xml_as_data(root)} == json.loads(rendered(name, "json"))
+    document = json.loads(rendered(name, "json"))
+    assert document.pop("schema_version") == 1  # the JSON's own: XML has no schema to version
+    assert {"payments": xml_as_data(root)} == document
 
 
 def test_table_masks_the_patient_unless_asked() -> None:
@@ -242,7 +244,11 @@ def test_table_says_what_happened_in_words() -> None:
 
 
 def test_no_payment_at_all_renders_an_empty_document() -> None:
-    for fmt, expected in (("json", b'{\n  "payments": []\n}\n'), ("xml", None), ("csv", None)):
+    for fmt, expected in (
+        ("json", b'{\n  "schema_version": 1,\n  "payments": []\n}\n'),
+        ("xml", None),
+        ("csv", None),
+    ):
         out = io.BytesIO()
         render([], fmt, out)
         if expected is not None:

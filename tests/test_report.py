@@ -206,9 +206,9 @@ def test_a_period_selects_claims_by_their_date_of_service(
     page = lxml_html.fromstring(production)
     assert page.xpath('string(//dd[@data-figure="claims"])') == "0"  # the sample sends ISA15=T
     code, _ = report(ledger, tmp_path / "x.html", "--month", "2026-01", "--from", "2026-01-01")
-    assert code == 2
+    assert code == 64  # a usage error (docs/output.md, exit codes)
     code, _ = report(ledger, tmp_path / "y.html", "--month", "2026-1")
-    assert code == 2
+    assert code == 64
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "y.html").exists()
 
 

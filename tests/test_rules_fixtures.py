@@ -1,6 +1,10 @@
 """The rule fixtures. ``fixtures/invalid/<RULE-ID>*.csv``: exactly that rule fires, on exactly the
 rows its ``cases.toml`` entry names. ``fixtures/valid/*.csv``: what a rule once flagged or priced
-wrongly (the seed's own examples among them) raises no finding at all, and bills what it says."""
+wrongly (the seed's own examples among them) raises no finding at all, and bills what it says.
+
+A case with ``history`` is about what was billed before: that records file is built first, into
+a new ledger, and the fixture is then built against it (``build`` makes the records-file check
+before any rule, so the case goes through the whole build)."""
 
 from __future__ import annotations
 
@@ -12,14 +16,15 @@ from typing import Any
 
 import pytest
 
+from edi837.errors import BlockedError
 from edi837.ingest.tars import read_tars
-from edi837.issues import Report, Severity
+from edi837.issues import Issue, Report, Severity
 from edi837.rules.history import NoHistory
 from edi837.rules.registry import all_rules
 from edi837.services.prepare import Prepared, prepare
 
 from .conftest import FIXTURES
-from .helpers import profile
+from .helpers import build_file, profile
 
 INVALID = FIXTURES / "invalid"
 VALID = FIXTURES / "valid"
@@ -66,6 +71,25 @@ def run_case(folder: Path, name: str, case: dict[str, Any]) -> tuple[Prepared, P
     return done, tars
 
 
+def built_after_history(name: str, case: dict[str, Any], work: Path) -> list[Issue]:
+    """Build the case's history, then the fixture, through one ledger: what the second build
+    reports (a blocked build's findings, or a written one's)."""
+    ledger = work / "ledger.sqlite"
+    as_of = case.get("as_of", AS_OF)
+    prof = profile(**(case.get("profile") or {}))
+    tars = INVALID / case["tars"] if "tars" in case else None
+    build_file(
+        INVALID / case["history"], work / "history.837", ledger, as_of=as_of, tars=tars, prof=prof
+    )
+    try:
+        result = build_file(
+            INVALID / f"{name}.csv", work / "again.837", ledger, as_of=as_of, tars=tars, prof=prof
+        )
+    except BlockedError as blocked:
+        return list(blocked.issues)
+    return result.report.sorted()
+
+
 def rule_of(name: str, case: dict[str, Any]) -> str:
     return str(case.get("rule", name))
 
@@ -86,15 +110,21 @@ def test_every_rule_has_a_fixture_named_after_it() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_exactly_that_rule_fires_on_exactly_that_row(name: str) -> None:
+def test_exactly_that_rule_fires_on_exactly_that_row(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     rule_id = rule_of(name, case)
-    done, tars = run_case(INVALID, name, case)
-    report = done.report
-    rows = case["rows"] if "rows" in case else [case["row"]]
-    found = sorted((i.rule_id, i.location.first_row) for i in report)
+    tars = INVALID / case["tars"] if "tars" in case else None
+    if "history" in case:
+        report: list[Issue] | Report = built_after_history(name, case, tmp_path)
+    else:
+        report = run_case(INVALID, name, case)[0].report
+    rows = [None] if case.get("whole_file") else case["rows"] if "rows" in case else [case["row"]]
+    found = sorted(
+        ((i.rule_id, i.location.first_row) for i in report), key=lambda f: (f[0], f[1] or 0)
+    )
     expected = sorted(
-        [*((rule_id, row) for row in rows), *(tuple(x) for x in case.get("also", []))]
+        [*((rule_id, row) for row in rows), *(tuple(x) for x in case.get("also", []))],
+        key=lambda f: (f[0], f[1] or 0),
     )
     assert found == expected, "\n".join(i.render() for i in report)
     hit = next(i for i in report if i.rule_id == rule_id)
@@ -102,7 +132,7 @@ def test_exactly_that_rule_fires_on_exactly_that_row(name: str) -> None:
         assert hit.location.file == str(tars)
     else:
         assert hit.location.file == str(INVALID / f"{name}.csv")
-        assert hit.location.record_id
+        assert hit.location.record_id or case.get("whole_file")
 
 
 @pytest.mark.parametrize("name", sorted(VALID_CASES))
@@ -134,3 +164,51 @@ def test_messages_say_what_to_do_and_rules_cite_a_source() -> None:
     for rule in all_rules():
         assert rule.advice and rule.source and rule.example and rule.title
         assert rule.severity in (Severity.ERROR, Severity.WARN, Severity.INFO)
+
+
+class _Recording:
+    """A history with nothing in it that remembers being asked."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def lines(self, *args: Any, **kwargs: Any) -> list[Any]:
+        self.asked = True
+        return []
+
+    def sent(self, claim_ids: Any) -> dict[str, Any]:
+        return {}
+
+
+@pytest.mark.parametrize("rule_id", sorted(r.id for r in all_rules() if r.check is not None))
+def test_a_rule_says_whether_it_counts_earlier_batches(rule_id: str) -> None:
+    """docs/rules.md tells each rule's page what it counts from ``Rule.history``: a rule that asks
+    the ledger on its own fixture must declare it, and one that declares it must ask."""
+    from edi837.rules.engine import Findings, RuleContext
+    from edi837.rules.registry import get
+
+    rule = get(rule_id)
+    case = CASES[rule_id]
+    tars = INVALID / case["tars"] if "tars" in case else None
+    done = prepared(
+        INVALID / f"{rule_id}.csv",
+        tars=tars,
+        prof_tables=case.get("profile"),
+        as_of=case.get("as_of", AS_OF),
+    )
+    prof = profile(**(case.get("profile") or {}))
+    recording = _Recording()
+    context = RuleContext(
+        file=rule_id,
+        lines=done.lines,
+        schedule=done.schedule,
+        policies=prof.policies,
+        as_of=case.get("as_of", AS_OF),
+        history=recording,
+        tars=read_tars(tars, Report()) if tars else None,
+    )
+    assert rule.check is not None
+    rule.check(context, Findings(Report(), rule_id, prof.policies))
+    assert recording.asked == rule.history, (
+        f"{rule_id}: history={rule.history} but it {'asked' if recording.asked else 'never asked'}"
+    )

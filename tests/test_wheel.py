@@ -43,13 +43,16 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
         "837p.toml",
         "835.toml",
         "277ca.toml",
+        "interchange.toml",
         "elements.toml",
         *(f"codes/{c}" for c in codes),
     ):
         assert f"edi837/segments/{data}" in names
     assert "edi837/payer/data/partnership-fee-schedule.toml" in names
     assert "edi837/lifecycle/next_actions.toml" in names
-    assert "edi837/schemas/claims.schema.json" in names
+    for schema in ("claims", "check", "validate", "batch", "remit"):
+        assert f"edi837/schemas/{schema}.schema.json" in names
+    assert "edi837/py.typed" in names  # the API's types reach those who import it
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

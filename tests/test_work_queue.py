@@ -95,7 +95,7 @@ def test_filters(ledger: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert ids("--month", "2026-01") == ["N00000001", "N00000002", "N00000003", "N00000004"]
     assert ids("--production") == []
     code, _, err = claims(capsys, ledger, "--month", "2026-13")
-    assert code == 2 and "YYYY-MM" in err
+    assert code == 64 and "YYYY-MM" in err  # a usage error
 
 
 def test_member_ids_are_masked_unless_asked(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from edi837.issues import IssueList
-from edi837.x12 import spec
+from edi837.x12 import declarations, spec
 from edi837.x12.loops import Placement
 from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import Placed, TransactionStream
@@ -76,13 +76,13 @@ def test_unknown_segment_stays_in_the_current_loop() -> None:
 
 def test_every_declared_loop_has_a_parent_and_a_trigger() -> None:
     for stem in ("837p", "835", "999", "277ca"):
-        txn = spec.transaction(stem)
+        txn = declarations.transaction(stem)
         for loop in txn.loops:
             assert loop.parent is not None
             assert loop.trigger in spec.dictionary(), (
                 f"{stem} {loop.path}: {loop.trigger} undeclared"
             )
-            for seg in loop.segments:
+            for seg in loop.segment_ids:
                 assert seg in spec.dictionary(), f"{stem} {loop.path}: {seg} undeclared"
 
 

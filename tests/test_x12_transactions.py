@@ -87,8 +87,8 @@ def test_a_gathered_loop_comes_whole_when_it_closes() -> None:
     assert first.opening is not None and first.opening[1][1] == "PCN1"
     (line,) = first.children
     assert line.path == "2000/2100/2110"
-    assert [e[0] for _, e in line.segments] == ["REF", "CAS"]
-    assert [e[0] for _, e in second.segments] == ["CAS"]
+    assert [e[0] for _, e in line] == ["REF", "CAS"]
+    assert [e[0] for _, e in second] == ["CAS"]
     # the claims come before what closes them (the next CLP, the SE), nothing inside them alone
     order = [i.seg_id if isinstance(i, Placed) else "claim" for i in stream]
     assert order[order.index("N1") + 2 :] == ["claim", "claim", "SE", "GE", "IEA"]
@@ -107,7 +107,7 @@ def test_a_segment_the_declaration_does_not_know_is_placed_unknown() -> None:
     unknown = [i for i in stream if isinstance(i, Placed) and i.how is Placement.UNKNOWN]
     assert [(i.seg_id, i.path) for i in unknown] == [("ZZZ", "2000/2100/2110")]
     first = next(i for i in stream if isinstance(i, Gathered))
-    assert [e[0] for _, e in first.children[0].segments] == ["CAS"]  # not gathered
+    assert [e[0] for _, e in first.children[0]] == ["CAS"]  # not gathered
 
 
 def test_a_ta1_outside_any_transaction_is_surfaced() -> None:
@@ -136,7 +136,7 @@ FILES = sorted((FIXTURES / "835").glob("*.835")) + corpus_files("835")
 
 
 def _flatten(node: Gathered) -> list[tuple[int, str]]:
-    own = ([node.opening] if node.opening else []) + node.segments
+    own = ([node.opening] if node.opening else []) + list(node)
     out = [(position, node.path) for position, _ in own]
     for child in node.children:
         out += _flatten(child)

@@ -21,6 +21,7 @@ from typing import Any
 
 from edi837 import catalogue
 from edi837.payer.fee_schedule import default_schedule
+from edi837.rules.history import BATCH_ONLY, WHAT_COUNTS
 from edi837.rules.partnership import CATALOGUE_ORDER
 from edi837.rules.registry import Rule, all_rules
 
@@ -33,8 +34,10 @@ def _cases(folder: Path) -> dict[str, dict[str, Any]]:
     return tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
 
 
-def _fixture_row(name: str, row: int, tars: str | None) -> str:
+def _fixture_row(name: str, row: int | None, tars: str | None) -> str:
     source = INVALID / (tars if tars else f"{name}.csv")
+    if row is None:
+        return f"`{source.relative_to(REPO)}`, the whole file"
     rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
     header, line = rows[0], rows[row - 1]
     cells = [f"{name}={value}" for name, value in zip(header, line, strict=False) if value]
@@ -59,7 +62,8 @@ def rules_doc() -> str:
         "reminders, 004 ECM/CS billing tips).",
         "",
         "- **error**: the payer will reject or deny it. `build` writes no file unless the rule is",
-        "  allowed with `--allow RULE-ID` (payer rules only; the override is recorded in the ledger).",
+        "  allowed with `--allow RULE-ID` (the payer's rules, and the already-billed rules",
+        "  DUPLICATE-SERVICE and RECORDS-ALREADY-BUILT; the override is recorded in the ledger).",
         "- **warn**: it goes out, but you should know (unpaid, late, suspicious).",
         "- **info**: expected, reported for the record (e.g. outreach past the paid limit).",
         "",
@@ -81,8 +85,9 @@ def rules_doc() -> str:
             "",
             f"- severity: **{rule.severity.value}**"
             + (" (generator behaviour: the build applies it)" if rule.kind == "generator" else ""),
-            f"- pack: {rule.pack}" + ("" if rule.pack == "partnership" else " (cannot be allowed)"),
+            f"- pack: {rule.pack}" + ("" if rule.allowable else " (cannot be allowed)"),
             f"- source: {rule.source}",
+            f"- what it counts: {WHAT_COUNTS if rule.history else BATCH_ONLY}",
         ]
         if rule.quotes:
             out.append(
@@ -100,10 +105,22 @@ def rules_doc() -> str:
         for name, case in sorted(invalid.items(), key=lambda item: (item[0] != rule.id, item[0])):
             if case.get("about", case.get("rule", name)) != rule.id:
                 continue
-            row = case["rows"][0] if "rows" in case else case["row"]
+            row = (
+                None
+                if case.get("whole_file")
+                else case["rows"][0]
+                if "rows" in case
+                else case["row"]
+            )
             tars = case.get("tars") if case.get("in_tars") else None
             finding = f" ({case['rule']})" if "about" in case else ""
-            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}")
+            built = (
+                f", built after `fixtures/invalid/{case['history']}`"
+                + (" (itself)" if case["history"] == f"{name}.csv" else "")
+                if "history" in case
+                else ""
+            )
+            out.append(f"- fixture{finding}: {_fixture_row(name, row, tars)}{built}")
         passing = [name for name in sorted(valid) if name.startswith(rule.id + "-")]
         if passing:
             out.append(

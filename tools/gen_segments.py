@@ -4,12 +4,17 @@ pyx12 is our conformance oracle, and its maps are the TR3 kept as data. We do no
 at run time (they are large XML and describe far more than we write); instead this script distils
 what edi837 needs into small TOML files that are reviewed like code:
 
-- ``segments/elements.toml``: every segment that appears in the 837P, 835 and 999 maps, with each
+- ``segments/elements.toml``: every segment that appears in the maps below, with each
   element's reference designator, data element number, type and length limits (composites with
   their components). The writer checks element types and lengths against it.
 - ``segments/<txn>.toml``: the loop tree of one transaction: loop IDs as the TR3 names them, each
   loop's parent, its trigger segment (and the qualifier codes that tell sibling loops apart), and
-  the segment IDs that belong to it. The generic reader assembles loops from it.
+  its segments in TR3 order, each with its usage (R required, S situational, N not used), its
+  maximum use, its syntax notes (P0809: paired...) and, per element in that context, its usage
+  and the codes the map allows. The generic reader assembles loops from it; the writer's order
+  and the validator's checks are held to it.
+- ``segments/interchange.toml``: the same for the envelope segments (ISA, GS, GE, TA1, IEA),
+  from pyx12's control map.
 
 Run ``python tools/gen_segments.py`` after upgrading pyx12; ``tests/test_segments_data.py`` fails
 when the committed files differ from what this script produces.
@@ -30,8 +35,31 @@ TRANSACTIONS = {
     "835": ("835.5010.X221.A1.xml", "835", "005010X221A1", "Health Care Claim Payment/Advice"),
     "999": ("999.5010X231.A1.xml", "999", "005010X231A1", "Implementation Acknowledgment"),
     "277ca": ("277.5010.X214.xml", "277", "005010X214", "Health Care Claim Acknowledgment"),
+    # the 999's predecessor, still sent by some clearinghouses: AK3/AK4/AK5 where the 999 has
+    # IK3/IK4/IK5 (pyx12 names its loops after their first segment, AK2 and AK3)
+    "997": ("997.4010.xml", "997", "004010", "Functional Acknowledgment"),
 }
 ENVELOPE = {"ISA", "IEA", "GS", "GE"}
+CONTROL = "x12.control.00501.xml"  # the interchange envelope, with TA1
+
+
+@dataclass
+class ElementUse:
+    ref: str
+    usage: str
+    codes: list[str]
+    external: str  # the external code list pyx12 names instead of codes (states, country...)
+
+
+@dataclass
+class SegmentUse:
+    id: str
+    name: str
+    usage: str
+    max_use: str
+    pos: str
+    syntax: list[str]
+    elements: list[ElementUse]
 
 
 @dataclass
@@ -45,7 +73,7 @@ class LoopDecl:
     trigger: str
     qualifier_element: int | None
     qualifier_codes: list[str]
-    segments: list[str] = field(default_factory=list)
+    segments: list[SegmentUse] = field(default_factory=list)
 
 
 def _text(node: ET.Element, tag: str, default: str = "") -> str:
@@ -86,6 +114,32 @@ def _valid_codes(element: ET.Element) -> list[str]:
     return [c.text.strip() for c in codes.findall("code") if c.text]
 
 
+def _element_uses(segment: ET.Element) -> list[ElementUse]:
+    out = []
+    for node in segment:
+        if node.tag not in ("element", "composite"):
+            continue
+        xid = node.attrib.get("xid") or f"{segment.attrib['xid']}{_text(node, 'seq')}"
+        codes = node.find("valid_codes")
+        external = codes.attrib.get("external", "") if codes is not None else ""
+        out.append(ElementUse(_refdes(xid), _text(node, "usage"), _valid_codes(node), external))
+        if node.tag == "composite":
+            out.extend(_element_uses(node))
+    return out
+
+
+def _segment_use(segment: ET.Element) -> SegmentUse:
+    return SegmentUse(
+        id=segment.attrib["xid"],
+        name=_text(segment, "name"),
+        usage=_text(segment, "usage"),
+        max_use=_text(segment, "max_use", ">1"),
+        pos=_text(segment, "pos"),
+        syntax=[s.text.strip() for s in segment.findall("syntax") if s.text],
+        elements=_element_uses(segment),
+    )
+
+
 def _trigger(segment: ET.Element) -> tuple[int | None, list[str]]:
     """The first required element with closed codes tells sibling loops apart (NM101, HL03...)."""
     for element in segment.findall("element"):
@@ -95,23 +149,21 @@ def _trigger(segment: ET.Element) -> tuple[int | None, list[str]]:
     return None, []
 
 
-def collect_loops(root: ET.Element) -> tuple[list[str], list[LoopDecl]]:
+def collect_loops(root: ET.Element) -> tuple[list[SegmentUse], list[LoopDecl]]:
     """Flatten the map into the transaction's own segments and its loops.
 
     pyx12 wraps the transaction in HEADER / DETAIL / FOOTER pseudo-loops; the TR3 does not name
     them, so their segments belong to the transaction itself (parent ``ST``).
     """
     st_loop = next(loop for loop in root.iter("loop") if loop.attrib["xid"] == "ST_LOOP")
-    root_segments: list[str] = []
+    root_segments: list[SegmentUse] = []
     loops: list[LoopDecl] = []
 
-    def walk(node: ET.Element, parent: str, own: list[str]) -> None:
+    def walk(node: ET.Element, parent: str, own: list[SegmentUse]) -> None:
         # parent is a path ("2000A/2000B/2300"): the 837P repeats 2300 and below under 2000C
         for child in node:
             if child.tag == "segment":
-                seg_id = child.attrib["xid"]
-                if seg_id not in own:
-                    own.append(seg_id)
+                own.append(_segment_use(child))
             elif child.tag == "loop":
                 xid = child.attrib["xid"]
                 if child.attrib.get("type") == "wrapper":
@@ -194,6 +246,12 @@ def collect_elements(
             known_eles = [e["data_ele"] for e in known]
             if known_eles != [e["data_ele"] for e in elements] and len(elements) > len(known):
                 segments[seg_id] = elements
+                continue
+            # a map lists a composite's components only where they are used (REF04 is "not
+            # used" in most REFs): take them from the first map that lists them
+            for ours, theirs in zip(known, elements, strict=False):
+                if "components" in ours and not ours["components"] and theirs.get("components"):
+                    ours["components"] = theirs["components"]
     return segments
 
 
@@ -222,7 +280,45 @@ def _toml_list(values: list[str]) -> str:
     return "[" + ", ".join(_toml_str(v) for v in values) + "]"
 
 
-def render_transaction(stem: str, root_segments: list[str], loops: list[LoopDecl]) -> str:
+def _render_uses(table: str, uses: list[SegmentUse]) -> list[str]:
+    """``[[<table>.segment]]`` blocks: one per segment use, in TR3 order."""
+    lines: list[str] = []
+    for use in uses:
+        max_use = use.max_use if use.max_use.isdigit() else _toml_str(use.max_use)
+        lines += [
+            f"[[{table}.segment]]",
+            f"id = {_toml_str(use.id)}",
+            f"name = {_toml_str(use.name)}",
+            f"usage = {_toml_str(use.usage)}",
+            f"max_use = {max_use}",
+            f"pos = {_toml_str(use.pos)}",
+        ]
+        if use.syntax:
+            lines.append(f"syntax = {_toml_list(use.syntax)}")
+        lines += ["", f"[{table}.segment.elements]"]
+        for element in use.elements:
+            if element.codes:
+                value = (
+                    f"{{ usage = {_toml_str(element.usage)}, codes = {_toml_list(element.codes)} }}"
+                )
+            elif element.external:
+                value = f"{{ usage = {_toml_str(element.usage)}, codes_from = {_toml_str(element.external)} }}"
+            else:
+                value = _toml_str(element.usage)
+            lines.append(f"{element.ref} = {value}")
+        lines.append("")
+    return lines
+
+
+_USES_LEGEND = [
+    "# Each segment use gives its usage (R required, S situational, N not used), its maximum use,",
+    "# its TR3 position, its syntax notes (P0809: NM108 and NM109 both or neither; R, C, L and E",
+    "# as X12 writes them) and, per element in this context, its usage, and the codes allowed",
+    "# (codes) or the external list pyx12 names for them (codes_from).",
+]
+
+
+def render_transaction(stem: str, root_segments: list[SegmentUse], loops: list[LoopDecl]) -> str:
     map_name, txn, version, title = TRANSACTIONS[stem]
     lines = [
         f"# Loop structure of the {txn} transaction ({version}), derived from pyx12's {map_name}",
@@ -230,14 +326,15 @@ def render_transaction(stem: str, root_segments: list[str], loops: list[LoopDecl
         "#",
         "# Each loop gives its path from the transaction (its parent is the path without the last",
         "# part), the segment that opens it (trigger) and, where sibling loops open with the same",
-        "# segment, the element and codes that tell them apart.",
+        "# segment, the element and codes that tell them apart; then its segments in TR3 order.",
+        *_USES_LEGEND,
         "",
         "[transaction]",
         f"id = {_toml_str(txn)}",
         f"version = {_toml_str(version)}",
         f"name = {_toml_str(title)}",
-        f"segments = {_toml_list(root_segments)}",
         "",
+        *_render_uses("transaction", root_segments),
     ]
     for loop in loops:
         lines += [
@@ -254,7 +351,29 @@ def render_transaction(stem: str, root_segments: list[str], loops: list[LoopDecl
                 f"qualifier = {{ element = {loop.qualifier_element}, codes = "
                 f"{_toml_list(loop.qualifier_codes)} }}"
             )
-        lines += [f"segments = {_toml_list(loop.segments)}", ""]
+        lines.append("")
+        lines += _render_uses("loop", loop.segments)
+    return "\n".join(lines)
+
+
+def collect_interchange(root: ET.Element) -> list[SegmentUse]:
+    """The envelope segments of the control map in order: ISA, GS, GE, TA1, IEA."""
+    return [_segment_use(node) for node in root.iter("segment") if node.attrib["xid"] != "ST"]
+
+
+def render_interchange(uses: list[SegmentUse]) -> str:
+    lines = [
+        f"# The interchange envelope (ISA, GS, GE, TA1, IEA), derived from pyx12's {CONTROL}",
+        "# by tools/gen_segments.py. Do not edit by hand: regenerate.",
+        "#",
+        *_USES_LEGEND,
+        "",
+        "[interchange]",
+        'name = "Interchange Control"',
+        'version = "00501"',
+        "",
+        *_render_uses("interchange", uses),
+    ]
     return "\n".join(lines)
 
 
@@ -275,8 +394,9 @@ def _render_element(element: dict[str, object]) -> str:
 
 def render_elements(segments: dict[str, list[dict[str, object]]]) -> str:
     lines = [
-        "# The X12 segment dictionary for every segment of the 837P, 835 and 999 maps, derived",
-        "# from pyx12's maps and dataele.xml by tools/gen_segments.py. Do not edit by hand.",
+        "# The X12 segment dictionary for every segment of the 837P, 835, 999, 277CA and 997 maps",
+        "# and of the interchange envelope (TA1), derived from pyx12's maps and dataele.xml by",
+        "# tools/gen_segments.py. Do not edit by hand.",
         "#",
         "# type: AN string, ID code, R decimal, N0/N2 implied-decimal number, DT date, TM time.",
         "# min/max: length limits as X12 counts them (sign and decimal point do not count).",
@@ -311,6 +431,9 @@ def generate() -> dict[str, str]:
         roots.append(root)
         own, loops = collect_loops(root)
         out[f"{stem}.toml"] = render_transaction(stem, own, loops)
+    control = _map_root(CONTROL)
+    out["interchange.toml"] = render_interchange(collect_interchange(control))
+    roots.append(control)  # for TA1, the one envelope segment no transaction map has
     out["elements.toml"] = render_elements(collect_elements(roots, dictionary))
     return out
 

@@ -43,6 +43,7 @@ class Encoder:
         self._claim_id: str | None = None
         self._line: str | None = None
         self._count = 0  # segments in the current transaction set
+        self.claims_written = 0  # so far: what a progress display counts
         t = self.serializer.template
         p = self._element_problems
         # One compiled template per segment shape; those whose values repeat are memoised.
@@ -128,7 +129,9 @@ class Encoder:
         out: list[str] = []
         put = out.append
         put(self._put(self._st, control))
-        put(self._put(self._bht, b.reference, b.created.date(), b.created.time()))
+        # BHT03 names this transaction set (ISA13 then ST02): unique within and across batches,
+        # so a 277CA that echoes it ties its answer to the set
+        put(self._put(self._bht, b.reference(st02), b.created.date(), b.created.time()))
         # 1000A submitter, 1000B receiver
         put(self._put(self._nm1_org, "41", b.submitter.name, "46", b.submitter.id))
         contact = b.submitter.contact
@@ -154,6 +157,7 @@ class Encoder:
             self._subscriber(out, hl, group[0].member)
             for claim in group:
                 self._claim(out, claim)
+            self.claims_written += len(group)
             yield "".join(out)
         self._claim_id = self._line = None
         yield self._put(self._se, self._count + 1, control)
@@ -231,8 +235,9 @@ class Encoder:
 
     def _locate(self, problems: list[ElementProblem]) -> None:
         for problem in problems:
-            segment = problem.ref.split("-")[0][:-2]  # "NM103" -> "NM1", "SV101-2" -> "SV1"
-            self.problems.append(EncodingProblem(segment, problem, self._claim_id, self._line))
+            self.problems.append(
+                EncodingProblem(spec.segment_of(problem.ref), problem, self._claim_id, self._line)
+            )
         problems.clear()
 
     def _rendering_segment(self, provider: RenderingProvider) -> str:

@@ -46,7 +46,6 @@ Categorize = Callable[[str, tuple[str, ...]], str]
 ISA = picker("ISA", "ISA05", "ISA06", "ISA07", "ISA08", "ISA13", "ISA14", "ISA15")
 GS = picker("GS", "GS02", "GS03", "GS04", "GS05", "GS06")
 ST = picker("ST", "ST01", "ST02", "ST03")
-BHT03 = picker("BHT", "BHT03")
 NAME = picker("NM1", "NM103", "NM104", "NM109")  # last (or organisation) name, first name, ID
 PER = picker("PER", *(f"PER{n:02d}" for n in range(2, 9)))
 N3 = picker("N3", "N301", "N302")
@@ -112,7 +111,6 @@ class _Builder:
         self.gs: list[str] = []
         self.gs_position = 0
         self.st_numbers: list[int] = []
-        self.bht: list[str] = []
         self.submitter = Submitter("", "", Contact(""))
         self.receiver = Receiver("", "")
         self.billing: BillingProvider | None = None
@@ -349,9 +347,9 @@ class _Builder:
                 units=self.amount(units, "SV104", at, loop),
                 charge=self.amount(charge, "SV102", at, loop),
                 diagnosis_pointers=tuple(
-                    N0.whole(p)
+                    number
                     for p in SV107(pointers.split(self.component))
-                    if p.isascii() and p.isdigit()
+                    if (number := _count(p)) is not None
                 ),
                 place_of_service=place or None,
                 tar_number=line.tar,
@@ -402,7 +400,6 @@ class _Builder:
         self._finish_claim()
         sender_q, sender, receiver_q, receiver, control, ack, usage = ISA(self.isa)
         gs_sender, gs_receiver, gs_date, gs_time, group = GS(self.gs)
-        (reference,) = BHT03(self.bht)
         return ClaimBatch(
             interchange=Interchange(
                 sender_qualifier=sender_q,
@@ -421,7 +418,6 @@ class _Builder:
                 self.date(gs_date, "GS04", self.gs_position, None) or date.min,
                 self._time(gs_time),
             ),
-            reference=reference,
             submitter=self.submitter,
             receiver=self.receiver,
             billing_provider=self.billing
@@ -441,12 +437,16 @@ class _Builder:
             return time(0, 0)
 
 
+def _count(text: str) -> int | None:
+    try:
+        return N0.count(text)
+    except ValueError:
+        return None
+
+
 def _whole(text: str) -> int:
     """A control number, or 0 when it is not one (the model keeps numbers, not text)."""
-    try:
-        return N0.whole(text) if text.isdigit() else 0
-    except ValueError:  # pragma: no cover - isdigit() admits only digits
-        return 0
+    return _count(text) or 0
 
 
 # (loop ID, segment ID) -> how the segment is read. 2300 and its loops sit under 2000B or 2000C:
@@ -513,8 +513,6 @@ def read_claim_file(
                     position,
                 )
             builder.st_numbers.append(_whole(control))
-        elif seg == "BHT":
-            builder.bht = builder.bht or elements
         elif seg == "SE":
             builder._finish_claim()
         elif seg == "IEA":

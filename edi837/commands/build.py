@@ -8,35 +8,38 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
+    InputFile,
+    allow_option,
     as_of_option,
+    batch_format_option,
     date_format_option,
+    echo_written,
     ledger_option,
+    max_issues_option,
     out_option,
     profile_option,
-    resolve_as_of,
+    read_inputs,
+    readable,
+    refuse_two_stdouts,
+    said_when_stopped,
     tars_option,
-    with_date_format,
+    unwritten,
 )
-from edi837.errors import BlockedError
 from edi837.issues import Report
 from edi837.model.records import DateFormat
 
 
 @click.command("build")
-@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("records", type=InputFile(dash=True))
 @profile_option
 @out_option
 @ledger_option
 @as_of_option
 @tars_option
 @date_format_option
-@click.option(
-    "--allow",
-    "allow",
-    multiple=True,
-    metavar="RULE-ID",
-    help="Bill despite this payer rule's errors (repeatable); recorded in the ledger.",
-)
+@allow_option
+@batch_format_option("build")
+@max_issues_option
 def command(
     records: Path,
     profile_path: Path,
@@ -46,41 +49,48 @@ def command(
     tars: Path | None,
     date_format: DateFormat | None,
     allow: tuple[str, ...],
+    fmt: str,
+    max_issues: int | None,
 ) -> int:
-    """Build RECORDS (CSV, JSON or an Excel workbook) into an 837P file. Every problem is listed with its row;
-    errors block the file (nothing is written, the ledger is unchanged)."""
-    from edi837.ingest.profile import load_profile
-    from edi837.ingest.tars import read_tars
+    """Build RECORDS (CSV, JSON or an Excel workbook; - reads standard input) into an 837P file
+    (--out -: standard output). Errors block the file: nothing is written and the ledger is
+    unchanged. The summary goes to standard output, the findings to standard error.
+
+    \b
+    Example, once the month's records check clean:
+      edi837 build january.csv --profile profile.toml --tars tars.csv --out january.837
+      edi837 build january.csv --profile profile.toml --out - | edi837 validate -
+    """
     from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.render.issues import counts, render_text
-    from edi837.render.summary import build_summary
     from edi837.services.build import build
 
-    profile = with_date_format(load_profile(profile_path), date_format)
-    today, created = resolve_as_of(as_of)
+    refuse_two_stdouts(fmt, out)
+    path = ledger or default_ledger_path()
     tar_report = Report()
-    dates = profile.records.date_format
-    tar_list = read_tars(tars, tar_report, date_format=dates) if tars else None
-    with Ledger(ledger or default_ledger_path()) as book:
-        try:
+    with said_when_stopped(
+        "build", fmt, unwritten(out, path), before=tar_report.sorted, limit=max_issues
+    ):
+        given = read_inputs(profile_path, date_format, as_of, tars, tar_report)
+        with readable(records) as (source, name), Ledger(path) as book:
             result = build(
-                records,
-                profile,
+                source,
+                given.profile,
                 out,
                 book,
-                as_of=today,
-                created=created,
+                as_of=given.today,
+                created=given.created,
                 allow=frozenset(a.upper() for a in allow),
-                tars=tar_list,
+                tars=given.tars,
+                name=name,
             )
-        except BlockedError as exc:
-            click.echo(render_text([*tar_report.sorted(), *exc.issues]), nl=False)
-            click.echo(f"error: {exc}", err=True)
-            return exc.exit_code
-    issues = [*tar_report.sorted(), *result.report.sorted()]
-    if issues:
-        click.echo(render_text(issues), nl=False)
-    click.echo(build_summary(result.batch, str(out), counts(issues)), nl=False)
     made = "created by this build" if result.ledger_created else "recorded in"
-    click.echo(f"  ledger         {made} {result.ledger}")
+    echo_written(
+        "build",
+        result,
+        out,
+        tar_report.sorted(),
+        fmt=fmt,
+        limit=max_issues,
+        notes=[f"  ledger         {made} {result.ledger}"],
+    )
     return 0

@@ -4,32 +4,42 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from edi837.commands._common import (
+    InputFile,
     as_of_option,
     date_format_option,
+    format_option,
     ledger_option,
+    max_issues_option,
     profile_option,
-    resolve_as_of,
+    readable,
+    said_when_stopped,
     tars_option,
     with_date_format,
+    write_document,
 )
-from edi837.errors import EdiError
 from edi837.model.records import DateFormat
+from edi837.services.clock import resolve_as_of
+
+if TYPE_CHECKING:
+    from edi837.services.check import CheckResult
 
 
 @click.command("check")
-@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("records", type=InputFile(dash=True))
 @profile_option
 @ledger_option
 @tars_option
 @as_of_option
 @date_format_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+@format_option(
+    "text", "json", default="text", help="json: the document of docs/check.md (its JSON Schema)."
 )
+@max_issues_option
 def command(
     records: Path,
     profile_path: Path,
@@ -38,56 +48,59 @@ def command(
     as_of: date | None,
     date_format: DateFormat | None,
     fmt: str,
+    max_issues: int | None,
 ) -> int:
-    """Check RECORDS (CSV, JSON or an Excel workbook) against the payer's rules and the ledger's history. Exit 0 without errors,
-    1 with errors, 2 when the input cannot be read."""
+    """Check RECORDS (CSV, JSON or an Excel workbook; - reads standard input) against the
+    payer's rules and the ledger's history. Nothing is written. The findings are what check
+    reports: they go to standard output, a summary per rule first. Exit 1 when any is an error.
+
+    \b
+    Example, while preparing the month's export:
+      edi837 check january.csv --profile profile.toml --tars tars.csv
+      edi837 check january.xlsx --profile profile.toml --date-format M/D/YYYY --max-issues 20
+    """
     from edi837.ingest.profile import load_profile
     from edi837.ingest.tars import read_tars
     from edi837.issues import Report
-    from edi837.ledger.history import LedgerHistory
-    from edi837.ledger.store import Ledger, default_ledger_path
-    from edi837.perf import collector_paused
-    from edi837.render.issues import counts, has_errors, render_json, render_text
-    from edi837.rules.history import History, NoHistory
-    from edi837.services.prepare import prepare
+    from edi837.ledger.store import default_ledger_path
+    from edi837.render.issues import render_text
+    from edi837.services.check import check
 
     report = Report()
-    try:
+    today, _ = resolve_as_of(as_of)
+    default = default_ledger_path()
+    book = ledger if ledger is not None else (default if default.exists() else None)
+    with said_when_stopped("check", fmt, _summary(None, today, book), before=report.sorted):
         profile = with_date_format(load_profile(profile_path), date_format)
-        today, _ = resolve_as_of(as_of)
         dates = profile.records.date_format
         tar_list = read_tars(tars, report, date_format=dates) if tars else None
-        path = ledger or default_ledger_path()
-        book = Ledger(path, create=False) if (ledger is not None or path.exists()) else None
-        history: History = LedgerHistory(book) if book is not None else NoHistory()
-        try:
-            with collector_paused():
-                prepared = prepare(
-                    records, profile, as_of=today, history=history, tars=tar_list, report=report
-                )
-        finally:
-            if book is not None:
-                book.close()
-    except EdiError as exc:
-        if fmt == "json":
-            click.echo(render_json([], {"error": str(exc), "exit_code": 2}), nl=False)
-        raise
-    issues = report.sorted()
-    summary = {
-        **counts(issues),
-        "records": len(prepared.records),
-        "lines": len(prepared.lines),
-        "members": len({r.member_id for r in prepared.records}),
-        "as_of": today.isoformat(),
-        "ledger": str(path) if book is not None else None,
-    }
+        with readable(records) as (path, name):
+            result = check(
+                path, profile, as_of=today, ledger=book, tars=tar_list, report=report, name=name
+            )
+    code = 0 if result.ok else 1
     if fmt == "json":
-        click.echo(render_json(issues, summary), nl=False)
-    else:
-        click.echo(render_text(issues), nl=False)
-        click.echo(
-            f"checked {summary['records']} record(s) as {summary['lines']} line(s) for "
-            f"{summary['members']} member(s) as of {today}"
-            + ("" if book is not None else "; no ledger, so limits count this file only")
+        summary = _summary(result, today, book)
+        write_document("check", code, result.issues, summary, limit=max_issues)
+        return code
+    click.echo(render_text(result.issues, limit=max_issues), nl=False)
+    click.echo(
+        f"checked {result.records} record(s) as {result.lines} line(s) for "
+        f"{result.members} member(s) as of {today}"
+        + (
+            f", against the history in {book}"
+            if book is not None
+            else "; no ledger, so limits count this file only"
         )
-    return 1 if has_errors(issues) else 0
+    )
+    return code
+
+
+def _summary(result: CheckResult | None, today: date, ledger: Path | None) -> dict[str, Any]:
+    return {
+        "records": result.records if result else None,
+        "lines": result.lines if result else None,
+        "members": result.members if result else None,
+        "as_of": today.isoformat(),
+        "ledger": str(ledger) if ledger is not None else None,
+    }

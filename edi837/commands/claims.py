@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    as_of_option,
+    ledger_option,
+    table_json_csv_option,
+    text_out_option,
+    write_text_output,
+)
+from edi837.services.clock import resolve_as_of
 
 STATES = (
     "pending",
@@ -48,20 +55,10 @@ STATES = (
     default=None,
     help="Only claims of test batches (ISA15=T), or only production ones (default: both).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; json (docs/claims.md, with its JSON Schema) or csv for scripts.",
+@table_json_csv_option(
+    "table for people; json (docs/claims.md, with its JSON Schema) or csv for scripts."
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to this file (0600, written whole or not at all) instead of stdout.",
-)
+@text_out_option("Write to this file (0600, written whole or not at all) instead of stdout.")
 def command(
     ledger: Path | None,
     as_of: date | None,

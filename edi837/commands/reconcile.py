@@ -7,26 +7,29 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, write_text_output
+from edi837.commands._common import (
+    InputFile,
+    as_of_option,
+    ledger_option,
+    table_json_csv_option,
+    text_out_option,
+    write_text_output,
+)
+from edi837.services.clock import resolve_as_of
 
 
 @click.command("reconcile")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=InputFile())
 @ledger_option
 @as_of_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="The work queue's formats (docs/claims-queue.md).",
+@table_json_csv_option(
+    "table for people; json (docs/work-queue.md, with its JSON Schema) or csv for scripts."
 )
 @click.option("--dry-run", is_flag=True, help="Match and count everything, record nothing.")
 @click.option(
     "--profile",
     "profile_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     default=None,
     help="Also accept payments to this profile's billing provider (the ledger's are always known).",
 )
@@ -38,12 +41,7 @@ from edi837.commands._common import as_of_option, ledger_option, resolve_as_of, 
 @click.option(
     "--all", "show_all", is_flag=True, help="Show every claim, not only those the FILES named."
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the view to this file (0600, whole or not at all) instead of stdout.",
-)
+@text_out_option("Write the view to this file (0600, whole or not at all) instead of stdout.")
 def command(
     files: tuple[Path, ...],
     ledger: Path | None,

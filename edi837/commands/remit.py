@@ -18,6 +18,8 @@ from typing import BinaryIO
 
 import click
 
+from edi837 import progress
+from edi837.commands._common import InputFile, is_dash, readable
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
@@ -29,11 +31,11 @@ def _stderr(issue: Issue) -> None:
     """One warning on stderr: rule, where (file, segment, loop, claim), what to know.
 
     Messages carry positions, codes and amounts, never a patient's name or member ID."""
-    click.echo(issue.render(), err=True)
+    progress.note(issue.render())
 
 
 @click.command("remit")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile(dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -46,44 +48,63 @@ def _stderr(issue: Issue) -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write to this file (replaced only once complete) instead of stdout.",
+    help="Write to this file (replaced only once complete) instead of standard output.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when the file was read with warnings.")
 def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
-    """Read the 835 remittance FILE: every payment, claim and line, what was paid and why.
+    """Read the 835 remittance FILE (- reads standard input): every payment, claim and line,
+    what was paid and why. Nothing is recorded (`edi837 reconcile` records).
 
-    Exit 0 when the file was read (its warnings on stderr), 1 with --strict when there were
-    warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds no
-    835 (an 837, a 999 or a 277CA: the message says which command reads it).
+    Exit 0 when the file was read (its warnings on standard error), 1 with --strict when there
+    were warnings, 2 when the file cannot be read (truncated, not X12, no ISA envelope) or holds
+    no 835 (an 837, a 999 or a 277CA: the message says which command reads it).
+
+    \b
+    Example, when a remittance arrives and before recording it:
+      edi837 remit remit-0301.835 | less
+      edi837 remit remit-0301.835 --format csv --out remit-0301.csv
     """
+    if out is not None and is_dash(out):
+        out = None
+    if out is None and sys.stdout.isatty():
+        progress.show_off()  # the table streams to this terminal: no bar across it
+    with readable(file) as (path, name):
+        return _remit(path, name, fmt, out, strict)
+
+
+def _remit(path: Path, name: str, fmt: str, out: Path | None, strict: bool) -> int:
     from edi837.remit835 import RemittanceReader
     from edi837.render.remit import render
     from edi837.services.inbound import require
 
-    require(file, {"835"}, "remit")  # an 837 or an acknowledgment: say what it is, exit 2
-    reader = RemittanceReader(file, name=str(file))
-    stream = iter(reader)  # refuses a truncated file now, before any output is written
+    require(path, {"835"}, "remit", name=name)  # an 837 or an acknowledgment: say so, exit 2
     counts = {"payments": 0, "claims": 0, "warnings": 0}
+    with (
+        path.open("rb") as source,
+        progress.reading(source, "reading the 835", size=path.stat().st_size) as watched,
+    ):
+        reader = RemittanceReader(watched, name=name)
+        stream = iter(reader)  # refuses a truncated file now, before any output is written
 
-    def events() -> Iterator[RemitEvent]:
-        for event in stream:
-            if isinstance(event, RemittanceTotals):
-                counts["payments"] += 1
-                counts["claims"] += event.claim_count
-                counts["warnings"] += len(event.issues)
-                for issue in event.issues:
-                    _stderr(issue)
-            yield event
+        def events() -> Iterator[RemitEvent]:
+            for event in stream:
+                if isinstance(event, RemittanceTotals):
+                    counts["payments"] += 1
+                    counts["claims"] += event.claim_count
+                    counts["warnings"] += len(event.issues)
+                    for issue in event.issues:
+                        _stderr(issue)
+                yield event
 
-    if out is None:
-        _to_stdout(lambda target: render(events(), fmt, target))
-    else:
-        _to_file(out, file, lambda target: render(events(), fmt, target))
+        if out is None:
+            _to_stdout(lambda target: render(events(), fmt, target))
+        else:
+            _to_file(out, path, lambda target: render(events(), fmt, target))
     for issue in reader.unattached:
         counts["warnings"] += 1
         _stderr(issue)
     read = ", ".join(_count(n, what) for what, n in counts.items())
-    click.echo(f"{file}: {read}" + (f"; written to {out}" if out is not None else ""), err=True)
+    click.echo(f"{name}: {read}" + (f"; written to {out}" if out is not None else ""), err=True)
     return 1 if strict and counts["warnings"] else 0
 
 

@@ -11,10 +11,10 @@ from edi837.commands._common import (
     as_of_option,
     date_option,
     ledger_option,
-    resolve_as_of,
     write_text_output,
 )
 from edi837.commands.claims import is_month
+from edi837.services.clock import resolve_as_of
 
 
 @click.command("report")

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from edi837 import phi
+from edi837 import phi, progress
 from edi837.errors import InputError
 from edi837.ingest.cells import Dates, parse_row
 from edi837.ingest.columns import (
@@ -106,8 +106,9 @@ def _csv_rows(path: Path, text: str, report: Report) -> Rows:
 # -- Excel ----------------------------------------------------------------------------------------
 
 
-def _workbook_rows(path: Path, raw: bytes, report: Report) -> Rows:
+def _workbook_rows(path: Path, raw: bytes, report: Report, step: progress.Task) -> Rows:
     sheet = read_sheet(str(path), raw)
+    step.expect(len(sheet.rows))
     rows = iter(r for r in sheet.rows if any(r[1]))
     first = next(rows, None)
     if first is None:
@@ -156,7 +157,7 @@ def _no_constants(name: str) -> str:
     return name  # NaN and Infinity read as the words they are (refused where a number is due)
 
 
-def _json_rows(path: Path, text: str, report: Report) -> Rows:
+def _json_rows(path: Path, text: str, report: Report, step: progress.Task) -> Rows:
     try:
         data = json.loads(
             text, parse_float=Decimal, parse_int=Decimal, parse_constant=_no_constants
@@ -174,6 +175,7 @@ def _json_rows(path: Path, text: str, report: Report) -> Rows:
         raise InputError(f'{path}: expected a list of records (or {{"records": [...]}})')
     if not data:
         raise InputError(f"{path} holds no service records", hint="give a list of record objects")
+    step.expect(len(data))
     keys = list(dict.fromkeys(k for item in data if isinstance(item, dict) for k in item))
     header = read_header(keys)
     _refuse(path, header, "the records' field names")
@@ -210,37 +212,46 @@ def _json_rows(path: Path, text: str, report: Report) -> Rows:
 
 
 def read_records(
-    path: Path, report: Report, *, date_format: DateFormat = DateFormat.ISO
+    path: Path,
+    report: Report,
+    *,
+    date_format: DateFormat = DateFormat.ISO,
+    name: str | None = None,
 ) -> list[ServiceRecord]:
-    """Every readable record of the file; problems go to ``report``."""
+    """Every readable record of the file; problems go to ``report``. ``name`` is what messages
+    call the file when it is not its path (``<stdin>`` for records piped in)."""
     raw = read_bytes(path, WHAT)
+    shown = Path(name) if name is not None else path  # only ever printed, never opened
     rows: Rows
-    if is_workbook(raw):
-        rows = _workbook_rows(path, raw, report)
-    else:
-        text = decode(path, raw, WHAT)
-        if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-            rows = _json_rows(path, text, report)
+    with progress.task("reading records", unit="row") as step:
+        if is_workbook(raw):
+            rows = _workbook_rows(shown, raw, report, step)
         else:
-            rows = _csv_rows(path, text, report)
-    name = str(path)
-    dates = Dates(name, date_format)
-    records: list[ServiceRecord] = []
-    seen_any = False
-    for number, cells in rows:
-        seen_any = True
-        if cells is None:
-            continue
-        record = parse_row(cells, number, name, report, dates)
-        if record is not None:
-            records.append(record)
+            text = decode(shown, raw, WHAT)
+            if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
+                rows = _json_rows(shown, text, report, step)
+            else:
+                step.expect(text.count("\n"))  # lines, less the header: near enough for a bar
+                rows = _csv_rows(shown, text, report)
+        file = str(shown)
+        dates = Dates(file, date_format)
+        records: list[ServiceRecord] = []
+        seen_any = False
+        for number, cells in rows:
+            step.advance()
+            seen_any = True
+            if cells is None:
+                continue
+            record = parse_row(cells, number, file, report, dates)
+            if record is not None:
+                records.append(record)
     if not seen_any:
         raise InputError(
-            f"{path} has a header but no service records",
+            f"{shown} has a header but no service records",
             hint="export the month's service records below the header row",
         )
     dates.report_to(report)
-    _check_consistency(records, name, report)
+    _check_consistency(records, file, report)
     return records
 
 

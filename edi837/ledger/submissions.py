@@ -18,6 +18,7 @@ from pathlib import Path
 
 import attrs
 
+from edi837.ledger.history import COUNTS_AS_BILLED, billed_parameters
 from edi837.ledger.store import Ledger
 from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider, ServiceLine
 from edi837.model.common import Address, Frequency, Sex, Usage
@@ -228,16 +229,39 @@ def sent_file(ledger: Ledger, path: Path) -> str | None:
     return f"batch {row[0]} of {str(row[1])[:10]}{interrupted}"
 
 
-def records_built(ledger: Ledger, sha256: str, usage: Usage) -> tuple[int, str, str] | None:
-    """(batch ID, date, file) of an earlier batch of the same usage built from these records."""
-    row = ledger.db.execute(
-        "SELECT b.batch_id, b.created_at, b.output_file FROM batches b "
-        "LEFT JOIN batch_events e ON e.batch_id = b.batch_id "
+@attrs.frozen(slots=True)
+class BuiltBefore:
+    """An earlier batch built from the same records file."""
+
+    batch_id: int
+    on: str  # its date, YYYY-MM-DD
+    output_file: str
+    lines: int
+    billed: int  # of its lines, how many still count as billed
+
+
+def records_built(
+    ledger: Ledger, sha256: str, usage: Usage, *, denied_lines_count: bool = False
+) -> BuiltBefore | None:
+    """The first earlier batch of the same usage built from these records whose lines still
+    count as billed; else the first one at all (all its claims rejected, voided, replaced or
+    denied since); None when the records were never built (abandoned batches sent nothing)."""
+    test = usage is Usage.TEST
+    found: BuiltBefore | None = None
+    for row in ledger.db.execute(
+        "SELECT b.batch_id, b.created_at, b.output_file, COUNT(l.line_id), "
+        f"COALESCE(SUM(CASE WHEN {COUNTS_AS_BILLED} THEN 1 ELSE 0 END), 0) "
+        "FROM batches b LEFT JOIN batch_events e ON e.batch_id = b.batch_id "
+        "JOIN claims c ON c.batch_id = b.batch_id JOIN lines l ON l.claim_id = c.claim_id "
         "WHERE b.records_sha256 = ? AND b.usage = ? AND b.kind = 'build' "
-        "AND (e.event IS NULL OR e.event != 'abandoned') ORDER BY b.batch_id LIMIT 1",
-        (sha256, usage.value),
-    ).fetchone()
-    return None if row is None else (int(row[0]), str(row[1])[:10], str(row[2]))
+        "AND (e.event IS NULL OR e.event != 'abandoned') GROUP BY b.batch_id ORDER BY b.batch_id",
+        (*billed_parameters(test=test, denied_lines_count=denied_lines_count), sha256, usage.value),
+    ):
+        earlier = BuiltBefore(int(row[0]), str(row[1])[:10], str(row[2]), int(row[3]), int(row[4]))
+        if earlier.billed:
+            return earlier
+        found = found or earlier
+    return found
 
 
 def batch_parties(ledger: Ledger, batch_id: int) -> Parties | None:

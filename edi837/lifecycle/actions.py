@@ -1,5 +1,5 @@
 """How adjustment reasons count, and what each state asks of the coordinator: read from
-``next_actions.toml`` beside this module (data, reviewed like code; docs/claims-queue.md is
+``next_actions.toml`` beside this module (data, reviewed like code; docs/claim-states.md is
 generated from it)."""
 
 from __future__ import annotations

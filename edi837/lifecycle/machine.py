@@ -4,7 +4,7 @@ Nothing is stored or overwritten: the ledger hands over a claim's facts and its 
 (:mod:`edi837.lifecycle.events`) and :func:`evaluate` folds them into a :class:`ClaimOutcome`.
 Every command that shows or uses a state asks this module: the work queue, reconcile, the
 report, void and replace (may this claim be corrected?), and the history rules (what counts as
-billed, :attr:`ClaimOutcome.live` and :attr:`LineOutcome.denied`). docs/claims-queue.md draws the
+billed, :attr:`ClaimOutcome.live` and :attr:`LineOutcome.denied`). docs/claim-states.md draws the
 states and their transitions.
 
 Money: every claim's figures satisfy
@@ -422,15 +422,12 @@ def evaluate(
                 state = State.PARTIALLY_PAID
             unexplained += pending
         if claim_level is not None and not itemised:
-            # adjudicated without line detail: every line takes the claim's state
+            # adjudicated without line detail: every line takes the claim's state. A claim denied
+            # whole leaves none of its lines standing, not even those the rules predicted unpaid
+            # (G9007's report): the corrected claim bills them all again, and none is a duplicate
             denied_claim = state is State.DENIED
             line_outcomes = [
-                attrs.evolve(
-                    line,
-                    state=state,
-                    denied=denied_claim and line.expected_unpaid is None,
-                )
-                for line in line_outcomes
+                attrs.evolve(line, state=state, denied=denied_claim) for line in line_outcomes
             ]
 
     figures = _figures(

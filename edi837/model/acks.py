@@ -7,7 +7,9 @@ All three answer the same question at three depths:
   by its GS06, each transaction set by its ST02, with the segment and element errors (IK3/IK4)
   located in the file we sent;
 - :class:`ClaimAck` (277CA loop 2200D) with its :class:`LineAck` (2220D): each claim by the CLM01
-  it echoes (TRN02), with the STC status codes and the payer's claim number (REF*1K).
+  it echoes (TRN02), with the STC status codes and the payer's claim number (REF*1K);
+- :class:`BatchAck` (277CA loops 2200B and 2200C): what the payer said of a whole transaction
+  set, named by the BHT03 it echoes (2200B TRN02), before or instead of claim by claim.
 
 Readers (``edi837.ack``) turn the files into these; the ledger ties them to what was sent
 (``edi837.ledger.acks``) and the claim state machine reads them as front-door events. Codes are
@@ -47,7 +49,8 @@ class AckCode:
     segment_position: int | None = None  # IK302 (position within the transaction set)
     segment_id: str = ""  # IK301
     loop: str = ""  # IK303
-    reference: str = ""  # IK401 element position (and component, repetition)
+    reference: str = ""  # IK401 as a reference designator: "CLM05-3" (and " repetition N")
+    context: str = ""  # the 999's CTX business unit: CLM01 of the claim the error sits in
 
 
 @attrs.frozen(slots=True)
@@ -120,4 +123,24 @@ class ClaimAck:
     test: bool = False
 
 
-AckEvent = InterchangeAck | GroupAck | ClaimAck
+@attrs.frozen(slots=True)
+class BatchAck:
+    """277CA 2200B (information receiver) or 2200C (billing provider): a status for every claim of
+    the transaction set whose BHT03 the payer echoes in 2200B TRN02. A receiver-level rejection
+    comes with no 2200D claims at all: this is then the only answer the file gives."""
+
+    position: int
+    level: str  # "2200B" or "2200C"
+    batch_reference: str  # 2200B TRN02: our BHT03
+    verdict: Verdict
+    statuses: tuple[AckCode, ...] = ()  # STC01, STC10, STC11 of every STC at that level
+    provider: str = ""  # 2200C: the billing provider's identifier (2100C NM109, the NPI)
+    on: date | None = None  # STC02
+    accepted: int | None = None  # QTY*90 (2200B) or QTY*QA (2200C): claims accepted
+    rejected: int | None = None  # QTY*AA or QTY*QC: claims rejected
+    accepted_amount: Decimal | None = None  # AMT*YU
+    rejected_amount: Decimal | None = None  # AMT*YY
+    test: bool = False
+
+
+AckEvent = InterchangeAck | GroupAck | BatchAck | ClaimAck

@@ -138,13 +138,16 @@ class ClaimBatch:
 
     interchange: Interchange
     created: datetime
-    reference: str  # BHT03
     submitter: Submitter
     receiver: Receiver
     billing_provider: BillingProvider
     payer: Payer
     claims: tuple[Claim, ...]
     max_claims_per_transaction: int = 5000
+
+    def reference(self, st02: int) -> str:
+        """BHT03 of the transaction set ``st02`` (see :func:`set_reference`)."""
+        return set_reference(self.interchange.control_number, st02)
 
     def transactions(self) -> Iterator[tuple[int, tuple[Claim, ...]]]:
         """(ST02, claims) for each transaction set: at most ``max_claims_per_transaction`` each."""
@@ -163,3 +166,21 @@ class ClaimBatch:
     @property
     def member_count(self) -> int:
         return len({claim.member.member_id for claim in self.claims})
+
+
+def set_reference(isa13: int, st02: int) -> str:
+    """BHT03 of one transaction set: its ISA13 (nine digits), then its ST02 as written (four
+    digits or more): ``0000000070012``. Unique per set within and across batches, since the ledger
+    never hands out either number twice. A 277CA echoes it (2200B TRN02), which ties an answer
+    about the whole set (one that names no claim) to what was sent."""
+    return f"{isa13:09d}{st02:04d}"
+
+
+def parse_set_reference(text: str) -> tuple[int, int | None] | None:
+    """(ISA13, ST02) of a BHT03 :func:`set_reference` wrote; (ISA13, None) for one written
+    before BHT03 named the set (ISA13 alone, nine digits); None for anyone else's."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or (len(text) != 9 and not 13 <= len(text) <= 18):
+        return None
+    isa13 = int(text[:9])
+    return (isa13, None) if len(text) == 9 else (isa13, int(text[9:]))

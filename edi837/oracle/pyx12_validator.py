@@ -23,8 +23,9 @@ from typing import Any
 
 import attrs
 
-from edi837 import catalogue, codelists
+from edi837 import catalogue, progress
 from edi837.catalogue import Family
+from edi837.codes import descriptions
 from edi837.errors import X12ParseError
 from edi837.issues import Issue, IssueList, Location, Severity
 from edi837.x12.tokenizer import SegmentReader
@@ -56,19 +57,25 @@ def _quiet_pyx12() -> Iterator[None]:
         logger.handlers = saved[2]
 
 
-def validate_file(path: Path, *, want_ack: bool = False) -> Validation:
-    """Validate ``path`` against its TR3 with pyx12. Never raises for a bad file."""
+def validate_file(path: Path, *, want_ack: bool = False, name: str | None = None) -> Validation:
+    """Validate ``path`` against its TR3 with pyx12. Never raises for a bad file. ``name`` is
+    what the findings call the file when it is not its path (``<stdin>``)."""
     import pyx12.params
     import pyx12.x12n_document
 
-    name = str(path)
+    name = name if name is not None else str(path)
     errors_json = io.StringIO()
     ack = io.StringIO() if want_ack else None
     try:
-        with _quiet_pyx12():
+        # opened here, as pyx12 would (ASCII), so the progress display can watch it being read
+        with (
+            open(path, encoding="ascii") as source,
+            progress.reading(source, "validating", size=path.stat().st_size) as watched,
+            _quiet_pyx12(),
+        ):
             ok = pyx12.x12n_document.x12n_document(
                 param=pyx12.params.params(),
-                src_file=name,
+                src_file=watched,
                 fd_997=ack,
                 fd_html=None,
                 fd_xmldoc=None,
@@ -168,7 +175,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                     where = {"segment": seg.get("cur_line"), "segment_id": seg.get("seg_id")}
                     for err in seg.get("errors", []):
                         code = str(err["err_cde"])
-                        what = codelists.describe(codelists.IK304, code) or "segment error"
+                        what = descriptions.describe(descriptions.IK304, code) or "segment error"
                         add(
                             catalogue.SEGMENT_ERROR,
                             f"IG-{txn}-SEG{code}",
@@ -176,12 +183,14 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                             **where,
                         )
                     for ele in seg.get("elements", []):
-                        ref = f"{seg.get('seg_id')}{int(ele['ele_pos']):02d}"
+                        ref = f"{seg.get('seg_id')}{str(ele['ele_pos']).zfill(2)}"
                         if ele.get("subele_pos"):
                             ref += f"-{ele['subele_pos']}"
                         for err in ele.get("errors", []):
                             code = str(err["err_cde"])
-                            what = codelists.describe(codelists.IK403, code) or "element error"
+                            what = (
+                                descriptions.describe(descriptions.IK403, code) or "element error"
+                            )
                             add(
                                 catalogue.ELEMENT_ERROR,
                                 f"IG-{txn}-ELE{code}",

@@ -23,17 +23,19 @@ from edi837 import catalogue
 from edi837.issues import Issue
 from edi837.model.remittance import (
     ZERO,
+    ClaimPayment,
     RemitEvent,
     Remittance,
     RemittanceTotals,
 )
 from edi837.remit835.claim_payments import ClaimDecoder
 from edi837.remit835.header import HeaderDecoder
-from edi837.remit835.log import IssueLog
+from edi837.x12.log import IssueLog
 from edi837.x12.loops import Placement
 from edi837.x12.transactions import Gathered, Item, Placed, Transaction
 
 Events = tuple[RemitEvent, ...]
+_IMPLIED = Placement.IMPLIED
 _NONE: Events = ()
 
 
@@ -62,10 +64,10 @@ class TransactionDecoder:
     # -- what the reader calls ------------------------------------------------------------------
     def feed(self, item: Item) -> Events:
         """One item of the transaction (ST and SE excepted): the events it completes."""
-        if item.__class__ is Gathered:
-            assert isinstance(item, Gathered)
-            return self._claim(item)
-        assert isinstance(item, Placed)
+        if isinstance(item, Gathered):
+            header = self._flush()
+            claim = self.claim(item)
+            return tuple(event for event in (header, claim) if event is not None)
         handler = self._placed.get(item.key) if item.how is not Placement.UNKNOWN else None
         if handler is None:
             self.unexpected(item)
@@ -115,21 +117,22 @@ class TransactionDecoder:
         self._header.plb(placed)
         return _NONE if event is None else (event,)
 
-    def _claim(self, gathered: Gathered) -> Events:
-        """Loop 2100 read whole; or lines with no CLP before them (the stream implied 2100)."""
-        header = self._flush()
+    def claim(self, gathered: Gathered) -> ClaimPayment | None:
+        """Loop 2100 read whole: the claim (None for lines with no CLP before them, for which
+        the stream implied the 2100). The reader sends :meth:`header` out before the first."""
         if gathered.loop.implied:
             message = "a service line (SVC) without a claim (CLP) before it; it was skipped"
             for line in gathered.children:
                 self.log.record(catalogue.SEGMENT_835, message, line.loop.start, "SVC", line.path)
-            return _NONE if header is None else (header,)
-        position = gathered.loop.start
-        if gathered.how is Placement.IMPLIED and not self._lx_missing_reported:
+            return None
+        if gathered.how is _IMPLIED and not self._lx_missing_reported:
             self._lx_missing_reported = True  # the stream opened loop 2000 for this CLP
             message = (
                 "claims start without an LX header number (loop 2000); they were read as one group"
             )
-            self.log.record(catalogue.LX_MISSING, message, position, "CLP", gathered.path)
+            self.log.record(
+                catalogue.LX_MISSING, message, gathered.loop.start, "CLP", gathered.path
+            )
         claim = self._claims.claim(gathered, self._header.header_number())
         self.claim_count += 1
         self.line_count += len(claim.lines)
@@ -137,7 +140,7 @@ class TransactionDecoder:
             self.total_charge += claim.charge
         if claim.paid is not None:
             self.total_paid += claim.paid
-        return (claim,) if header is None else (header, claim)
+        return claim
 
     # -- inside ---------------------------------------------------------------------------------
     def _totals(self, issues: tuple[Issue, ...]) -> RemittanceTotals:
@@ -150,6 +153,12 @@ class TransactionDecoder:
             provider_adjustments=self._header.provider_adjustments(),
             issues=issues,
         )
+
+    def open_header(self) -> Remittance:
+        """The header, built now that the first claim comes (call while ``header`` is None)."""
+        header = self._flush()
+        assert header is not None
+        return header
 
     def _flush(self) -> Remittance | None:
         """The header, the first time anything past it comes; None after."""

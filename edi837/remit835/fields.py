@@ -12,9 +12,9 @@ from decimal import Decimal
 from edi837 import catalogue
 from edi837.issues import Code
 from edi837.model.remittance import Contact, QualifiedValue, Reference
-from edi837.remit835.log import IssueLog, shown
 from edi837.x12.datatypes import DT, R
-from edi837.x12.spec import Picker, picker
+from edi837.x12.log import IssueLog, shown
+from edi837.x12.spec import Picker, picker, segment_of
 
 REF = picker("REF", "REF01", "REF02")
 PER = picker("PER", *(f"PER{n:02d}" for n in range(1, 9)))
@@ -50,13 +50,13 @@ class FieldReader:
         if not text:
             if required:
                 message = f"{ref} is required but empty"
-                self.warn(catalogue.MISSING_835, message, position, ref[:-2], loop, claim)
+                self.warn(catalogue.MISSING_835, message, position, segment_of(ref), loop, claim)
             return None
         try:
             return R.parse(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
-            self.warn(catalogue.AMOUNT_835, message, position, ref[:-2], loop, claim)
+            self.warn(catalogue.AMOUNT_835, message, position, segment_of(ref), loop, claim)
             return None
 
     def date(
@@ -69,7 +69,7 @@ class FieldReader:
             return DT.parse8(text)
         except ValueError:
             message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
-            self.warn(catalogue.DATE_835, message, position, ref[:-2], loop, claim)
+            self.warn(catalogue.DATE_835, message, position, segment_of(ref), loop, claim)
             return None
 
     def unknown_code(
@@ -79,7 +79,7 @@ class FieldReader:
         message = (
             f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
         )
-        self.warn(catalogue.CODE_835, message, position, ref[:-2], loop, claim)
+        self.warn(catalogue.CODE_835, message, position, segment_of(ref), loop, claim)
 
     def figures(
         self,

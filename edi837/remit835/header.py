@@ -29,9 +29,9 @@ from edi837.model.remittance import (
 )
 from edi837.remit835 import balance
 from edi837.remit835.fields import FieldReader
-from edi837.remit835.log import IssueLog
 from edi837.x12 import spec
 from edi837.x12.datatypes import plain
+from edi837.x12.log import IssueLog
 from edi837.x12.spec import picker
 from edi837.x12.transactions import Placed
 

@@ -34,8 +34,8 @@ from edi837.model.remittance import (
     RemittanceTotals,
 )
 from edi837.remit835.decoder import TransactionDecoder
-from edi837.remit835.log import shown
 from edi837.x12.envelope import ensure_complete
+from edi837.x12.log import shown
 from edi837.x12.tokenizer import SegmentReader, Source
 from edi837.x12.transactions import REMITTANCE_835, Gathered, Placed, TransactionStream
 
@@ -79,13 +79,18 @@ class RemittanceReader:
             return found
 
         for item in stream:
-            if item.__class__ is Gathered or (
-                decoder is not None and item.loop is not None and item.key[1] not in _ENDS
-            ):
+            if item.__class__ is Gathered:  # a claim: the hot path
                 if decoder is not None:
-                    yield from decoder.feed(item)
+                    if decoder.header is None:
+                        yield decoder.open_header()
+                    claim = decoder.claim(item)
+                    if claim is not None:
+                        yield claim
                 continue
             assert isinstance(item, Placed)
+            if decoder is not None and item.loop is not None and item.elements[0] not in _ENDS:
+                yield from decoder.feed(item)
+                continue
             seg_id = item.seg_id
             if seg_id == "ST":
                 if decoder is not None:  # the previous one never reached its SE (warned)

@@ -1,21 +1,50 @@
-"""Findings for people (text, grouped by rule) and for scripts (JSON)."""
+"""Findings for people (text) and for scripts (JSON): a summary per rule first, the detail after.
+
+A month with thousands of findings reads from the top: one line per rule with its count and what
+the rule is, the totals, then the findings themselves grouped the same way, at most
+``limit`` of them (``--max-issues``; the summary always counts every one).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
+
 from edi837.issues import Issue, Severity
 
+TEXT_LIMIT = 100  # findings listed in text when --max-issues is not given (JSON lists all)
 
-def _rule_title(rule_id: str) -> str:
+
+def _rule_titles() -> dict[str, str]:
     from edi837.rules.registry import all_rules
 
-    for rule in all_rules():
-        if rule.id == rule_id:
-            return f"{rule.title} (source: {rule.source})"
-    return ""
+    return {rule.id: f"{rule.title} (source: {rule.source})" for rule in all_rules()}
+
+
+@attrs.frozen(slots=True)
+class RuleCount:
+    """One rule's findings in a run: the summary line."""
+
+    rule_id: str
+    severity: Severity  # the most severe of its findings
+    count: int
+    title: str  # the payer rule's title and source; empty for input and X12 codes
+
+
+def by_rule(issues: Iterable[Issue]) -> list[tuple[RuleCount, list[Issue]]]:
+    """The findings grouped by rule, the most severe rules first, then by rule ID."""
+    groups: dict[str, list[Issue]] = {}
+    for issue in issues:
+        groups.setdefault(issue.rule_id, []).append(issue)
+    titles = _rule_titles() if groups else {}
+    out = []
+    for rule_id, items in groups.items():
+        severity = min((i.severity for i in items), key=lambda s: s.rank)
+        out.append((RuleCount(rule_id, severity, len(items), titles.get(rule_id, "")), items))
+    out.sort(key=lambda group: (group[0].severity.rank, group[0].rule_id))
+    return out
 
 
 def counts(issues: Iterable[Issue]) -> dict[str, int]:
@@ -26,27 +55,46 @@ def counts(issues: Iterable[Issue]) -> dict[str, int]:
     return out
 
 
-def render_text(issues: list[Issue]) -> str:
-    """Grouped by rule (errors first), each finding on one line with where it is."""
+def has_errors(issues: Iterable[Issue]) -> bool:
+    return any(i.severity is Severity.ERROR for i in issues)
+
+
+def _limit(limit: int | None, default: int | None) -> int | None:
+    """``--max-issues``: None means the format's default, 0 means every finding."""
+    chosen = default if limit is None else limit
+    return None if chosen == 0 else chosen
+
+
+def render_text(issues: list[Issue], *, limit: int | None = None) -> str:
+    """The per-rule summary and the totals, then at most ``limit`` findings (default
+    :data:`TEXT_LIMIT`, 0 for all), each on one line with where it is."""
     if not issues:
         return "no findings\n"
-    groups: dict[str, list[Issue]] = {}
-    for issue in issues:
-        groups.setdefault(issue.rule_id, []).append(issue)
-    order = sorted(groups, key=lambda r: (min(i.severity.rank for i in groups[r]), r))
+    groups = by_rule(issues)
     lines = []
-    for rule_id in order:
-        items = groups[rule_id]
-        severity = items[0].severity.value
-        title = _rule_title(rule_id)
-        lines.append(
-            f"{severity.upper():5} {rule_id} x{len(items)}" + (f"  {title}" if title else "")
-        )
-        for issue in items:
+    for rule, _ in groups:
+        title = f"  {rule.title}" if rule.title else ""
+        lines.append(f"{rule.severity.value.upper():5} {rule.rule_id} x{rule.count:,}{title}")
+    c = counts(issues)
+    lines.append(f"{c['errors']:,} error(s), {c['warnings']:,} warning(s), {c['info']:,} info")
+    room = _limit(limit, TEXT_LIMIT)
+    listed = 0
+    for rule, items in groups:
+        shown = items if room is None else items[: max(room - listed, 0)]
+        if not shown:
+            break
+        lines.append("")
+        lines.append(f"{rule.severity.value.upper():5} {rule.rule_id}")
+        for issue in shown:
             where = issue.location.render()
             lines.append(f"      {where}: {issue.message}" if where else f"      {issue.message}")
-    c = counts(issues)
-    lines.append(f"{c['errors']} error(s), {c['warnings']} warning(s), {c['info']} info")
+        listed += len(shown)
+    if listed < len(issues):
+        lines.append("")
+        lines.append(
+            f"listed {listed:,} of {len(issues):,} findings: --max-issues 0 lists them all "
+            "(or --format json)"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -73,11 +121,24 @@ def issue_data(issue: Issue) -> dict[str, Any]:
     return data
 
 
-def render_json(issues: list[Issue], summary: dict[str, Any]) -> str:
-    return (
-        json.dumps({"issues": [issue_data(i) for i in issues], "summary": summary}, indent=2) + "\n"
-    )
-
-
-def has_errors(issues: Iterable[Issue]) -> bool:
-    return any(i.severity is Severity.ERROR for i in issues)
+def findings_data(issues: list[Issue], *, limit: int | None = None) -> dict[str, Any]:
+    """The findings part of every JSON document: counts and the per-rule summary (for the
+    ``summary`` object), and the findings in the order found (by row, or segment), all of
+    them unless ``limit``."""
+    room = _limit(limit, None)
+    groups = by_rule(issues)
+    listed = issues if room is None else issues[:room]
+    return {
+        "counts": counts(issues),
+        "by_rule": [
+            {
+                "rule_id": rule.rule_id,
+                "severity": rule.severity.value,
+                "count": rule.count,
+                "title": rule.title,
+            }
+            for rule, _ in groups
+        ],
+        "omitted": len(issues) - len(listed),
+        "issues": [issue_data(i) for i in listed],
+    }

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi837 import phi
-from edi837.codelists import carc, plb, rarc
+from edi837.codes.descriptions import carc, plb, rarc
 from edi837.lifecycle.actions import table
 from edi837.lifecycle.advice import BUCKETS, OVER
 from edi837.lifecycle.events import LineFacts, Reason
@@ -96,6 +96,7 @@ def figures_data(figures: Figures) -> dict[str, str | None]:
 
 
 def claim_data(item: QueueItem) -> dict[str, Any]:
+    """One claim of the work queue as ``claims --format json`` writes it (claims.schema.json)."""
     facts, outcome = item.facts, item.outcome
     front = outcome.front_door
     return {

@@ -27,7 +27,7 @@ import io
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from edi837 import codelists as codes
+from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
 from edi837.render.remit import payments

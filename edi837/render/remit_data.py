@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from edi837 import codelists as codes
+from edi837.codes import descriptions as codes
 from edi837.issues import Issue
 from edi837.model.remittance import (
     Adjustment,

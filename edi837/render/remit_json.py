@@ -1,4 +1,5 @@
-"""``--format json``: ``{"payments": [...]}``, streamed.
+"""``--format json``: ``{"schema_version": 1, "payments": [...]}``, streamed
+(``edi837/schemas/remit.schema.json``).
 
 The bytes are exactly those of ``json.dumps(document, indent=2)`` followed by a newline (a test
 holds us to it), but the document is never built whole: each claim is dumped on its own and
@@ -15,6 +16,8 @@ from typing import Any, BinaryIO
 from edi837.model.remittance import RemitEvent
 from edi837.render import remit_data
 from edi837.render.remit import payments
+
+SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script would notice
 
 # indentation of the nesting levels: document, payments list, payment, its lists' items
 _PAYMENT = " " * 4
@@ -37,7 +40,7 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
 
 
 def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
-    out.write('{\n  "payments": [')
+    out.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "payments": [')
     any_payment = False
     for payment in payments(events):
         out.write(f"{',' if any_payment else ''}\n{_PAYMENT}{{")

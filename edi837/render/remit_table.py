@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import BinaryIO
 
-from edi837 import codelists as codes
 from edi837 import phi
+from edi837.codes import descriptions as codes
 from edi837.issues import Issue
 from edi837.model.remittance import (
     Adjustment,

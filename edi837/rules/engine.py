@@ -7,6 +7,7 @@ from datetime import date
 
 import attrs
 
+from edi837 import progress
 from edi837.issues import Location, Report, Severity
 from edi837.model.profile import Policies
 from edi837.payer.fee_schedule import FeeSchedule
@@ -71,6 +72,6 @@ class Findings:
 
 def run_rules(context: RuleContext, report: Report) -> None:
     findings = Findings(report, context.file, context.policies)
-    for rule in all_rules():
+    for rule in progress.track(all_rules(), "checking the rules", unit="rule"):
         if rule.check is not None:
             rule.check(context, findings)

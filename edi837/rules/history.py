@@ -1,7 +1,9 @@
-"""What the rules know of earlier batches: lines already submitted (and not voided).
+"""What the rules know of earlier batches: the lines that count as billed.
 
 The rules ask in bulk ("these members, these codes, these dates"), once per rule, and the ledger
 answers from its (member, code, date) index; see :class:`edi837.ledger.history.LedgerHistory`.
+What counts as billed is decided once, by the claim lifecycle (edi837/lifecycle), and cached on
+the ledger's lines; :data:`WHAT_COUNTS` says it in words for docs/rules.md.
 """
 
 from __future__ import annotations
@@ -14,6 +16,25 @@ from typing import Protocol
 import attrs
 
 from edi837.payer.lines import BillableLine
+
+# Every history rule counts the same lines (a rule declares ``history=True``): docs/rules.md
+# quotes this on each of their pages.
+WHAT_COUNTS = (
+    "this batch, and from the ledger the lines that count as billed: production lines (a test "
+    "build, ISA15=T, counts earlier test lines only) of claims sent and not rejected at the front "
+    "door, not voided, not replaced (the replacement counts instead), and not finally denied "
+    "(`[policies] denied_lines_count = true` counts denied lines too). A replacement is checked "
+    "without the lines of the claim it replaces"
+)
+BATCH_ONLY = "this batch only (no earlier batch)"
+
+
+@attrs.frozen(slots=True)
+class SentOn:
+    """The batch a past claim went out in, and when: how a finding names it."""
+
+    batch_id: int
+    on: date
 
 
 @attrs.frozen(slots=True)
@@ -28,6 +49,9 @@ class PastLine:
     tar_number: str | None
     claim_id: str
     line_id: str
+    # the rule that predicted, when it was built, that the payer would not pay it (a rule's own
+    # earlier answer: ECM-U8-LIMIT reads it instead of judging the whole history again)
+    expected_unpaid: str | None = None
 
     @property
     def last_date(self) -> date:
@@ -41,8 +65,16 @@ class History(Protocol):
         procedures: Collection[str],
         start: date | None = None,
         end: date | None = None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[PastLine]:
-        """Active past lines of these members and procedures with a service date in [start, end]."""
+        """The past lines of these members and procedures that count as billed, with a service
+        date in [start, end] (None: no bound); with ``spans_reaching``, only the spans (lines
+        with an end date) still running on that date."""
+        ...
+
+    def sent(self, claim_ids: Collection[str]) -> dict[str, SentOn]:
+        """The batch and date each of these past claims was sent in."""
         ...
 
 
@@ -55,8 +87,13 @@ class NoHistory:
         procedures: Collection[str],
         start: date | None = None,
         end: date | None = None,
+        *,
+        spans_reaching: date | None = None,
     ) -> list[PastLine]:
         return []
+
+    def sent(self, claim_ids: Collection[str]) -> dict[str, SentOn]:
+        return {}
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -76,6 +113,7 @@ class Occurrence:
     # the records (attempts, visits) the line bills: a batch line knows them; the ledger keeps
     # lines, not records, so a past line counts as one
     attempts: int = 1
+    expected_unpaid: str | None = None  # a past line: what the rules predicted of it (PastLine)
 
     @property
     def key(self) -> str:
@@ -99,6 +137,7 @@ def past_occurrence(past: PastLine) -> Occurrence:
         tar_number=past.tar_number,
         line=None,
         claim_id=past.claim_id,
+        expected_unpaid=past.expected_unpaid,
     )
 
 

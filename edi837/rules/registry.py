@@ -23,7 +23,7 @@ class Rule:
     source: str  # which of ../shared/seeds states it
     advice: str  # what the user should do about a finding
     example: str  # a violating record, for docs/rules.md
-    pack: str  # "partnership" (payer rules, can be allowed) or "generic"
+    pack: str  # "partnership" (the payer's rules) or "generic" (any 837P)
     kind: str = "check"  # "check", or "generator" for behaviour the generator applies
     configurable: str = ""  # the profile setting that changes it, if any
     # a finding means the payer will not pay the line (it is still billed): the claim's state
@@ -36,6 +36,15 @@ class Rule:
     measure: str = ""
     # the [policies] field that holds the rule's severity, when the profile sets it
     severity_setting: str = ""
+    # the rule counts earlier batches too: the ledger's lines that count as billed (HISTORY_COUNTS)
+    history: bool = False
+    # may its errors be let through with --allow? By default the payer's checks may; input, X12
+    # and generic checks may not, unless the rule says so (DUPLICATE-SERVICE: a real second service)
+    allowable: bool = attrs.field(
+        default=attrs.Factory(
+            lambda self: self.pack == "partnership" and self.kind == "check", takes_self=True
+        )
+    )
 
 
 _RULES: dict[str, Rule] = {}
@@ -63,6 +72,8 @@ def rule(
     measure: str = "",
     severity_setting: str = "",
     predicts_unpaid: bool = False,
+    history: bool = False,
+    allowable: bool | None = None,
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
 
@@ -83,6 +94,10 @@ def rule(
                 quotes=quotes,
                 measure=measure,
                 severity_setting=severity_setting,
+                history=history,
+                allowable=(pack == "partnership" and kind == "check")
+                if allowable is None
+                else allowable,
             )
         )
         return check
@@ -108,12 +123,13 @@ def predicts_unpaid(rule_id: str) -> bool:
 
 
 def overridable(rule_id: str) -> bool:
-    """Only payer-rule findings may be let through with --allow; input and X12 problems may not."""
+    """May findings of this rule be let through with --allow? Only a rule that says so
+    (:attr:`Rule.allowable`); input and X12 problems never."""
     _load_packs()
     found = _RULES.get(rule_id)
-    return found is not None and found.pack == "partnership" and found.kind == "check"
+    return found is not None and found.allowable
 
 
 def _load_packs() -> None:
-    from edi837.rules import generic  # noqa: F401  (registers on import)
+    from edi837.rules import billed, generic  # noqa: F401  (registers on import)
     from edi837.rules.partnership import load  # noqa: F401

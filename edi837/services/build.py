@@ -12,36 +12,141 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
+import attrs
+
+from edi837 import progress
 from edi837.errors import BlockedError, InputError
-from edi837.issues import Issue, Report, Severity
+from edi837.issues import Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import BatchRecord, file_sha256, record_batch, sent_file
+from edi837.ledger.submissions import file_sha256, records_built, sent_file
+from edi837.model.claims import Claim
 from edi837.model.common import Usage
-from edi837.model.profile import Parties, Profile
+from edi837.model.profile import Parties, Policies, Profile
 from edi837.outputs import guard, stage
 from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
 from edi837.rules.tars import TarList
-from edi837.services.emit import (
-    BuildResult,
-    allocate_numbers,
-    assemble,
-    encode,
-    publish,
-    settle,
-)
-from edi837.services.grouping import build_claim, expected_unpaid, group_claims
-from edi837.services.prepare import prepare
+from edi837.services.emit import BuildResult, allocate_numbers, finish, settle, write_batch
+from edi837.services.grouping import ClaimDraft, build_claim, expected_unpaid, group_claims
+from edi837.services.prepare import Prepared, prepare
 
 __all__ = ["BuildResult", "build"]
 
 
-def _allowed(report: Report, allow: frozenset[str]) -> tuple[list[Issue], dict[str, int]]:
-    """The errors that still block, and how many findings of each allowed rule were let through."""
+def check_allow(allow: frozenset[str]) -> None:
+    """Refuse ``--allow`` of a rule that cannot be allowed (input and X12 problems)."""
+    refused = sorted(rule for rule in allow if not overridable(rule))
+    if refused:
+        raise InputError(
+            f"--allow cannot override {', '.join(refused)}",
+            hint="only payer-rule and already-billed findings can be allowed; input problems "
+            "must be fixed in the records",
+        )
+
+
+def records_already_built(
+    ledger: Ledger, records_path: Path, sha256: str | None, usage: Usage, policies: Policies
+) -> str | None:
+    """RECORDS-ALREADY-BUILT's message when an earlier batch of this usage was built from the
+    same records file and still counts as billed; None otherwise."""
+    if sha256 is None:
+        return None
+    earlier = records_built(ledger, sha256, usage, denied_lines_count=policies.denied_lines_count)
+    if earlier is None or not earlier.billed:
+        return None
+    return (
+        f"{records_path.name} was built already, into batch {earlier.batch_id} of {earlier.on} "
+        f"({earlier.output_file}); {earlier.billed} of its {earlier.lines} line(s) still count "
+        "as billed"
+    )
+
+
+def refuse_rebuilt(
+    ledger: Ledger,
+    records_path: Path,
+    sha256: str | None,
+    usage: Usage,
+    policies: Policies,
+    report: Report,
+    allow: frozenset[str],
+) -> None:
+    """The records-file check, before any rule runs: one clear refusal rather than a duplicate
+    finding on every line. Allowed, it is recorded like any allowed finding."""
+    message = records_already_built(ledger, records_path, sha256, usage, policies)
+    if message is None:
+        return
+    report.error("RECORDS-ALREADY-BUILT", message, Location(file=str(records_path)))
+    if "RECORDS-ALREADY-BUILT" not in allow:
+        raise BlockedError(
+            "these records were built already; no file was written",
+            hint="bill new services from a new records file, correct a claim with `edi837 "
+            "replace`, or --allow RECORDS-ALREADY-BUILT to build it again",
+            issues=report.sorted(),
+        )
+
+
+def split_allowed(
+    report: Report, allow: frozenset[str], *, what: str = "the batch"
+) -> dict[str, int]:
+    """How many findings of each allowed rule are let through; raises BlockedError (nothing is
+    written) when any other error remains."""
     blocking = [i for i in report.errors if i.rule_id not in allow]
-    allowed = Counter(i.rule_id for i in report.errors if i.rule_id in allow)
-    return blocking, dict(allowed)
+    if blocking:
+        raise BlockedError(
+            f"{len(blocking)} error(s) block {what}; no file was written",
+            hint="fix the records, or --allow RULE-ID to bill a payer-rule finding anyway",
+            issues=report.sorted(),
+        )
+    return dict(Counter(i.rule_id for i in report.errors if i.rule_id in allow))
+
+
+def note_allowed(report: Report, allowed: dict[str, int]) -> None:
+    """The ALLOWED finding: what was billed despite its errors (also recorded in the ledger)."""
+    if allowed:
+        report.add(
+            "ALLOWED",
+            Severity.INFO,
+            "billed despite: "
+            + ", ".join(f"{rule} ({count})" for rule, count in sorted(allowed.items())),
+        )
+
+
+def drafts_of(
+    prepared: Prepared,
+    profile: Profile,
+    report: Report,
+    allow: frozenset[str],
+    *,
+    what: str = "the batch",
+    nothing: str = "no billable lines: no file was written",
+) -> tuple[list[ClaimDraft], dict[str, int]]:
+    """The checked lines grouped into claims, and the findings allowed; raises BlockedError when
+    an error blocks or nothing is left to bill."""
+    allowed = split_allowed(report, allow, what=what)
+    if not prepared.lines:
+        raise BlockedError(nothing, issues=report.sorted())
+    drafts = group_claims(
+        prepared.lines, profile.fallback_address, max_lines=profile.claims.max_lines_per_claim
+    )
+    return drafts, allowed
+
+
+def claims_of(
+    drafts: list[ClaimDraft], claim_ids: tuple[str, ...], profile: Profile, report: Report
+) -> tuple[Claim, ...]:
+    """Each draft with its claim ID, pointers and line numbers (services/grouping.py)."""
+    pos = profile.claims.place_of_service
+    unpaid = expected_unpaid(report)
+    return tuple(
+        build_claim(draft, claim_id, pos, report, unpaid)
+        for draft, claim_id in progress.track(
+            zip(drafts, claim_ids, strict=True),
+            "assembling claims",
+            total=len(drafts),
+            unit="claim",
+        )
+    )
 
 
 def guard_output(out: Path, ledger: Ledger, *inputs: Path | str | None) -> None:
@@ -54,6 +159,32 @@ def guard_output(out: Path, ledger: Ledger, *inputs: Path | str | None) -> None:
     )
 
 
+@attrs.frozen
+class Start:
+    """What a build from records knows before it opens its transaction."""
+
+    report: Report
+    records_sha256: str | None
+    settled: tuple[str, ...]
+
+
+def start(
+    records_path: Path,
+    profile: Profile,
+    out: Path,
+    ledger: Ledger,
+    tars: TarList | None,
+    allow: frozenset[str],
+) -> Start:
+    """The checks before anything is computed (--allow, the output path), the records' SHA-256,
+    and interrupted batches settled (services/emit.py): shared by build and replace."""
+    check_allow(allow)
+    guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
+    report = Report()
+    sha = file_sha256(records_path)
+    return Start(report, sha, settle(ledger, report))
+
+
 def build(
     records_path: Path,
     profile: Profile,
@@ -64,85 +195,60 @@ def build(
     created: datetime,
     allow: frozenset[str] = frozenset(),
     tars: TarList | None = None,
+    name: str | None = None,
 ) -> BuildResult:
-    refused = sorted(rule for rule in allow if not overridable(rule))
-    if refused:
-        raise InputError(
-            f"--allow cannot override {', '.join(refused)}",
-            hint="only payer rule findings can be allowed; input problems must be fixed in the records",
-        )
-    guard_output(out, ledger, records_path, profile.source, tars.file if tars else None)
+    """Build the records into ``out`` (``-``: standard output) and record the batch. ``name``
+    is what findings and the ledger call the records file when it is not its path."""
+    begun = start(records_path, profile, out, ledger, tars, allow)
+    report, records_sha = begun.report, begun.records_sha256
     parties = Parties.of(profile)
     test = parties.interchange.usage is Usage.TEST
-    records_sha = file_sha256(records_path)
-    report = Report()
-    settled = settle(ledger, report)
     with collector_paused(), stage(out) as staged:
         with ledger.write():
+            refuse_rebuilt(
+                ledger,
+                Path(name) if name is not None else records_path,  # as messages name it
+                records_sha,
+                parties.interchange.usage,
+                profile.policies,
+                report,
+                allow,
+            )
             history = LedgerHistory(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
             prepared = prepare(
-                records_path, profile, as_of=as_of, history=history, tars=tars, report=report
+                records_path,
+                profile,
+                as_of=as_of,
+                history=history,
+                tars=tars,
+                report=report,
+                name=name,
             )
-            blocking, allowed = _allowed(report, allow)
-            if blocking:
-                raise BlockedError(
-                    f"{len(blocking)} error(s) block the batch; no file was written",
-                    hint="fix the records, or --allow RULE-ID to bill a payer-rule finding anyway",
-                    issues=report.sorted(),
-                )
-            if not prepared.lines:
-                raise BlockedError("no billable lines: no file was written", issues=report.sorted())
-            drafts = group_claims(
-                prepared.lines,
-                profile.fallback_address,
-                max_lines=profile.claims.max_lines_per_claim,
-            )
+            drafts, allowed = drafts_of(prepared, profile, report, allow)
             numbers = allocate_numbers(
                 ledger,
                 claims=len(drafts),
                 per_st=parties.max_claims_per_transaction,
                 prefix=parties.claim_id_prefix,
             )
-            pos = profile.claims.place_of_service
-            unpaid = expected_unpaid(report)
-            claims = tuple(
-                build_claim(draft, claim_id, pos, report, unpaid)
-                for draft, claim_id in zip(drafts, numbers.claim_ids, strict=True)
-            )
-            batch = assemble(parties, numbers, claims, created)
-            encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
-            batch_id = record_batch(
+            batch, batch_id = write_batch(
                 ledger,
-                batch,
-                BatchRecord(
-                    records_file=str(records_path),
-                    output_file=str(out),
-                    file_sha256=staged.sha256,
-                    as_of=as_of,
-                    overrides=allowed,
-                    kind="build",
-                    records_sha256=records_sha,
-                    parties=parties,
-                ),
+                staged,
+                parties,
+                numbers,
+                claims_of(drafts, numbers.claim_ids, profile, report),
+                report,
+                created=created,
+                as_of=as_of,
+                kind="build",
+                records_file=name if name is not None else str(records_path),
+                records_sha256=records_sha,
+                overrides=allowed,
             )
-        publish(ledger, staged, batch_id)
-    if allowed:
-        report.add(
-            "ALLOWED",
-            Severity.INFO,
-            "billed despite: "
-            + ", ".join(f"{rule} ({count})" for rule, count in sorted(allowed.items())),
+        result = finish(
+            ledger, staged, batch, batch_id, report, allowed=allowed, settled=begun.settled
         )
-    return BuildResult(
-        batch,
-        batch_id,
-        out,
-        staged.sha256,
-        report,
-        allowed,
-        ledger=ledger.path,
-        ledger_created=ledger.created,
-        settled=settled,
-    )
+    note_allowed(report, allowed)
+    return result

@@ -9,7 +9,8 @@ refuse, with the reason and what to do instead:
 
 - a claim the ledger does not know, or a void itself;
 - a claim that was never sent, or rejected at the front door, or that the payer has not accepted
-  yet (a rejected claim is fixed and sent again as a new original);
+  yet (a rejected claim is fixed and sent again as a new original; a rejected replacement or
+  void is fixed and its original corrected again);
 - a claim already voided or replaced (the message names the later claim);
 - a profile whose billing NPI or tax ID differs from the one the claim was sent under.
 """
@@ -110,7 +111,7 @@ _REFUSED = {
     State.SENT: (
         "has not been accepted by the payer yet (no 999/277CA acceptance or 835 is recorded): "
         "read the payer's acknowledgments with `edi837 ack` first; a claim the payer rejected is "
-        "sent again as a new original, not {verb}ed"
+        "sent again as a new original, not {done}"
     ),
 }
 
@@ -126,6 +127,7 @@ def plan(
     """Check every claim; raise one InputError listing every problem, or return the plan."""
     problems: list[str] = []
     out: list[Correction] = []
+    done = {"void": "voided", "replace": "replaced"}.get(verb, verb)
     for claim_id in claim_ids:
         sent = sent_claim(ledger, claim_id)
         claim = load_claim(ledger, claim_id) if sent is not None else None
@@ -133,26 +135,38 @@ def plan(
             problems.append(f"{claim_id} is not a claim in the ledger")
             continue
         if sent.frequency is Frequency.VOID:
-            problems.append(f"{claim_id} is itself a void; it cannot be {verb}ed")
+            problems.append(f"{claim_id} is itself a void; it cannot be {done}")
             continue
         found = outcome(ledger, claim_id)
         assert found is not None
-        _facts, state = found
+        facts, state = found
         if state.state in (State.VOIDED, State.REPLACED):
-            how = "voided" if state.state is State.VOIDED else "replaced"
-            problems.append(
-                f"{claim_id} is already {how} by {state.successor}; {verb} {state.successor} instead "
-                "if it needs correcting"
-            )
+            if state.state is State.VOIDED:
+                problems.append(
+                    f"{claim_id} is already voided by {state.successor}: the payer takes it back, "
+                    "so there is nothing left to correct; bill the services again as a new "
+                    "original (`edi837 build`) if they are still owed"
+                )
+            else:
+                problems.append(
+                    f"{claim_id} is already replaced by {state.successor}; {verb} "
+                    f"{state.successor} instead if it needs correcting"
+                )
             continue
         refusal = _REFUSED.get(state.state)
+        if state.state is State.REJECTED and facts.original_claim_id:
+            # a rejected correction never reached the payer: correct the original again
+            refusal = (
+                "was rejected at the front door ({detail}), so the payer never received it: "
+                f"fix what the acknowledgment names and {verb} {facts.original_claim_id} again"
+            )
         if refusal is not None:
             detail = (
                 state.front_door.detail or ", ".join(state.front_door.codes)
                 if state.front_door
                 else "no detail"
             )
-            problems.append(f"{claim_id} " + refusal.format(detail=detail, verb=verb))
+            problems.append(f"{claim_id} " + refusal.format(detail=detail, verb=verb, done=done))
             continue
         parties = batch_parties(ledger, sent.batch_id) or _parties_from_file(
             ledger, sent.batch_id, profile

@@ -17,18 +17,25 @@ counting as billed). Either way its numbers stay used: the counters were committ
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 import attrs
 
-from edi837 import faults
+from edi837 import faults, progress
 from edi837.claim837.encoder import Encoder
 from edi837.errors import BlockedError
 from edi837.issues import Location, Report
 from edi837.ledger.events import refresh
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import confirm, file_sha256, pending_batches
+from edi837.ledger.submissions import (
+    BatchRecord,
+    confirm,
+    file_sha256,
+    pending_batches,
+    record_batch,
+)
 from edi837.model.claims import Claim, ClaimBatch, Interchange
 from edi837.model.profile import Parties
 from edi837.outputs import Staged
@@ -36,6 +43,9 @@ from edi837.outputs import Staged
 
 @attrs.frozen
 class BuildResult:
+    """A batch written and recorded: what it holds, where it went, and the findings let through
+    (warnings, info, and the payer-rule errors ``--allow`` billed anyway)."""
+
     batch: ClaimBatch
     batch_id: int
     output: Path
@@ -45,6 +55,7 @@ class BuildResult:
     ledger: Path | None = None
     ledger_created: bool = False
     settled: tuple[str, ...] = ()  # what settling interrupted batches did
+    originals: dict[str, str] = attrs.field(factory=dict)  # a void's claim ID -> the claim voided
 
 
 @attrs.frozen(slots=True)
@@ -83,7 +94,6 @@ def assemble(
             ack_requested=ic.ack_requested,
         ),
         created=created,
-        reference=f"{numbers.isa13:09d}",
         submitter=parties.submitter,
         receiver=parties.receiver,
         billing_provider=parties.billing_provider,
@@ -96,8 +106,13 @@ def assemble(
 def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bool) -> None:
     """Write the 837P to the staged file; element problems block it (nothing is kept)."""
     encoder = Encoder(batch, line_breaks=line_breaks)
-    for text in encoder.segments():
-        staged.write(text.encode("ascii"))
+    with progress.task("writing the 837P", total=len(batch.claims), unit="claim") as step:
+        done = 0
+        for text in encoder.segments():
+            staged.write(text.encode("ascii"))
+            if encoder.claims_written != done:
+                step.advance(encoder.claims_written - done)
+                done = encoder.claims_written
     staged.close()
     faults.checkpoint(
         "emit:encoded"
@@ -160,3 +175,68 @@ def publish(ledger: Ledger, staged: Staged, batch_id: int) -> None:
     faults.checkpoint("emit:published")
     with ledger.write():
         confirm(ledger, batch_id)
+
+
+def write_batch(
+    ledger: Ledger,
+    staged: Staged,
+    parties: Parties,
+    numbers: Numbers,
+    claims: tuple[Claim, ...],
+    report: Report,
+    *,
+    created: datetime,
+    as_of: date,
+    kind: str,
+    records_file: str,
+    records_sha256: str | None = None,
+    overrides: Mapping[str, int] | None = None,
+    originals: Mapping[str, str] | None = None,
+) -> tuple[ClaimBatch, int]:
+    """Step 1 once the claims are made, inside the caller's write transaction: assemble the
+    batch, write it to the staged file, record it pending. Returns (batch, batch ID)."""
+    batch = assemble(parties, numbers, claims, created)
+    encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
+    batch_id = record_batch(
+        ledger,
+        batch,
+        BatchRecord(
+            records_file=records_file,
+            output_file=str(staged.out),
+            file_sha256=staged.sha256,
+            as_of=as_of,
+            overrides=dict(overrides or {}),
+            kind=kind,
+            records_sha256=records_sha256,
+            parties=parties,
+            originals=dict(originals or {}),
+        ),
+    )
+    return batch, batch_id
+
+
+def finish(
+    ledger: Ledger,
+    staged: Staged,
+    batch: ClaimBatch,
+    batch_id: int,
+    report: Report,
+    *,
+    allowed: dict[str, int] | None = None,
+    settled: tuple[str, ...] = (),
+    originals: Mapping[str, str] | None = None,
+) -> BuildResult:
+    """Steps 2 and 3 (after the COMMIT), and what the command shows."""
+    publish(ledger, staged, batch_id)
+    return BuildResult(
+        batch,
+        batch_id,
+        staged.out,
+        staged.sha256,
+        report,
+        dict(allowed or {}),
+        ledger=ledger.path,
+        ledger_created=ledger.created,
+        settled=settled,
+        originals=dict(originals or {}),
+    )

@@ -21,12 +21,14 @@ NAMES = {
 }
 
 
-def kinds(path: Path, *, enough: set[str] | None = None, limit: int = 200_000) -> set[str]:
+def kinds(
+    path: Path, *, enough: set[str] | None = None, limit: int = 200_000, name: str | None = None
+) -> set[str]:
     """The transaction set IDs in the file (``TA1`` for an interchange acknowledgment). Reads
     segment IDs only; stops at the first of ``enough``, or after ``limit`` segments (a large file
     has said what it is by then)."""
     found: set[str] = set()
-    reader = SegmentReader(path, name=str(path))
+    reader = SegmentReader(path, name=name or str(path))
     for count, elements in enumerate(reader):
         seg_id = elements[0]
         if seg_id == "ST" and len(elements) > 1:
@@ -43,15 +45,17 @@ def describe(found: Iterable[str]) -> str:
     return " and ".join(names) if names else "an interchange with no transaction set"
 
 
-def require(path: Path, wanted: set[str], command: str) -> set[str]:
+def require(path: Path, wanted: set[str], command: str, *, name: str | None = None) -> set[str]:
     """Refuse (exit 2, nothing recorded) a file holding none of the ``wanted`` transaction sets,
-    saying what it is and which command reads it. An unreadable file raises X12ParseError."""
-    found = kinds(path, enough=wanted)
+    saying what it is and which command reads it. An unreadable file raises X12ParseError.
+    ``name`` is what the message calls the file when it is not its path (``<stdin>``)."""
+    found = kinds(path, enough=wanted, name=name)
     if found & wanted:
         return found
     readers = sorted({NAMES[k][1] for k in found if k in NAMES and NAMES[k][1]})
     hint = f"read it with {' or '.join(readers)}" if readers else None
     raise InputError(
-        f"{path} is {describe(found)}, not what `edi837 {command}` reads; nothing was recorded",
+        f"{name or path} is {describe(found)}, not what `edi837 {command}` reads; nothing was "
+        "recorded",
         hint=hint,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 
+from edi837 import progress
 from edi837.ingest.records import read_records
 from edi837.issues import Report
 from edi837.model.profile import Profile
@@ -40,14 +41,20 @@ def prepare(
     history: History,
     tars: TarList | None = None,
     report: Report | None = None,
+    name: str | None = None,
 ) -> Prepared:
+    """``name`` is what findings call the records file when it is not its path (``<stdin>``)."""
     report = report if report is not None else Report()
     schedule = fee_schedule_for(profile)
-    records = read_records(records_path, report, date_format=profile.records.date_format)
-    name = str(records_path)
+    records = read_records(records_path, report, date_format=profile.records.date_format, name=name)
+    name = name if name is not None else str(records_path)
+    policies = profile.policies
     priced = [
         p
-        for p in (price_record(r, schedule, profile.policies, report, name) for r in records)
+        for p in (
+            price_record(r, schedule, policies, report, name)
+            for r in progress.track(records, "pricing", unit="record")
+        )
         if p is not None
     ]
     lines = merge_lines(priced)

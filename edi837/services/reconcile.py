@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from edi837 import faults
+from edi837 import faults, progress
 from edi837.errors import InputError
 from edi837.ledger.events import refresh
 from edi837.ledger.remittances import ImportTally, RemittanceImport, file_already_imported
@@ -34,6 +34,13 @@ def file_sha256(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     return digest.hexdigest()
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def known_payees(ledger: Ledger, profile: Profile | None) -> tuple[set[str], set[str]] | None:
@@ -78,9 +85,14 @@ def import_remittances(
                 if file_already_imported(ledger, sha):
                     tally.files_already += 1
                     continue
-                RemittanceImport(
+                recording = RemittanceImport(
                     ledger, str(path), sha, imported_at, tally, payees=payees, force=force
-                ).feed(RemittanceReader(path))
+                )
+                with (
+                    path.open("rb") as source,
+                    progress.reading(source, f"recording {path.name}", size=_size(path)) as read,
+                ):
+                    recording.feed(RemittanceReader(read, name=str(path)))
                 faults.checkpoint("reconcile:file")
             refresh(ledger, tally.claim_ids)
             faults.checkpoint("reconcile:refreshed")

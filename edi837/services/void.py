@@ -16,21 +16,13 @@ import attrs
 from edi837.issues import Report
 from edi837.ledger.events import refresh
 from edi837.ledger.store import Ledger
-from edi837.ledger.submissions import BatchRecord, record_batch
 from edi837.model.claims import Claim
 from edi837.model.common import Frequency
 from edi837.model.profile import Profile
 from edi837.outputs import stage
 from edi837.services.build import guard_output
 from edi837.services.corrections import parse_claim_numbers, plan
-from edi837.services.emit import (
-    BuildResult,
-    allocate_numbers,
-    assemble,
-    encode,
-    publish,
-    settle,
-)
+from edi837.services.emit import BuildResult, allocate_numbers, finish, settle, write_batch
 
 __all__ = ["parse_claim_numbers", "void"]
 
@@ -75,31 +67,18 @@ def void(
                     )
                 )
                 originals[new_id] = correction.original.claim_id
-            claims = tuple(sorted(voids, key=lambda c: c.member.member_id))
-            batch = assemble(parties, numbers, claims, created)
-            encode(batch, staged, report, line_breaks=parties.interchange.line_breaks)
-            batch_id = record_batch(
+            batch, batch_id = write_batch(
                 ledger,
-                batch,
-                BatchRecord(
-                    records_file="void of " + ", ".join(claim_ids),
-                    output_file=str(out),
-                    file_sha256=staged.sha256,
-                    as_of=as_of,
-                    kind="void",
-                    parties=parties,
-                    originals=originals,
-                ),
+                staged,
+                parties,
+                numbers,
+                tuple(sorted(voids, key=lambda c: c.member.member_id)),
+                report,
+                created=created,
+                as_of=as_of,
+                kind="void",
+                records_file="void of " + ", ".join(claim_ids),
+                originals=originals,
             )
             refresh(ledger, claim_ids)
-        publish(ledger, staged, batch_id)
-    return BuildResult(
-        batch,
-        batch_id,
-        out,
-        staged.sha256,
-        report,
-        {},
-        ledger=ledger.path,
-        settled=settled,
-    )
+        return finish(ledger, staged, batch, batch_id, report, settled=settled, originals=originals)

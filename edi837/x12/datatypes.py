@@ -74,6 +74,12 @@ class Real:
         return format(value.normalize(), "f")
 
     @staticmethod
+    def whole(value: Decimal) -> int | None:
+        """An R value that is a whole number (a quantity sent as ``3`` or ``3.0``), as an int;
+        None when it has a fraction."""
+        return int(value) if value == value.to_integral_value() else None
+
+    @staticmethod
     def length(text: str) -> int:
         """The length X12 counts: digits only (sign and decimal point do not count)."""
         return len(text) - text.startswith("-") - ("." in text)
@@ -101,6 +107,14 @@ class Numeric:
         body = text[1:] if text[:1] == "-" else text
         if not (body.isascii() and body.isdigit()):
             raise ValueError(f"{text!r} is not a whole number (N0)")
+        return int(text)
+
+    @staticmethod
+    def count(text: str) -> int:
+        """A number that cannot be negative, as an int: control numbers, counts (SE01), HL and
+        LX numbers, diagnosis pointers. Digits only."""
+        if not (text.isascii() and text.isdigit()):
+            raise ValueError(f"{text!r} is not a count (digits)")
         return int(text)
 
     @staticmethod
@@ -271,8 +285,10 @@ def formatter(kind: str, low: int, high: int, ref: str, name: str) -> Formatter:
                 ElementProblem(ref, f"{ref} ({name}) is {length} characters; at least {low} needed")
             )
 
+    # The common cases are inlined below (Real.format, Real.length, Date.format): these run once
+    # per element written, half a million times for a large batch.
     if kind == "R":
-        r_format, r_length = R.format, R.length
+        r_format = R.format
 
         def fmt_r(value: Any, problems: list[ElementProblem]) -> str:
             if value.__class__ is not Decimal and not isinstance(value, Decimal | int):
@@ -280,11 +296,11 @@ def formatter(kind: str, low: int, high: int, ref: str, name: str) -> Formatter:
             text = str(value)
             if "E" in text or "e" in text:
                 text = r_format(value)
-            elif "." in text:  # the common case, inlined: trailing zeros go, -0 is 0
+            elif "." in text:  # trailing zeros go, -0 is 0
                 text = text.rstrip("0").rstrip(".") or "0"
                 if text == "-0":
                     text = "0"
-            length = r_length(text)
+            length = len(text) - text.startswith("-") - ("." in text)
             if length > high or length < low:
                 long_or_short(length, problems)
             return text
@@ -304,31 +320,30 @@ def formatter(kind: str, low: int, high: int, ref: str, name: str) -> Formatter:
 
         return fmt_n
     if kind == "DT":
-        length = 6 if high == 6 else 8
-        dt_format = DT.format
+        eight = high != 6
 
         def fmt_dt(value: Any, problems: list[ElementProblem]) -> str:
             if not isinstance(value, date):
                 raise SpecError(f"{ref} is a date (DT): pass date, not {type(value).__name__}")
-            return dt_format(value, length)
+            if eight:
+                return f"{value.year:04d}{value.month:02d}{value.day:02d}"
+            return f"{value.year % 100:02d}{value.month:02d}{value.day:02d}"
 
         return fmt_dt
     if kind == "TM":
-        tm_format = TM.format
 
         def fmt_tm(value: Any, problems: list[ElementProblem]) -> str:
             if not isinstance(value, time | datetime):
                 raise SpecError(f"{ref} is a time (TM): pass time, not {type(value).__name__}")
-            return tm_format(value)
+            return f"{value.hour:02d}{value.minute:02d}"
 
         return fmt_tm
-    dt_format = DT.format
 
     def fmt_text(value: Any, problems: list[ElementProblem]) -> str:
         if value.__class__ is str:
             text = value
         elif isinstance(value, date):  # DTP03 and its kin are AN: a single date is CCYYMMDD (D8)
-            text = dt_format(value)
+            text = f"{value.year:04d}{value.month:02d}{value.day:02d}"
         else:
             raise SpecError(f"{ref} is text ({kind}): pass str, not {type(value).__name__}")
         length = len(text)

@@ -19,6 +19,7 @@ import attrs
 from edi837 import catalogue
 from edi837.errors import X12ParseError
 from edi837.issues import Code, IssueList, Location, Sink
+from edi837.x12.datatypes import N0
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
 
@@ -213,7 +214,11 @@ def _check_count(
     position: int,
 ) -> None:
     declared = _trailer(elements)[0]
-    if declared != str(counted) and (not declared.isdigit() or int(declared) != counted):
+    try:
+        agrees = N0.count(declared) == counted
+    except ValueError:
+        agrees = False
+    if not agrees:
         warn(
             _COUNTS[seg_id],
             f"{seg_id}01 says {declared or 'nothing'} {what}; there are {counted}",

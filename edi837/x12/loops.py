@@ -17,7 +17,7 @@ from enum import Enum
 
 import attrs
 
-from edi837.x12.spec import LoopSpec, TransactionSpec
+from edi837.x12.declarations import LoopSpec, TransactionSpec
 
 
 class Placement(Enum):
@@ -105,7 +105,7 @@ class LoopWalker:
                         opened = LoopInstance(child, instance, position)
                         stack.append(opened)
                         return opened, Placement.OPENED
-            if seg_id in spec.segments:
+            if seg_id in spec.segment_ids:
                 del stack[depth + 1 :]
                 return instance, Placement.SAME
         # Nothing open can take it: look deeper for a loop it opens whose parents are missing.
@@ -135,7 +135,7 @@ def _tables(
     loop, the segment IDs for which no loop from it up to the root has an opener that needs a
     qualifier (the search for those never looks at elements, so its answer can be remembered)."""
     loops = (spec.root, *spec.loops)
-    staying = {id(loop): frozenset(loop.segments - loop.openers.keys()) for loop in loops}
+    staying = {id(loop): frozenset(loop.segment_ids - loop.openers.keys()) for loop in loops}
     plain: dict[int, frozenset[str]] = {}
     for loop in loops:
         chain = [loop, *loop.ancestors()]

@@ -1,10 +1,9 @@
-"""The segment and loop declarations in ``segments/``, loaded once.
+"""The segment dictionary, ``segments/elements.toml``, loaded once: element types and lengths.
 
-``elements.toml`` is the segment dictionary (element types and lengths); ``<txn>.toml`` holds one
-transaction's loop tree. The writer formats and checks elements from the dictionary
-(:func:`formatter`, used by the serializer's templates); readers take element values by
-reference designator (:func:`picker`); the generic loop walker (:mod:`edi837.x12.loops`)
-assembles loops from the tree. See tools/gen_segments.py.
+The writer formats and checks elements from it (:func:`formatter`, used by the serializer's
+templates); readers take element values by reference designator (:func:`picker`); limits (a
+name's length, how many diagnoses fit) are read from it, never restated. The loop trees of the
+transactions are in :mod:`edi837.x12.declarations`. See tools/gen_segments.py.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ def _element(raw: Mapping[str, Any]) -> ElementSpec:
     )
 
 
-def _load_toml(name: str) -> dict[str, Any]:
+def load_toml(name: str) -> dict[str, Any]:
     path = segment_file(name)
     try:
         with path.open("rb") as handle:
@@ -84,11 +83,16 @@ def _load_toml(name: str) -> dict[str, Any]:
 
 @cache
 def dictionary() -> dict[str, SegmentSpec]:
-    data = _load_toml("elements.toml")
+    data = load_toml("elements.toml")
     return {
         seg_id: SegmentSpec(seg_id, tuple(_element(e) for e in body["elements"]))
         for seg_id, body in data.items()
     }
+
+
+def segment_of(ref: str) -> str:
+    """The segment ID of a reference designator: ``NM103`` -> ``NM1``, ``SV101-2`` -> ``SV1``."""
+    return ref.partition("-")[0][:-2]
 
 
 def segment(seg_id: str) -> SegmentSpec:
@@ -96,99 +100,6 @@ def segment(seg_id: str) -> SegmentSpec:
         return dictionary()[seg_id]
     except KeyError:
         raise SpecError(f"segment {seg_id} is not declared in segments/elements.toml") from None
-
-
-@attrs.define(slots=True, eq=False)
-class LoopSpec:
-    """One loop of a transaction. Read-only once loaded (children are filled in by the loader)."""
-
-    id: str
-    path: str
-    name: str
-    usage: str
-    repeat: str
-    trigger: str
-    qualifier_element: int | None
-    qualifier_codes: frozenset[str]
-    segments: frozenset[str]  # the loop's own segments, its trigger excluded
-    parent: LoopSpec | None = None
-    children: list[LoopSpec] = attrs.field(factory=list)
-    # segment ID -> the child loops it can open, in declaration order
-    openers: dict[str, list[LoopSpec]] = attrs.field(factory=dict)
-
-    def opens(self, elements: list[str]) -> bool:
-        """Does this segment open this loop (trigger ID already matched)?"""
-        index = self.qualifier_element
-        if index is None:
-            return True
-        return index < len(elements) and elements[index] in self.qualifier_codes
-
-    def ancestors(self) -> list[LoopSpec]:
-        out = []
-        node = self.parent
-        while node is not None:
-            out.append(node)
-            node = node.parent
-        return out
-
-
-@attrs.frozen(slots=True)
-class TransactionSpec:
-    id: str
-    version: str
-    name: str
-    root: LoopSpec
-    loops: tuple[LoopSpec, ...]
-
-    def loop(self, path: str) -> LoopSpec:
-        for spec in self.loops:
-            if spec.path == path:
-                return spec
-        raise SpecError(f"the {self.id} declaration has no loop {path}")
-
-
-@cache
-def transaction(stem: str) -> TransactionSpec:
-    """Load ``segments/<stem>.toml`` (``837p``, ``835``, ``999``)."""
-    data = _load_toml(f"{stem}.toml")
-    head = data["transaction"]
-    root = LoopSpec(
-        id="ST",
-        path="",
-        name=head["name"],
-        usage="R",
-        repeat="1",
-        trigger="ST",
-        qualifier_element=None,
-        qualifier_codes=frozenset(),
-        segments=frozenset(head["segments"]) - {"ST"},
-    )
-    by_path: dict[str, LoopSpec] = {"": root}
-    loops: list[LoopSpec] = []
-    for raw in data.get("loop", []):
-        path = raw["path"]
-        parent_path = path.rpartition("/")[0]
-        parent = by_path.get(parent_path)
-        if parent is None:
-            raise SpecError(f"{stem}.toml: loop {path} comes before its parent")
-        qualifier = raw.get("qualifier") or {}
-        spec = LoopSpec(
-            id=raw["id"],
-            path=path,
-            name=raw["name"],
-            usage=raw["usage"],
-            repeat=raw["repeat"],
-            trigger=raw["trigger"],
-            qualifier_element=qualifier.get("element"),
-            qualifier_codes=frozenset(qualifier.get("codes", ())),
-            segments=frozenset(raw["segments"]) - {raw["trigger"]},
-            parent=parent,
-        )
-        parent.children.append(spec)
-        parent.openers.setdefault(spec.trigger, []).append(spec)
-        by_path[path] = spec
-        loops.append(spec)
-    return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops))
 
 
 def formatter(element: ElementSpec) -> Formatter:
@@ -218,22 +129,23 @@ def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
     # A plain function with its tables bound as defaults: readers call pickers once per
     # segment, and a closure call costs half of a class's __call__.
     width = max(indexes) + 1
-    pad = [""] * width
+    # pads[n]: what a segment of n elements lacks, so padding is one concatenation
+    pads = [[""] * (width - n) for n in range(width)]
     if len(indexes) > 1:
         get: Callable[[list[str]], tuple[str, ...]] = itemgetter(*indexes)
 
         def pick(
-            elements: list[str], width: int = width, get: Any = get, pad: list[str] = pad
+            elements: list[str], width: int = width, get: Any = get, pads: list[list[str]] = pads
         ) -> tuple[str, ...]:
             if len(elements) < width:
-                elements = elements + pad[len(elements) :]
+                elements = elements + pads[len(elements)]
             return get(elements)  # type: ignore[no-any-return]
 
     else:
         (index,) = indexes
 
         def pick(
-            elements: list[str], width: int = width, get: Any = None, pad: list[str] = pad
+            elements: list[str], width: int = width, get: Any = None, pads: list[list[str]] = pads
         ) -> tuple[str, ...]:
             return (elements[index],) if len(elements) > index else ("",)
 
@@ -251,7 +163,7 @@ def picker(owner: str, *refs: str) -> Picker:
     if owner in dictionary():
         seg = segment(owner)
         return _compile(refs, tuple(seg.position(ref) for ref in refs))
-    composite = segment(owner[:-2]).element(owner)
+    composite = segment(segment_of(owner)).element(owner)
     names = [c.ref for c in composite.components]
     indexes = []
     for ref in refs:

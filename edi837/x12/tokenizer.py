@@ -49,6 +49,19 @@ class SegmentReader:
     reader's own list ``warnings``.
     """
 
+    # slots: the lean path below reads and bumps ``count`` once per segment of large files
+    __slots__ = (
+        "_chunk_size",
+        "_known_ids",
+        "_sink",
+        "_source",
+        "_valid_ids",
+        "count",
+        "delimiters",
+        "name",
+        "warnings",
+    )
+
     def __init__(
         self,
         source: Source,

@@ -26,11 +26,12 @@ from collections.abc import Callable, Collection, Iterator
 import attrs
 
 from edi837.issues import Sink
-from edi837.x12 import spec
+from edi837.x12 import declarations
+from edi837.x12.declarations import LoopSpec, TransactionSpec
 from edi837.x12.delimiters import Delimiters
 from edi837.x12.envelope import Envelope, walk_envelopes
 from edi837.x12.loops import LoopInstance, LoopWalker, Placement
-from edi837.x12.spec import TransactionSpec, picker
+from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
 
 Segment = tuple[int, list[str]]  # (position, elements)
@@ -54,7 +55,7 @@ class Kind:
     fallback: bool = True
 
     def spec(self) -> TransactionSpec:
-        return spec.transaction(self.stem)
+        return declarations.transaction(self.stem)
 
     def reads(self, version: str) -> bool:
         return any(version.startswith(prefix) for prefix in self.versions)
@@ -67,7 +68,9 @@ ACK_999 = Kind("999", ("005010X231",), "999", "Implementation Acknowledgment")
 ACK_277CA = Kind(
     "277", ("005010X214",), "277ca", "Health Care Claim Acknowledgment", fallback=False
 )
-KINDS: tuple[Kind, ...] = (CLAIM_837P, REMITTANCE_835, ACK_999, ACK_277CA)
+# the 4010 functional acknowledgment some clearinghouses still send in place of a 999
+ACK_997 = Kind("997", ("004010", "003"), "997", "Functional Acknowledgment")
+KINDS: tuple[Kind, ...] = (CLAIM_837P, REMITTANCE_835, ACK_999, ACK_277CA, ACK_997)
 
 
 def kind_of(set_id: str, version: str, kinds: Collection[Kind] = KINDS) -> Kind | None:
@@ -146,33 +149,45 @@ class Placed:
         return f"Placed({self.position}, {self.elements[0]}, {self.loop_id or '-'}, {self.how})"
 
 
-class Gathered:
-    """A loop instance read whole: the segment that opened it (None when the loop was implied),
-    its other segments, and its child loop instances, each in file order."""
+class Gathered(list[Segment]):
+    """A loop instance read whole. It is the list of the loop's own segments, ``(position,
+    elements)`` in file order, its opening segment apart (``opening``, None when the loop was
+    implied); its child loop instances are ``children``.
 
-    __slots__ = ("children", "how", "loop", "opening", "segments")
+    A list rather than an object holding one: the stream builds one per claim and per line of a
+    large file, and a list subclass without ``__init__`` is built in C (use :func:`gathered`).
+    """
 
-    def __init__(self, loop: LoopInstance, how: Placement, opening: Segment | None) -> None:
-        self.loop = loop
-        self.how = how  # OPENED, or IMPLIED when it (or a loop above it) was opened implicitly
-        self.opening = opening
-        self.segments: list[Segment] = []
-        self.children: list[Gathered] = []
+    __slots__ = ("children", "how", "loop", "opening", "path")
+    loop: LoopInstance
+    how: Placement  # OPENED, or IMPLIED when it (or a loop above it) was opened implicitly
+    opening: Segment | None
+    path: str  # the loop path (2000/2100), for every message about it
+    children: list[Gathered]
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The loop's own segments (the Gathered itself; iterate either)."""
+        return self
 
     @property
     def loop_id(self) -> str:
         return self.loop.spec.id
 
     @property
-    def path(self) -> str:
-        return self.loop.spec.path
-
-    @property
     def key(self) -> tuple[str, str]:
         return (self.loop.spec.id, self.loop.spec.trigger)
 
     def __repr__(self) -> str:
-        return f"Gathered({self.loop.start}, {self.loop_id}, {len(self.segments)} segments)"
+        return f"Gathered({self.loop.start}, {self.loop_id}, {len(self)} segments)"
+
+
+def gathered(loop: LoopInstance, how: Placement, opening: Segment | None) -> Gathered:
+    """A new, empty :class:`Gathered` for a loop instance."""
+    node = Gathered()
+    node.loop, node.how, node.opening, node.path = loop, how, opening, loop.spec.path
+    node.children = []
+    return node
 
 
 Item = Placed | Gathered
@@ -186,12 +201,15 @@ class _Gathering:
     """The gathered loop instance being read: its root (the outermost loop to gather) and a node
     per loop instance open in it."""
 
-    __slots__ = ("loops", "nodes", "root")
+    __slots__ = ("hops", "loops", "nodes", "root")
 
     def __init__(self, loops: frozenset[str]) -> None:
         self.loops = loops
         self.root: Gathered | None = None
         self.nodes: dict[LoopInstance, Gathered] = {}
+        # per loop declaration: how many loops up its outermost loop to gather is (0: itself),
+        # -1 when it is inside none; worked out once per declaration
+        self.hops: dict[LoopSpec, int] = {}
 
     def close(self) -> Gathered:
         root = self.root
@@ -200,46 +218,64 @@ class _Gathering:
         self.nodes.clear()
         return root
 
+    def _hops_of(self, spec: LoopSpec) -> int:
+        hops, up = -1, 0
+        node: LoopSpec | None = spec
+        while node is not None:
+            if node.id in self.loops:
+                hops = up
+            node, up = node.parent, up + 1
+        self.hops[spec] = hops
+        return hops
+
     def place(
         self, instance: LoopInstance, how: Placement, segment: Segment
     ) -> tuple[Gathered | None, Gathered | None]:
         """Put a placed segment where it belongs: (the root it closed, if any; the node that
         took it, None when it is outside any loop to gather)."""
-        target = None  # the outermost loop to gather around it
-        node: LoopInstance | None = instance
-        while node is not None:
-            if node.spec.id in self.loops:
-                target = node
-            node = node.parent
+        hops = self.hops.get(instance.spec)
+        if hops is None:
+            hops = self._hops_of(instance.spec)
         root = self.root
-        if target is None:
+        if hops < 0:
             return (self.close() if root is not None else None), None
+        target = instance
+        for _ in range(hops):
+            assert target.parent is not None
+            target = target.parent
+        nodes = self.nodes
         closed = None
         if root is None or target is not root.loop:
             closed = self.close() if root is not None else None
             if target is instance:  # it opened the loop to gather
-                self.root = self.nodes[target] = Gathered(target, how, segment)
+                self.root = nodes[target] = gathered(target, how, segment)
                 return closed, self.root
-            self.root = self.nodes[target] = Gathered(target, Placement.IMPLIED, None)
-        gathered = self.nodes.get(instance)
-        if gathered is not None:  # it stays in (or returned to) a loop the root already holds
-            gathered.segments.append(segment)
-            return closed, gathered
-        # it opened a loop in the root, and maybe (implied) the loops between
+            self.root = nodes[target] = gathered(target, Placement.IMPLIED, None)
+        held = nodes.get(instance)
+        if held is not None:  # it stays in (or returned to) a loop the root already holds
+            held.append(segment)
+            return closed, held
+        parent = nodes.get(instance.parent) if instance.parent is not None else None
+        if parent is not None:  # it opened a loop in one the root holds
+            child = nodes[instance] = gathered(instance, how, segment)
+            parent.children.append(child)
+            return closed, child
+        # it opened a loop in the root, and (implied) the loops between
         chain = []
-        node = instance
-        while node not in self.nodes:
+        node: LoopInstance | None = instance
+        while node not in nodes:
             assert node is not None
             chain.append(node)
             node = node.parent
-        parent = self.nodes[node]
+        assert node is not None
+        parent = nodes[node]
         for opened in reversed(chain):
             if opened is instance:
-                child = Gathered(opened, how, segment)
+                child = gathered(opened, how, segment)
             else:
-                child = Gathered(opened, Placement.IMPLIED, None)
+                child = gathered(opened, Placement.IMPLIED, None)
             parent.children.append(child)
-            self.nodes[opened] = parent = child
+            nodes[opened] = parent = child
         return closed, parent
 
 
@@ -270,9 +306,11 @@ class TransactionStream:
         return self.reader.delimiters
 
     def __iter__(self) -> Iterator[Item]:
-        same, unknown = Placement.SAME, Placement.UNKNOWN
+        same, unknown, opened = Placement.SAME, Placement.UNKNOWN, Placement.OPENED
         walker: LoopWalker | None = None
         gathering = _Gathering(self.gather)
+        hops = gathering.hops  # loop declaration -> how far up its outermost loop to gather is
+        new_node = Gathered
         # While a gathered instance is open: the segments that stay in its innermost open loop,
         # and the list they go to. Elsewhere nothing takes this shortcut.
         stays: frozenset[str] = _NOTHING
@@ -308,6 +346,34 @@ class TransactionStream:
             if how is unknown or not gathering.loops:
                 yield Placed(position, elements, instance, how)
                 continue
+            # The common cases inline: a loop opened in one the root holds (a claim's line), a
+            # segment back in a loop it holds (a claim segment after the lines), a new loop to
+            # gather (the next claim); the rest (implied loops, say) in _Gathering.place.
+            nodes = gathering.nodes
+            held: Gathered | None
+            if how is opened:
+                held = nodes.get(instance.parent)  # type: ignore[arg-type]
+                if held is not None:
+                    child = nodes[instance] = new_node()
+                    child.loop, child.how, child.opening = instance, how, (position, elements)
+                    child.path, child.children = instance.spec.path, []
+                    held.children.append(child)
+                    keep, stays = child.append, walker.stays
+                    continue
+                if hops.get(instance.spec) == 0:  # it opens a loop to gather, outermost
+                    if gathering.root is not None:
+                        yield gathering.close()
+                    top = gathering.root = nodes[instance] = new_node()
+                    top.loop, top.how, top.opening = instance, how, (position, elements)
+                    top.path, top.children = instance.spec.path, []
+                    keep, stays = top.append, walker.stays
+                    continue
+            elif how is same:
+                held = nodes.get(instance)
+                if held is not None:
+                    held.append((position, elements))
+                    keep, stays = held.append, walker.stays
+                    continue
             closed, node = gathering.place(instance, how, (position, elements))
             if closed is not None:
                 yield closed
@@ -315,7 +381,7 @@ class TransactionStream:
                 stays = _NOTHING
                 yield Placed(position, elements, instance, how)
             else:
-                keep, stays = node.segments.append, walker.stays
+                keep, stays = node.append, walker.stays
 
     def _start(self, position: int, st: list[str], env: Envelope) -> LoopWalker | None:
         set_id, control = _ST(st)

@@ -73,6 +73,7 @@ def _once_per_month(
 @rule(
     "ECM-PMPM-MONTH",
     S.ERROR,
+    history=True,
     title="At most one ECM PMPM line per member per month",
     source="004",
     advice="Bill G9008-U1 or G9012-U2 once per member per calendar month (the code and modifier "
@@ -102,6 +103,7 @@ def ecm_pmpm_month(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-PMPM-MONTH",
     S.ERROR,
+    history=True,
     title="At most one housing transition PMPM line per member per month",
     source="004",
     advice="Bill H0043-U6 or H2016-U6 once per member per calendar month; remove the extra line",
@@ -142,6 +144,7 @@ def _times(occ: Occurrence, counting: OutreachCount, days_seen: dict[date, bool]
 @rule(
     "ECM-U8-LIMIT",
     S.INFO,
+    history=True,
     title="Only 5 U8 outreach attempts per member per rolling 30 days are paid",
     source="004, 001",
     advice="Keep billing every attempt (DHCS requires them all on claims); those past the 5 paid "
@@ -175,16 +178,25 @@ def u8_limit(ctx: RuleContext, found: Findings) -> None:
         return
     counting = ctx.policies.u8_limit_counts
     noun = U8_COUNTED[counting]
-    # whether an earlier time was paid depends on the times before it, so read the members'
-    # whole outreach history (a few months of it: outreach stops at enrollment)
-    _first, last = batch_span(lines)
-    for items in gather(ctx, ECM_CODES, is_u8, start=None, end=last).values():
+    # Whether an earlier time was paid depends on the times before it, and so on back. The
+    # ledger keeps this rule's own answer for every line it built (lines.expected_unpaid), so an
+    # earlier batch's line is taken as it was judged then, and only the 30 days before the
+    # batch's first attempt are read. (A line recorded before the ledger kept that answer is
+    # taken as paid.)
+    first, last = batch_span(lines)
+    for items in gather(ctx, ECM_CODES, is_u8, start=first - days(29), end=last).values():
         paid: list[tuple[date, Decimal]] = []  # each time predicted paid, by date
         days_seen: dict[date, bool] = {}  # days mode: was the day paid
         for occ in items:
             times = _times(occ, counting, days_seen)
             window_start = occ.start - days(29)
             before = sum((n for day, n in paid if day >= window_start), Decimal(0))
+            if occ.line is None:
+                judged_unpaid = occ.expected_unpaid == "ECM-U8-LIMIT"
+                if not (counting is OutreachCount.DAYS and occ.start in days_seen):
+                    paid.append((occ.start, Decimal(0) if judged_unpaid else times))
+                    days_seen.setdefault(occ.start, not judged_unpaid)
+                continue
             if counting is OutreachCount.DAYS and occ.start in days_seen:
                 unpaid = Decimal(0) if days_seen[occ.start] else Decimal(1)
                 times = Decimal(1)
@@ -212,6 +224,7 @@ def _served_until(occ: Occurrence) -> date:
 @rule(
     "ECM-ENGAGE-ONCE",
     S.ERROR,
+    history=True,
     title="The engagement fee (G9012, no modifier) is billed once per member",
     source="004 vs 001",
     advice="Remove the repeated engagement fee; under the rolling policy it may be billed again "
@@ -287,6 +300,7 @@ def engage_once(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-T204X-MONTH",
     S.ERROR,
+    history=True,
     title="T2040-U6 and T2041-U6 together: at most 2 units per member per month",
     source="004",
     advice="Bill at most 2 units of housing tenancy and sustaining services per member per month",
@@ -325,6 +339,7 @@ def t204x_month(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-DAYHAB-DAY",
     S.ERROR,
+    history=True,
     title="Day habilitation (T2020-U6): at most 8 units a day",
     source="004",
     advice="Bill at most 8 units of T2020-U6 per member per day",
@@ -394,6 +409,7 @@ def sobering_diem(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-POSTHOSP-LIFETIME",
     S.ERROR,
+    history=True,
     title="Short-term post-hospitalization (H0044-U3): at most 180 days, once per lifetime",
     source="004",
     advice="Bill at most 180 days of H0044-U3 for a member, in one stay (one TAR)",
@@ -455,6 +471,7 @@ def posthosp_lifetime(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-RECUP-90",
     S.ERROR,
+    history=True,
     title="Recuperative care (T2033-U6): at most 90 days in a row",
     source="004",
     advice="Bill at most 90 consecutive days of T2033-U6",
@@ -505,6 +522,7 @@ def recup_90(ctx: RuleContext, found: Findings) -> None:
 @rule(
     "CS-DEPOSIT-CAP",
     S.ERROR,
+    history=True,
     title="Housing deposits (H0044-U2): at most $5,000",
     source="004",
     advice="Bill at most $5,000 of housing deposits under one TAR (or for the member, under "

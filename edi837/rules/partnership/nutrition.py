@@ -46,6 +46,7 @@ _is_meal = billed_as(("S5170",), "U6")
 @rule(
     "CS-MEALS-LIMIT",
     S.ERROR,
+    history=True,
     title="Medically supportive meals (S5170-U6): at most 2 meals a day, for at most 12 weeks",
     source="004",
     advice="Bill at most 2 meals a day (a week's delivery of 14 meals as a span: service_date to "
@@ -106,6 +107,7 @@ _is_grocery = billed_as(("S9977",), "U6")
 @rule(
     "CS-GROCERY-WEEKLY",
     S.ERROR,
+    history=True,
     title="Grocery box (S9977-U6): at most one a week, for at most 12 weeks",
     source="004",
     advice="Bill at most one grocery box per member per week (Monday to Sunday), and at most 12 "
@@ -165,6 +167,7 @@ def _meals(count: Fraction) -> str:
 @rule(
     "CS-MEALS-XOR-GROCERY",
     S.ERROR,
+    history=True,
     title=(
         "Medically supportive meals and grocery boxes are not billed for the same member and month"
     ),

@@ -1,9 +1,10 @@
-"""The warnings of one 835 transaction set, each with its location.
+"""The warnings a transaction reader gives, each with its location (the 835's, the
+acknowledgments').
 
 Every warning carries the file, the segment position and ID, the loop path where known, and the
-claim (CLP01) it concerns. A run of one code is capped per transaction (a :class:`Capped` sink:
-a file where every claim is off balance would otherwise hold a warning per claim in memory
-until its SE); the rest are counted and summarised in one line.
+claim it concerns (CLP01, CLM01). A run of one code is capped (a :class:`Capped` sink: a file
+where every claim has the same fault would otherwise hold a warning per claim in memory until
+its end); the rest are counted and summarised in one line.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ def shown(text: str, width: int = 20) -> str:
 
 
 class IssueLog:
-    __slots__ = ("file", "issues", "sink")
+    __slots__ = ("file", "issues", "scope", "sink")
 
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, *, scope: str = "in this transaction") -> None:
         self.file = file
+        self.scope = scope  # what the cap counts over, as the summary line says it
         self.issues = IssueList()
         self.sink = Capped(self.issues, ISSUES_PER_RULE)
 
@@ -53,7 +55,7 @@ class IssueLog:
         """All issues in file order, and a note for each code that hit the cap."""
         issues = list(self.issues)
         for code, more in self.sink.dropped():
-            message = f"{more} more {code.id} warnings in this transaction are not listed"
+            message = f"{more} more {code.id} warnings {self.scope} are not listed"
             issues.append(Issue.of(code, message, Location(file=self.file)))
         ranked = sorted(
             enumerate(issues),

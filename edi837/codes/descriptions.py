@@ -1,15 +1,21 @@
-"""External code lists shipped as data, in ``segments/codes/<name>.csv``: one loader for all.
+"""Code lists that describe codes, shipped as data in ``segments/codes/<name>.csv``: one loader.
 
 Each file is ``code,description``, one code a row, in our own plain words:
 
 - ``carc``: claim adjustment reason codes (CAS02...), ``rarc``: remittance advice remark codes
   (LQ02, MOA, MIA), ``plb``: provider-level adjustment reasons (PLB03-1);
-- ``ik304`` and ``ik403``: the 999's segment and element syntax error codes.
+- ``ik304`` and ``ik403``: the 999's segment and element syntax error codes (a 997's AK304 and
+  AK403 use the same numbers);
+- the acknowledgments (``edi837 ack``): ``ik5`` (IK501, AK501 and AK901: accepted, rejected...),
+  ``ik502`` (IK502..IK506, AK502..: transaction set errors), ``ak905`` (AK905..AK909: functional
+  group errors), ``ta104`` and ``ta105`` (TA1), and the 277CA's ``claim-status-category``
+  (STC01-1), ``claim-status`` (STC01-2) and ``entity`` (STC01-3, the entity identifier codes).
 
 They cover the codes seen in the sample corpus and the common ones; X12 and CMS add codes several
 times a year, so an unknown code is never an error: callers show the code alone. To add one,
-append a row and run the tests (``tests/test_codelists.py`` checks the files' shape). Tables load
-on first use and stay loaded.
+append a row and run the tests (``tests/test_codes_descriptions.py`` checks the files' shape). Tables load
+on first use and stay loaded. :data:`SOURCES` names where each list comes from; the descriptions
+are our own plain words, not the publishers' text.
 """
 
 from __future__ import annotations
@@ -21,6 +27,24 @@ from edi837.errors import SpecError
 from edi837.resources import segment_file
 
 CARC, RARC, PLB, IK304, IK403 = "carc", "rarc", "plb", "ik304", "ik403"
+IK5, IK502, AK905, TA104, TA105 = "ik5", "ik502", "ak905", "ta104", "ta105"
+CLAIM_STATUS_CATEGORY, CLAIM_STATUS, ENTITY = "claim-status-category", "claim-status", "entity"
+
+SOURCES = {
+    CARC: "Claim Adjustment Reason Codes, X12 external code source 139 (x12.org/codes)",
+    RARC: "Remittance Advice Remark Codes, X12 external code source 411, maintained by CMS",
+    PLB: "X12 data element 426, Adjustment Reason Code (835 PLB03-1)",
+    IK304: "X12 data element 620, Implementation Segment Syntax Error Code (999 IK304; 997 AK304: 720)",
+    IK403: "X12 data element 621, Implementation Data Element Syntax Error Code (999 IK403; 997 AK403: 723)",
+    IK5: "X12 data elements 717 and 715, Transaction Set / Functional Group Acknowledgment Code (IK501, AK501, AK901)",
+    IK502: "X12 data element 618, Implementation Transaction Set Syntax Error Code (IK502..IK506; 997 AK502..: 718)",
+    AK905: "X12 data element 716, Functional Group Syntax Error Code (AK905..AK909)",
+    TA104: "X12 data element I17, Interchange Acknowledgment Code (TA104)",
+    TA105: "X12 data element I18, Interchange Note Code (TA105)",
+    CLAIM_STATUS_CATEGORY: "Claim Status Category Codes, X12 external code source 507 (x12.org/codes)",
+    CLAIM_STATUS: "Claim Status Codes, X12 external code source 508 (x12.org/codes)",
+    ENTITY: "X12 data element 98, Entity Identifier Code (the common ones in claims)",
+}
 
 
 def path_of(name: str) -> str:

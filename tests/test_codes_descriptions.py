@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from edi837 import codelists as codes
+from edi837.codes import descriptions as codes
 from edi837.errors import SpecError, X12ParseError
 from edi837.resources import segment_file
 from edi837.x12.tokenizer import SegmentReader
