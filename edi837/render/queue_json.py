@@ -18,7 +18,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring_ascii as _quoted
 
 from edi837 import phi
-from edi837.codelists import carc, rarc
+from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
 from edi837.lifecycle.machine import LineOutcome
 from edi837.render.queue_data import money, number
