@@ -27,8 +27,8 @@ demo: $(STAMP)
 	@echo; echo "== 2/8 build: the 837P for the payer; its claims and control numbers go into a new ledger"
 	$(BIN)/edi837 build fixtures/records.csv --profile fixtures/profile.toml \
 		--tars fixtures/tars.csv --ledger $(DEMO)/ledger.sqlite --out $(DEMO)/claims.837 --as-of 2026-02-02
-	@echo; echo "== 3/8 validate: pyx12 holds the file to the TR3 and writes the 999 a front door would send (A: accepted)"
-	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/pyx12.999
+	@echo; echo "== 3/8 validate: SNIP 1-5 checks hold the file to the TR3 and write the 999 a front door would send (A: accepted)"
+	$(BIN)/edi837 validate $(DEMO)/claims.837 --ack $(DEMO)/validate.999 --as-of 2026-02-02
 	@echo; echo "== 4/8 ack: the payer's answers: its 999 accepts the file; its 277CA accepts 3 claims and rejects N00000002 (member not found)"
 	$(BIN)/edi837 ack fixtures/demo/claims.999 fixtures/demo/claims.277 --ledger $(DEMO)/ledger.sqlite \
 		--as-of 2026-02-03
@@ -42,7 +42,7 @@ demo: $(STAMP)
 	@echo; echo "== 8/8 report: the month's billing and remittances as one page (the sample profile sends test batches)"
 	$(BIN)/edi837 report --ledger $(DEMO)/ledger.sqlite --month 2026-01 --test --as-of 2026-03-02 \
 		--out $(DEMO)/report.html
-	@echo; echo "demo: everything is in $(DEMO)/ (claims.837, pyx12.999, ledger.sqlite, reconciled.json)"
+	@echo; echo "demo: everything is in $(DEMO)/ (claims.837, validate.999, ledger.sqlite, reconciled.json)"
 	@echo "demo: the month's report is $(abspath $(DEMO)/report.html)"
 
 test: pytest lint typecheck

@@ -80,8 +80,21 @@ def families() -> list[Family]:
     return list(_FAMILIES)
 
 
+_LATER: list[Section] = []  # sections declared by other modules (the conformance levels)
+
+
+def section(title: str, about: str) -> Section:
+    """A section declared outside this module, listed after the ones here: the conformance
+    engine declares one per SNIP level (edi837/conformance/rules.py), next to its checks."""
+    if any(s.title == title for s in (*SECTIONS, *_LATER)):
+        raise ValueError(f"issue code section {title!r} is declared twice")
+    declared = Section(title, about)
+    _LATER.append(declared)
+    return declared
+
+
 def sections() -> list[Section]:
-    return list(SECTIONS)
+    return [*SECTIONS, *_LATER]
 
 
 # The declarations: one line each, kept unwrapped so that they read as a table.

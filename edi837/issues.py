@@ -43,6 +43,7 @@ class Location:
     segment: int | None = None
     segment_id: str | None = None
     loop: str | None = None
+    element: str | None = None  # a reference designator: NM109, SV101-2
     claim_id: str | None = None
     line: str | None = None
 
@@ -65,6 +66,8 @@ class Location:
             parts.append(seg)
         if self.loop:
             parts.append(f"loop {self.loop}")
+        if self.element:
+            parts.append(self.element)
         if self.claim_id:
             parts.append(f"claim {self.claim_id}")
         if self.line:

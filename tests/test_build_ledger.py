@@ -76,6 +76,31 @@ def test_a_failure_mid_write_leaves_no_file_and_no_ledger_rows(
         assert rows(ledger, table) == 0, table
 
 
+def test_build_keeps_no_file_the_conformance_engine_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encoder bug (here: the billing provider's ZIP+4 cut to five digits) is caught on the
+    written file, before anything is recorded or renamed."""
+    ledger = tmp_path / "ledger.sqlite"
+    out = tmp_path / "out.837"
+    original = encoder_module.Encoder.segments
+
+    def five_digits(self):  # type: ignore[no-untyped-def]
+        for text in original(self):
+            yield text.replace("N4*SANTA ROSA*CA*954011234", "N4*SANTA ROSA*CA*95401")
+
+    monkeypatch.setattr(encoder_module.Encoder, "segments", five_digits)
+    with pytest.raises(BlockedError, match="fails 1 conformance check") as refused:
+        build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
+    assert [i.rule_id for i in refused.value.issues if i.severity.value == "error"] == [
+        "SNIP4-ZIP4"
+    ]
+    assert not out.exists()
+    assert list(tmp_path.glob(".*.partial")) == []
+    for table in ("batches", "claims", "lines", "counters"):
+        assert rows(ledger, table) == 0, table
+
+
 def test_a_failure_while_recording_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 from edi837.cli import main
 from edi837.ledger.store import Ledger
 
-from .conftest import FIXTURES, SHARED
+from .conftest import FIXTURES
 from .helpers import accept
 
 PROFILE = str(FIXTURES / "profile.toml")
@@ -146,46 +146,6 @@ def test_check_text_groups_by_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0  # info only
     assert out.startswith("INFO  ECM-U8-LIMIT x1")
     assert "row 7, record x6" in out
-
-
-def test_validate_good_and_bad_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys,
-        "validate",
-        str(FIXTURES / "golden" / "demo.837"),
-        "--ack",
-        str(tmp_path / "ack.999"),
-    )
-    assert code == 0 and "valid against the TR3" in out
-    ack = (tmp_path / "ack.999").read_text()
-    assert "AK9*A*1*1*1" in ack
-    broken = tmp_path / "broken.837"
-    text = (FIXTURES / "golden" / "demo.837").read_text()
-    broken.write_text(text.replace("DMG*D8*19800101*F", "DMG*D8*19801301*X"))
-    code, out, _ = run(capsys, "validate", str(broken), "--format", "json")
-    assert code == 1
-    doc = json.loads(out)
-    problems = {(i["rule_id"], i["segment"], i.get("loop")) for i in doc["issues"]}
-    assert ("IG-837P-ELE8", 19, "2000A/2000B/2010BA") in problems
-    assert ("IG-837P-ELE7", 19, "2000A/2000B/2010BA") in problems
-
-
-def test_validate_the_shared_example(capsys: pytest.CaptureFixture[str]) -> None:
-    example = SHARED / "examples" / "ecm-minimal.837"
-    if not example.exists():
-        pytest.skip("../shared/examples is not present")
-    code, out, _ = run(capsys, "validate", str(example))
-    assert code == 0, out
-
-
-def test_validate_garbage_is_a_clear_failure(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    junk = tmp_path / "junk.837"
-    junk.write_bytes(b"\x00\x01binary")
-    code, out, err = run(capsys, "validate", str(junk))
-    assert code == 1
-    assert "Traceback" not in out + err
 
 
 def test_init_writes_a_template_that_must_be_filled(
@@ -325,14 +285,6 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for name in ("build", "check", "validate", "init", "void", "replace"):
         assert name in out
-
-
-def test_no_half_written_999(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    remittance = FIXTURES / "835" / "reconcile" / "reconcile-a.835"
-    code, out, err = run(capsys, "validate", str(remittance), "--ack", str(tmp_path / "a.999"))
-    assert code == 0, out
-    assert not (tmp_path / "a.999").exists()
-    assert "could not produce a complete 999" in err
 
 
 def test_show_phi_works_where_people_type_it(

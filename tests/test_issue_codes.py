@@ -1,7 +1,7 @@
 """Every issue ID the source can emit is declared: in edi837/catalogue.py or as a payer rule.
 
 The source is read, not run: every string literal or f-string shaped like an ID of ours
-(``X12-...``, ``IG-...``, ``INPUT-...``, ``PROFILE-...``, ``RECONCILE-...``), and every ID-shaped
+(``X12-...``, ``IG-...``, ``INPUT-...``, ``PROFILE-...``, ``RECONCILE-...``, ``SNIP1-...``), and every ID-shaped
 string passed first to a reporting call (``add``, ``error``, ``warn``, ``info``, ``record``,
 ``Issue(...)``), which is how payer rules and ``ALLOWED`` are reported. A literal must be declared as such; an f-string
 must have the shape of a declared family (``f"IG-{txn}-SEG{code}"`` against
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import edi837.conformance  # noqa: F401 - its levels declare their rules in the catalogue
 from edi837 import catalogue
 from edi837.issues import Code, IssueList, Location, Report, Severity
 from edi837.rules.registry import all_rules
@@ -23,9 +24,9 @@ from edi837.rules.registry import all_rules
 from .conftest import REPO
 
 SOURCE = REPO / "edi837"
-OURS = re.compile(r"(X12|IG|INPUT|PROFILE|RECONCILE)-[A-Z0-9]+(-[A-Z0-9]+)*")
+OURS = re.compile(r"(X12|IG|INPUT|PROFILE|RECONCILE|SNIP[1-5])-[A-Z0-9]+(-[A-Z0-9]+)*")
 ID_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*")
-PREFIX = re.compile(r"(X12|IG|INPUT|PROFILE|RECONCILE)-")
+PREFIX = re.compile(r"(X12|IG|INPUT|PROFILE|RECONCILE|SNIP[1-5])-")
 REPORTING = {"add", "error", "warn", "info", "record", "Issue", "rule"}
 
 

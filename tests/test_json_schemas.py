@@ -112,7 +112,14 @@ def test_validate_documents_conform_valid_and_not(
     code, doc, _ = run_json(capsys, "validate", str(golden), "--ack", str(tmp_path / "a.999"))
     assert code == 0 and conforms(doc, "validate")["summary"]["valid"] is True
     assert doc["summary"]["transactions"] == [
-        {"id": "837", "control_number": "0001", "ack_code": "A"}
+        {
+            "id": "837",
+            "control_number": "0001",
+            "ack_code": "A",
+            "version": "005010X222A1",
+            "checked_as": "837p",
+            "errors": 0,
+        }
     ]
     assert doc["summary"]["ack"] == str(tmp_path / "a.999")
     broken = tmp_path / "broken.837"

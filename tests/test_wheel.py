@@ -38,6 +38,7 @@ def test_the_installed_wheel_builds_the_sample(tmp_path: Path) -> None:
         "icd10cm-changes.tsv",
         "icd10cm-sources.toml",
         "carc.csv",
+        "x12-external.toml",
     )
     for data in (
         "837p.toml",

@@ -49,6 +49,7 @@ class ElementUse:
     usage: str
     codes: list[str]
     external: str  # the external code list pyx12 names instead of codes (states, country...)
+    pattern: str = ""  # a regular expression the value must contain a match of (REF02 SSNs)
 
 
 @dataclass
@@ -60,6 +61,19 @@ class SegmentUse:
     pos: str
     syntax: list[str]
     elements: list[ElementUse]
+    wrapper: str = ""  # the map's pseudo-loop (HEADER, DETAIL, FOOTER) around a root segment
+
+
+@dataclass
+class Wrapper:
+    """pyx12's HEADER / DETAIL / FOOTER pseudo-loops: the TR3 does not name them, but the order
+    a validator walks a transaction in depends on their positions."""
+
+    id: str
+    name: str
+    pos: str
+    usage: str
+    repeat: str
 
 
 @dataclass
@@ -73,6 +87,8 @@ class LoopDecl:
     trigger: str
     qualifier_element: int | None
     qualifier_codes: list[str]
+    pos: str = ""  # the loop's position in its parent (not always its first segment's)
+    wrapper: str = ""
     segments: list[SegmentUse] = field(default_factory=list)
 
 
@@ -122,7 +138,15 @@ def _element_uses(segment: ET.Element) -> list[ElementUse]:
         xid = node.attrib.get("xid") or f"{segment.attrib['xid']}{_text(node, 'seq')}"
         codes = node.find("valid_codes")
         external = codes.attrib.get("external", "") if codes is not None else ""
-        out.append(ElementUse(_refdes(xid), _text(node, "usage"), _valid_codes(node), external))
+        out.append(
+            ElementUse(
+                _refdes(xid),
+                _text(node, "usage"),
+                _valid_codes(node),
+                external,
+                _text(node, "regex"),
+            )
+        )
         if node.tag == "composite":
             out.extend(_element_uses(node))
     return out
@@ -149,25 +173,39 @@ def _trigger(segment: ET.Element) -> tuple[int | None, list[str]]:
     return None, []
 
 
-def collect_loops(root: ET.Element) -> tuple[list[SegmentUse], list[LoopDecl]]:
-    """Flatten the map into the transaction's own segments and its loops.
+def collect_loops(
+    root: ET.Element,
+) -> tuple[list[SegmentUse], list[LoopDecl], list[Wrapper]]:
+    """Flatten the map into the transaction's own segments, its loops, and its wrappers.
 
     pyx12 wraps the transaction in HEADER / DETAIL / FOOTER pseudo-loops; the TR3 does not name
-    them, so their segments belong to the transaction itself (parent ``ST``).
+    them, so their segments belong to the transaction itself (parent ``ST``). Each segment and
+    loop directly inside one names it (``wrapper``), for a validator that walks as pyx12 does.
     """
     st_loop = next(loop for loop in root.iter("loop") if loop.attrib["xid"] == "ST_LOOP")
     root_segments: list[SegmentUse] = []
     loops: list[LoopDecl] = []
+    wrappers: list[Wrapper] = []
 
-    def walk(node: ET.Element, parent: str, own: list[SegmentUse]) -> None:
+    def walk(node: ET.Element, parent: str, own: list[SegmentUse], wrapper: str = "") -> None:
         # parent is a path ("2000A/2000B/2300"): the 837P repeats 2300 and below under 2000C
         for child in node:
             if child.tag == "segment":
                 own.append(_segment_use(child))
+                own[-1].wrapper = wrapper
             elif child.tag == "loop":
                 xid = child.attrib["xid"]
                 if child.attrib.get("type") == "wrapper":
-                    walk(child, parent, own)
+                    wrappers.append(
+                        Wrapper(
+                            xid,
+                            _text(child, "name"),
+                            _text(child, "pos"),
+                            _text(child, "usage"),
+                            _text(child, "repeat"),
+                        )
+                    )
+                    walk(child, parent, own, xid)
                     continue
                 first = child.find("segment")
                 if first is None:
@@ -184,6 +222,8 @@ def collect_loops(root: ET.Element) -> tuple[list[SegmentUse], list[LoopDecl]]:
                     trigger=first.attrib["xid"],
                     qualifier_element=element,
                     qualifier_codes=codes,
+                    pos=_text(child, "pos"),
+                    wrapper=wrapper,
                 )
                 loops.append(decl)
                 walk(child, path, decl.segments)
@@ -211,7 +251,7 @@ def collect_loops(root: ET.Element) -> tuple[list[SegmentUse], list[LoopDecl]]:
     for loop, kept in zip(loops, keep, strict=True):
         if not kept:
             loop.qualifier_element, loop.qualifier_codes = None, []
-    return root_segments, loops
+    return root_segments, loops, wrappers
 
 
 def collect_elements(
@@ -293,16 +333,21 @@ def _render_uses(table: str, uses: list[SegmentUse]) -> list[str]:
             f"max_use = {max_use}",
             f"pos = {_toml_str(use.pos)}",
         ]
+        if use.wrapper:
+            lines.append(f"wrapper = {_toml_str(use.wrapper)}")
         if use.syntax:
             lines.append(f"syntax = {_toml_list(use.syntax)}")
         lines += ["", f"[{table}.segment.elements]"]
         for element in use.elements:
+            parts = []
             if element.codes:
-                value = (
-                    f"{{ usage = {_toml_str(element.usage)}, codes = {_toml_list(element.codes)} }}"
-                )
+                parts.append(f"codes = {_toml_list(element.codes)}")
             elif element.external:
-                value = f"{{ usage = {_toml_str(element.usage)}, codes_from = {_toml_str(element.external)} }}"
+                parts.append(f"codes_from = {_toml_str(element.external)}")
+            if element.pattern:
+                parts.append(f"pattern = {_toml_str(element.pattern)}")
+            if parts:
+                value = "{ " + ", ".join([f"usage = {_toml_str(element.usage)}", *parts]) + " }"
             else:
                 value = _toml_str(element.usage)
             lines.append(f"{element.ref} = {value}")
@@ -314,11 +359,15 @@ _USES_LEGEND = [
     "# Each segment use gives its usage (R required, S situational, N not used), its maximum use,",
     "# its TR3 position, its syntax notes (P0809: NM108 and NM109 both or neither; R, C, L and E",
     "# as X12 writes them) and, per element in this context, its usage, and the codes allowed",
-    "# (codes) or the external list pyx12 names for them (codes_from).",
+    "# (codes) or the external list pyx12 names for them (codes_from, in codes/x12-external.toml),",
+    "# and a pattern the value must match where the map gives one. ``wrapper`` names the map's",
+    "# HEADER / DETAIL / FOOTER pseudo-loop a root segment or loop sits in (see [[wrapper]]).",
 ]
 
 
-def render_transaction(stem: str, root_segments: list[SegmentUse], loops: list[LoopDecl]) -> str:
+def render_transaction(
+    stem: str, root_segments: list[SegmentUse], loops: list[LoopDecl], wrappers: list[Wrapper]
+) -> str:
     map_name, txn, version, title = TRANSACTIONS[stem]
     lines = [
         f"# Loop structure of the {txn} transaction ({version}), derived from pyx12's {map_name}",
@@ -326,7 +375,8 @@ def render_transaction(stem: str, root_segments: list[SegmentUse], loops: list[L
         "#",
         "# Each loop gives its path from the transaction (its parent is the path without the last",
         "# part), the segment that opens it (trigger) and, where sibling loops open with the same",
-        "# segment, the element and codes that tell them apart; then its segments in TR3 order.",
+        "# segment, the element and codes that tell them apart, its position in its parent (pos);",
+        "# then its segments in TR3 order.",
         *_USES_LEGEND,
         "",
         "[transaction]",
@@ -334,8 +384,18 @@ def render_transaction(stem: str, root_segments: list[SegmentUse], loops: list[L
         f"version = {_toml_str(version)}",
         f"name = {_toml_str(title)}",
         "",
-        *_render_uses("transaction", root_segments),
     ]
+    for wrapper in wrappers:
+        lines += [
+            "[[transaction.wrapper]]",
+            f"id = {_toml_str(wrapper.id)}",
+            f"name = {_toml_str(wrapper.name)}",
+            f"pos = {_toml_str(wrapper.pos)}",
+            f"usage = {_toml_str(wrapper.usage)}",
+            f"repeat = {_toml_str(wrapper.repeat)}",
+            "",
+        ]
+    lines += _render_uses("transaction", root_segments)
     for loop in loops:
         lines += [
             "[[loop]]",
@@ -345,7 +405,10 @@ def render_transaction(stem: str, root_segments: list[SegmentUse], loops: list[L
             f"usage = {_toml_str(loop.usage)}",
             f"repeat = {_toml_str(loop.repeat)}",
             f"trigger = {_toml_str(loop.trigger)}",
+            f"pos = {_toml_str(loop.pos)}",
         ]
+        if loop.wrapper:
+            lines.append(f"wrapper = {_toml_str(loop.wrapper)}")
         if loop.qualifier_element is not None:
             lines.append(
                 f"qualifier = {{ element = {loop.qualifier_element}, codes = "
@@ -374,6 +437,39 @@ def render_interchange(uses: list[SegmentUse]) -> str:
         "",
         *_render_uses("interchange", uses),
     ]
+    return "\n".join(lines)
+
+
+def render_external(names: set[str]) -> str:
+    """The external code lists the maps name (``codes_from``), as pyx12's codes.xml gives them."""
+    root = _map_root("codes.xml")
+    lines = [
+        "# The external code lists pyx12's maps name for some elements (codes_from in the",
+        "# transaction declarations): states, countries, currencies, entity identifiers, remark",
+        "# codes, claim status categories and codes, places of service, as pyx12 4.0.0 ships them",
+        "# in map/codes.xml. Derived by tools/gen_segments.py. Do not edit by hand.",
+        "#",
+        "# These are what a TR3-level (SNIP 2) check holds an element to, as pyx12 does. The code",
+        "# sets edi837 keeps current itself (places of service, RARC, CARC) are elsewhere in",
+        "# segments/codes/ with their sources named.",
+        "",
+    ]
+    for codeset in root.iter("codeset"):
+        key = (codeset.findtext("id") or "").strip()
+        if key not in names:
+            continue
+        codes = sorted({c.text.strip() for c in codeset.iterfind("version/code") if c.text})
+        lines += [
+            f"[{key}]",
+            f"name = {_toml_str((codeset.findtext('name') or '').strip())}",
+            "codes = [",
+            *(
+                "  " + ", ".join(_toml_str(c) for c in codes[i : i + 12]) + ","
+                for i in range(0, len(codes), 12)
+            ),
+            "]",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -426,15 +522,21 @@ def generate() -> dict[str, str]:
     dictionary = _data_elements()
     out: dict[str, str] = {}
     roots = []
+    external: set[str] = set()
     for stem, (map_name, *_rest) in TRANSACTIONS.items():
         root = _map_root(map_name)
         roots.append(root)
-        own, loops = collect_loops(root)
-        out[f"{stem}.toml"] = render_transaction(stem, own, loops)
+        own, loops, wrappers = collect_loops(root)
+        out[f"{stem}.toml"] = render_transaction(stem, own, loops, wrappers)
+        for use in [*own, *(u for loop in loops for u in loop.segments)]:
+            external.update(e.external for e in use.elements if e.external)
     control = _map_root(CONTROL)
     out["interchange.toml"] = render_interchange(collect_interchange(control))
     roots.append(control)  # for TA1, the one envelope segment no transaction map has
+    for use in collect_interchange(control):
+        external.update(e.external for e in use.elements if e.external)
     out["elements.toml"] = render_elements(collect_elements(roots, dictionary))
+    out["codes/x12-external.toml"] = render_external(external)
     return out
 
 

@@ -9,7 +9,11 @@ Each file is ``code,description``, one code a row, in our own plain words:
 - the acknowledgments (``edi837 ack``): ``ik5`` (IK501, AK501 and AK901: accepted, rejected...),
   ``ik502`` (IK502..IK506, AK502..: transaction set errors), ``ak905`` (AK905..AK909: functional
   group errors), ``ta104`` and ``ta105`` (TA1), and the 277CA's ``claim-status-category``
-  (STC01-1), ``claim-status`` (STC01-2) and ``entity`` (STC01-3, the entity identifier codes).
+  (STC01-1), ``claim-status`` (STC01-2) and ``entity`` (STC01-3, the entity identifier codes);
+
+and, generated from pyx12's maps by tools/gen_segments.py, ``x12-external.toml``: the external
+lists the TR3 declarations name for some elements (``codes_from``: states, countries, currencies,
+entity identifiers...), read with :func:`external`.
 
 They cover the codes seen in the sample corpus and the common ones; X12 and CMS add codes several
 times a year, so an unknown code is never an error: callers show the code alone. To add one,
@@ -21,6 +25,7 @@ are our own plain words, not the publishers' text.
 from __future__ import annotations
 
 import csv
+import tomllib
 from functools import cache
 
 from edi837.errors import SpecError
@@ -102,3 +107,21 @@ def plb(code: str) -> str | None:
 def remark(qualifier: str, code: str) -> str | None:
     """A remark's description: RARCs (qualifier HE) only; NCPDP reject codes (RX) are not kept."""
     return rarc(code) if qualifier == "HE" else None
+
+
+@cache
+def _external_lists() -> dict[str, frozenset[str]]:
+    path = segment_file("codes/x12-external.toml")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError(f"cannot read {path}: {exc}") from None
+    return {name: frozenset(body["codes"]) for name, body in data.items()}
+
+
+def external(name: str) -> frozenset[str]:
+    """An external code list a declaration names (``codes_from = "states"``)."""
+    try:
+        return _external_lists()[name]
+    except KeyError:
+        raise SpecError(f"segments/codes/x12-external.toml has no list {name!r}") from None

@@ -190,6 +190,13 @@ def pending_batches(ledger: Ledger) -> list[PendingBatch]:
     ]
 
 
+def interchange_used(ledger: Ledger, isa13: int) -> bool:
+    """Whether a batch the ledger holds used this interchange control number (sent, pending or
+    abandoned: a number handed out is never reused), for ``validate --ledger``."""
+    row = ledger.db.execute("SELECT 1 FROM batches WHERE isa13 = ?", (isa13,)).fetchone()
+    return row is not None
+
+
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of a file, or None when it cannot be read."""
     digest = hashlib.sha256()

@@ -8,7 +8,9 @@ Quirks of pyx12 4.0.0 handled here, and only here:
 - it can raise instead of reporting (e.g. it fails to build a 999 for an 835: "Cannot create
   AK2"); any exception becomes one failed-validation issue, never a traceback;
 - it does not say which loop a problem is in; we place each reported segment with our own loop
-  walker, so every problem carries its loop as well as its position.
+  walker, so every problem carries its loop as well as its position;
+- its messages quote element values, member data included: we hide those where the element
+  holds member data (edi837.conformance.member_data), as edi837 masks it everywhere.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +26,12 @@ from typing import Any
 
 import attrs
 
-from edi837 import catalogue, progress
+from edi837 import catalogue, phi, progress
 from edi837.catalogue import Family
 from edi837.codes import descriptions
+from edi837.conformance.member_data import holds_member_data
 from edi837.errors import X12ParseError
-from edi837.issues import Issue, IssueList, Location, Severity
+from edi837.issues import Code, Issue, IssueList, Location, Severity
 from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import Placed, TransactionStream
 
@@ -104,9 +108,8 @@ def validate_file(path: Path, *, want_ack: bool = False, name: str | None = None
                 ),
             ),
         )
-    issues, transactions = _issues(json.loads(text), name)
-    if issues:
-        _add_loops(path, issues)
+    raws, transactions = _issues(json.loads(text), name)
+    issues = _placed(path, raws) if raws else []
     ack_text = ack.getvalue() if ack is not None else None
     if ack_text is not None and not _complete_interchange(ack_text):
         # pyx12 stops part-way through some 999s (for an 835: "Cannot create AK2") and leaves
@@ -128,12 +131,24 @@ def _complete_interchange(text: str) -> bool:
     return bool(segments) and segments[0].startswith("ISA") and segments[-1].startswith("IEA")
 
 
-def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str, str, str]]]:
-    issues: list[Issue] = []
+@attrs.frozen(slots=True)
+class _Raw:
+    """One problem as pyx12's JSON reports it, before it is placed and masked."""
+
+    code: Code
+    message: str
+    value: str  # the element value pyx12 quotes in the message ("" when none)
+    location: Location
+
+
+def _issues(doc: dict[str, Any], name: str) -> tuple[list[_Raw], list[tuple[str, str, str]]]:
+    raws: list[_Raw] = []
     transactions: list[tuple[str, str, str]] = []
 
-    def add(family: Family, rule: str, message: str, **where: Any) -> None:
-        issues.append(Issue.of(family.member(rule), message, Location(file=name, **where)))
+    def add(family: Family, rule: str, message: str, value: Any = "", **where: Any) -> None:
+        raws.append(
+            _Raw(family.member(rule), message, str(value or ""), Location(file=name, **where))
+        )
 
     for isa in doc.get("interchanges", []):
         for err in isa.get("errors", []):
@@ -180,6 +195,7 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                             catalogue.SEGMENT_ERROR,
                             f"IG-{txn}-SEG{code}",
                             f"{what}: {err['err_str']}",
+                            err.get("err_val"),
                             **where,
                         )
                     for ele in seg.get("elements", []):
@@ -195,25 +211,53 @@ def _issues(doc: dict[str, Any], name: str) -> tuple[list[Issue], list[tuple[str
                                 catalogue.ELEMENT_ERROR,
                                 f"IG-{txn}-ELE{code}",
                                 f"{ref} {what}: {err['err_str']}",
+                                err.get("err_val"),
+                                element=ref,
                                 **where,
                             )
-    return issues, transactions
+    return raws, transactions
 
 
-def _add_loops(path: Path, issues: list[Issue]) -> None:
-    """Name the loop of each reported segment, from our own loop declaration."""
-    wanted = {i.location.segment for i in issues if i.location.segment is not None}
-    loops: dict[int, str] = {}
+def _placed(path: Path, raws: list[_Raw]) -> list[Issue]:
+    """Name the loop of each reported segment, from our own loop declaration, and mask the
+    values pyx12 quotes where they are member data (names, IDs, birth dates, addresses)."""
+    wanted = {r.location.segment for r in raws if r.location.segment is not None}
+    seen: dict[int, tuple[str, list[str]]] = {}
     try:
         for item in TransactionStream(SegmentReader(path), IssueList()):
             assert isinstance(item, Placed)  # nothing is gathered
+            if item.position not in wanted:
+                continue
             if item.seg_id == "ST":
-                loops[item.position] = "ST"
-            elif item.loop is not None and item.seg_id != "SE" and item.position in wanted:
-                loops[item.position] = item.path or "ST"
+                seen[item.position] = ("ST", item.elements)
+            elif item.loop is not None and item.seg_id != "SE":
+                seen[item.position] = (item.path or "ST", item.elements)
+            else:
+                seen[item.position] = ("", item.elements)
     except X12ParseError:
         pass  # pyx12 already said what is wrong; the loops are a courtesy
-    for index, issue in enumerate(issues):
-        loop = loops.get(issue.location.segment) if issue.location.segment is not None else None
+    issues = []
+    for raw in raws:
+        location = raw.location
+        loop, elements = seen.get(location.segment or 0, ("", []))
+        message = raw.message
+        if raw.value and _member_data(loop, elements, location):
+            message = _masked(message, raw.value)
         if loop:
-            issues[index] = attrs.evolve(issue, location=attrs.evolve(issue.location, loop=loop))
+            location = attrs.evolve(location, loop=loop)
+        issues.append(Issue.of(raw.code, message, location))
+    return issues
+
+
+def _member_data(loop: str, elements: list[str], location: Location) -> bool:
+    """Does the quoted value belong to member data? Unknown segments count as if it did."""
+    if not elements:
+        return True
+    ref = location.element or f"{elements[0]}03"  # a segment finding: judged by its data
+    return holds_member_data(loop.rpartition("/")[2], elements, ref)
+
+
+def _masked(message: str, value: str) -> str:
+    """pyx12 quotes a value in parentheses or double quotes: hide it there."""
+    pattern = re.compile(r"(?<=[(\"])" + re.escape(value) + r"(?=[)\"])")
+    return pattern.sub(phi.HIDDEN, message)

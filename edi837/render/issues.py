@@ -114,6 +114,7 @@ def issue_data(issue: Issue) -> dict[str, Any]:
         "segment": loc.segment,
         "segment_id": loc.segment_id,
         "loop": loc.loop,
+        "element": loc.element,
         "claim_id": loc.claim_id,
         "line": loc.line,
     }

@@ -4,9 +4,11 @@ twice, whatever moment the process dies. Shared by build, void and replace.
 The order, and what a kill at each point leaves (docs/ledger.md, "Guarantees"):
 
 1. In one ledger transaction: settle any pending batch (below), allocate the control numbers
-   and claim IDs, write the file under a temporary name (0600, fsynced), record the batch as
-   *pending*; COMMIT. Killed before the COMMIT: nothing is recorded and the temporary file is
-   removed by the next write of that output; the numbers in it were never published.
+   and claim IDs, write the file under a temporary name (0600, fsynced), run the conformance
+   engine on it (SNIP 1-5, ``edi837 validate``'s; any error refuses the file: the transaction
+   rolls back and the temporary file is removed), record the batch as *pending*; COMMIT.
+   Killed before the COMMIT: nothing is recorded and the temporary file is removed by the next
+   write of that output; the numbers in it were never published.
 2. Rename the file into place. Killed before: the batch is pending and its file absent.
 3. Record the rename (a ``written`` batch event).
 
@@ -126,6 +128,24 @@ def encode(batch: ClaimBatch, staged: Staged, report: Report, *, line_breaks: bo
             )
         raise BlockedError(
             f"{len(encoder.problems)} element(s) do not fit the 837P; no file was written",
+            issues=report.sorted(),
+        )
+    conform(staged, report)
+
+
+def conform(staged: Staged, report: Report) -> None:
+    """The conformance engine on the file as written, before anything is recorded or renamed:
+    its findings join the report, and a file with an error is not kept."""
+    from edi837.conformance.engine import validate
+
+    result = validate(staged.temp, name=str(staged.out))
+    report.extend(finding.issue(str(staged.out)) for finding in result.findings.sorted())
+    if not result.ok:
+        raise BlockedError(
+            f"the 837P fails {result.findings.errors} conformance check(s) (SNIP 1-5, as "
+            "`edi837 validate` runs them): no file was kept and nothing was recorded",
+            hint="the findings say where; a finding on a value from the profile means the "
+            "profile needs correcting, any other is a bug in edi837",
             issues=report.sorted(),
         )
 

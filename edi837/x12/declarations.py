@@ -34,6 +34,7 @@ class ElementUse:
     usage: str
     codes: frozenset[str] = frozenset()
     codes_from: str = ""
+    pattern: str = ""  # a regular expression the value must contain a match of
 
 
 @attrs.frozen(slots=True)
@@ -74,6 +75,7 @@ class SegmentUse:
     position: str  # the TR3's position number ("0200")
     syntax: tuple[SyntaxNote, ...] = ()
     elements: tuple[ElementUse, ...] = ()
+    wrapper: str = ""  # the HEADER / DETAIL / FOOTER pseudo-loop of pyx12's map it sits in
 
     def element(self, ref: str) -> ElementUse | None:
         return next((e for e in self.elements if e.ref == ref), None)
@@ -99,6 +101,8 @@ class LoopSpec:
     qualifier_codes: frozenset[str]
     segments: tuple[SegmentUse, ...]  # the loop's segments in TR3 order, its trigger first
     parent: LoopSpec | None = None
+    pos: str = ""  # its position in its parent, as the map numbers it (not always its trigger's)
+    wrapper: str = ""  # the HEADER / DETAIL / FOOTER pseudo-loop of pyx12's map it sits in
     children: list[LoopSpec] = attrs.field(factory=list)
     # segment ID -> the child loops it can open, in declaration order
     openers: dict[str, list[LoopSpec]] = attrs.field(factory=dict)
@@ -142,12 +146,26 @@ class LoopSpec:
 
 
 @attrs.frozen(slots=True)
+class Wrapper:
+    """One of the pseudo-loops pyx12's maps group a transaction's tables in (HEADER, DETAIL,
+    FOOTER). The TR3 does not name them and readers ignore them; a validator that walks a
+    transaction as pyx12 does needs their positions and usage."""
+
+    id: str
+    name: str
+    pos: str
+    usage: str
+    repeat: str
+
+
+@attrs.frozen(slots=True)
 class TransactionSpec:
     id: str
     version: str
     name: str
     root: LoopSpec
     loops: tuple[LoopSpec, ...]
+    wrappers: tuple[Wrapper, ...] = ()
 
     def loop(self, path: str) -> LoopSpec:
         for spec in self.loops:
@@ -181,7 +199,13 @@ def _syntax(seg_id: str, text: str) -> SyntaxNote:
 def _element_use(ref: str, raw: str | Mapping[str, Any]) -> ElementUse:
     if isinstance(raw, str):
         return ElementUse(ref, raw)
-    return ElementUse(ref, raw["usage"], frozenset(raw.get("codes", ())), raw.get("codes_from", ""))
+    return ElementUse(
+        ref,
+        raw["usage"],
+        frozenset(raw.get("codes", ())),
+        raw.get("codes_from", ""),
+        raw.get("pattern", ""),
+    )
 
 
 def _segment_uses(where: str, raw: list[Mapping[str, Any]]) -> tuple[SegmentUse, ...]:
@@ -202,6 +226,7 @@ def _segment_uses(where: str, raw: list[Mapping[str, Any]]) -> tuple[SegmentUse,
                 elements=tuple(
                     _element_use(ref, value) for ref, value in body.get("elements", {}).items()
                 ),
+                wrapper=body.get("wrapper", ""),
             )
         )
     return tuple(uses)
@@ -243,12 +268,18 @@ def transaction(stem: str) -> TransactionSpec:
             qualifier_codes=frozenset(qualifier.get("codes", ())),
             segments=_segment_uses(f"{stem}.toml loop {path}", raw["segment"]),
             parent=parent,
+            pos=raw.get("pos", ""),
+            wrapper=raw.get("wrapper", ""),
         )
         parent.children.append(spec)
         parent.openers.setdefault(spec.trigger, []).append(spec)
         by_path[path] = spec
         loops.append(spec)
-    return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops))
+    wrappers = tuple(
+        Wrapper(w["id"], w["name"], w["pos"], w["usage"], w["repeat"])
+        for w in head.get("wrapper", [])
+    )
+    return TransactionSpec(head["id"], head["version"], head["name"], root, tuple(loops), wrappers)
 
 
 @cache
