@@ -7,8 +7,9 @@ queue spent a third of its time building dicts only to encode them. The parts th
 across claims (adjustment and remark lists with their descriptions, an acknowledgment's answer,
 modifier lists) are encoded once and cached by value. Strings go through json's own C escaper
 (``encode_basestring_ascii``), so every text reads exactly as ``json.dumps`` writes it.
-``tests/test_work_queue.py`` holds the two spellings equal over every claim of varied ledgers;
-a field added to ``claim_data`` must be added here too (that test fails until it is).
+``tests/test_queue_json.py`` holds the two spellings equal over every claim of random ledgers
+and of the demo month; a field added to ``claim_data`` must be added here too (that test fails
+until it is).
 """
 
 from __future__ import annotations
