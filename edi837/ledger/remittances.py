@@ -69,22 +69,21 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-_adjustment_texts: dict[tuple[Adjustment, ...], str] = {}
+_adjustment_texts: dict[tuple[tuple[str, str, str, str | None], ...], str] = {}
 
 
 def _adjustments(items: tuple[Adjustment, ...]) -> str:
     """``[[group, reason, amount, quantity], ...]``: also hashed into a payment's identity, so
-    its bytes never change."""
+    its bytes never change. Cached by the texts written, not by the adjustments: Decimal("45")
+    and Decimal("45.00") are equal keys, and each must keep the spelling the 835 gave it."""
     if not items:
         return _EMPTY
-    text = _adjustment_texts.get(items)
+    key = tuple((str(a.group), a.reason, str(a.amount), _text(a.quantity)) for a in items)
+    text = _adjustment_texts.get(key)
     if text is None:
         if len(_adjustment_texts) >= _CACHE_LIMIT:
             _adjustment_texts.clear()
-        text = _adjustment_texts[items] = json.dumps(
-            [[str(a.group), a.reason, str(a.amount), _text(a.quantity)] for a in items],
-            separators=(",", ":"),
-        )
+        text = _adjustment_texts[key] = json.dumps(key, separators=(",", ":"))
     return text
 
 

@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import attrs
@@ -144,7 +144,6 @@ def default_schedule(payer: str = "partnership") -> FeeSchedule:
 
 
 @cache
-@lru_cache(maxsize=1024)  # the work queue asks for every line of every claim
 def program_of(code: str, modifiers: tuple[str, ...]) -> str:
     """The program a billed code belongs to (the report's per-program figures): the default
     schedule's ``program``, or ``other CODE-MODS`` for a code it does not list (a profile's own)."""
