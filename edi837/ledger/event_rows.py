@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from edi837.lifecycle.events import FrontDoor, Outcome, Reason
@@ -181,37 +182,21 @@ def decimal(text: str | None) -> Decimal | None:
     return amount(text) if text else None
 
 
-# a ledger's amounts, dates and modifiers are few and repeat on every claim
-_amounts: dict[str, Decimal] = {}
-_dates: dict[str, date] = {}
-_modifiers: dict[str, tuple[str, ...]] = {}
-
-
+# a ledger's amounts, dates and modifiers are few and repeat on every claim (keyed by the text
+# read, so an amount keeps its spelling)
+@lru_cache(maxsize=CACHE_LIMIT)
 def amount(text: str) -> Decimal:
-    found = _amounts.get(text)
-    if found is None:
-        if len(_amounts) >= CACHE_LIMIT:
-            _amounts.clear()
-        found = _amounts[text] = Decimal(text)
-    return found
+    return Decimal(text)
 
 
+@lru_cache(maxsize=CACHE_LIMIT)
 def day(text: str) -> date:
-    found = _dates.get(text)
-    if found is None:
-        if len(_dates) >= CACHE_LIMIT:
-            _dates.clear()
-        found = _dates[text] = date.fromisoformat(text)
-    return found
+    return date.fromisoformat(text)
 
 
+@lru_cache(maxsize=CACHE_LIMIT)
 def modifiers(text: str) -> tuple[str, ...]:
-    found = _modifiers.get(text)
-    if found is None:
-        if len(_modifiers) >= CACHE_LIMIT:
-            _modifiers.clear()
-        found = _modifiers[text] = tuple(text.split())
-    return found
+    return tuple(text.split())
 
 
 _reasons_cache: dict[str, tuple[Reason, ...]] = {_EMPTY: ()}

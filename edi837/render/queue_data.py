@@ -8,6 +8,7 @@ masked unless --show-phi. The JSON document is described by ``edi837/schemas/cla
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from edi837 import phi
@@ -32,26 +33,13 @@ BUCKET_LABELS = (*(label for _limit, label in BUCKETS), OVER)
 SCHEMA_VERSION = 1
 
 
-# Both texts depend on the number alone (Decimal("570") and Decimal("570.00") read the same),
-# and a ledger's amounts are few: every claim's are formatted once per run.
-_CACHE_LIMIT = 4096
-_money: dict[Decimal, str] = {}
-_numbers: dict[Decimal, str] = {}
-
-
+# Both texts depend on the number alone (Decimal("570") and Decimal("570.00") read the same, so
+# equal keys may share an answer), and a ledger's amounts are few: each is formatted once a run.
+@lru_cache(maxsize=4096)
 def money(value: Decimal | None) -> str | None:
     """Two places; more precision than cents, when a payer sends it, is kept."""
     if value is None:
         return None
-    text = _money.get(value)
-    if text is None:
-        if len(_money) >= _CACHE_LIMIT:
-            _money.clear()
-        text = _money[value] = _money_text(value)
-    return text
-
-
-def _money_text(value: Decimal) -> str:
     if not value:
         return "0.00"
     if value == value.quantize(Decimal("0.01")):
@@ -59,14 +47,10 @@ def _money_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+@lru_cache(maxsize=4096)
 def number(value: Decimal) -> str:
-    text = _numbers.get(value)
-    if text is None:
-        if len(_numbers) >= _CACHE_LIMIT:
-            _numbers.clear()
-        normal = f"{value.normalize():f}"
-        text = _numbers[value] = "0" if normal in ("-0", "") else normal
-    return text
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
 
 
 def reason_data(reason: Reason) -> dict[str, Any]:
