@@ -1,4 +1,5 @@
-# edi837: make demo (the month end to end on the bundled data), make test, make bench.
+# edi837: make demo (the month end to end on the bundled data), make test, make bench,
+# make fuzz (the longer fuzz campaign: FUZZ_EXAMPLES inputs per fuzz test, 2000 by default).
 # Everything runs from a local virtual environment that the first target creates.
 
 PYTHON ?= python3
@@ -7,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := build/demo
 
-.PHONY: demo test lint typecheck pytest bench segments docs clean
+.PHONY: demo test lint typecheck pytest bench fuzz segments docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("edi837 needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -59,6 +60,14 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --out build/bench.md
+
+# The fuzz suites of `make test`, run longer: every fuzz test tries FUZZ_EXAMPLES inputs, still
+# seeded (the same inputs every run). Hypothesis prints, per test, the inputs tried and how many
+# failed; docs/benchmarks.md keeps the figures of one run.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	EDI837_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_fuzz_x12.py tests/test_fuzz_inputs.py --hypothesis-show-statistics
 
 segments: $(STAMP)
 	$(BIN)/python tools/gen_segments.py

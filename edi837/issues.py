@@ -157,6 +157,13 @@ class Capped:
             if seen > self.limit
         ]
 
+    def drain(self) -> list[tuple[Code, int]]:
+        """:meth:`dropped`, and start counting afresh (the next transaction's own limit)."""
+        dropped = self.dropped()
+        self.counts.clear()
+        self._codes.clear()
+        return dropped
+
 
 @attrs.define
 class Report:

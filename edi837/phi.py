@@ -72,3 +72,39 @@ def quoted(text: str, *, sensitive: bool = False, limit: int = QUOTE_LIMIT) -> s
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+CODE_WIDTH = (
+    4  # a code this short identifies nobody, and is shown: 2 characters, or up to 4 with a digit
+)
+
+
+def described(text: str, *, limit: int = 20) -> str:
+    """A value from a file someone else wrote that a message must mention (an amount that is not
+    a number, a code not of its list, text where a segment should be).
+
+    A damaged segment shifts member data into any element (a name read as CLP03, a member ID
+    as a date), so the value is described, not shown, unless masking is off or it is no longer
+    than a code: ``(8 digits, hidden: rerun with --show-phi to see it)``. Shown, it is quoted as
+    :func:`quoted` quotes it (cut short, control characters escaped).
+    """
+    if showing() or _code_like(text):
+        return quoted(text, limit=limit)
+    return f"({_shape(text)}, {HIDDEN[1:-1]})"
+
+
+def _code_like(text: str) -> bool:
+    """Shaped like a code (CLP02 ``19``, CAS01 ``CO``, a status ``562``, a RARC ``N54``), too
+    short to be a name, a member ID or a date: 2 letters or digits, or up to 4 with a digit."""
+    if not (text.isascii() and text.isalnum()) or len(text) > CODE_WIDTH:
+        return False
+    return len(text) <= 2 or any(ch.isdigit() for ch in text)
+
+
+def _shape(text: str) -> str:
+    count = f"{len(text):,}"
+    if text.isascii() and text.isdigit():
+        return f"{count} digit" + ("s" if len(text) != 1 else "")
+    if text.isalpha():
+        return f"{count} letter" + ("s" if len(text) != 1 else "")
+    return f"{count} character" + ("s" if len(text) != 1 else "")

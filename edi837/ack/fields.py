@@ -65,7 +65,7 @@ class Fields:
         try:
             return DT.parse(text)
         except ValueError:
-            message = f"{ref} '{shown(text)}' is not a date; it was read as missing"
+            message = f"{ref} {shown(text)} is not a date; it was read as missing"
             self.log.record(catalogue.ACK_DATE, message, position, ref[:-2], loop, claim)
             return None
 
@@ -79,7 +79,7 @@ class Fields:
         try:
             return R.parse(text)
         except ValueError:
-            message = f"{ref} '{shown(text)}' is not a number; it was read as missing"
+            message = f"{ref} {shown(text)} is not a number; it was read as missing"
             self.log.record(catalogue.ACK_NUMBER, message, position, ref[:-2], loop, claim)
             return None
 
@@ -88,11 +88,15 @@ class Fields:
         text = text.strip()
         if not text:
             return None
-        try:
-            return N0.whole(text)
-        except ValueError:
-            value = self.amount(text, ref, position, loop)
-            return R.whole(value) if value is not None else None
+        if len(text) <= 9:  # N0 1/6; longer is no count (and a 5,000-digit one is no int)
+            try:
+                return N0.whole(text)
+            except ValueError:
+                pass
+        value = self.amount(text, ref, position, loop)
+        if value is None or abs(value) >= 10**9:
+            return None
+        return R.whole(value)
 
     def answered_on(self, transaction: Transaction) -> dt.date | None:
         """The acknowledgment's own date: its GS04."""

@@ -24,10 +24,10 @@ from edi837.ack.fields import Decoder, Fields, is_test
 from edi837.ack.ta1 import decode as decode_ta1
 from edi837.ack.x277ca import ClaimAckDecoder
 from edi837.ack.x999 import X997, X999, GroupDecoder
-from edi837.issues import Issue, IssueList
+from edi837.issues import Capped, Issue, IssueList
 from edi837.model.acks import AckEvent
 from edi837.x12.envelope import ensure_complete
-from edi837.x12.log import IssueLog, shown
+from edi837.x12.log import ISSUES_PER_RULE, IssueLog, not_listed, shown_set_id, shown_version
 from edi837.x12.tokenizer import SegmentReader, Source
 from edi837.x12.transactions import (
     ACK_277CA,
@@ -68,8 +68,11 @@ class AckReader:
         return self._answers()
 
     def _answers(self) -> Iterator[AckEvent]:
-        reader = SegmentReader(self._source, name=self.name)
-        syntax = IssueList()
+        # the syntax layer's warnings capped per code as the decoders' are: a file of a million
+        # junk lines would otherwise hold a million warnings until its end
+        found_syntax = IssueList()
+        syntax = Capped(found_syntax, ISSUES_PER_RULE)
+        reader = SegmentReader(self._source, name=self.name, sink=syntax)
         stream = TransactionStream(reader, syntax, kinds=KINDS, gather=GATHER)
         log = IssueLog(self.name, scope="in this file")
         fields = Fields(log)
@@ -99,7 +102,8 @@ class AckReader:
             # anything else is an envelope segment, or inside a skipped transaction set
         if decoder is not None:
             yield from decoder.finish(reader.count)
-        found = [*syntax, *reader.warnings, *log.close()]
+        dropped = not_listed(syntax.drain(), self.name, "in this file")
+        found = [*found_syntax, *dropped, *log.close()]
         self.issues = sorted(found, key=_by_position)
 
     def _start(self, stream: TransactionStream, fields: Fields, st: Placed) -> Decoder | None:
@@ -108,8 +112,8 @@ class AckReader:
         if transaction.kind is None:
             fields.log.record(
                 catalogue.ACK_TRANSACTION,
-                f"transaction set {shown(transaction.set_id) or '(no ST01)'} "
-                f"{shown(transaction.version)} is not an acknowledgment edi837 reads; it was "
+                f"transaction set {shown_set_id(transaction.set_id)} "
+                f"{shown_version(transaction.version)} is not an acknowledgment edi837 reads; it was "
                 "skipped",
                 st.position,
                 "ST",

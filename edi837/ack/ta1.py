@@ -13,7 +13,7 @@ from edi837.ack.codes import interchange_verdict
 from edi837.ack.fields import Fields, code, is_test
 from edi837.codes import descriptions as codelists
 from edi837.model.acks import InterchangeAck, Verdict
-from edi837.x12.log import shown
+from edi837.x12.log import shown, shown_number
 from edi837.x12.spec import picker
 from edi837.x12.transactions import Placed
 
@@ -28,7 +28,8 @@ def decode(placed: Placed, isa: list[str], fields: Fields) -> InterchangeAck:
     if verdict is None:
         fields.log.record(
             catalogue.ACK_CODE,
-            f"TA104 '{shown(answer)}' is not A, E or R; the interchange {control or '?'} is read "
+            f"TA104 {shown(answer)} is not A, E or R; the interchange "
+            f"{shown_number(control) if control else '?'} is read "
             "as rejected",
             position,
             "TA1",

@@ -31,7 +31,7 @@ from edi837 import catalogue
 from edi837.ack.codes import action_verdict, category_verdict, status_words
 from edi837.ack.fields import NONE, Answers, Fields, is_test
 from edi837.model.acks import AckCode, BatchAck, ClaimAck, LineAck, Verdict
-from edi837.x12.log import shown
+from edi837.x12.log import escaped, shown
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
 from edi837.x12.transactions import Gathered, Item, Placed, Transaction
@@ -369,7 +369,7 @@ def _skip(item: Item) -> Answers:
 
 
 def _for(claim: str) -> str:
-    return f" for claim {shown(claim)}" if claim else ""
+    return f" for claim {escaped(claim)}" if claim else ""  # as the location names it
 
 
 def _codes(codes: Iterable[AckCode]) -> str:

@@ -31,7 +31,7 @@ from edi837.codes import descriptions as codelists
 from edi837.model.acks import AckCode, GroupAck, SetAck, Verdict
 from edi837.x12 import spec
 from edi837.x12.datatypes import N0
-from edi837.x12.log import shown
+from edi837.x12.log import escaped, shown, shown_number, shown_version
 from edi837.x12.loops import Placement
 from edi837.x12.spec import Picker, picker
 from edi837.x12.transactions import ACK_999, Gathered, Item, Placed, Segment, Transaction
@@ -92,7 +92,7 @@ class GroupDecoder:
         if kind is ACK_999 and not ACK_999.reads(transaction.version):
             fields.log.record(
                 catalogue.ACK_VERSION,
-                f"a 999 of version '{shown(transaction.version)}', not 005010X231A1; read as one",
+                f"a 999 of version {shown_version(transaction.version)}, not 005010X231A1; read as one",
                 transaction.position,
                 "ST",
             )
@@ -181,7 +181,7 @@ class GroupDecoder:
         if not trailer:
             log.record(
                 catalogue.ACK_MISSING,
-                f"the answer for transaction set {shown(control) or '?'} has no {name}",
+                f"the answer for transaction set {_set(control)} has no {name}",
                 start,
                 "AK2",
                 item.path,
@@ -189,7 +189,7 @@ class GroupDecoder:
         elif len(trailer) > 1:
             log.record(
                 catalogue.ACK_SEGMENT,
-                f"{name} appears {len(trailer)} times for transaction set {shown(control) or '?'};"
+                f"{name} appears {len(trailer)} times for transaction set {_set(control)};"
                 " the first is read",
                 trailer[1][0],
                 name,
@@ -201,7 +201,7 @@ class GroupDecoder:
             if trailer:
                 log.record(
                     catalogue.ACK_CODE,
-                    f"{name}01 '{shown(answer)}' for transaction set {shown(control) or '?'} is "
+                    f"{name}01 {shown(answer)} for transaction set {_set(control)} is "
                     "not an acknowledgment code; it is read as the group's answer (AK901) where "
                     "that is A, E or R, else as rejected",
                     trailer[0][0],
@@ -235,7 +235,7 @@ class GroupDecoder:
             position_text = error = ""
         else:
             segment_id, position_text, loop, error = (v.strip() for v in self.note(note.opening[1]))
-        position = _count(position_text)
+        position = _small(position_text)
         element_notes = [elements for _, elements in note.segments if elements[0] != "CTX"]
         element_notes += [c.opening[1] for c in note.children if c.opening is not None]
         contexts = [elements for _, elements in note.segments if elements[0] == "CTX"]
@@ -276,12 +276,12 @@ class GroupDecoder:
         """IK401 as a reference designator: ``CLM05-3``, with the repetition when given."""
         # element, component and (a 999's, not a 997's) repetition
         element, component, *more = (
-            _count(p) for p in self.position_in_segment(where.split(self.component))
+            _small(p.strip()) for p in self.position_in_segment(where.split(self.component))
         )
         repetition = more[0] if more else None
         if element is None:
-            return shown(where)
-        text = f"{segment_id}{element:02d}"
+            return escaped(where)  # kept as sent, as a reference shows it
+        text = f"{escaped(segment_id, 3)}{element:02d}"
         if component is not None:
             text += f"-{component}"
         if repetition is not None:
@@ -321,7 +321,7 @@ class GroupDecoder:
         if verdict is None:
             log.record(
                 catalogue.ACK_CODE,
-                f"AK901 '{shown(answer)}' is not an acknowledgment code; the group's answer is "
+                f"AK901 {shown(answer)} is not an acknowledgment code; the group's answer is "
                 "taken from its sets",
                 at,
                 "AK9",
@@ -337,9 +337,11 @@ class GroupDecoder:
         return Verdict.PARTIAL if any(v.accepts for v in known) else Verdict.REJECTED
 
 
-def _count(text: str) -> int | None:
-    """A position or count the acknowledgment gives (IK302, IK401...), or None when absent."""
-    try:
-        return N0.count(text.strip())
-    except ValueError:
-        return None
+def _set(control: str) -> str:
+    """The transaction set an answer names (AK202): its control number, or ``?``."""
+    return shown_number(control) if control else "?"
+
+
+def _small(text: str) -> int | None:
+    """A position, element or repetition number (N0 1/10 at most), or None when it is none."""
+    return N0.small(text)

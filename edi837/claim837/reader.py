@@ -36,6 +36,7 @@ from edi837.model.claims import (
 from edi837.model.common import Address, Contact, Frequency, Sex, Usage
 from edi837.x12 import spec
 from edi837.x12.datatypes import DT, N0, TM, R
+from edi837.x12.log import shown, shown_set_id, shown_version
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
@@ -135,11 +136,14 @@ class _Builder:
             value = R.parse(text)
         except ValueError:
             self.warn(
-                catalogue.AMOUNT_837, f"{ref} {text!r} is not a decimal number", position, loop
+                catalogue.AMOUNT_837,
+                f"{ref} {shown(text)} is not a decimal number",
+                position,
+                loop,
             )
             return Decimal(0)
         if value < 0:
-            self.warn(catalogue.AMOUNT_837, f"{ref} {text!r} is negative", position, loop)
+            self.warn(catalogue.AMOUNT_837, f"{ref} {text} is negative", position, loop)
             return Decimal(0)
         return value
 
@@ -149,7 +153,7 @@ class _Builder:
         try:
             return DT.parse(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"{ref} {text!r} is not a date", position, loop)
+            self.warn(catalogue.DATE_837, f"{ref} {shown(text)} is not a date", position, loop)
             return None
 
     # -- assembling ----------------------------------------------------------------------------
@@ -313,7 +317,8 @@ class _Builder:
             else:
                 line.service_date = DT.parse(value)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"DTP*472 {value!r} is not a date", position, "2400")
+            message = f"DTP*472 {shown(value)} is not a date"
+            self.warn(catalogue.DATE_837, message, position, "2400")
 
     def _line_ref(self, e: list[str], position: int, loop: str) -> None:
         line = self._line
@@ -349,7 +354,7 @@ class _Builder:
                 diagnosis_pointers=tuple(
                     number
                     for p in SV107(pointers.split(self.component))
-                    if (number := _count(p)) is not None
+                    if len(p) <= 2 and (number := _count(p)) is not None  # N0 1/2: 1 to 12
                 ),
                 place_of_service=place or None,
                 tar_number=line.tar,
@@ -384,7 +389,7 @@ class _Builder:
         try:
             declared = R.parse(total) if total else Decimal(0)
         except ValueError:
-            message = f"CLM02 {total!r} is not a decimal number"
+            message = f"CLM02 {shown(total)} is not a decimal number"
             self.warn(catalogue.AMOUNT_837, message, claim.position, "2300")
         else:
             if declared != built.total_charge:
@@ -433,7 +438,7 @@ class _Builder:
         try:
             return TM.parse_minutes(text)
         except ValueError:
-            self.warn(catalogue.DATE_837, f"GS05 {text!r} is not a time", self.gs_position)
+            self.warn(catalogue.DATE_837, f"GS05 {shown(text)} is not a time", self.gs_position)
             return time(0, 0)
 
 
@@ -503,13 +508,15 @@ def read_claim_file(
             set_id, control, version = ST(elements)
             if item.loop is None:
                 builder.warn(
-                    catalogue.NOT_837, f"transaction set {set_id} is not an 837; skipped", position
+                    catalogue.NOT_837,
+                    f"transaction set {shown_set_id(set_id)} is not an 837; skipped",
+                    position,
                 )
                 continue
             if version and not CLAIM_837P.reads(version):
                 builder.warn(
                     catalogue.VERSION_837,
-                    f"version {version} is not {VERSION}; read as such",
+                    f"version {shown_version(version)} is not {VERSION}; read as such",
                     position,
                 )
             builder.st_numbers.append(_whole(control))

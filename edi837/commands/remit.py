@@ -2,19 +2,25 @@
 
 Thin, as commands are: the reader (:mod:`edi837.remit835`) streams the payments, a renderer
 (:mod:`edi837.render.remit`) writes them as they come, warnings go to stderr as each payment ends.
-With ``--out`` the output goes through the one output guard (never the input, a link, a device)
-to a temporary file beside the target (0600) and is renamed into place only when complete, so a
-failure never leaves half a file.
+Nothing reaches stdout until the whole file has been read: a file that turns out unreadable
+halfway (binary data, a segment with no terminator) leaves stdout empty rather than half a CSV.
+The output is spooled meanwhile, in memory up to :data:`SPOOL_BYTES` and then in an unnamed
+temporary file (0600, gone when closed), so memory stays flat. With ``--out`` the output goes
+through the one output guard (never the input, a link, a device) to a temporary file beside the
+target (0600) and is renamed into place only when complete, so a failure never leaves half a
+file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import click
 
@@ -23,15 +29,18 @@ from edi837.commands._common import InputFile, is_dash, readable
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
+from edi837.render.safety import terminal_line
 
 Writer = Callable[[BinaryIO], None]
+SPOOL_BYTES = 8 << 20
 
 
 def _stderr(issue: Issue) -> None:
     """One warning on stderr: rule, where (file, segment, loop, claim), what to know.
 
-    Messages carry positions, codes and amounts, never a patient's name or member ID."""
-    progress.note(issue.render())
+    Messages carry positions, codes and amounts, never a patient's name or member ID; a claim
+    ID or a value behind --show-phi is the payer's text, so control characters are escaped."""
+    progress.note(terminal_line(issue.render()))
 
 
 @click.command("remit")
@@ -66,8 +75,8 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
     """
     if out is not None and is_dash(out):
         out = None
-    if out is None and sys.stdout.isatty():
-        progress.show_off()  # the table streams to this terminal: no bar across it
+    # No bar needs turning off for a table on this terminal: stdout gets nothing until the
+    # whole file is read, and the bar is gone by then.
     with readable(file) as (path, name):
         return _remit(path, name, fmt, out, strict)
 
@@ -79,27 +88,31 @@ def _remit(path: Path, name: str, fmt: str, out: Path | None, strict: bool) -> i
 
     require(path, {"835"}, "remit", name=name)  # an 837 or an acknowledgment: say so, exit 2
     counts = {"payments": 0, "claims": 0, "warnings": 0}
-    with (
-        path.open("rb") as source,
-        progress.reading(source, "reading the 835", size=path.stat().st_size) as watched,
-    ):
-        reader = RemittanceReader(watched, name=name)
-        stream = iter(reader)  # refuses a truncated file now, before any output is written
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        with (
+            path.open("rb") as source,
+            progress.reading(source, "reading the 835", size=path.stat().st_size) as watched,
+        ):
+            reader = RemittanceReader(watched, name=name)
+            stream = iter(reader)  # refuses a truncated file now, before any output is written
 
-        def events() -> Iterator[RemitEvent]:
-            for event in stream:
-                if isinstance(event, RemittanceTotals):
-                    counts["payments"] += 1
-                    counts["claims"] += event.claim_count
-                    counts["warnings"] += len(event.issues)
-                    for issue in event.issues:
-                        _stderr(issue)
-                yield event
+            def events() -> Iterator[RemitEvent]:
+                for event in stream:
+                    if isinstance(event, RemittanceTotals):
+                        counts["payments"] += 1
+                        counts["claims"] += event.claim_count
+                        counts["warnings"] += len(event.issues)
+                        for issue in event.issues:
+                            _stderr(issue)
+                    yield event
 
-        if out is None:
-            _to_stdout(lambda target: render(events(), fmt, target))
-        else:
-            _to_file(out, path, lambda target: render(events(), fmt, target))
+            if out is None:
+                render(events(), fmt, cast(BinaryIO, spool))
+            else:
+                _to_file(out, path, lambda target: render(events(), fmt, target))
+        if out is None:  # the file was read whole, and the bar is gone: now stdout
+            spool.seek(0)
+            _to_stdout(cast(BinaryIO, spool))
     for issue in reader.unattached:
         counts["warnings"] += 1
         _stderr(issue)
@@ -112,11 +125,11 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what if n != 1 else what[:-1]}"
 
 
-def _to_stdout(write: Writer) -> None:
+def _to_stdout(source: BinaryIO) -> None:
     # sys.stdout.buffer rather than click.get_binary_stream, which click 8.5 deprecates
     stream = sys.stdout.buffer
     try:
-        write(stream)
+        shutil.copyfileobj(source, stream)
         stream.flush()
     except BrokenPipeError:
         # The reader of our output went away (`| head`): stop quietly, as Unix tools do. Point

@@ -69,8 +69,11 @@ def _words(code: AckCode) -> str:
 
 
 def _number(text: str) -> int | None:
+    """A control number the answer echoes, as the ledger keeps ours; None when it cannot be one.
+    Checked before int() (a Unicode digit raises there, as do 4,300 digits) and sized for
+    SQLite's INTEGER: ours are at most 9 digits."""
     text = text.strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 class AckImport:

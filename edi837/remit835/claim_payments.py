@@ -125,38 +125,40 @@ class ClaimDecoder(FieldReader):
         if paid is None:
             paid = self.amount(paid_text, "CLP04", position, loop, pcn, required=True)
 
-        # Tuples grown by concatenation: a claim has none or one of most of these, and that
-        # is cheaper than a list per kind turned into a tuple at the end.
-        adjustments: tuple[Adjustment, ...] = ()
-        parties: tuple[ClaimParty, ...] = ()
-        references: tuple[Reference, ...] = ()
-        dates: tuple[DateReference, ...] = ()
-        contacts: tuple[Contact, ...] = ()
-        amounts: tuple[QualifiedValue, ...] = ()
-        quantities: tuple[QualifiedValue, ...] = ()
+        # Lists, one per segment kind, made tuples once: a tuple grown by concatenation is
+        # copied each time, which made a claim of 200,000 CAS take a minute.
+        cas: list[Adjustment] = []
+        nm1: list[ClaimParty] = []
+        ref: list[Reference] = []
+        dtm: list[DateReference] = []
+        per: list[Contact] = []
+        amt: list[QualifiedValue] = []
+        qty: list[QualifiedValue] = []
         inpatient: InpatientAdjudication | None = None
         outpatient: OutpatientAdjudication | None = None
         for at, elements in gathered:
             seg_id = elements[0]
             if seg_id == "NM1":
-                parties += (self._party(elements),)
+                nm1.append(self._party(elements))
             elif seg_id == "DTM":
-                dates += (self._dated(elements, at, loop, pcn),)
+                dtm.append(self._dated(elements, at, loop, pcn))
             elif seg_id == "CAS":
-                adjustments += self._cas(elements, at, loop, pcn)
+                cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "REF":
-                references += (self.reference(elements),)
+                ref.append(self.reference(elements))
             elif seg_id == "AMT":
-                amounts += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "QTY":
-                quantities += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
+                qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             elif seg_id == "MOA":
                 outpatient = self._outpatient(elements, at, loop, pcn)
             elif seg_id == "MIA":
                 inpatient = self._inpatient(elements, at, loop, pcn)
             elif seg_id == "PER":
-                contacts += (self.contact(elements),)
+                per.append(self.contact(elements))
             # the loop walker puts no other segment in loop 2100
+        adjustments, parties, references = tuple(cas), tuple(nm1), tuple(ref)
+        dates, contacts, amounts, quantities = tuple(dtm), tuple(per), tuple(amt), tuple(qty)
 
         adjusted = ZERO
         for adjustment in adjustments:
@@ -282,32 +284,34 @@ class ClaimDecoder(FieldReader):
         procedure = self._procedures.get(code) or self._procedure(code)
 
         line_control_number = ""
-        dates: tuple[DateReference, ...] = ()
-        adjustments: tuple[Adjustment, ...] = ()
-        references: tuple[Reference, ...] = ()
-        amounts: tuple[QualifiedValue, ...] = ()
-        quantities: tuple[QualifiedValue, ...] = ()
-        remarks: tuple[Remark, ...] = ()
+        dtm: list[DateReference] = []  # lists made tuples once, as in claim()
+        cas: list[Adjustment] = []
+        ref: list[Reference] = []
+        amt: list[QualifiedValue] = []
+        qty: list[QualifiedValue] = []
+        lq: list[Remark] = []
         date_cache = self._dates
         for at, elements in gathered:
             seg_id = elements[0]
             if seg_id == "DTM":
-                dates += (date_cache.get(DTM(elements)) or self._dated(elements, at, loop, pcn),)
+                dtm.append(date_cache.get(DTM(elements)) or self._dated(elements, at, loop, pcn))
             elif seg_id == "REF":
                 qualifier, value = REF(elements)
                 if not line_control_number and qualifier == "6R" and value:
                     line_control_number = value
                 else:
-                    references += (Reference(qualifier, value),)
+                    ref.append(Reference(qualifier, value))
             elif seg_id == "AMT":
-                amounts += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "CAS":
-                adjustments += self._cas(elements, at, loop, pcn)
+                cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "LQ":
-                remarks += self._remark(elements, at, loop, pcn)
+                lq += self._remark(elements, at, loop, pcn)
             elif seg_id == "QTY":
-                quantities += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
+                qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             # the loop walker puts no other segment in loop 2110
+        adjustments, dates, references = tuple(cas), tuple(dtm), tuple(ref)
+        amounts, quantities, remarks = tuple(amt), tuple(qty), tuple(lq)
 
         original_procedure = self._procedure(original) if original else None
         original_units = (
@@ -439,13 +443,11 @@ class ClaimDecoder(FieldReader):
         amount = self.amount(amount_text, refs[1], position, loop, pcn)
         if amount is None:
             if not amount_text:
-                message = (
-                    f"adjustment reason {shown(reason) or '(empty)'} has no amount; it was skipped"
-                )
+                message = f"adjustment reason {shown(reason, 5) if reason else '(empty)'} has no amount; it was skipped"
                 self.warn(catalogue.MISSING_835, message, position, "CAS", loop, pcn)
             return None
         if not reason:
-            message = f"adjustment amount {shown(amount_text)} has no reason code"
+            message = f"adjustment amount {amount_text} has no reason code"  # read as a number
             self.warn(catalogue.MISSING_835, message, position, "CAS", loop, pcn)
         quantity = (
             self.amount(quantity_text, refs[2], position, loop, pcn) if quantity_text else None

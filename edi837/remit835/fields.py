@@ -55,7 +55,7 @@ class FieldReader:
         try:
             return R.parse(text)
         except ValueError:
-            message = f"{ref} '{shown(text)}' is not a decimal number; it was read as missing"
+            message = f"{ref} {shown(text)} is not a decimal number; it was read as missing"
             self.warn(catalogue.AMOUNT_835, message, position, segment_of(ref), loop, claim)
             return None
 
@@ -68,7 +68,7 @@ class FieldReader:
         try:
             return DT.parse8(text)
         except ValueError:
-            message = f"{ref} '{shown(text)}' is not a date (CCYYMMDD); it was read as missing"
+            message = f"{ref} {shown(text)} is not a date (CCYYMMDD); it was read as missing"
             self.warn(catalogue.DATE_835, message, position, segment_of(ref), loop, claim)
             return None
 
@@ -76,9 +76,7 @@ class FieldReader:
         self, text: str, ref: str, position: int, loop: str, claim: str | None = None
     ) -> None:
         """A code outside its closed list (CLP02, CAS01, BPR04): kept as sent, and reported."""
-        message = (
-            f"{ref} '{shown(text, 10) or '(empty)'}' is not a code of its list; it is kept as sent"
-        )
+        message = f"{ref} {shown(text, 10) if text else '(empty)'} is not a code of its list; it is kept as sent"
         self.warn(catalogue.CODE_835, message, position, segment_of(ref), loop, claim)
 
     def figures(

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from edi837 import catalogue
-from edi837.issues import Issue, IssueList, Location
+from edi837.issues import Capped, Issue, IssueList, Location
 from edi837.model.remittance import (
     ClaimPayment,
     RemitEvent,
@@ -35,7 +35,7 @@ from edi837.model.remittance import (
 )
 from edi837.remit835.decoder import TransactionDecoder
 from edi837.x12.envelope import ensure_complete
-from edi837.x12.log import shown
+from edi837.x12.log import ISSUES_PER_RULE, not_listed, shown_set_id
 from edi837.x12.tokenizer import SegmentReader, Source
 from edi837.x12.transactions import REMITTANCE_835, Gathered, Placed, TransactionStream
 
@@ -59,23 +59,24 @@ class RemittanceReader:
         return self._events()
 
     def _events(self) -> Iterator[RemitEvent]:
-        reader = SegmentReader(self._source, name=self.name)
+        # The syntax layer's warnings, capped per code between two collections as the
+        # decoder's are per transaction: a file of a million junk lines holds a thousand.
         syntax_issues = IssueList()
+        syntax = Capped(syntax_issues, ISSUES_PER_RULE)
+        reader = SegmentReader(self._source, name=self.name, sink=syntax)
         # The claims (loop 2100 with its 2110 lines) come gathered whole: that is the hot path,
         # where the stream only appends segments to the open claim.
-        stream = TransactionStream(
-            reader, syntax_issues, kinds=(REMITTANCE_835,), gather=(CLAIM_LOOP,)
-        )
+        stream = TransactionStream(reader, syntax, kinds=(REMITTANCE_835,), gather=(CLAIM_LOOP,))
         carry: list[Issue] = []  # issues met before the first 835 transaction
         decoder: TransactionDecoder | None = None  # the transaction being read
         closing: TransactionDecoder | None = None  # read to its SE, totals not handed out yet
 
         def collect() -> list[Issue]:
             """Issues the syntax layer raised since the last call, in file order."""
-            found = syntax_issues + reader.warnings
+            found = list(syntax_issues)
             syntax_issues.clear()
-            reader.warnings.clear()
             found.sort(key=_by_position)
+            found.extend(not_listed(syntax.drain(), self.name))
             return found
 
         for item in stream:
@@ -104,7 +105,7 @@ class RemittanceReader:
                     (closing.log.issues if closing is not None else carry).append(
                         Issue.of(
                             catalogue.NOT_835,
-                            f"transaction set {shown(transaction.set_id) or '(no ST01)'} is not an 835; it was skipped",
+                            f"transaction set {shown_set_id(transaction.set_id)} is not an 835; it was skipped",
                             Location(file=self.name, segment=item.position, segment_id="ST"),
                         )
                     )

@@ -19,7 +19,7 @@ import attrs
 
 from edi837.ledger.acks import RecordedAnswer
 from edi837.render.issues import issue_data
-from edi837.render.safety import csv_text, terminal_text
+from edi837.render.safety import csv_text, terminal_line, terminal_text
 from edi837.services.acks import AckRun
 
 SCHEMA_VERSION = 1
@@ -250,7 +250,7 @@ def summary(view: AckView) -> Iterator[str]:
             when = (counts.recorded_on or "")[:10]
             yield f"{counts.name}: already recorded on {when}; nothing changed"
         for issue in run.issues.get(counts.name, ()):
-            yield issue.render()
+            yield terminal_line(issue.render())  # it names the payer's claim IDs, as sent
     tally = run.tally
     verb = "would record" if run.dry_run else "recorded"
     yield (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from edi837.ledger.remittances import ImportTally
+from edi837.render.safety import terminal_line
 
 
 def import_summary(tally: ImportTally, *, dry_run: bool = False) -> Iterator[str]:
@@ -17,4 +18,4 @@ def import_summary(tally: ImportTally, *, dry_run: bool = False) -> Iterator[str
         + ("; nothing was recorded" if dry_run else "")
     )
     for issue in tally.issues:
-        yield issue.render()
+        yield terminal_line(issue.render())  # it names the payer's claim IDs, as sent

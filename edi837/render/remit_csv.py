@@ -18,6 +18,10 @@ Columns (docs/remit.md lists them with their meaning):
 
 Lists in a cell are joined with ``"; "``; an adjustment reads ``CO-45 10.00`` (group, reason,
 amount). Rows end with a bare newline. Warnings are not rows: they go to stderr.
+
+A cell of the payer's text that a spreadsheet would take for a formula (it starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'`` (render.safety.csv_text);
+amounts, units, line numbers and dates are ours, and stay plain numbers, negative ones included.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
 from edi837.render.remit import payments
+from edi837.render.safety import csv_text
 
 COLUMNS = (
     "record",
@@ -66,11 +71,11 @@ COLUMNS = (
 
 
 def _adjustments(items: Iterable[Adjustment]) -> str:
-    return "; ".join(f"{a.group}-{a.reason} {values.money(a.amount)}" for a in items)
+    return csv_text("; ".join(f"{a.group}-{a.reason} {values.money(a.amount)}" for a in items))
 
 
 def _remarks(items: Iterable[Remark]) -> str:
-    return "; ".join(r.code for r in items)
+    return csv_text("; ".join(r.code for r in items))
 
 
 def _reasons(adjustments: Iterable[Adjustment], remarks: Iterable[Remark]) -> str:
@@ -89,9 +94,9 @@ def _reasons(adjustments: Iterable[Adjustment], remarks: Iterable[Remark]) -> st
 
 def _claim_cells(claim: ClaimPayment) -> dict[str, str]:
     return {
-        "patient_control_number": claim.patient_control_number,
-        "payer_claim_number": claim.payer_claim_number,
-        "status_code": str(claim.status),
+        "patient_control_number": csv_text(claim.patient_control_number),
+        "payer_claim_number": csv_text(claim.payer_claim_number),
+        "status_code": csv_text(str(claim.status)),
         "outcome": claim.outcome,
         "claim_charge": values.money(claim.charge) or "",
         "claim_paid": values.money(claim.paid) or "",
@@ -104,9 +109,9 @@ def _claim_cells(claim: ClaimPayment) -> dict[str, str]:
 def _line_cells(number: int, line: ServicePayment) -> dict[str, str]:
     return {
         "line_number": str(number),
-        "line_control_number": line.line_control_number,
-        "procedure": line.procedure.code,
-        "modifiers": "; ".join(line.procedure.modifiers),
+        "line_control_number": csv_text(line.line_control_number),
+        "procedure": csv_text(line.procedure.code),
+        "modifiers": csv_text("; ".join(line.procedure.modifiers)),
         "service_date": remit_data.day(line.service_date) or "",
         "units": values.number(line.paid_units),
         "line_charge": values.money(line.charge) or "",
@@ -124,11 +129,11 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
         for payment in payments(events):
             header = payment.header
             base = {
-                "st_control_number": header.control_number,
-                "trace_number": header.trace_number,
+                "st_control_number": csv_text(header.control_number),
+                "trace_number": csv_text(header.trace_number),
                 "payment_date": remit_data.day(header.payment_date) or "",
-                "payer": header.payer.name,
-                "payee": header.payee.name,
+                "payer": csv_text(header.payer.name),
+                "payee": csv_text(header.payee.name),
             }
             for claim in payment.claims():
                 cells = {**base, **_claim_cells(claim)}
@@ -147,8 +152,8 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
                     {
                         "record": "provider_adjustment",
                         **base,
-                        "adjustment_reason": adjustment.reason,
-                        "adjustment_reference": adjustment.reference,
+                        "adjustment_reason": csv_text(adjustment.reason),
+                        "adjustment_reference": csv_text(adjustment.reference),
                         "adjustment_amount": values.money(adjustment.amount),
                     }
                 )

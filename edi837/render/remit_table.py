@@ -2,8 +2,8 @@
 
 Each claim shows its status and outcome in words, its amounts, its adjustments with what each
 reason code means, and a table of its service lines with columns aligned within the claim. The
-patient's name and member ID are masked unless ``--show-phi`` is given. Plain ASCII text, written
-claim by claim.
+patient's name and member ID are masked unless ``--show-phi`` is given. Plain text, written
+claim by claim, with every control character in the payer's values escaped (render.safety).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from edi837.model.remittance import (
 from edi837.remit835 import balance
 from edi837.render import values
 from edi837.render.remit import payments
+from edi837.render.safety import terminal_line
 
 _LINE_HEADINGS = (
     "line",
@@ -190,6 +191,12 @@ def _trailer(header: Remittance, totals: RemittanceTotals) -> list[str]:
     return out
 
 
+def _shown(lines: list[str]) -> str:
+    """Lines as a terminal gets them: any control character the payer's values brought (an
+    escape sequence, a line break inside an element) is shown as ``\\xNN``, never acted on."""
+    return "".join(terminal_line(line) + "\n" for line in lines)
+
+
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
     try:
@@ -197,10 +204,10 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
         for count, payment in enumerate(payments(events), 1):
             if count > 1:
                 text.write("\n")
-            text.write("\n".join(_header(count, payment.header)) + "\n")
+            text.write(_shown(_header(count, payment.header)))
             for claim in payment.claims():
-                text.write("\n".join(_claim(claim)) + "\n")
-            text.write("\n".join(_trailer(payment.header, payment.totals)) + "\n")
+                text.write(_shown(_claim(claim)))
+            text.write(_shown(_trailer(payment.header, payment.totals)))
         if count == 0:
             text.write("No 835 payments in this file.\n")
         text.flush()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from edi837.errors import InputError
+from edi837.x12.log import shown_set_id
 from edi837.x12.tokenizer import SegmentReader
 
 NAMES = {
@@ -41,7 +42,10 @@ def kinds(
 
 
 def describe(found: Iterable[str]) -> str:
-    names = [NAMES.get(kind, (f"a {kind} transaction set", ""))[0] for kind in sorted(found)]
+    names = [
+        NAMES.get(kind, (f"a {shown_set_id(kind)} transaction set", ""))[0]
+        for kind in sorted(found)
+    ]
     return " and ".join(names) if names else "an interchange with no transaction set"
 
 

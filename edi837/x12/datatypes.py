@@ -118,6 +118,24 @@ class Numeric:
         return int(text)
 
     @staticmethod
+    def digits(text: str, most: int) -> bool:
+        """Whether the text is ASCII digits, at most ``most`` of them: checked before int(),
+        which a Unicode digit (``'²'.isdigit()`` is true) or 4,301 digits would make raise."""
+        return len(text) <= most and text.isascii() and text.isdigit()
+
+    @staticmethod
+    def small(text: str, most: int = 10) -> int | None:
+        """A count of at most ``most`` digits (a position, an element or repetition number), or
+        None when the text is none."""
+        return int(text) if N0.digits(text, most) else None
+
+    @staticmethod
+    def says(text: str, counted: int) -> bool:
+        """Whether a count as sent (SE01, GE01, IEA01) says ``counted``: compared as digits,
+        never through int(), so a count of any length is only wrong, not an error."""
+        return text.isascii() and text.isdigit() and (text.lstrip("0") or "0") == str(counted)
+
+    @staticmethod
     def format(value: int, width: int = 1) -> str:
         """An integer (the implied decimals already applied by the caller), zero-padded."""
         return str(value).zfill(width)

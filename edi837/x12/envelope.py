@@ -18,8 +18,9 @@ import attrs
 
 from edi837 import catalogue
 from edi837.errors import X12ParseError
-from edi837.issues import Code, IssueList, Location, Sink
+from edi837.issues import Capped, Code, IssueList, Location, Sink
 from edi837.x12.datatypes import N0
+from edi837.x12.log import shown, shown_number
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader, Source, detect_encoding
 
@@ -151,7 +152,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control != opened:
                 warn(
                     catalogue.SE_CONTROL,
-                    f"SE02 {control!r} does not match ST02 {opened!r}",
+                    f"SE02 {shown_number(control, quoted=True)} does not match ST02 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -162,7 +163,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.GE_CONTROL,
-                    f"GE02 {control!r} does not match GS06 {opened!r}",
+                    f"GE02 {shown_number(control, quoted=True)} does not match GS06 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -181,7 +182,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
             if control.lstrip("0") != opened.lstrip("0"):
                 warn(
                     catalogue.IEA_CONTROL,
-                    f"IEA02 {control!r} does not match ISA13 {opened!r}",
+                    f"IEA02 {shown_number(control, quoted=True)} does not match ISA13 {shown_number(opened, quoted=True)}",
                     position,
                     seg_id,
                 )
@@ -189,8 +190,9 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
 
     last = reader.count
     if env.st is not None:
+        control = env.control_number
         raise X12ParseError(
-            f"the file ends inside transaction {env.control_number or '?'} (ST at segment "
+            f"the file ends inside transaction {shown_number(control) if control else '?'} (ST at segment "
             f"{env.st_position}) without its SE: it is truncated",
             position=last,
             hint="ask the sender for the complete file",
@@ -214,17 +216,19 @@ def _check_count(
     position: int,
 ) -> None:
     declared = _trailer(elements)[0]
-    try:
-        agrees = N0.count(declared) == counted
-    except ValueError:
-        agrees = False
-    if not agrees:
-        warn(
-            _COUNTS[seg_id],
-            f"{seg_id}01 says {declared or 'nothing'} {what}; there are {counted}",
-            position,
-            seg_id,
-        )
+    # Compared as digits, never through int(): a count of more than 4,300 digits is more than
+    # Python converts from text (and any count that long is wrong anyway).
+    if N0.says(declared, counted):
+        return
+    if not declared:
+        says = f"{seg_id}01 is empty"
+    elif not N0.digits(declared, len(declared)):
+        says = f"{seg_id}01 {shown(declared, 12)} is not a number of {what}"
+    elif len(declared) > 10:
+        says = f"{seg_id}01 is a {len(declared):,}-digit number of {what}"
+    else:
+        says = f"{seg_id}01 says {declared} {what}"
+    warn(_COUNTS[seg_id], f"{says}; there are {counted}", position, seg_id)
 
 
 # -- refusing a truncated file before anything is read ------------------------------------------
@@ -248,7 +252,8 @@ def ensure_complete(source: Source, name: str | None = None) -> None:
     if _IEA_AT_END.search(body[-200:]):
         return
     start = None if isinstance(source, bytes | bytearray | Path | str) else source.tell()
-    for _ in walk_envelopes(SegmentReader(source, name=name), IssueList()):
+    ignored = Capped(IssueList(), 0)  # only the error matters here; warnings come on reading
+    for _ in walk_envelopes(SegmentReader(source, name=name, sink=ignored), ignored):
         pass
     if start is not None:
         source.seek(start)  # type: ignore[union-attr]

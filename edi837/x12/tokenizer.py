@@ -5,22 +5,35 @@ mark, UTF-16, leading whitespace and indentation, line breaks (LF or CRLF) after
 or as the terminator, several interchanges in one file, each with its own delimiters. Anything
 that is not an X12 interchange raises :class:`X12ParseError` naming the segment position; no other
 exception escapes for any input bytes (a property test holds us to that).
+
+Time is linear in the file and memory flat, whatever the bytes: no X12 segment is longer than
+:data:`MAX_SEGMENT_LENGTH` characters, so text that runs on longer without a terminator (a file
+with none, or one other than its ISA declares) is refused at that segment's position as soon as
+it is seen, rather than gathered into one ever-growing string.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from edi837 import catalogue
+from edi837 import catalogue, phi
 from edi837.errors import X12ParseError
 from edi837.issues import Code, IssueList, Location, Sink
 from edi837.x12.delimiters import Delimiters, read_isa
 
 CHUNK_SIZE = 1 << 20
+# The longest segment in 174 public X12 files is 291 characters (an 837I HI); the longest any
+# 5010 guide we read allows (HI with twelve full composites) is under 2,000. Past this, the text
+# is not a segment.
+MAX_SEGMENT_LENGTH = 8192
+_BINARY = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)  # control characters but line breaks and tabs
 Source = bytes | bytearray | BinaryIO | Path | str  # what a reader reads: data, a stream or a path
 
 
@@ -176,19 +189,41 @@ class SegmentReader:
             if seg_id != "ISA":  # an ISA always takes the full path: it may change delimiters
                 self._known_ids.add(seg_id)
             return True
-        shown = piece[:24].encode("unicode_escape").decode("ascii")
-        if not any((ch < " " and ch not in "\t\r\n") or ch == "\x7f" for ch in piece):
+        # A damaged segment is quoted only behind --show-phi: a lost terminator or element
+        # separator leaves member data (N M1*QC*1*DOE*JANE...) where its ID should be.
+        shown = phi.described(piece, limit=24)
+        if not _BINARY.search(piece):
             self._warn(
                 catalogue.SEGMENT_ID,
-                f"'{shown}' is not a segment (a segment ID is 2 or 3 capital letters or digits); skipped",
+                "text that is not a segment (it does not start with a segment ID of 2 or 3 "
+                f"capital letters or digits): {shown}; skipped",
                 self.count,
             )
             return False
         raise X12ParseError(
-            f"'{shown}' is not a segment: it holds binary data",
+            "this is not a segment: it holds binary data",
             position=self.count,
             hint="the file is damaged or is not an X12 text file",
         )
+
+    def _too_long(self, position: int) -> X12ParseError:
+        return X12ParseError(
+            f"more than {MAX_SEGMENT_LENGTH:,} characters without a segment terminator "
+            f"({self.delimiters.segment!r}): no X12 segment is that long",
+            position=position,
+            hint="the file is damaged, or its segments do not end with the terminator its ISA "
+            "declares (the character after ISA16)",
+        )
+
+    def _remainder(self, buffer: str) -> str:
+        """The unterminated text after the last terminator, once it is longer than any segment:
+        padding is reduced to a token of itself, anything else that long is refused."""
+        content = buffer.lstrip()  # leading line breaks belong to no segment
+        if not content.replace("\x00", "").strip():
+            return "\x00" if "\x00" in content else ""  # NUL padding, or only blank lines
+        if len(content) > MAX_SEGMENT_LENGTH:
+            raise self._too_long(self.count + 1)
+        return content
 
     def __iter__(self) -> Iterator[list[str]]:
         chunks = self._text_chunks()
@@ -202,27 +237,34 @@ class SegmentReader:
         for text in chunks:
             pieces = (buffer + text).split(terminator)
             buffer = pieces.pop()
-            if "\x00" in text or "\x00" in buffer:
+            if (
+                "\x00" in text
+                or "\x00" in buffer
+                or max(map(len, pieces), default=0) > MAX_SEGMENT_LENGTH
+            ):
                 yield from self._segments(pieces, final=False)
-                continue
-            # The common case, kept lean because it runs once per segment: a segment whose ID
-            # was seen before (and is not ISA) needs no check. Anything else takes the full
-            # path in _segment, which behaves exactly as for every segment of a NUL chunk.
-            known = self._known_ids
-            element = self.delimiters.element
-            for raw in pieces:
-                piece = raw.strip()
-                if not piece:
-                    continue
-                self.count += 1
-                elements = piece.split(element)
-                if elements[0] not in known:
-                    unusual = self._segment(piece, final=False, last=False)
-                    element = self.delimiters.element
-                    if unusual is None:
+            else:
+                # The common case, kept lean because it runs once per segment: a segment whose
+                # ID was seen before (and is not ISA) needs no check. Anything else takes the
+                # full path in _segment, which behaves exactly as for every segment of a NUL
+                # chunk (or of a chunk holding a segment too long to be one).
+                known = self._known_ids
+                element = self.delimiters.element
+                for raw in pieces:
+                    piece = raw.strip()
+                    if not piece:
                         continue
-                    elements = unusual
-                yield elements
+                    self.count += 1
+                    elements = piece.split(element)
+                    if elements[0] not in known:
+                        unusual = self._segment(piece, final=False, last=False)
+                        element = self.delimiters.element
+                        if unusual is None:
+                            continue
+                        elements = unusual
+                    yield elements
+            if len(buffer) > MAX_SEGMENT_LENGTH:
+                buffer = self._remainder(buffer)
         yield from self._segments(buffer.split(terminator), final=True)
 
     def _segments(self, pieces: list[str], *, final: bool) -> Iterator[list[str]]:
@@ -238,6 +280,8 @@ class SegmentReader:
                 )
                 continue
             self.count += 1
+            if len(piece) > MAX_SEGMENT_LENGTH:
+                raise self._too_long(self.count)
             elements = self._segment(piece, final=final, last=index == last)
             if elements is not None:
                 yield elements
