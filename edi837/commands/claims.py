@@ -80,6 +80,7 @@ def command(
       edi837 claims --month 2026-01 --format csv --out january-claims.csv
     """
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.perf import collector_paused
     from edi837.render.queue import FORMATS, QueueView
     from edi837.services.queue import (
         Filters,
@@ -108,7 +109,8 @@ def command(
             lambda: payment_totals(book),
             as_of=today.isoformat(),
         )
-        write_text_output(out, lambda stream: FORMATS[fmt](stream, view), ledger=path)
+        with collector_paused():  # every claim makes short-lived, acyclic objects
+            write_text_output(out, lambda stream: FORMATS[fmt](stream, view), ledger=path)
     return 0
 
 

@@ -64,6 +64,7 @@ def command(
     """
     from edi837.ingest.profile import load_profile
     from edi837.ledger.store import Ledger, default_ledger_path
+    from edi837.perf import collector_paused
     from edi837.render.queue import FORMATS, QueueView
     from edi837.render.reconcile_summary import import_summary
     from edi837.services.queue import payment_totals, provider_adjustments, queue, unmatched
@@ -93,7 +94,8 @@ def command(
             as_of=today.isoformat(),
         )
         inputs = [*files, profile_path]
-        write_text_output(
-            out, lambda stream: FORMATS[fmt](stream, view), inputs=inputs, ledger=path
-        )
+        with collector_paused():  # every claim makes short-lived, acyclic objects
+            write_text_output(
+                out, lambda stream: FORMATS[fmt](stream, view), inputs=inputs, ledger=path
+            )
     return 0

@@ -62,6 +62,7 @@ def command(
     """
     from edi837.ledger.store import Ledger, default_ledger_path
     from edi837.outputs import guard
+    from edi837.perf import collector_paused
     from edi837.render.html import write_report
     from edi837.render.queue import QueueView
     from edi837.render.report_data import Period, gather
@@ -85,7 +86,8 @@ def command(
             lambda: payment_totals(book),
             as_of=today.isoformat(),
         )
-        data = gather(view, period, test=test)
+        with collector_paused():  # every claim makes short-lived, acyclic objects
+            data = gather(view, period, test=test)
     write_text_output(out, lambda stream: write_report(stream, data), ledger=path)
     click.echo(
         f"report: wrote {out} ({data.book['claims']} claim(s), {len(data.work)} needing an action)",

@@ -19,226 +19,177 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 
 import attrs
 
+from edi837.ledger.event_rows import (
+    ALL,
+    BATCH_ACKS,
+    CORRECTIONS,
+    IDS,
+    ONE,
+    Raw,
+    amount,
+    codes,
+    day,
+    decimal,
+    front,
+    modifiers,
+    plain_rows,
+    raw_claims,
+    reasons,
+)
 from edi837.ledger.store import Ledger
 from edi837.lifecycle.events import (
     Adjudication,
     ClaimFacts,
     Event,
-    FrontDoor,
     LineFacts,
     LinePayment,
-    Outcome,
-    Reason,
     Recoupment,
     Successor,
     Written,
 )
-from edi837.lifecycle.machine import ClaimOutcome, State, evaluate, void_took_effect
+from edi837.lifecycle.machine import (
+    ClaimOutcome,
+    State,
+    evaluate,
+    front_door_state,
+    void_took_effect,
+)
 
 ZERO = Decimal(0)
 _REVERSAL = "22"
 # on one day, the answers come in this order: the interchange, the group, then the claims
 _SOURCE_ORDER = {"TA1": 0, "999": 1, "277CA": 2}
 _WRITTEN = {"written": Written.WRITTEN, "adopted": Written.WRITTEN, "abandoned": Written.ABANDONED}
+# claims evaluated together: the rows of the claims they depend on (voids, replacements, the
+# originals of voids) and the look-ups of resent claims are fetched once per chunk
+CHUNK = 2000
+
+Keyed = list[tuple[tuple[Any, ...], Event]]
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text else None
+class _Prepared(NamedTuple):
+    """A claim's facts and ordered events, with what the state machine needs besides."""
 
-
-def _reasons(text: str) -> tuple[Reason, ...]:
-    return tuple(Reason(str(g), str(c), Decimal(a)) for g, c, a, *_ in json.loads(text))
-
-
-# -- the queries ------------------------------------------------------------------------------------
-# Each returns rows whose first column is the claim ID, in claim-ID order. ``{only}`` narrows it:
-# to every claim, to the claims in the temporary table ``wanted``, or to one claim.
-
-_FACTS = (
-    "SELECT c.claim_id, c.member_id, c.frequency, c.original_claim_id, c.total_charge, c.category, "
-    "c.service_month, c.batch_id, c.st02, b.created_at, b.usage, be.event "
-    "FROM claims c JOIN batches b ON b.batch_id = c.batch_id "
-    "LEFT JOIN batch_events be ON be.batch_id = c.batch_id {only} ORDER BY c.claim_id"
-)
-_LINES = (
-    "SELECT l.claim_id, l.line_id, l.charge, l.procedure, l.modifiers, l.service_date, l.end_date, "
-    "l.expected_unpaid, l.live, l.denied, l.units FROM lines l {only} "
-    "ORDER BY l.claim_id, l.line_number"
-)
-_ADJUDICATIONS = (
-    "SELECT e.claim_id, e.event_id, e.status_code, e.charge, e.paid, e.patient_responsibility, "
-    "e.payer_claim_number, e.has_lines, e.adjustments, e.remarks, r.event_date, r.issued_at, "
-    "r.remittance_id, e.seq, r.trace_number FROM claim_events e "
-    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} ORDER BY e.claim_id, e.event_id"
-)
-_LINE_PAYMENTS = (
-    "SELECT e.claim_id, le.claim_event_id, le.line_id, le.charge, le.paid, le.adjustments, le.remarks "
-    "FROM line_events le JOIN claim_events e ON e.event_id = le.claim_event_id {only} "
-    "ORDER BY e.claim_id, le.claim_event_id, le.line_event_id"
-)
-_CLAIM_ACKS = (
-    "SELECT a.claim_id, a.source, a.outcome, a.codes, COALESCE(a.answered_on, f.imported_at), "
-    "a.file_id, a.seq, a.scope FROM ack_events a JOIN ack_files f ON f.file_id = a.file_id {only} "
-    "ORDER BY a.claim_id, a.file_id, a.seq"
-)
-_RECOUPMENTS = (
-    "SELECT p.claim_id, p.reason, p.reference, p.amount, r.event_date, p.adjustment_id "
-    "FROM provider_adjustments p JOIN remittances r ON r.remittance_id = p.remittance_id {only} "
-    "ORDER BY p.claim_id, p.adjustment_id"
-)
-
-
-def _narrow(sql: str, alias: str, mode: str) -> str:
-    column = f"{alias}.claim_id"
-    if mode == "all":
-        only = f"WHERE {column} IS NOT NULL" if alias not in {"c", "l"} else ""
-    elif mode == "wanted":
-        only = f"WHERE {column} IN (SELECT claim_id FROM temp.wanted_claims)"
-    else:
-        only = f"WHERE {column} = ?"
-    return sql.format(only=only)
-
-
-class _Stream:
-    """Rows of one sorted query, handed out claim by claim."""
-
-    def __init__(self, rows: Iterator[Any]) -> None:
-        self._rows = rows
-        self._next = next(rows, None)
-
-    def take(self, claim_id: str) -> list[Any]:
-        out = []
-        row = self._next
-        while row is not None and row[0] < claim_id:
-            row = next(self._rows, None)
-        while row is not None and row[0] == claim_id:
-            out.append(row)
-            row = next(self._rows, None)
-        self._next = row
-        return out
-
-
-@attrs.frozen(slots=True)
-class _Raw:
-    """Everything the ledger holds about one claim, before it becomes facts and events."""
-
-    facts: Any
-    lines: list[Any]
-    adjudications: list[Any]
-    line_payments: list[Any]
-    acks: list[Any]
-    recoupments: list[Any]
+    facts: ClaimFacts
+    events: tuple[Event, ...]
+    successors: tuple[Successor, ...]
+    original: ClaimOutcome | None
+    rejected_original: bool  # a rejected original: is it resent as another claim?
 
 
 class EventReader:
     """Reads claims and their events. Batch-level and set-level acknowledgments are few (one per
-    batch or transaction set) and are held in memory; everything else streams."""
+    batch or transaction set) and are held in memory, as are the links of the voids and
+    replacements (one row per correction); everything else streams.
+
+    :meth:`outcomes` is the fast path: it evaluates claims a chunk at a time, with the rows of
+    the claims they depend on fetched for the chunk in one round of queries and the look-ups of
+    resent claims made in one query. :meth:`outcome_of` on its own is the plain path, one claim
+    and its look-ups at a time; both give the same answers (tests/test_ledger_fast_path.py)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.db = ledger.db
         self._batch_acks: dict[int, list[Any]] = defaultdict(list)
-        for row in self.db.execute(
-            "SELECT a.batch_id, a.st02, a.scope, a.source, a.outcome, a.codes, "
-            "COALESCE(a.answered_on, f.imported_at), a.file_id, a.seq FROM ack_events a "
-            "JOIN ack_files f ON f.file_id = a.file_id "
-            "WHERE a.claim_id IS NULL AND a.batch_id IS NOT NULL ORDER BY a.file_id, a.seq"
-        ):
+        for row in plain_rows(self.db, BATCH_ACKS):
             self._batch_acks[row[0]].append(row)
+        self._batch_events: dict[tuple[int, int, date], Keyed] = {}
         self._successors: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for claim_id, frequency, original in self.db.execute(
-            "SELECT claim_id, frequency, original_claim_id FROM claims "
-            "WHERE original_claim_id IS NOT NULL ORDER BY claim_id"
-        ):
+        self._corrections: dict[str, tuple[str, str]] = {}  # claim -> (frequency, original)
+        for claim_id, frequency, original in plain_rows(self.db, CORRECTIONS):
             self._successors[original].append((claim_id, frequency))
+            self._corrections[claim_id] = (frequency, original)
+        self._known: dict[str, Raw] = {}  # the rows of the chunk being evaluated, and theirs
+        self._resent: dict[str, str | None] = {}  # rejected originals of the chunk: resent as
 
     # -- raw rows --------------------------------------------------------------------------------
-    def _raw(self, mode: str, params: Sequence[object] = ()) -> Iterator[_Raw]:
-        db = self.db
-        streams = [
-            _Stream(iter(db.execute(_narrow(sql, alias, mode), params)))
-            for sql, alias in (
-                (_LINES, "l"),
-                (_ADJUDICATIONS, "e"),
-                (_LINE_PAYMENTS, "e"),
-                (_CLAIM_ACKS, "a"),
-                (_RECOUPMENTS, "p"),
-            )
-        ]
-        for facts in db.execute(_narrow(_FACTS, "c", mode), params):
-            claim_id = facts[0]
-            lines, adjudications, payments, acks, recoupments = (s.take(claim_id) for s in streams)
-            yield _Raw(facts, lines, adjudications, payments, acks, recoupments)
-
-    def _one(self, claim_id: str) -> _Raw | None:
-        return next(self._raw("one", (claim_id,)), None)
+    def _one(self, claim_id: str) -> Raw | None:
+        known = self._known.get(claim_id)
+        if known is not None:
+            return known
+        return next(raw_claims(self.db, ONE, (claim_id,)), None)
 
     # -- facts and events -------------------------------------------------------------------------
-    def _facts(self, raw: _Raw, resent_as: str | None = None) -> ClaimFacts:
+    def _facts(self, raw: Raw) -> ClaimFacts:
         row = raw.facts
+        # positional, in the classes' field order: one of each is made per claim and line
         lines = tuple(
-            LineFacts(
-                line_id=line[1],
-                charge=Decimal(line[2]),
-                procedure=line[3],
-                modifiers=tuple(line[4].split()),
-                service_date=date.fromisoformat(line[5]),
-                end_date=date.fromisoformat(line[6]) if line[6] else None,
-                expected_unpaid=line[7],
-                units=Decimal(line[10]),
-            )
-            for line in raw.lines
+            [
+                LineFacts(
+                    line[1],  # line_id
+                    amount(line[2]),  # charge
+                    line[3],  # procedure
+                    modifiers(line[4]),
+                    day(line[5]),  # service_date
+                    day(line[6]) if line[6] else None,  # end_date
+                    amount(line[10]),  # units
+                    line[7],  # expected_unpaid
+                )
+                for line in raw.lines
+            ]
         )
         return ClaimFacts(
-            claim_id=row[0],
-            member_id=row[1],
-            frequency=row[2],
-            original_claim_id=row[3],
-            test=row[10] == "T",
-            billed=Decimal(row[4]),
-            sent_on=date.fromisoformat(row[9][:10]),
-            written=_WRITTEN.get(row[11] or "", Written.PENDING),
-            lines=lines,
-            category=row[5],
-            service_month=row[6],
-            batch_id=row[7],
-            resent_as=resent_as,
+            row[0],  # claim_id
+            row[1],  # member_id
+            row[2],  # frequency
+            row[10] == "T",  # test
+            amount(row[4]),  # billed
+            day(row[9][:10]),  # sent_on
+            _WRITTEN.get(row[11] or "", Written.PENDING),
+            lines,
+            row[3],  # original_claim_id
+            row[6],  # service_month
+            row[5],  # category
+            None,  # resent_as
+            row[7],  # batch_id
         )
 
-    def _events(self, raw: _Raw, facts: ClaimFacts) -> list[tuple[tuple[Any, ...], Event]]:
-        keyed: list[tuple[tuple[Any, ...], Event]] = []
-        sent = facts.sent_on.isoformat()
-        st02 = raw.facts[8]
-        # 999s with transaction-set detail answer the set; a group-level answer (AK9) counts
-        # only where the same file said nothing of the claim's set
-        batch_rows = self._batch_acks.get(facts.batch_id, [])
-        files_with_sets = {r[7] for r in batch_rows if r[2] == "transaction"}
-        for row in batch_rows:
-            _batch, set_number, scope, source, outcome, codes, answered, file_id, seq = row
-            if scope == "transaction" and set_number != st02:
-                continue
-            if scope == "group" and file_id in files_with_sets:
-                continue
-            keyed.append(
-                (
-                    (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq),
-                    _front(source, outcome, codes, answered),
+    def _batch_keyed(self, batch_id: int, st02: int, sent_on: date) -> Keyed:
+        """The batch's and the transaction set's answers, the same for each of its claims.
+        999s with transaction-set detail answer the set; a group-level answer (AK9) counts only
+        where the same file said nothing of the claim's set."""
+        key = (batch_id, st02, sent_on)
+        found = self._batch_events.get(key)
+        if found is None:
+            sent = sent_on.isoformat()
+            found = []
+            batch_rows = self._batch_acks.get(batch_id, [])
+            files_with_sets = {r[7] for r in batch_rows if r[2] == "transaction"}
+            for row in batch_rows:
+                _batch, set_number, scope, source, outcome, codes, answered, file_id, seq = row
+                if scope == "transaction" and set_number != st02:
+                    continue
+                if scope == "group" and file_id in files_with_sets:
+                    continue
+                found.append(
+                    (
+                        (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq),
+                        front(source, outcome, codes, answered),
+                    )
                 )
-            )
+            self._batch_events[key] = found
+        return found
+
+    def _events(self, raw: Raw, facts: ClaimFacts) -> Keyed:
+        keyed = list(self._batch_keyed(facts.batch_id, raw.facts[8], facts.sent_on))
+        if raw.eventless:
+            return keyed  # (line payments belong to adjudications)
+        sent = facts.sent_on.isoformat()
         for row in raw.acks:
-            _claim, source, outcome, codes, answered, file_id, seq, scope = row
+            _claim, source, outcome, text, answered, file_id, seq, scope = row
             if scope == "line":
                 continue  # a line-level 277CA answer: the claim-level one decides
             keyed.append(
                 (
                     (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq),
-                    _front(source, outcome, codes, answered),
+                    front(source, outcome, text, answered),
                 )
             )
         payments: dict[int, list[LinePayment]] = defaultdict(list)
@@ -247,11 +198,7 @@ class EventReader:
                 continue  # a line of the 835 that matched none of ours
             payments[row[1]].append(
                 LinePayment(
-                    row[2],
-                    _decimal(row[3]),
-                    _decimal(row[4]),
-                    _reasons(row[5]),
-                    tuple(json.loads(row[6])),
+                    row[2], decimal(row[3]), decimal(row[4]), reasons(row[5]), codes(row[6])
                 )
             )
         for row in raw.adjudications:
@@ -260,12 +207,12 @@ class EventReader:
             event = Adjudication(
                 on=date.fromisoformat(on),
                 status_code=status,
-                charge=_decimal(charge),
-                paid=_decimal(paid),
+                charge=decimal(charge),
+                paid=decimal(paid),
                 payer_claim_number=number,
-                patient_responsibility=_decimal(patient),
-                reasons=_reasons(adjustments),
-                remarks=tuple(json.loads(remarks)),
+                patient_responsibility=decimal(patient),
+                reasons=reasons(adjustments),
+                remarks=codes(remarks),
                 lines=tuple(payments.get(event_id, ())),
                 itemised=bool(has_lines),
                 trace=trace,
@@ -284,12 +231,15 @@ class EventReader:
             )
         return keyed
 
-    def _ordered(self, keyed: list[tuple[tuple[Any, ...], Event]]) -> tuple[Event, ...]:
-        keyed.sort(key=lambda pair: pair[0])
+    def _ordered(self, keyed: Keyed) -> tuple[Event, ...]:
+        if not keyed:
+            return ()
+        if len(keyed) > 1:
+            keyed.sort(key=lambda pair: pair[0])
         return tuple(event for _, event in keyed)
 
     # -- outcomes -----------------------------------------------------------------------------------
-    def outcome_of(self, raw: _Raw) -> tuple[ClaimFacts, ClaimOutcome]:
+    def _prepare(self, raw: Raw) -> _Prepared:
         facts = self._facts(raw)
         keyed = self._events(raw, facts)
         if facts.original_claim_id and facts.frequency in ("7", "8"):
@@ -313,65 +263,139 @@ class EventReader:
             first = self._one(facts.original_claim_id)
             if first is not None:
                 original = self.outcome_of(first)[1]
-        if facts.frequency == "1" and _front_rejected(facts, events):
+        # (no event, no rejection: the claim is pending, abandoned or sent)
+        rejected = bool(events) and facts.frequency == "1" and _front_rejected(facts, events)
+        return _Prepared(facts, events, tuple(successors), original, rejected)
+
+    def _evaluate(self, prepared: _Prepared) -> tuple[ClaimFacts, ClaimOutcome]:
+        facts = prepared.facts
+        if prepared.rejected_original:
             facts = attrs.evolve(facts, resent_as=self._resent_as(facts))
-        return facts, evaluate(facts, events, successors, original=original)
+        return facts, evaluate(
+            facts, prepared.events, prepared.successors, original=prepared.original
+        )
+
+    def outcome_of(self, raw: Raw) -> tuple[ClaimFacts, ClaimOutcome]:
+        """One claim's facts and outcome (the plain path)."""
+        return self._evaluate(self._prepare(raw))
 
     def outcomes(
         self, claim_ids: Collection[str] | None = None
     ) -> Iterator[tuple[ClaimFacts, ClaimOutcome]]:
+        for _raw, facts, result in self.evaluated(claim_ids):
+            yield facts, result
+
+    def evaluated(
+        self, claim_ids: Collection[str] | None = None
+    ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
+        """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order."""
         if claim_ids is None:
-            raws = self._raw("all")
+            raws = raw_claims(self.db, ALL)
+        elif not claim_ids:
+            return
         else:
-            self.db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS wanted_claims (claim_id TEXT PRIMARY KEY)"
-            )
-            self.db.execute("DELETE FROM temp.wanted_claims")
-            self.db.executemany(
-                "INSERT OR IGNORE INTO temp.wanted_claims VALUES (?)", [(c,) for c in claim_ids]
-            )
-            raws = self._raw("wanted")
-        for raw in raws:
-            yield self.outcome_of(raw)
+            raws = raw_claims(self.db, IDS, (json.dumps(sorted(claim_ids)),))
+        while chunk := list(islice(raws, CHUNK)):
+            self._known = self._dependencies(chunk)
+            prepared = [self._prepare(raw) for raw in chunk]
+            self._resent = self._resends([p.facts for p in prepared if p.rejected_original])
+            for raw, ready in zip(chunk, prepared, strict=True):
+                yield (raw, *self._evaluate(ready))
+            self._known, self._resent = {}, {}
+
+    # -- the chunk's look-ups, in bulk ----------------------------------------------------------
+    def _dependencies(self, chunk: Sequence[Raw]) -> dict[str, Raw]:
+        """The rows of the claims the chunk's claims' states depend on: their voids and
+        replacements, the originals of the voids (and, in turn, theirs)."""
+        needed: set[str] = set()
+        if self._corrections:  # (a ledger without voids or replacements needs none)
+            successors = self._successors
+            for raw in chunk:
+                claim_id, _member, frequency, original = raw.facts[:4]
+                if claim_id in successors or frequency == "8":
+                    self._needs(claim_id, frequency, original, needed)
+        if not needed:
+            return {}
+        known = {raw.facts[0]: raw for raw in chunk if raw.facts[0] in needed}
+        missing = needed - known.keys()
+        if missing:
+            for raw in raw_claims(self.db, IDS, (json.dumps(sorted(missing)),)):
+                known[raw.claim_id] = raw
+        return known
+
+    def _needs(self, claim_id: str, frequency: str, original: str | None, out: set[str]) -> None:
+        out.update(successor for successor, _ in self._successors.get(claim_id, ()))
+        if frequency == "8" and original and original not in out:
+            out.add(original)
+            self._needs(original, *self._corrections.get(original, ("1", "")), out)
+
+    def _resends(self, rejected: Iterable[ClaimFacts]) -> dict[str, str | None]:
+        """:meth:`_resent_as` of these claims, in one query."""
+        rejected = list(rejected)
+        found: dict[str, str | None] = {facts.claim_id: None for facts in rejected}
+        probes = [
+            [
+                facts.claim_id,
+                number,
+                facts.member_id,
+                line.procedure,
+                line.service_date.isoformat(),
+                " ".join(line.modifiers),
+            ]
+            for facts in rejected
+            for number, line in enumerate(facts.lines)
+        ]
+        if not probes:
+            return found
+        hits = plain_rows(
+            self.db,
+            "WITH probe(claim_id, n, member_id, procedure, service_date, modifiers) AS ("
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
+            "json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?)) "
+            f"SELECT p.claim_id, p.n, ({_RESENT.format(p='p.')}) AS resent FROM probe p "
+            "ORDER BY p.claim_id, p.n",
+            (json.dumps(probes),),
+        )
+        for claim_id, _number, resent in hits:
+            if resent is not None and found[claim_id] is None:
+                found[claim_id] = str(resent)
+        return found
 
     def _resent_as(self, facts: ClaimFacts) -> str | None:
         """A later original of ours that bills one of this rejected claim's services again."""
+        if facts.claim_id in self._resent:
+            return self._resent[facts.claim_id]
         for line in facts.lines:
-            row = self.db.execute(
-                "SELECT l.claim_id FROM lines l JOIN claims c ON c.claim_id = l.claim_id "
-                "WHERE l.member_id = ? AND l.procedure = ? AND l.service_date = ? AND l.modifiers = ? "
-                "AND l.claim_id > ? AND c.frequency = '1' AND l.live = 1 ORDER BY l.claim_id LIMIT 1",
-                (
-                    facts.member_id,
-                    line.procedure,
-                    line.service_date.isoformat(),
-                    " ".join(line.modifiers),
-                    facts.claim_id,
-                ),
+            row = plain_rows(
+                self.db,
+                _RESENT.format(p=":"),
+                {
+                    "member_id": facts.member_id,
+                    "procedure": line.procedure,
+                    "service_date": line.service_date.isoformat(),
+                    "modifiers": " ".join(line.modifiers),
+                    "claim_id": facts.claim_id,
+                },
             ).fetchone()
             if row is not None:
                 return str(row[0])
         return None
 
 
-def _front(source: str, outcome: str, codes: str, answered: str | None) -> FrontDoor:
-    pairs = json.loads(codes)
-    return FrontDoor(
-        source=source,
-        outcome=Outcome(outcome),
-        on=date.fromisoformat(answered) if answered else None,
-        codes=tuple(str(code) for code, _words in pairs),
-        detail="; ".join(f"{code} {words}".strip() for code, words in pairs),
-    )
+# the first later original of ours, still live, that bills the same service (member, code,
+# date, modifiers); ``{p}`` is the probe's columns (``p.``) or the parameters (``:``)
+_RESENT = (
+    "SELECT l.claim_id FROM lines l JOIN claims c ON c.claim_id = l.claim_id "
+    "WHERE l.member_id = {p}member_id AND l.procedure = {p}procedure "
+    "AND l.service_date = {p}service_date AND l.modifiers = {p}modifiers "
+    "AND l.claim_id > {p}claim_id AND c.frequency = '1' AND l.live = 1 "
+    "ORDER BY l.claim_id LIMIT 1"
+)
 
 
 def _front_rejected(facts: ClaimFacts, events: Sequence[Event]) -> bool:
-    from edi837.lifecycle.machine import front_door_state
-
     return front_door_state(facts, events) is State.REJECTED
-
-
-Keyed = list[tuple[tuple[Any, ...], Event]]
 
 
 def _split_correction(keyed: Keyed) -> tuple[Keyed, Keyed]:
@@ -406,39 +430,32 @@ def outcome(ledger: Ledger, claim_id: str) -> tuple[ClaimFacts, ClaimOutcome] | 
 
 def related(ledger: Ledger, claim_ids: Collection[str]) -> set[str]:
     """The claims whose state may change with these: themselves, their originals, their
-    voids and replacements."""
+    voids and replacements (and theirs, in turn)."""
+    links: dict[str, set[str]] = defaultdict(set)  # both ways: original <-> correction
+    for claim_id, _frequency, original in plain_rows(ledger.db, CORRECTIONS):
+        links[claim_id].add(original)
+        links[original].add(claim_id)
     out = set(claim_ids)
-    frontier = set(claim_ids)
+    frontier = [c for c in out if c in links]
     while frontier:
-        marks = ",".join("?" * len(frontier))
-        rows = ledger.db.execute(
-            f"SELECT claim_id, original_claim_id FROM claims WHERE claim_id IN ({marks}) "
-            f"OR original_claim_id IN ({marks})",
-            [*frontier, *frontier],
-        ).fetchall()
-        found = {r[0] for r in rows} | {r[1] for r in rows if r[1]}
-        frontier = found - out
+        found = {other for claim_id in frontier for other in links[claim_id]} - out
         out |= found
+        frontier = list(found)
     return out
 
 
 def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
     """Rewrite ``lines.live`` and ``lines.denied`` from the state machine for these claims (and
     the claims tied to them), or for every claim. Inside ``ledger.write()``. Returns the number
-    of lines whose flags changed."""
+    of lines whose flags changed: only those are written. No claims, no work."""
+    if claim_ids is not None and not claim_ids:
+        return 0
     wanted = None if claim_ids is None else related(ledger, claim_ids)
-    reader = EventReader(ledger)
-    current = {
-        row[0]: (row[1], row[2])
-        for row in ledger.db.execute(
-            "SELECT line_id, live, denied FROM lines"
-            + ("" if wanted is None else " WHERE claim_id IN (SELECT value FROM json_each(?))"),
-            () if wanted is None else (json.dumps(sorted(wanted)),),
-        )
-    }
     changes: list[tuple[int, int, str]] = []
-    for _facts, result in reader.outcomes(wanted):
+    for raw, _facts, result in EventReader(ledger).evaluated(wanted):
         live = 1 if result.live else 0
+        # the flags as they stand, read with the claim's lines (columns live, denied)
+        current = {line[1]: (line[8], line[9]) for line in raw.lines}
         for line in result.lines:
             flags = (live, 1 if line.denied else 0)
             if current.get(line.line_id) != flags:

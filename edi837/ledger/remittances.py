@@ -9,13 +9,19 @@ counted twice. A provider-level adjustment whose reference names one of our clai
 claim number or CLM01) is tied to that claim. The caller holds the write transaction, so a
 failure part-way leaves the ledger as it was; the claims touched are refreshed in it
 (edi837.ledger.events.refresh).
+
+Set-based: the claims of a payment are gathered a chunk at a time (``CHUNK``) and each chunk is
+matched in three statements (its CLP01s against ``claims``, the REF*6R of those left over against
+``lines``, and the sent lines of every matched claim), then written with two ``executemany``. The
+event IDs are handed out here, in file order, exactly as SQLite would have numbered the rows one
+by one (the ledger's total order of events relies on them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +33,7 @@ from edi837.ledger.store import Ledger
 from edi837.model.remittance import (
     Adjustment,
     ClaimPayment,
+    Remark,
     RemitEvent,
     Remittance,
     RemittanceTotals,
@@ -50,15 +57,49 @@ class ImportTally:
     claim_ids: set[str] = attrs.field(factory=set)  # our claims the payments named
 
 
+CHUNK = 2000  # claims matched and written per round of statements
+
+# Most claims and lines carry no adjustment or remark, and the rest repeat a few patterns (CO-45
+# with the same cut, CO-197 of the same rate): their JSON is cached, the cache emptied when full.
+_CACHE_LIMIT = 4096
+_EMPTY = "[]"
+
+
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _adjustments(items: Iterable[Adjustment]) -> str:
-    return json.dumps(
-        [[str(a.group), a.reason, str(a.amount), _text(a.quantity)] for a in items],
-        separators=(",", ":"),
-    )
+_adjustment_texts: dict[tuple[tuple[str, str, str, str | None], ...], str] = {}
+
+
+def _adjustments(items: tuple[Adjustment, ...]) -> str:
+    """``[[group, reason, amount, quantity], ...]``: also hashed into a payment's identity, so
+    its bytes never change. Cached by the texts written, not by the adjustments: Decimal("45")
+    and Decimal("45.00") are equal keys, and each must keep the spelling the 835 gave it."""
+    if not items:
+        return _EMPTY
+    key = tuple((str(a.group), a.reason, str(a.amount), _text(a.quantity)) for a in items)
+    text = _adjustment_texts.get(key)
+    if text is None:
+        if len(_adjustment_texts) >= _CACHE_LIMIT:
+            _adjustment_texts.clear()
+        text = _adjustment_texts[key] = json.dumps(key, separators=(",", ":"))
+    return text
+
+
+_remark_texts: dict[tuple[str, ...], str] = {}
+
+
+def _remarks(items: Iterable[Remark]) -> str:
+    codes = tuple(r.code for r in items)
+    if not codes:
+        return _EMPTY
+    text = _remark_texts.get(codes)
+    if text is None:
+        if len(_remark_texts) >= _CACHE_LIMIT:
+            _remark_texts.clear()
+        text = _remark_texts[codes] = json.dumps(list(codes))
+    return text
 
 
 def file_already_imported(ledger: Ledger, sha256: str) -> bool:
@@ -123,16 +164,20 @@ class RemittanceImport:
         tally.files += 1
         self.remittance_id: int | None = None  # None while skipping an already recorded payment
         self.seq = 0
+        self._pending: list[tuple[int, str, ClaimPayment]] = []  # (seq, CLP01, claim)
+        self._last_event = self._last_line_event = 0  # the IDs handed out so far
 
     def feed(self, events: Iterable[RemitEvent]) -> None:
         for event in events:
             if isinstance(event, Remittance):
+                self._flush()
                 self.headers += 1
                 self._header(event)
             elif isinstance(event, ClaimPayment):
                 if self.remittance_id is not None:
                     self._claim(event)
             elif isinstance(event, RemittanceTotals):
+                self._flush()
                 self.tally.issues.extend(event.issues)
                 if self.remittance_id is not None:
                     self._totals(event)
@@ -186,6 +231,12 @@ class RemittanceImport:
         )
         self.remittance_id = int(cursor.lastrowid or 0)
         self.seq = 0
+        # the rows are numbered here as SQLite would (one past the largest), read again after
+        # each savepoint since a payment rolled back gives its numbers back
+        self._last_event, self._last_line_event = self.db.execute(
+            "SELECT (SELECT COALESCE(MAX(event_id), 0) FROM claim_events), "
+            "(SELECT COALESCE(MAX(line_event_id), 0) FROM line_events)"
+        ).fetchone()
         self._content = hashlib.sha256(
             _canonical(
                 key,
@@ -198,6 +249,7 @@ class RemittanceImport:
         )
 
     def _claim(self, claim: ClaimPayment) -> None:
+        """Hash the claim into the payment's identity and queue it for the next chunk."""
         self.seq += 1
         pcn = claim.patient_control_number.strip()
         if self._content is not None:
@@ -221,117 +273,154 @@ class RemittanceImport:
                     _adjustments(claim.adjustments),
                 )
             )
-        row = self.db.execute(
-            "SELECT claim_id FROM claims WHERE claim_id = ?", (pcn.upper(),)
-        ).fetchone()
-        claim_id = row[0] if row else None
-        if claim_id is None:
-            # A payer that mangles CLP01 usually keeps REF*6R: the line names its claim.
-            for service in claim.lines:
-                control = service.line_control_number.strip().upper()
-                found = self.db.execute(
-                    "SELECT claim_id FROM lines WHERE line_id = ?", (control,)
-                ).fetchone()
-                if control and found is not None:
-                    claim_id = found[0]
-                    break
-        self.tally.claims += 1
-        if claim_id is None:
-            self.tally.claims_unmatched += 1
-        else:
-            self.tally.claim_ids.add(claim_id)
-        cursor = self.db.execute(
-            "INSERT INTO claim_events (remittance_id, seq, patient_control_number, claim_id, status_code, "
-            "charge, paid, patient_responsibility, payer_claim_number, has_lines, adjustments, remarks) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.remittance_id,
-                self.seq,
-                pcn,
-                claim_id,
-                str(claim.status),
-                _text(claim.charge),
-                _text(claim.paid),
-                _text(claim.patient_responsibility),
-                claim.payer_claim_number,
-                1 if claim.lines else 0,
-                _adjustments(claim.adjustments),
-                json.dumps([r.code for r in claim.remarks]),
-            ),
-        )
-        event_id = int(cursor.lastrowid or 0)
-        sent = self._sent_lines(claim_id) if claim_id else []
-        taken: set[str] = set()
-        for service in claim.lines:
-            line_id, how = self._match(service, sent, taken, claim)
-            self.tally.lines += 1
-            if line_id is None:
-                self.tally.lines_unmatched += 1
-                if claim_id is not None:
-                    self.tally.issues.append(
-                        Issue(
-                            "RECONCILE-LINE",
-                            Severity.WARN,
-                            f"a service line ({service.procedure.render()}) of claim {pcn} matches no line we sent",
-                            Location(file=self.name, segment=service.position, claim_id=pcn),
-                        )
-                    )
+        self._pending.append((self.seq, pcn, claim))
+        if len(self._pending) >= CHUNK:
+            self._flush()
+
+    # -- a chunk of claims, set-based ----------------------------------------------------------
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending or self.remittance_id is None:
+            return
+        owners = self._owners(pending)
+        sent = self._sent_lines({claim_id for claim_id in owners if claim_id is not None})
+        tally = self.tally
+        claim_rows: list[tuple[object, ...]] = []
+        line_rows: list[tuple[object, ...]] = []
+        event_id, line_event_id = self._last_event, self._last_line_event
+        for (seq, pcn, claim), claim_id in zip(pending, owners, strict=True):
+            event_id += 1
+            tally.claims += 1
+            if claim_id is None:
+                tally.claims_unmatched += 1
             else:
-                taken.add(line_id)
-            billed = service.original_procedure or service.procedure
-            day = service.service_date
-            self.db.execute(
-                "INSERT INTO line_events (claim_event_id, line_id, matched_by, procedure, modifiers, "
-                "service_date, line_control_number, charge, paid, units, adjustments, remarks) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                tally.claim_ids.add(claim_id)
+            claim_rows.append(
                 (
                     event_id,
-                    line_id,
-                    how,
-                    billed.code,
-                    " ".join(billed.modifiers),
-                    day.isoformat() if day else None,
-                    service.line_control_number,
-                    _text(service.charge),
-                    _text(service.paid),
-                    _text(service.paid_units),
-                    _adjustments(service.adjustments),
-                    json.dumps([r.code for r in service.remarks]),
-                ),
+                    self.remittance_id,
+                    seq,
+                    pcn,
+                    claim_id,
+                    str(claim.status),
+                    _text(claim.charge),
+                    _text(claim.paid),
+                    _text(claim.patient_responsibility),
+                    claim.payer_claim_number,
+                    1 if claim.lines else 0,
+                    _adjustments(claim.adjustments),
+                    _remarks(claim.remarks),
+                )
             )
+            lines = sent.get(claim_id, ()) if claim_id else ()
+            taken: set[str] = set()
+            for service in claim.lines:
+                line_id, how = _match(service, lines, taken)
+                tally.lines += 1
+                if line_id is None:
+                    tally.lines_unmatched += 1
+                    if claim_id is not None:
+                        tally.issues.append(
+                            Issue(
+                                "RECONCILE-LINE",
+                                Severity.WARN,
+                                f"a service line ({service.procedure.render()}) of claim {pcn} matches no line we sent",
+                                Location(file=self.name, segment=service.position, claim_id=pcn),
+                            )
+                        )
+                else:
+                    taken.add(line_id)
+                billed = service.original_procedure or service.procedure
+                day = service.service_date
+                line_event_id += 1
+                line_rows.append(
+                    (
+                        line_event_id,
+                        event_id,
+                        line_id,
+                        how,
+                        billed.code,
+                        " ".join(billed.modifiers),
+                        day.isoformat() if day else None,
+                        service.line_control_number,
+                        _text(service.charge),
+                        _text(service.paid),
+                        _text(service.paid_units),
+                        _adjustments(service.adjustments),
+                        _remarks(service.remarks),
+                    )
+                )
+        self.db.executemany(
+            "INSERT INTO claim_events (event_id, remittance_id, seq, patient_control_number, "
+            "claim_id, status_code, charge, paid, patient_responsibility, payer_claim_number, "
+            "has_lines, adjustments, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            claim_rows,
+        )
+        self.db.executemany(
+            "INSERT INTO line_events (line_event_id, claim_event_id, line_id, matched_by, "
+            "procedure, modifiers, service_date, line_control_number, charge, paid, units, "
+            "adjustments, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            line_rows,
+        )
+        self._last_event, self._last_line_event = event_id, line_event_id
 
-    def _sent_lines(self, claim_id: str) -> list[tuple[str, str, frozenset[str], str]]:
-        return [
-            (row[0], row[1], frozenset(row[2].split()), row[3])
+    def _owners(self, pending: Sequence[tuple[int, str, ClaimPayment]]) -> list[str | None]:
+        """Our claim each CLP names: its CLP01 (any case), else the first of its lines' REF*6R
+        that is one of our lines (a payer that mangles CLP01 usually keeps REF*6R)."""
+        wanted = sorted({pcn.upper() for _seq, pcn, _claim in pending})
+        known = {
+            row[0]
             for row in self.db.execute(
-                "SELECT line_id, procedure, modifiers, service_date FROM lines WHERE claim_id = ? "
-                "ORDER BY line_number",
-                (claim_id,),
+                "SELECT claim_id FROM claims WHERE claim_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted),),
             )
+        }
+        owners: list[str | None] = [
+            pcn.upper() if pcn.upper() in known else None for _seq, pcn, _claim in pending
         ]
+        controls = sorted(
+            {
+                control
+                for (_seq, _pcn, claim), owner in zip(pending, owners, strict=True)
+                if owner is None
+                for control in (s.line_control_number.strip().upper() for s in claim.lines)
+                if control
+            }
+        )
+        if not controls:
+            return owners
+        line_owner = dict(
+            self.db.execute(
+                "SELECT line_id, claim_id FROM lines WHERE line_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(controls),),
+            ).fetchall()
+        )
+        for index, ((_seq, _pcn, claim), owner) in enumerate(zip(pending, owners, strict=True)):
+            if owner is None:
+                owners[index] = next(
+                    (
+                        line_owner[control]
+                        for control in (s.line_control_number.strip().upper() for s in claim.lines)
+                        if control in line_owner
+                    ),
+                    None,
+                )
+        return owners
 
-    def _match(
-        self,
-        service: ServicePayment,
-        sent: list[tuple[str, str, frozenset[str], str]],
-        taken: set[str],
-        claim: ClaimPayment,
-    ) -> tuple[str | None, str | None]:
-        control = service.line_control_number.strip().upper()
-        if control:
-            for line_id, *_rest in sent:
-                if line_id == control and line_id not in taken:
-                    return line_id, "6R"
-        # No REF*6R (some payers drop it): the code as billed, its modifiers and the date.
-        billed = service.original_procedure or service.procedure
-        day = service.service_date
-        wanted = billed.code, frozenset(billed.modifiers), day.isoformat() if day else None
-        for line_id, procedure, modifiers, service_date in sent:
-            if line_id in taken or procedure != wanted[0] or modifiers != wanted[1]:
-                continue
-            if wanted[2] is None or wanted[2] == service_date:
-                return line_id, "code+date"
-        return None, None
+    def _sent_lines(self, claim_ids: Collection[str]) -> dict[str, list[_Sent]]:
+        """The lines we sent on these claims, in their order."""
+        out: dict[str, list[_Sent]] = {}
+        if not claim_ids:
+            return out
+        for claim_id, line_id, procedure, modifiers, service_date in self.db.execute(
+            "SELECT claim_id, line_id, procedure, modifiers, service_date FROM lines "
+            "WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, line_number",
+            (json.dumps(sorted(claim_ids)),),
+        ):
+            out.setdefault(claim_id, []).append(
+                (line_id, procedure, frozenset(modifiers.split()), service_date)
+            )
+        return out
 
     def _totals(self, totals: RemittanceTotals) -> None:
         content = self._content
@@ -390,3 +479,27 @@ class RemittanceImport:
                 "SELECT claim_id FROM claims WHERE claim_id = ?", (text.upper(),)
             ).fetchone()
         return str(row[0]) if row else None
+
+
+_Sent = tuple[str, str, frozenset[str], str]  # line ID, procedure, modifiers, service date
+
+
+def _match(
+    service: ServicePayment, sent: Sequence[_Sent], taken: set[str]
+) -> tuple[str | None, str | None]:
+    """The line we sent that an 835 line answers: by REF*6R, else (some payers drop it) by the
+    code as billed, its modifiers and the date; a line is answered once per CLP."""
+    control = service.line_control_number.strip().upper()
+    if control:
+        for line_id, *_rest in sent:
+            if line_id == control and line_id not in taken:
+                return line_id, "6R"
+    billed = service.original_procedure or service.procedure
+    day = service.service_date
+    wanted = billed.code, frozenset(billed.modifiers), day.isoformat() if day else None
+    for line_id, procedure, modifiers, service_date in sent:
+        if line_id in taken or procedure != wanted[0] or modifiers != wanted[1]:
+            continue
+        if wanted[2] is None or wanted[2] == service_date:
+            return line_id, "code+date"
+    return None, None

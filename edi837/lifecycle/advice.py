@@ -3,8 +3,10 @@ reasons (``next_actions.toml``) and the filing limit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 import attrs
 
@@ -35,9 +37,15 @@ class Aging:
 
 
 def aging(facts: ClaimFacts, as_of: date) -> Aging:
-    days = max((as_of - facts.sent_on).days, 0)
+    return _aging(facts.sent_on, facts.first_date, as_of)
+
+
+@lru_cache(maxsize=4096)
+def _aging(sent_on: date, first_date: date, as_of: date) -> Aging:
+    # a batch's claims share their dates: the work queue asks the same question many times
+    days = max((as_of - sent_on).days, 0)
     bucket = next((label for limit, label in BUCKETS if days <= limit), OVER)
-    deadline = facts.first_date + timedelta(days=FILING_DAYS)
+    deadline = first_date + timedelta(days=FILING_DAYS)
     return Aging(days, bucket, deadline, (deadline - as_of).days)
 
 
@@ -70,24 +78,49 @@ def _reason_action(outcome: ClaimOutcome) -> str:
     return f"{reason.group}-{reason.code} ({rule.words}): {rule.action}"
 
 
-def next_action(facts: ClaimFacts, outcome: ClaimOutcome, as_of: date) -> Advice:
+# The values a state's action may name, each made only when the action names it (the work
+# queue advises every claim; most actions name nothing, or one value).
+_VALUES: dict[str, Callable[[ClaimFacts, ClaimOutcome, Aging], object]] = {
+    "batch": lambda facts, outcome, age: facts.batch_id,
+    "age": lambda facts, outcome, age: age.days,
+    "successor": lambda facts, outcome, age: outcome.successor or "",
+    "original": lambda facts, outcome, age: facts.original_claim_id or "",
+    "resent_as": lambda facts, outcome, age: facts.resent_as or "",
+    "deadline": lambda facts, outcome, age: age.deadline.isoformat(),
+    "days_left": lambda facts, outcome, age: age.days_left,
+    "overpaid": lambda facts, outcome, age: money(outcome.figures.overpaid),
+    "patient": lambda facts, outcome, age: money(outcome.figures.patient),
+    "detail": lambda facts, outcome, age: (
+        (outcome.front_door.detail or ", ".join(outcome.front_door.codes))
+        if outcome.front_door
+        else "no detail"
+    ),
+}
+
+
+def _values(
+    key: str, facts: ClaimFacts, outcome: ClaimOutcome, age: Aging, given: dict[str, object]
+) -> dict[str, object]:
+    """What the action of ``key`` names: from ``given``, else made from the claim."""
+    out: dict[str, object] = {}
+    for name in table().names(key):
+        if name in given:
+            out[name] = given[name]
+        elif name in _VALUES:
+            out[name] = _VALUES[name](facts, outcome, age)
+    return out
+
+
+def next_action(
+    facts: ClaimFacts, outcome: ClaimOutcome, as_of: date, *, age: Aging | None = None
+) -> Advice:
+    """What to do next about the claim. ``age``: its :func:`aging` on ``as_of``, when the caller
+    has it already."""
     rules = table()
     state = outcome.state
-    age = aging(facts, as_of)
-    values: dict[str, object] = {
-        "batch": facts.batch_id,
-        "age": age.days,
-        "successor": outcome.successor or "",
-        "original": facts.original_claim_id or "",
-        "resent_as": facts.resent_as or "",
-        "deadline": age.deadline.isoformat(),
-        "days_left": age.days_left,
-        "overpaid": money(outcome.figures.overpaid),
-        "patient": money(outcome.figures.patient),
-        "detail": (outcome.front_door.detail or ", ".join(outcome.front_door.codes))
-        if outcome.front_door
-        else "no detail",
-    }
+    if age is None:
+        age = aging(facts, as_of)
+    given: dict[str, object] = {}
     if facts.is_void:
         key = {
             State.VOIDED: "void_settled",
@@ -112,7 +145,7 @@ def next_action(facts: ClaimFacts, outcome: ClaimOutcome, as_of: date) -> Advice
     ):
         key = "lines_pending"
     if key in ("denied", "partially_paid"):
-        values["reason_action"] = _reason_action(outcome)
+        given["reason_action"] = _reason_action(outcome)
     if key == "patient_responsibility":
         words = sorted(
             {
@@ -121,11 +154,15 @@ def next_action(facts: ClaimFacts, outcome: ClaimOutcome, as_of: date) -> Advice
                 if r.group == "PR"
             }
         )
-        values["reason_words"] = ", ".join(words) or "patient responsibility"
+        given["reason_words"] = ", ".join(words) or "patient responsibility"
     action = rules.state(key)
-    text = rules.say(key, **values)
+    text = rules.say(key, **_values(key, facts, outcome, age, given))
     if not action.done and age.days_left <= FILING_WARNING_DAYS and not facts.is_void:
-        text = rules.say(
-            "filing_soon", base=text, **{k: v for k, v in values.items() if k != "base"}
-        )
-    return Advice(key, text, action.done)
+        warning = _values("filing_soon", facts, outcome, age, {**given, "base": text})
+        text = rules.say("filing_soon", **warning)
+    return _advice(key, text, action.done)
+
+
+@lru_cache(maxsize=4096)
+def _advice(key: str, text: str, done: bool) -> Advice:
+    return Advice(key, text, done)  # the same few pieces of advice, shared (they are frozen)

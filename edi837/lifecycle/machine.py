@@ -92,8 +92,17 @@ class Figures:
     overpaid: Decimal = ZERO
 
     def __add__(self, other: Figures) -> Figures:
+        # field by field: attrs.astuple walks the class's fields at every call, and the work
+        # queue's totals add two Figures per claim
         return Figures(
-            *(a + b for a, b in zip(attrs.astuple(self), attrs.astuple(other), strict=True))
+            self.billed + other.billed,
+            self.paid + other.paid,
+            self.contractual + other.contractual,
+            self.patient + other.patient,
+            self.denied + other.denied,
+            self.cancelled + other.cancelled,
+            self.open + other.open,
+            self.overpaid + other.overpaid,
         )
 
     @property
@@ -158,6 +167,8 @@ _WAITING = frozenset({State.PENDING, State.SENT, State.ACCEPTED, State.REVERSED,
 
 def _net(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
     """Adjustments summed per (group, code), zero sums dropped: a reversal cancels its original."""
+    if not reasons:
+        return ()  # most lines and claims have none
     totals: dict[tuple[str, str], Decimal] = {}
     for reason in reasons:
         key = (reason.group, reason.code)
@@ -165,16 +176,30 @@ def _net(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(Reason(g, c, amount) for (g, c), amount in totals.items() if amount)
 
 
-@attrs.define
 class _LineRun:
-    facts: LineFacts
-    paid: Decimal = ZERO
-    seen: bool = False
-    reasons: list[Reason] = attrs.field(factory=list)
-    remarks: tuple[str, ...] = ()
-    payments_since_reversal: int = 0
-    reversed_last: bool = False
-    status: str = "1"  # CLP02 of the adjudication that last touched the line
+    """One line's payments so far, during the fold (a plain class: one is made per line of
+    every claim evaluated)."""
+
+    __slots__ = (
+        "facts",
+        "paid",
+        "payments_since_reversal",
+        "reasons",
+        "remarks",
+        "reversed_last",
+        "seen",
+        "status",
+    )
+
+    def __init__(self, facts: LineFacts) -> None:
+        self.facts = facts
+        self.paid = ZERO
+        self.seen = False
+        self.reasons: list[Reason] = []
+        self.remarks: tuple[str, ...] = ()
+        self.payments_since_reversal = 0
+        self.reversed_last = False
+        self.status = "1"  # CLP02 of the adjudication that last touched the line
 
     def take(self, payment: LinePayment, reversal: bool, status: str) -> None:
         self.seen = True
@@ -194,6 +219,8 @@ def _split(reasons: Iterable[Reason], *, expected: bool) -> tuple[Decimal, Decim
     """(contractual, patient, denied) of a set of adjustments; an expected-unpaid line's
     adjustments are contractual whatever their code."""
     contractual = patient = denied = ZERO
+    if not reasons:
+        return contractual, patient, denied
     rules = table()
     for reason in reasons:
         if expected:
@@ -286,9 +313,10 @@ def evaluate(
         adjudications.append(event)
         payer_number = event.payer_claim_number or payer_number
         claim_reasons.extend(event.reasons)
-        if event.remarks or not event.is_reversal:
+        reversal = event.is_reversal
+        if event.remarks or not reversal:
             remarks = event.remarks
-        if event.is_reversal:
+        if reversal:
             claim_payments_since_reversal = 0
         elif not event.itemised:
             claim_level = event
@@ -297,11 +325,13 @@ def evaluate(
         for payment in event.lines:
             run = lines.get(payment.line_id)
             if run is not None:  # a line matching none of ours is reported at import
-                run.take(payment, event.is_reversal, event.status_code)
+                run.take(payment, reversal, event.status_code)
     base_state = front_door_state(facts, events)
 
-    void = next((s for s in successors if s.effective and s.frequency == "8"), None)
-    replacement = next((s for s in successors if s.effective and s.frequency == "7"), None)
+    void = replacement = None
+    if successors:
+        void = next((s for s in successors if s.effective and s.frequency == "8"), None)
+        replacement = next((s for s in successors if s.effective and s.frequency == "7"), None)
     net_paid = sum((a.paid or ZERO for a in adjudications), ZERO) - recouped
     net_claim_reasons = _net(claim_reasons)
     flags: list[str] = ["paid_twice"] if claim_payments_since_reversal > 1 else []

@@ -24,6 +24,7 @@ from edi837.render.queue_data import (
     totals_data,
     unmatched_data,
 )
+from edi837.render.queue_json import claim_json
 from edi837.render.safety import csv_text, terminal_text
 from edi837.services.queue import (
     Book,
@@ -65,7 +66,7 @@ def write_json(out: TextIO, view: QueueView) -> None:
         f'{{"schema_version": {SCHEMA_VERSION}, "as_of": {json.dumps(view.as_of)}, "claims": ['
     )
     for index, item in enumerate(view.items()):
-        out.write(("," if index else "") + "\n  " + json.dumps(claim_data(item)))
+        out.write(("," if index else "") + "\n  " + claim_json(item))
     payments = view.payments()
     tail = {
         "totals": totals_data(view.totals),

@@ -8,6 +8,7 @@ masked unless --show-phi. The JSON document is described by ``edi837/schemas/cla
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from edi837 import phi
@@ -32,6 +33,9 @@ BUCKET_LABELS = (*(label for _limit, label in BUCKETS), OVER)
 SCHEMA_VERSION = 1
 
 
+# Both texts depend on the number alone (Decimal("570") and Decimal("570.00") read the same, so
+# equal keys may share an answer), and a ledger's amounts are few: each is formatted once a run.
+@lru_cache(maxsize=4096)
 def money(value: Decimal | None) -> str | None:
     """Two places; more precision than cents, when a payer sends it, is kept."""
     if value is None:
@@ -43,6 +47,7 @@ def money(value: Decimal | None) -> str | None:
     return f"{value.normalize():f}"
 
 
+@lru_cache(maxsize=4096)
 def number(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     return "0" if text in ("-0", "") else text

@@ -70,9 +70,11 @@ def queue(
     claim_ids: Collection[str] | None = None,
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
+    every = filters == Filters()
     for facts, outcome in EventReader(ledger).outcomes(claim_ids):
-        item = QueueItem(facts, outcome, next_action(facts, outcome, as_of), aging(facts, as_of))
-        if filters.keep(item):
+        age = aging(facts, as_of)
+        item = QueueItem(facts, outcome, next_action(facts, outcome, as_of, age=age), age)
+        if every or filters.keep(item):
             yield item
 
 
@@ -109,27 +111,80 @@ class ReasonTally:
     claims: int = 0
 
 
+class _Running:
+    """A sum of Figures kept in place: one Figures made per claim added costs more than the
+    additions themselves. The additions are made in the same order, so the sums are the same."""
+
+    __slots__ = (
+        "billed",
+        "cancelled",
+        "contractual",
+        "denied",
+        "open",
+        "overpaid",
+        "paid",
+        "patient",
+    )
+
+    def __init__(self) -> None:
+        self.billed = self.paid = self.contractual = self.patient = ZERO
+        self.denied = self.cancelled = self.open = self.overpaid = ZERO
+
+    def add(self, figures: Figures) -> None:
+        self.billed += figures.billed
+        self.paid += figures.paid
+        self.contractual += figures.contractual
+        self.patient += figures.patient
+        self.denied += figures.denied
+        self.cancelled += figures.cancelled
+        self.open += figures.open
+        self.overpaid += figures.overpaid
+
+    def figures(self) -> Figures:
+        return Figures(
+            self.billed,
+            self.paid,
+            self.contractual,
+            self.patient,
+            self.denied,
+            self.cancelled,
+            self.open,
+            self.overpaid,
+        )
+
+
 @attrs.define
 class Book:
     """One usage's figures: overall, by service month, open amounts (and claims) by aging
     bucket, by program, and the denied amounts by adjustment reason (they add up to the
     figures' ``denied``) with the remark codes (RARC) the denied claims carried."""
 
-    figures: Figures = attrs.field(factory=Figures)
     claims: int = 0
-    by_month: dict[str, Figures] = attrs.field(factory=dict)
     by_bucket: dict[str, Decimal] = attrs.field(factory=dict)
     bucket_claims: dict[str, int] = attrs.field(factory=dict)
     by_program: dict[str, ProgramTally] = attrs.field(factory=dict)
     by_reason: dict[tuple[str, str], ReasonTally] = attrs.field(factory=dict)
     remarks: dict[str, int] = attrs.field(factory=dict)  # RARC -> claims with a denial
+    _sum: _Running = attrs.field(factory=_Running, repr=False)
+    _months: dict[str, _Running] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def figures(self) -> Figures:
+        return self._sum.figures()
+
+    @property
+    def by_month(self) -> dict[str, Figures]:
+        return {month: running.figures() for month, running in self._months.items()}
 
     def add(self, item: QueueItem) -> None:
         figures = item.outcome.figures
         self.claims += 1
-        self.figures = self.figures + figures
+        self._sum.add(figures)
         month = item.facts.service_month
-        self.by_month[month] = self.by_month.get(month, Figures()) + figures
+        running = self._months.get(month)
+        if running is None:
+            running = self._months[month] = _Running()
+        running.add(figures)
         if figures.open:
             bucket = item.aging.bucket
             self.by_bucket[bucket] = self.by_bucket.get(bucket, ZERO) + figures.open

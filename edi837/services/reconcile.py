@@ -70,8 +70,12 @@ def import_remittances(
     dry_run: bool = False,
 ) -> ImportTally:
     """Record the 835s. With ``dry_run`` everything is matched and counted, then rolled back."""
-    for path in paths:
-        require(path, {"835"}, "reconcile")
+    # Each file is hashed once. One already recorded (its hash is in remittance_files, where
+    # only 835s go) is not sniffed again: re-reading a known file costs its hash, little more.
+    hashed = [(path, file_sha256(path)) for path in paths]
+    for path, sha in hashed:
+        if not file_already_imported(ledger, sha):
+            require(path, {"835"}, "reconcile")
     tally = ImportTally()
     payees = known_payees(ledger, profile)
 
@@ -80,8 +84,7 @@ def import_remittances(
 
     try:
         with collector_paused(), ledger.write():
-            for path in paths:
-                sha = file_sha256(path)
+            for path, sha in hashed:
                 if file_already_imported(ledger, sha):
                     tally.files_already += 1
                     continue
