@@ -59,6 +59,15 @@ def test_every_fixture_claim_renders_as_its_mapping_does(claim: ClaimPayment) ->
     assert remit_xml.claim_text(claim, " " * 6) == xml_by_lxml(claim, 3)
 
 
+def test_the_mapping_has_the_keys_the_template_renderers_write() -> None:
+    claim = next(c for c in fixture_claims() if c.adjustments and c.lines and c.remarks)
+    data = remit_data.claim(claim)
+    assert tuple(data) == remit_data.CLAIM_KEYS
+    assert tuple(data["adjustments"][0]) == remit_data.ADJUSTMENT_KEYS
+    assert tuple(data["remarks"][0]) == remit_data.REMARK_KEYS
+    assert tuple(data["lines"][0]) == remit_data.LINE_KEYS
+
+
 _PIECES = ["A", "1", "-", " ", '"', "\\", "&", "<", ">", "\r", "\n", "\t", "\x00", "\x1b", "\x7f"]
 _PIECES += ["é", "漢", "\U0001f600", "\ufffe", "\udc80", "%", "%s", "]]>"]
 awkward = st.lists(st.sampled_from(_PIECES), max_size=4).map("".join)

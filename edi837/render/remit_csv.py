@@ -37,7 +37,7 @@ from typing import BinaryIO
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
-from edi837.render.remit import payments
+from edi837.render.remit import payments, write_text
 from edi837.render.safety import csv_text
 
 COLUMNS = (
@@ -196,47 +196,46 @@ def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
 
 
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    write_text(out, lambda text: _write(events, text), "")
+
+
+def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
     buffer = io.StringIO(newline="")
-    try:
-        row = row_writer(buffer)
-        row(COLUMNS)
-        for payment in payments(events):
-            header = payment.header
-            base = (
-                csv_text(header.control_number),
-                csv_text(header.trace_number),
-                _day(header.payment_date),
-                csv_text(header.payer.name),
-                csv_text(header.payee.name),
-            )
-            for claim in payment.claims():
-                remarks = claim.remarks  # a property that builds its tuple: once a claim
-                cells = _claim_cells(claim, remarks)
-                if not claim.lines:
-                    reasons = _reasons(claim.adjustments, remarks)
-                    row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
-                coded = claim.adjustments or remarks
-                for number, line in enumerate(claim.lines, 1):
-                    reasons = (
-                        _reasons((*claim.adjustments, *line.adjustments), (*remarks, *line.remarks))
-                        if coded or line.adjustments or line.remarks
-                        else ""
-                    )
-                    line_cells = _line_cells(number, line)
-                    row(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
-                if buffer.tell() >= _CHUNK:
-                    text.write(buffer.getvalue())
-                    buffer.seek(0)
-                    buffer.truncate()
-            for adjustment in payment.totals.provider_adjustments:
-                plb = (
-                    csv_text(adjustment.reason),
-                    csv_text(adjustment.reference),
-                    values.money(adjustment.amount),
+    row = row_writer(buffer)
+    row(COLUMNS)
+    for payment in payments(events):
+        header = payment.header
+        base = (
+            csv_text(header.control_number),
+            csv_text(header.trace_number),
+            _day(header.payment_date),
+            csv_text(header.payer.name),
+            csv_text(header.payee.name),
+        )
+        for claim in payment.claims():
+            remarks = claim.remarks  # a property that builds its tuple: once a claim
+            cells = _claim_cells(claim, remarks)
+            if not claim.lines:
+                reasons = _reasons(claim.adjustments, remarks)
+                row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+            coded = claim.adjustments or remarks
+            for number, line in enumerate(claim.lines, 1):
+                reasons = (
+                    _reasons((*claim.adjustments, *line.adjustments), (*remarks, *line.remarks))
+                    if coded or line.adjustments or line.remarks
+                    else ""
                 )
-                row(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
-        text.write(buffer.getvalue())
-        text.flush()
-    finally:
-        text.detach()
+                line_cells = _line_cells(number, line)
+                row(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
+            if buffer.tell() >= _CHUNK:
+                text.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+        for adjustment in payment.totals.provider_adjustments:
+            plb = (
+                csv_text(adjustment.reason),
+                csv_text(adjustment.reference),
+                values.money(adjustment.amount),
+            )
+            row(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
+    text.write(buffer.getvalue())

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, TypeVar
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
-from edi837.render.remit import payments
+from edi837.render.remit import payments, write_text
 
 SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script would notice
 
@@ -89,34 +89,10 @@ def _amount(value: Decimal | None) -> str:
     return _text(values.money(value))
 
 
-_adjustment_at = _object(("group", "reason", "amount", "quantity", "description"))
-_remark_at = _object(("code", "description"))
-_line_at = _object(
-    (
-        "procedure",
-        "modifiers",
-        "charge",
-        "paid",
-        "units",
-        "service_date",
-        "line_control_number",
-        "adjustments",
-        "remarks",
-    )
-)
-_claim_at = _object(
-    (
-        "patient_control_number",
-        "status_code",
-        "charge",
-        "paid",
-        "patient_responsibility",
-        "payer_claim_number",
-        "adjustments",
-        "remarks",
-        "lines",
-    )
-)
+_adjustment_at = _object(remit_data.ADJUSTMENT_KEYS)
+_remark_at = _object(remit_data.REMARK_KEYS)
+_line_at = _object(remit_data.LINE_KEYS)
+_claim_at = _object(remit_data.CLAIM_KEYS)
 
 
 def _adjustment(item: Adjustment, pad: str) -> str:
@@ -172,12 +148,7 @@ def claim_text(item: ClaimPayment, pad: str = "") -> str:
 
 
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
-    try:
-        _write(events, text)
-        text.flush()
-    finally:
-        text.detach()
+    write_text(out, lambda text: _write(events, text), "\n")
 
 
 def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:

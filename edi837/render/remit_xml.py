@@ -29,7 +29,7 @@ from lxml import etree
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
-from edi837.render.remit import payments
+from edi837.render.remit import payments, write_text
 
 T = TypeVar("T")
 
@@ -142,10 +142,10 @@ def _modifiers(items: tuple[str, ...], pad: str) -> str:
     return _list("modifiers", items, _modifier, pad)
 
 
-_adjustment_at = _parent("adjustment", 5)
-_remark_at = _parent("remark", 2)
-_line_at = _parent("line", 9)
-_claim_at = _parent("claim", 9)
+_adjustment_at = _parent("adjustment", len(remit_data.ADJUSTMENT_KEYS))
+_remark_at = _parent("remark", len(remit_data.REMARK_KEYS))
+_line_at = _parent("line", len(remit_data.LINE_KEYS))
+_claim_at = _parent("claim", len(remit_data.CLAIM_KEYS))
 
 
 def _adjustment(item: Adjustment, pad: str) -> str:
@@ -200,12 +200,7 @@ def claim_text(item: ClaimPayment, pad: str) -> str:
 
 
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
-    try:
-        _write(events, text)
-        text.flush()
-    finally:
-        text.detach()
+    write_text(out, lambda text: _write(events, text), "\n")
 
 
 def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
