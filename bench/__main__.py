@@ -14,6 +14,7 @@ import importlib
 import json
 import pkgutil
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -47,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in figures.items():
             print(f"    {key}: {value}")
 
+    summary = targets(results)
+    if summary:
+        print("[bench] targets:")
+        for line in summary:
+            print(f"    {line}")
+
     args.out.parent.mkdir(parents=True, exist_ok=True)
     header = [
         "# edi837 benchmark figures",
@@ -58,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     lines = list(header)
+    if summary:
+        lines += ["## Targets", "", *(f"- {line}" for line in summary), ""]
     for name, figures in results.items():
         lines += [f"## {name}", "", "| figure | value |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in figures.items()]
@@ -68,6 +77,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"[bench] figures written to {args.out} and {args.out.with_suffix('.json')}")
     return 0
+
+
+_VERDICT = re.compile(r"(not met|met|true|false)\b", re.IGNORECASE)
+
+
+def verdict(value: object) -> str | None:
+    """``met`` or ``NOT met`` when a figure is a target's verdict, else None. Modules say it
+    as text (``met (1.21x, target <= 1.5x)``, ``NOT met (<= 5.0x)``) or as a boolean."""
+    if isinstance(value, bool):
+        return "met" if value else "NOT met"
+    found = _VERDICT.match(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return "met" if found.group(1).lower() in ("met", "true") else "NOT met"
+
+
+def targets(results: dict[str, dict[str, object]]) -> list[str]:
+    """Every target's verdict in one list, after the figures: ``module: figure: verdict``."""
+    out = []
+    for name, figures in results.items():
+        for key, value in figures.items():
+            said = verdict(value)
+            if said is None or not ("target" in key or isinstance(value, str)):
+                continue
+            text = str(value)
+            if not text.lower().startswith(said.lower()):
+                text = f"{said} ({text})"
+            out.append(f"{name}: {key}: {text}")
+    return out
 
 
 if __name__ == "__main__":
