@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := build/demo
 
-.PHONY: demo test lint typecheck pytest bench fuzz segments docs clean
+.PHONY: demo test lint typecheck pytest bench bench-growth fuzz segments docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("edi837 needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -60,6 +60,11 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --out build/bench.md
+
+# The growth table of docs/benchmarks.md (10k, 100k and 1M for build, check, remit, reconcile,
+# validate): slow, so apart from `make bench`.
+bench-growth: $(STAMP)
+	$(BIN)/python -m bench --only growth --out build/bench-growth.md
 
 # The fuzz suites of `make test`, run longer: every fuzz test tries FUZZ_EXAMPLES inputs, still
 # seeded (the same inputs every run). Hypothesis prints, per test, the inputs tried and how many

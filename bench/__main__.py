@@ -3,7 +3,8 @@
 Each ``bench/bench_*.py`` module exposes ``run(work: Path) -> dict[str, object]``: named figures
 (rates, peak memory, ratios against a plain baseline measured in the same run). Targets are
 reported, never asserted: these machines are shared and noisy, so the ratios measured side by
-side are what to read.
+side are what to read. A module that sets ``SEPARATE = True`` (the growth table's million-record
+runs) runs only when ``--only`` names it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and args.only not in name:
             continue
         module = importlib.import_module(f"bench.{name}")
+        if getattr(module, "SEPARATE", False) and not args.only:
+            continue
         print(f"[bench] {name} ...", flush=True)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix=f"edi837-{name}-") as work:

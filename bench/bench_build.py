@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.bench_remit import verdict
 from bench.naive_writer import naive_write
 from bench.records_gen import write_records
 
@@ -51,6 +52,7 @@ with Ledger(ledger) as book:
 
 NAIVE = """
 from pathlib import Path
+from bench.bench_remit import verdict
 from bench.naive_writer import naive_write
 start = time.perf_counter()
 naive_write(Path(sys.argv[1]), Path(sys.argv[2]))
@@ -90,7 +92,7 @@ def run(work: Path) -> dict[str, object]:
     figures["build_records_per_second"] = round(RECORDS / best)
     figures["naive_fstring_seconds"] = round(floor, 3)
     figures["build_over_naive_ratio"] = round(best / floor, 2)
-    figures["build_target_ratio"] = "<= 5"
+    figures["target_build_within_5x_of_naive"] = verdict(best / floor, 5.0)
 
     # memory: peak RSS of a whole build at 20k and 100k records, against just holding the records
     mem_small = _child(BUILD, str(small), str(work / "m-small.837"), str(work / "m-small.sqlite"))
@@ -107,6 +109,11 @@ def run(work: Path) -> dict[str, object]:
     figures["records_alone_kib_per_record"] = round(records_only, 2)
     figures["build_memory_over_records_alone"] = (
         round(per_record / records_only, 2) if records_only else None
+    )
+    # issue 12's memory target is 100k -> 1M (within 1.5x): the growth table measures it
+    # (make bench-growth); here, the same ratio over the sizes this bench builds
+    figures["build_peak_rss_100k_over_20k"] = round(
+        mem_big["peak_rss_mib"] / mem_small["peak_rss_mib"], 2
     )
     return figures
 

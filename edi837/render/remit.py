@@ -8,6 +8,7 @@ flat memory whatever the format.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -62,6 +63,17 @@ def render(events: Iterable[RemitEvent], fmt: str, out: BinaryIO) -> None:
     if writer is None:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     writer(events, out)
+
+
+def write_text(out: BinaryIO, write: Callable[[io.TextIOWrapper], None], newline: str) -> None:
+    """Run ``write`` on a UTF-8 text layer over the binary ``out``, then flush and detach it
+    (``out`` stays open: the command decides where it goes)."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline=newline)
+    try:
+        write(text)
+        text.flush()
+    finally:
+        text.detach()
 
 
 def _writers() -> dict[str, Callable[[Iterable[RemitEvent], BinaryIO], None]]:

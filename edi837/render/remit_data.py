@@ -27,6 +27,33 @@ from edi837.render import values
 
 Data = dict[str, Any]
 
+# The keys of each object, in schema order: the renderers that write a claim without building
+# these dicts (remit_json) take them from here; a test holds the dicts to them.
+ADJUSTMENT_KEYS = ("group", "reason", "amount", "quantity", "description")
+REMARK_KEYS = ("code", "description")
+LINE_KEYS = (
+    "procedure",
+    "modifiers",
+    "charge",
+    "paid",
+    "units",
+    "service_date",
+    "line_control_number",
+    "adjustments",
+    "remarks",
+)
+CLAIM_KEYS = (
+    "patient_control_number",
+    "status_code",
+    "charge",
+    "paid",
+    "patient_responsibility",
+    "payer_claim_number",
+    "adjustments",
+    "remarks",
+    "lines",
+)
+
 
 def day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()

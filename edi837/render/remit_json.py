@@ -2,20 +2,31 @@
 (``edi837/schemas/remit.schema.json``).
 
 The bytes are exactly those of ``json.dumps(document, indent=2)`` followed by a newline (a test
-holds us to it), but the document is never built whole: each claim is dumped on its own and
-indented into place, so memory stays flat for any number of claims.
+holds us to it, and another holds each claim to ``json.dumps(remit_data.claim(c), indent=2)``),
+but the document is never built whole: each claim is written as soon as it is read, so memory
+stays flat for any number of claims.
+
+Why claims are not simply ``json.dumps(..., indent=2)``: with ``indent`` Python falls back to its
+pure-Python encoder, which was over 40% of a run (issue 12), and building a dict per claim a
+further 17%. A claim's shape is fixed (docs/remit.md), so it is written here from the model with
+one %-template per object, every string escaped by the C ``encode_basestring_ascii`` that
+``json.dumps`` itself uses. The header and trailer, once per payment, keep ``json.dumps``.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import cache, lru_cache
+from json.encoder import encode_basestring_ascii
+from typing import Any, BinaryIO, TypeVar
 
-from edi837.model.remittance import RemitEvent
-from edi837.render import remit_data
-from edi837.render.remit import payments
+from edi837.codes import descriptions as codes
+from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.render import remit_data, values
+from edi837.render.remit import payments, write_text
 
 SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script would notice
 
@@ -24,19 +35,120 @@ _PAYMENT = " " * 4
 _FIELD = " " * 6
 _ITEM = " " * 8
 
+T = TypeVar("T")
+
 
 def _nested(value: Any, pad: str) -> str:
     """``value`` dumped with indent=2 as it appears nested at the indentation ``pad``."""
     return json.dumps(value, indent=2).replace("\n", "\n" + pad)
 
 
+# -- one claim, as json.dumps(remit_data.claim(claim), indent=2) writes it ----------------------
+
+
+def _text(value: str | None) -> str:
+    """A JSON string, or null: what json.dumps writes for it (ASCII, escaped)."""
+    return "null" if value is None else encode_basestring_ascii(value)
+
+
+def _object(keys: Sequence[str]) -> Callable[[str], str]:
+    """The %-template of an object with ``keys``, by the indentation of its opening brace."""
+
+    @cache
+    def at(pad: str) -> str:
+        inner = "\n" + pad + "  "
+        fields = ("," + inner).join(f'"{key}": %s' for key in keys)  # our keys: no % in them
+        return "{" + inner + fields + "\n" + pad + "}"
+
+    return at
+
+
+def _list(items: Sequence[T], render: Callable[[T, str], str], pad: str) -> str:
+    """A list whose opening bracket sits at ``pad``; each item is ``render(item, its pad)``."""
+    if not items:
+        return "[]"
+    inner = pad + "  "
+    joint = ",\n" + inner
+    return "[\n" + inner + joint.join([render(item, inner) for item in items]) + "\n" + pad + "]"
+
+
+@lru_cache(maxsize=4096)
+def _strings(items: tuple[str, ...], pad: str) -> str:
+    """A list of strings whose opening bracket sits at ``pad``."""
+    if not items:
+        return "[]"
+    inner = pad + "  "
+    return (
+        "[\n" + inner + (",\n" + inner).join(map(encode_basestring_ascii, items)) + "\n" + pad + "]"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _amount(value: Decimal | None) -> str:
+    """An amount as the JSON string of its two-place text, or null (amounts repeat: cached)."""
+    return _text(values.money(value))
+
+
+_adjustment_at = _object(remit_data.ADJUSTMENT_KEYS)
+_remark_at = _object(remit_data.REMARK_KEYS)
+_line_at = _object(remit_data.LINE_KEYS)
+_claim_at = _object(remit_data.CLAIM_KEYS)
+
+
+def _adjustment(item: Adjustment, pad: str) -> str:
+    return _adjustment_at(pad) % (
+        encode_basestring_ascii(str(item.group)),
+        encode_basestring_ascii(item.reason),
+        _amount(item.amount),
+        _text(values.number(item.quantity)),
+        _text(codes.carc(item.reason)),
+    )
+
+
+def _remark(item: Remark, pad: str) -> str:
+    return _remark_at(pad) % (
+        encode_basestring_ascii(item.code),
+        _text(codes.remark(item.qualifier, item.code)),
+    )
+
+
+def _line(item: ServicePayment, pad: str) -> str:
+    inner = pad + "  "
+    return _line_at(pad) % (
+        _text(item.procedure.code or None),
+        _strings(item.procedure.modifiers, inner),
+        _amount(item.charge),
+        _amount(item.paid),
+        _text(values.number(item.paid_units)),
+        _text(remit_data.day(item.service_date)),
+        _text(item.line_control_number or None),
+        _list(item.adjustments, _adjustment, inner),
+        _list(item.remarks, _remark, inner),
+    )
+
+
+def claim_text(item: ClaimPayment, pad: str = "") -> str:
+    """``json.dumps(remit_data.claim(item), indent=2)`` with every line after the first
+    indented by ``pad``, written without the dict or the pure-Python encoder."""
+    inner = pad + "  "
+    return _claim_at(pad) % (
+        encode_basestring_ascii(item.patient_control_number),
+        encode_basestring_ascii(str(item.status)),
+        _amount(item.charge),
+        _amount(item.paid),
+        _amount(item.patient_responsibility),
+        _text(item.payer_claim_number or None),
+        _list(item.adjustments, _adjustment, inner),
+        _list(item.remarks, _remark, inner),
+        _list(item.lines, _line, inner),
+    )
+
+
+# -- the document ---------------------------------------------------------------------------------
+
+
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
-    try:
-        _write(events, text)
-        text.flush()
-    finally:
-        text.detach()
+    write_text(out, lambda text: _write(events, text), "\n")
 
 
 def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
@@ -50,9 +162,7 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
         out.write(f'\n{_FIELD}"claims": [')
         any_claim = False
         for claim in payment.claims():
-            out.write(
-                f"{',' if any_claim else ''}\n{_ITEM}{_nested(remit_data.claim(claim), _ITEM)}"
-            )
+            out.write(f"{',' if any_claim else ''}\n{_ITEM}{claim_text(claim, _ITEM)}")
             any_claim = True
         out.write(f"\n{_FIELD}]" if any_claim else "]")
         for key, value in remit_data.trailer(payment.totals).items():

@@ -1,29 +1,44 @@
-"""``--format xml``: the JSON document as XML, written incrementally with lxml's ``xmlfile``.
+"""``--format xml``: the JSON document as XML, written incrementally.
 
 ``<payments>`` holds one ``<payment>`` per transaction set; every JSON key is an element of the
 same name; a list is an element holding one child per item (``<claims><claim>``,
 ``<adjustments><adjustment>``, ``<lines><line>``, ``<remarks><remark>``,
 ``<modifiers><modifier>``, ``<provider_adjustments><provider_adjustment>``,
-``<warnings><warning>``); a JSON ``null`` is an empty element with ``nil="true"``; a control character XML cannot carry reads U+FFFD. Each claim is
-built as a small element tree and written as soon as it is read, so memory stays flat.
+``<warnings><warning>``); a JSON ``null`` is an empty element with ``nil="true"``; a control
+character XML cannot carry reads U+FFFD. Each claim is written as soon as it is read, so memory
+stays flat.
+
+The bytes are those lxml writes for the same elements indented by ``etree.indent`` (a test holds
+every claim to it). The header and trailer, once per payment, are lxml elements; a claim, once
+per claim, is written here from the model with one %-template per element, its text escaped as
+libxml2 escapes it (``&``, ``<``, ``>``, and CR as ``&#13;``): building and indenting an element
+tree per claim cost more than reading it (issue 12).
 """
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
 
-from edi837.model.remittance import RemitEvent
-from edi837.render import remit_data
-from edi837.render.remit import payments
+from edi837.codes import descriptions as codes
+from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.render import remit_data, values
+from edi837.render.remit import payments, write_text
 
-# Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF). A sender's
-# stray control character is shown as U+FFFD instead of failing the whole output; JSON, which can
-# carry it, escapes it instead.
+T = TypeVar("T")
+
+# Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone
+# surrogates). A sender's stray control character is shown as U+FFFD instead of failing the whole
+# output; JSON, which can carry it, escapes it instead.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# anything in a text that is not written as it is
+_SPECIAL = re.compile("[&<>\r]|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 # the element name of one item of each list
 _ITEMS = {
@@ -36,6 +51,9 @@ _ITEMS = {
     "provider_adjustments": "provider_adjustment",
     "warnings": "warning",
 }
+
+
+# -- the header and trailer: lxml elements --------------------------------------------------------
 
 
 def _fill(parent: Any, name: str, value: Any) -> None:
@@ -57,39 +75,148 @@ def _set(element: Any, name: str, value: Any) -> None:
         element.text = _NOT_XML.sub("\ufffd", str(value))
 
 
-def _element(name: str, value: Any) -> Any:
+def _element(name: str, value: Any, level: int) -> str:
     element = etree.Element(name)
     _set(element, name, value)
-    return element
+    etree.indent(element, space="  ", level=level)
+    return str(etree.tostring(element, encoding="unicode"))
+
+
+# -- a claim, as _element("claim", remit_data.claim(claim), 3) writes it -------------------------
+
+
+def _escaped(value: str) -> str:
+    """Element text as libxml2 writes it, after U+FFFD for what XML cannot carry."""
+    if _SPECIAL.search(value) is None:
+        return value
+    value = _NOT_XML.sub("\ufffd", value)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;")
+
+
+@cache
+def _tags(name: str) -> tuple[str, str, str]:
+    return f"<{name}>", f"</{name}>", f'<{name} nil="true"/>'
+
+
+def _leaf(name: str, value: str | None) -> str:
+    opening, closing, nil = _tags(name)
+    return nil if value is None else opening + _escaped(value) + closing
+
+
+@lru_cache(maxsize=4096)
+def _amount(name: str, value: Decimal | None) -> str:
+    """``<name>`` of an amount's two-place text (amounts repeat: cached)."""
+    return _leaf(name, values.money(value))
+
+
+# codes, dates, units and descriptions recur from claim to claim; control numbers do not
+_coded = lru_cache(maxsize=4096)(_leaf)
+
+
+def _parent(name: str, count: int) -> Callable[[str], str]:
+    """The %-template of ``<name>`` with ``count`` children, by the indentation of its tag."""
+
+    @cache
+    def at(pad: str) -> str:
+        inner = "\n" + pad + "  "
+        return f"<{name}>" + inner + inner.join(["%s"] * count) + "\n" + pad + f"</{name}>"
+
+    return at
+
+
+def _list(name: str, items: Sequence[T], render: Callable[[T, str], str], pad: str) -> str:
+    if not items:
+        return f"<{name}/>"
+    inner = pad + "  "
+    children = ("\n" + inner).join([render(item, inner) for item in items])
+    return f"<{name}>\n{inner}{children}\n{pad}</{name}>"
+
+
+def _modifier(value: str, pad: str) -> str:
+    return _coded("modifier", value)
+
+
+@lru_cache(maxsize=4096)
+def _modifiers(items: tuple[str, ...], pad: str) -> str:
+    return _list("modifiers", items, _modifier, pad)
+
+
+_adjustment_at = _parent("adjustment", len(remit_data.ADJUSTMENT_KEYS))
+_remark_at = _parent("remark", len(remit_data.REMARK_KEYS))
+_line_at = _parent("line", len(remit_data.LINE_KEYS))
+_claim_at = _parent("claim", len(remit_data.CLAIM_KEYS))
+
+
+def _adjustment(item: Adjustment, pad: str) -> str:
+    return _adjustment_at(pad) % (
+        _coded("group", str(item.group)),
+        _coded("reason", item.reason),
+        _amount("amount", item.amount),
+        _coded("quantity", values.number(item.quantity)),
+        _coded("description", codes.carc(item.reason)),
+    )
+
+
+def _remark(item: Remark, pad: str) -> str:
+    return _remark_at(pad) % (
+        _coded("code", item.code),
+        _coded("description", codes.remark(item.qualifier, item.code)),
+    )
+
+
+def _line(item: ServicePayment, pad: str) -> str:
+    inner = pad + "  "
+    return _line_at(pad) % (
+        _coded("procedure", item.procedure.code or None),
+        _modifiers(item.procedure.modifiers, inner),
+        _amount("charge", item.charge),
+        _amount("paid", item.paid),
+        _coded("units", values.number(item.paid_units)),
+        _coded("service_date", remit_data.day(item.service_date)),
+        _leaf("line_control_number", item.line_control_number or None),
+        _list("adjustments", item.adjustments, _adjustment, inner),
+        _list("remarks", item.remarks, _remark, inner),
+    )
+
+
+def claim_text(item: ClaimPayment, pad: str) -> str:
+    """``<claim>`` whose tag sits at the indentation ``pad``, as lxml would write it."""
+    inner = pad + "  "
+    return _claim_at(pad) % (
+        _leaf("patient_control_number", item.patient_control_number),
+        _coded("status_code", str(item.status)),
+        _amount("charge", item.charge),
+        _amount("paid", item.paid),
+        _amount("patient_responsibility", item.patient_responsibility),
+        _leaf("payer_claim_number", item.payer_claim_number or None),
+        _list("adjustments", item.adjustments, _adjustment, inner),
+        _list("remarks", item.remarks, _remark, inner),
+        _list("lines", item.lines, _line, inner),
+    )
+
+
+# -- the document ---------------------------------------------------------------------------------
 
 
 def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
-    # The declaration and the final newline go straight to the stream: lxml's xmlfile raises a
-    # bare IndexError when asked to write text outside the root element.
-    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-    with etree.xmlfile(out, encoding="utf-8") as xf, xf.element("payments"):
-        for payment in payments(events):
-            xf.write("\n  ")
-            with xf.element("payment"):
-                for key, value in remit_data.header(payment.header).items():
-                    xf.write("\n    ")
-                    xf.write(_element(key, value))
-                xf.write("\n    ")
-                with xf.element("claims"):
-                    any_claim = False
-                    for claim in payment.claims():
-                        xf.write("\n      ")
-                        element = _element("claim", remit_data.claim(claim))
-                        etree.indent(element, space="  ", level=3)
-                        xf.write(element)
-                        any_claim = True
-                    if any_claim:
-                        xf.write("\n    ")
-                for key, value in remit_data.trailer(payment.totals).items():
-                    xf.write("\n    ")
-                    element = _element(key, value)
-                    etree.indent(element, space="  ", level=2)
-                    xf.write(element)
-                xf.write("\n  ")
-        xf.write("\n")
-    out.write(b"\n")
+    write_text(out, lambda text: _write(events, text), "\n")
+
+
+def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<payments>')
+    claim_pad = " " * 6
+    for payment in payments(events):
+        out.write("\n  <payment>")
+        for key, value in remit_data.header(payment.header).items():
+            out.write("\n    " + _element(key, value, 2))
+        out.write("\n    <claims>")
+        any_claim = False
+        for claim in payment.claims():
+            out.write("\n" + claim_pad + claim_text(claim, claim_pad))
+            any_claim = True
+        out.write("\n    </claims>" if any_claim else "</claims>")
+        for key, value in remit_data.trailer(payment.totals).items():
+            out.write("\n    " + _element(key, value, 2))
+        out.write("\n  </payment>")
+    out.write("\n</payments>\n")

@@ -7,6 +7,7 @@ for people (the remittance table, its CSV, JSON and XML, the build summary) goes
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import overload
 
 from edi837.x12.datatypes import plain
@@ -23,7 +24,7 @@ def money(value: Decimal | None) -> str | None: ...
 def money(value: Decimal | None) -> str | None:
     """An amount with two places (``400.00``, ``-42.58``); more precision than cents, when a
     sender gives it, is kept rather than rounded away. None (no amount) stays None."""
-    return None if value is None else plain(value, 2)
+    return None if value is None else _two_places(value)
 
 
 @overload
@@ -37,7 +38,20 @@ def number(value: Decimal | None) -> str | None: ...
 def number(value: Decimal | None) -> str | None:
     """A quantity or rate as a plain decimal without exponent (``1``, ``2.5``); None stays
     None."""
-    return None if value is None else plain(value, 0)
+    return None if value is None else _plain(value)
+
+
+# An 835's amounts repeat (fee-schedule rates, their sums), and formatting one costs a normalize
+# and a format; the text depends only on the value (equal Decimals hash alike and read the same,
+# 400.0 and 400.00 both "400.00"), so a bounded cache is safe and keeps memory flat.
+@lru_cache(maxsize=4096)
+def _two_places(value: Decimal) -> str:
+    return plain(value, 2)
+
+
+@lru_cache(maxsize=4096)
+def _plain(value: Decimal) -> str:
+    return plain(value, 0)
 
 
 def dollars(value: Decimal) -> str:
