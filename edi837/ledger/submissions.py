@@ -197,16 +197,21 @@ def interchange_used(ledger: Ledger, isa13: int) -> bool:
     return row is not None
 
 
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time; OSError when it cannot be read."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def file_sha256(path: Path) -> str | None:
     """The SHA-256 of a file, or None when it cannot be read."""
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        return sha256_of(path)
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def sent_file(ledger: Ledger, path: Path) -> str | None:

@@ -8,7 +8,6 @@ refreshed (what counts as billed) in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -19,6 +18,7 @@ from edi837.errors import InputError
 from edi837.ledger.events import refresh
 from edi837.ledger.remittances import ImportTally, RemittanceImport, file_already_imported
 from edi837.ledger.store import Ledger
+from edi837.ledger.submissions import sha256_of
 from edi837.model.profile import Profile
 from edi837.perf import collector_paused
 from edi837.remit835 import RemittanceReader
@@ -26,14 +26,12 @@ from edi837.services.inbound import require
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The file's SHA-256 (its identity in the ledger); a file that cannot be read is an
+    input error."""
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        return sha256_of(path)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return digest.hexdigest()
 
 
 def _size(path: Path) -> int | None:
