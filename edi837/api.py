@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from edi837.errors import BlockedError, EdiError, ExitCode, InputError
@@ -242,13 +242,34 @@ def replace(
     return result
 
 
-def validate(file: PathLike, *, ack: bool = False) -> Validation:
-    """``file`` (any X12) against its TR3 with pyx12: ``result.ok``, ``result.issues`` with
-    segment positions and loops, ``result.transactions`` (set ID, control number, 999 code);
-    with ``ack``, ``result.ack`` is the 999 pyx12 would return (None when it cannot make one)."""
-    from edi837.oracle.pyx12_validator import validate_file
+def validate(file: PathLike, *, ack: bool = False, engine: str = "own") -> Validation:
+    """``file`` (any X12) against its TR3 as ``edi837 validate`` checks it: our SNIP 1-5
+    engine, or ``engine="pyx12"`` (SNIP 1-2, much slower). ``result.ok``, ``result.issues``
+    with segment positions and loops, ``result.transactions`` (set ID, control number, 999
+    code); with ``ack``, ``result.ack`` is the 999 the engine writes (None when it cannot make
+    one). Never raises for a bad file: a file that is not X12 is one finding."""
+    path = Path(file)
+    if engine == "pyx12":
+        from edi837.oracle.pyx12_validator import validate_file
 
-    return validate_file(Path(file), want_ack=ack)
+        return validate_file(path, want_ack=ack)
+    if engine != "own":
+        raise InputError(f"engine {engine!r} is not one of 'own', 'pyx12'")
+    from edi837.conformance.ack999 import acknowledgment
+    from edi837.conformance.engine import validate as conform
+    from edi837.errors import X12ParseError
+    from edi837.render.validation import not_x12_view, own_view
+
+    try:
+        result = conform(path, name=str(path))
+    except X12ParseError as exc:
+        return Validation(False, not_x12_view(str(path), exc.message).issues)
+    view = own_view(result)
+    transactions = tuple(
+        (s.set_id, s.control_number, "A" if s.accepted else "R") for s in view.sets
+    )
+    text = acknowledgment(result, datetime.now()) if ack and result.interchanges else None
+    return Validation(view.valid, view.issues, transactions, text)
 
 
 def read_remittance(file: PathLike) -> list[RemittanceAdvice]:

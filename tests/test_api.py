@@ -134,3 +134,24 @@ def test_the_example_in_the_docs_runs(tmp_path: Path) -> None:
     assert "90000001A" not in done.stdout  # the API masks member data like the commands
     page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     assert "docs/examples/month.py" in page
+
+
+def test_validate_checks_as_the_command_does(tmp_path: Path) -> None:
+    """Our engine by default (SNIP 1-5, as `edi837 validate`), pyx12 when asked: an NPI with a
+    wrong check digit is a SNIP 5 finding pyx12 does not look for."""
+    demo = (FIXTURES / "golden" / "demo.837").read_text(encoding="ascii")
+    broken = tmp_path / "npi.837"
+    broken.write_text(demo.replace("XX*1234567893", "XX*1234567890"), encoding="ascii")
+    ours = api.validate(broken)
+    assert not ours.ok and {i.rule_id for i in ours.issues} == {"SNIP5-NPI"}
+    assert [code for _, _, code in ours.transactions] == ["R"]
+    assert api.validate(broken, engine="pyx12").ok
+    clean = api.validate(FIXTURES / "golden" / "demo.837", ack=True)
+    assert clean.ok and [code for _, _, code in clean.transactions] == ["A"]
+    assert clean.ack is not None and "IK5*A" in clean.ack
+    garbage = tmp_path / "notes.837"
+    garbage.write_text("not an interchange at all\n", encoding="ascii")
+    refused = api.validate(garbage)
+    assert not refused.ok and [i.rule_id for i in refused.issues] == ["SNIP1-NOT-X12"]
+    with pytest.raises(api.InputError):
+        api.validate(broken, engine="pyx13")
