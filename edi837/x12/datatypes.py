@@ -113,15 +113,15 @@ class Numeric:
     def count(text: str) -> int:
         """A number that cannot be negative, as an int: control numbers, counts (SE01), HL and
         LX numbers, diagnosis pointers. Digits only."""
-        if not (text.isascii() and text.isdigit()):
+        if not N0.digits(text):
             raise ValueError(f"{text!r} is not a count (digits)")
         return int(text)
 
     @staticmethod
-    def digits(text: str, most: int) -> bool:
-        """Whether the text is ASCII digits, at most ``most`` of them: checked before int(),
-        which a Unicode digit (``'²'.isdigit()`` is true) or 4,301 digits would make raise."""
-        return len(text) <= most and text.isascii() and text.isdigit()
+    def digits(text: str, most: int | None = None) -> bool:
+        """Whether the text is ASCII digits (at most ``most`` of them, when given): checked before
+        int(), which a Unicode digit (``'²'.isdigit()`` is true) or 4,301 digits would make raise."""
+        return (most is None or len(text) <= most) and text.isascii() and text.isdigit()
 
     @staticmethod
     def small(text: str, most: int = 10) -> int | None:
@@ -133,7 +133,7 @@ class Numeric:
     def says(text: str, counted: int) -> bool:
         """Whether a count as sent (SE01, GE01, IEA01) says ``counted``: compared as digits,
         never through int(), so a count of any length is only wrong, not an error."""
-        return text.isascii() and text.isdigit() and (text.lstrip("0") or "0") == str(counted)
+        return N0.digits(text) and (text.lstrip("0") or "0") == str(counted)
 
     @staticmethod
     def format(value: int, width: int = 1) -> str:

@@ -222,7 +222,7 @@ def _check_count(
         return
     if not declared:
         says = f"{seg_id}01 is empty"
-    elif not N0.digits(declared, len(declared)):
+    elif not N0.digits(declared):
         says = f"{seg_id}01 {shown(declared, 12)} is not a number of {what}"
     elif len(declared) > 10:
         says = f"{seg_id}01 is a {len(declared):,}-digit number of {what}"
