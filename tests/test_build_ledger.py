@@ -83,13 +83,13 @@ def test_build_keeps_no_file_the_conformance_engine_refuses(
     written file, before anything is recorded or renamed."""
     ledger = tmp_path / "ledger.sqlite"
     out = tmp_path / "out.837"
-    original = encoder_module.Encoder.segments
+    original = encoder_module.Encoder.transaction
 
-    def five_digits(self):  # type: ignore[no-untyped-def]
-        for text in original(self):
+    def five_digits(self, st02, claims):  # type: ignore[no-untyped-def]
+        for text in original(self, st02, claims):
             yield text.replace("N4*SANTA ROSA*CA*954011234", "N4*SANTA ROSA*CA*95401")
 
-    monkeypatch.setattr(encoder_module.Encoder, "segments", five_digits)
+    monkeypatch.setattr(encoder_module.Encoder, "transaction", five_digits)
     with pytest.raises(BlockedError, match="fails 1 conformance check") as refused:
         build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
     assert [i.rule_id for i in refused.value.issues if i.severity.value == "error"] == [
@@ -110,7 +110,7 @@ def test_a_failure_while_recording_leaves_nothing(
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise sqlite3.OperationalError("database is locked (injected)")
 
-    monkeypatch.setattr("edi837.services.emit.record_batch", failing)
+    monkeypatch.setattr("edi837.services.emit.record_transaction", failing)
     with pytest.raises(LedgerError, match="busy"):
         build_file(FIXTURES / "records.csv", out, ledger, tars=FIXTURES / "tars.csv")
     assert not out.exists()

@@ -8,7 +8,7 @@ memory as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 
 import attrs
@@ -85,6 +85,17 @@ class Encoder:
 
     # -- the file ------------------------------------------------------------------------------
     def segments(self) -> Iterator[str]:
+        """The whole file of a batch held in memory (a void, a replacement, the tests)."""
+        yield from self.header()
+        transactions = 0
+        for st02, claims in self.batch.transactions():
+            transactions += 1
+            yield from self.transaction(st02, claims)
+        yield from self.trailer(transactions)
+
+    def header(self) -> Iterator[str]:
+        """ISA and GS. A build streams its claims: header, then each transaction set as it fills
+        (:meth:`transaction`), then :meth:`trailer`; the batch's claims are never all held."""
         b = self.batch
         ic = b.interchange
         t = self.serializer.template
@@ -115,14 +126,17 @@ class Encoder:
         yield self._put(
             gs, ic.gs_sender, ic.gs_receiver, b.created.date(), b.created.time(), ic.group_number
         )
-        transactions = 0
-        for st02, claims in b.transactions():
-            transactions += 1
-            yield from self._transaction(st02, claims)
+
+    def trailer(self, transactions: int) -> Iterator[str]:
+        """GE and IEA, once ``transactions`` sets were written."""
+        ic = self.batch.interchange
+        t = self.serializer.template
+        p = self._element_problems
         yield self._put(t("GE", p, "GE01", "GE02"), transactions, ic.group_number)
         yield self._put(t("IEA", p, "IEA01", "IEA02"), 1, ic.control_number)
 
-    def _transaction(self, st02: int, claims: tuple[Claim, ...]) -> Iterator[str]:
+    def transaction(self, st02: int, claims: Sequence[Claim]) -> Iterator[str]:
+        """One transaction set (ST to SE) of ``claims``, ordered by member."""
         b = self.batch
         self._count = 0
         control = f"{st02:04d}"

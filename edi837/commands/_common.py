@@ -297,13 +297,13 @@ def echo_written(
 
     issues = [*before, *result.report.sorted()]
     if fmt == "json":
-        made = [("claims", batch_data.claims(result.batch, result.originals))]
+        made = [("claims", batch_data.claims(result))]
         write_document(command, 0, issues, batch_data.summary(result), limit=limit, made=made)
         return
     if issues:
         click.echo(render_text(issues, limit=limit), nl=False, err=True)
     to_stderr = is_dash(out)
-    click.echo(build_summary(result.batch, shown(out), counts(issues)), nl=False, err=to_stderr)
+    click.echo(build_summary(result.summary, shown(out), counts(issues)), nl=False, err=to_stderr)
     for note in notes:
         click.echo(note, err=to_stderr)
 

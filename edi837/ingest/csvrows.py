@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple, TextIO
 
 from edi837.errors import InputError
 
@@ -26,9 +26,9 @@ class CsvRecord(NamedTuple):  # a tuple: one is made per row of a 100,000-row fi
     runaway: int | None = None  # the cell a quote opened in and did not close on its line
 
 
-def _line(text: str, number: int) -> str:
-    """Line ``number`` (1-based) of ``text``, as csv counts lines (only on the error path)."""
-    for index, line in enumerate(io.StringIO(text, newline=""), 1):
+def _line(lines: Iterable[str], number: int) -> str:
+    """Line ``number`` (1-based) of ``lines``, as csv counts lines (only on the error path)."""
+    for index, line in enumerate(lines, 1):
         if index == number:
             return line
     return ""
@@ -40,12 +40,19 @@ def _opened_in(first_line: str) -> int:
 
 
 def csv_records(
-    text: str, source: str, *, comments: bool = False, delimiter: str = ","
+    text: str | TextIO,
+    source: str,
+    *,
+    comments: bool = False,
+    delimiter: str = ",",
+    again: Callable[[], TextIO] | None = None,
 ) -> Iterator[CsvRecord]:
-    """Every record of ``text`` that has a non-blank cell, its cells trimmed (comment lines
-    skipped when ``comments``: a first cell starting with ``#``). A runaway quote that reaches
-    csv's cell limit cannot be read past: :class:`InputError` says where it opened."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Every record of ``text`` (the text, or a stream of it opened with ``newline=""``) that
+    has a non-blank cell, its cells trimmed (comment lines skipped when ``comments``: a first
+    cell starting with ``#``). A runaway quote that reaches csv's cell limit cannot be read
+    past: :class:`InputError` says where it opened (for a stream, read ``again`` to find it)."""
+    lines: Iterable[str] = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, delimiter=delimiter)
     strip = str.strip
     end = 0
     while True:
@@ -55,7 +62,14 @@ def csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            column = _opened_in(_line(text, start))
+            if isinstance(text, str):
+                line = _line(io.StringIO(text, newline=""), start)
+            elif again is not None:
+                with again() as stream:
+                    line = _line(stream, start)
+            else:
+                line = ""
+            column = _opened_in(line)
             raise InputError(
                 f'{source}: line {start}, cell {column + 1}: a quote (") opens here and is never '
                 f"closed, so the rest of the file is read as this one cell ({exc})",

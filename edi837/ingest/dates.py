@@ -79,24 +79,36 @@ class NumericDates:
     month_first_only: tuple[int, str] | None = None  # a cell only M/D/YYYY reads (2/13/2026)
     day_first_only: tuple[int, str] | None = None
     two_digit_years: int = 0
+    # where each example is in the file: (row, the cell's order of noting)
+    _example_key: tuple[bool, tuple[int, int]] = attrs.field(default=(True, (0, 0)), repr=False)
+    _day_first: tuple[int, int] = attrs.field(default=(0, 0), repr=False)
+    _month_first: tuple[int, int] = attrs.field(default=(0, 0), repr=False)
 
     def note(self, row: int, column: str, raw: str, *, sensitive: bool) -> bool:
-        """Record ``raw`` if it is such a date (True), else leave it to the caller (False)."""
+        """Record ``raw`` if it is such a date (True), else leave it to the caller (False).
+
+        The rows may come in any order (a build reads them member by member): each example is
+        the first in the file's own order, a cell that is not member data preferred, so the
+        finding reads the same whatever the order."""
         parts = numeric_parts(raw)
         if parts is None:
             return False
         first, second, year_digits = parts
         self.cells += 1
         self.rows.add(row)
-        if self.example is None or (self.example[3] and not sensitive):
+        place = (row, self.cells)  # a row's cells are noted together, in column order
+        if self.example is None or (sensitive, place) < self._example_key:
             self.example = (row, column, raw, sensitive)
+            self._example_key = (sensitive, place)
         if year_digits == 2:
             self.two_digit_years += 1
         shown = phi.quoted(raw, sensitive=sensitive)
-        if first > 12 >= second and self.day_first_only is None:
+        if first > 12 >= second and (self.day_first_only is None or place < self._day_first):
             self.day_first_only = (row, shown)
-        if second > 12 >= first and self.month_first_only is None:
+            self._day_first = place
+        if second > 12 >= first and (self.month_first_only is None or place < self._month_first):
             self.month_first_only = (row, shown)
+            self._month_first = place
         return True
 
     def report_to(self, report: Report) -> None:

@@ -12,10 +12,11 @@ yields no record.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from edi837 import phi, progress
 from edi837.errors import InputError
@@ -29,7 +30,16 @@ from edi837.ingest.columns import (
     read_header,
 )
 from edi837.ingest.csvrows import csv_records, other_separator
-from edi837.ingest.textfile import SAVE_AS_CSV, decode, is_workbook, read_bytes
+from edi837.ingest.staging import RecordStage
+from edi837.ingest.textfile import (
+    SAVE_AS_CSV,
+    check_text,
+    decode,
+    is_workbook,
+    open_text,
+    read_bytes,
+    read_head,
+)
 from edi837.ingest.workbook import read_sheet
 from edi837.issues import Location, Report
 from edi837.model.records import DateFormat, ServiceRecord
@@ -39,6 +49,7 @@ __all__ = ["COLUMNS", "REQUIRED", "normalize_header", "read_records"]
 WHAT = "the records file"
 # (row, its cells); None for a row already reported as unreadable (it is a row all the same)
 Rows = Iterator[tuple[int, dict[str, str] | None]]
+Again = Callable[[], TextIO] | None  # the CSV text opened again, to quote a line in an error
 
 
 def _refuse(path: Path, header: Header, names: str = "the header row") -> None:
@@ -65,8 +76,8 @@ def _is_column(name: str) -> bool:
 # -- CSV ------------------------------------------------------------------------------------------
 
 
-def _csv_rows(path: Path, text: str, report: Report) -> Rows:
-    records = csv_records(text, str(path))
+def _csv_rows(path: Path, text: str | TextIO, report: Report, again: Again = None) -> Rows:
+    records = csv_records(text, str(path), again=again)
     first = next(records, None)
     if first is None:
         raise InputError(f"{WHAT} {path} is empty", hint="export it with a header row")
@@ -218,41 +229,80 @@ def read_records(
     date_format: DateFormat = DateFormat.ISO,
     name: str | None = None,
 ) -> list[ServiceRecord]:
-    """Every readable record of the file; problems go to ``report``. ``name`` is what messages
-    call the file when it is not its path (``<stdin>`` for records piped in)."""
-    raw = read_bytes(path, WHAT)
+    """Every readable record of the file, held at once, in row order (a batch is read member
+    by member instead: :func:`stage_records`, :func:`parse_members`); problems go to ``report``.
+    ``name`` is what messages call the file when it is not its path (``<stdin>`` for records
+    piped in)."""
+    with RecordStage() as stage:
+        file = stage_records(path, report, stage, name=name)
+        records = [
+            record
+            for members in parse_members(stage, file, report, Dates(file, date_format))
+            for record in members
+        ]
+    return sorted(records, key=lambda record: record.row)
+
+
+def stage_records(path: Path, report: Report, stage: RecordStage, *, name: str | None) -> str:
+    """Read the file's rows into ``stage`` by member, nothing parsed yet (a CSV file streams
+    and is never held whole); header and row problems go to ``report``. Returns what findings
+    call the file."""
     shown = Path(name) if name is not None else path  # only ever printed, never opened
+    head = read_head(path, WHAT)
     rows: Rows
-    with progress.task("reading records", unit="row") as step:
-        if is_workbook(raw):
-            rows = _workbook_rows(shown, raw, report, step)
+    with progress.task("reading records", unit="row") as step, ExitStack() as opened:
+        if is_workbook(head):
+            rows = _workbook_rows(shown, read_bytes(path, WHAT), report, step)
+        elif path.suffix.lower() == ".json" or _starts_json(head):
+            rows = _json_rows(shown, decode(shown, read_bytes(path, WHAT), WHAT), report, step)
         else:
-            text = decode(shown, raw, WHAT)
-            if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-                rows = _json_rows(shown, text, report, step)
-            else:
-                step.expect(text.count("\n"))  # lines, less the header: near enough for a bar
-                rows = _csv_rows(shown, text, report)
-        file = str(shown)
-        dates = Dates(file, date_format)
-        records: list[ServiceRecord] = []
+            step.expect(check_text(path, shown, WHAT))  # lines, less the header: near enough
+            stream = opened.enter_context(open_text(path))
+            rows = _csv_rows(shown, stream, report, lambda: open_text(path))
         seen_any = False
         for number, cells in rows:
             step.advance()
             seen_any = True
-            if cells is None:
-                continue
-            record = parse_row(cells, number, file, report, dates)
-            if record is not None:
-                records.append(record)
+            if cells is not None:
+                stage.add(cells.get("member_id", "").upper(), number, cells)
     if not seen_any:
         raise InputError(
             f"{shown} has a header but no service records",
             hint="export the month's service records below the header row",
         )
+    return str(shown)
+
+
+def _starts_json(head: bytes) -> bool:
+    """Whether the text starts as JSON does (after a byte-order mark and blanks)."""
+    text = head.decode("utf-8-sig", errors="ignore")
+    return text.lstrip().startswith(("[", "{"))
+
+
+def parse_members(
+    stage: RecordStage, file: str, report: Report, dates: Dates
+) -> Iterator[list[ServiceRecord]]:
+    """Each member's records, in row order, members in ID order: the rows of ``stage``
+    parsed, problems to ``report``. Once the last member is yielded, the file-wide findings
+    follow (dates read ambiguously, a record ID used twice): read it to the end."""
+    for rows in stage.by_member():
+        records = []
+        for number, cells in rows:
+            record = parse_row(cells, number, file, report, dates)
+            if record is not None:
+                records.append(record)
+                if record.record_id:
+                    stage.note_id(record.record_id, record.row)
+        if records:
+            _check_member(records, file, report)
+            yield records
     dates.report_to(report)
-    _check_consistency(records, file, report)
-    return records
+    for record_id, row, first in stage.repeated_ids():
+        report.error(
+            "INPUT-RECORD-ID",
+            f"record_id {phi.quoted(record_id)} is also on row {first}",
+            Location(file=file, row=row, column="record_id", record_id=record_id),
+        )
 
 
 _MEMBER_COLUMNS = (
@@ -274,21 +324,11 @@ def _identity(record: ServiceRecord) -> tuple[object, ...]:
     )
 
 
-def _check_consistency(records: list[ServiceRecord], file: str, report: Report) -> None:
-    """One member, one identity: a second name or birth date for the same ID is a data error."""
+def _check_member(records: list[ServiceRecord], file: str, report: Report) -> None:
+    """One member, one identity: a second name or birth date for the same ID is a data error.
+    ``records`` are one member's, in row order."""
     first_seen: dict[str, tuple[ServiceRecord, tuple[object, ...]]] = {}
-    record_ids: dict[str, int] = {}
     for record in records:
-        if record.record_id:
-            earlier_row = record_ids.setdefault(record.record_id, record.row)
-            if earlier_row != record.row:
-                report.error(
-                    "INPUT-RECORD-ID",
-                    f"record_id {phi.quoted(record.record_id)} is also on row {earlier_row}",
-                    Location(
-                        file=file, row=record.row, column="record_id", record_id=record.record_id
-                    ),
-                )
         identity = _identity(record)
         seen = first_seen.get(record.member_id)
         if seen is None:

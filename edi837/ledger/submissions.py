@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,14 @@ import attrs
 
 from edi837.ledger.history import COUNTS_AS_BILLED, billed_parameters
 from edi837.ledger.store import Ledger
-from edi837.model.claims import Claim, ClaimBatch, Member, RenderingProvider, ServiceLine
+from edi837.model.claims import (
+    Claim,
+    ClaimBatch,
+    Interchange,
+    Member,
+    RenderingProvider,
+    ServiceLine,
+)
 from edi837.model.common import Address, Frequency, Sex, Usage
 from edi837.model.profile import Parties
 
@@ -31,7 +39,6 @@ class BatchRecord:
     output_file: str
     file_sha256: str
     as_of: date
-    overrides: dict[str, int] = attrs.field(factory=dict)  # rule ID -> how many findings allowed
     kind: str = "build"  # build, void or replace
     records_sha256: str | None = None
     parties: Parties | None = None
@@ -44,17 +51,18 @@ def _rendering(provider: RenderingProvider | None) -> str | None:
     )
 
 
-def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
-    """Insert the batch, pending, and everything in it; returns the batch ID. Inside
-    ledger.write() only."""
-    db = ledger.db
-    ic = batch.interchange
-    cursor = db.execute(
+def open_batch(ledger: Ledger, header: ClaimBatch, info: BatchRecord) -> int:
+    """Insert the batch, pending, before its claims: its counts, total and file hash are
+    :func:`close_batch`'s, once the last claim is written. Returns the batch ID. Inside
+    ledger.write() only, like every step of recording a batch: a kill before the COMMIT leaves
+    none of it."""
+    ic = header.interchange
+    cursor = ledger.db.execute(
         "INSERT INTO batches (created_at, as_of, records_file, output_file, file_sha256, isa13, gs06, "
         "usage, sender_id, receiver_id, claim_count, line_count, total_charge, overrides, kind, "
-        "records_sha256, parties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "records_sha256, parties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, '0', '[]', ?, ?, ?)",
         (
-            batch.created.isoformat(timespec="seconds"),
+            header.created.isoformat(timespec="seconds"),
             info.as_of.isoformat(),
             info.records_file,
             info.output_file,
@@ -64,46 +72,72 @@ def record_batch(ledger: Ledger, batch: ClaimBatch, info: BatchRecord) -> int:
             ic.usage.value,
             ic.sender_id,
             ic.receiver_id,
-            len(batch.claims),
-            batch.line_count,
-            str(batch.total_charge),
-            json.dumps([{"rule_id": k, "count": v} for k, v in sorted(info.overrides.items())]),
             info.kind,
             info.records_sha256,
             info.parties.to_json() if info.parties is not None else None,
         ),
     )
-    batch_id = int(cursor.lastrowid or 0)
-    db.executemany(
-        "INSERT INTO transaction_sets (st02, batch_id) VALUES (?, ?)",
-        [(st02, batch_id) for st02 in ic.transaction_numbers],
-    )
+    return int(cursor.lastrowid or 0)
+
+
+def record_transaction(
+    ledger: Ledger,
+    batch_id: int,
+    st02: int,
+    claims: Sequence[Claim],
+    usage: Usage,
+    originals: Mapping[str, str],
+) -> None:
+    """One transaction set of the batch and its claims and lines, as it is written."""
+    db = ledger.db
+    db.execute("INSERT INTO transaction_sets (st02, batch_id) VALUES (?, ?)", (st02, batch_id))
     db.executemany(
         "INSERT INTO claims (claim_id, batch_id, st02, member_id, category, service_month, first_date, "
         "frequency, original_claim_id, payer_claim_number, total_charge, place_of_service, diagnoses, "
         "tar_number, rendering, member_last_name, member_first_name, member_birth_date, member_sex, "
         "member_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            _claim_row(claim, batch_id, st02, info.originals.get(claim.claim_id))
-            for st02, claims in batch.transactions()
-            for claim in claims
-        ),
+        (_claim_row(claim, batch_id, st02, originals.get(claim.claim_id)) for claim in claims),
     )
-    # rows are generated as SQLite takes them: a large batch never holds them all at once
+    # rows are generated as SQLite takes them
     db.executemany(
         "INSERT INTO lines (line_id, claim_id, line_number, member_id, procedure, modifiers, service_date, "
         "end_date, units, charge, tar_number, pointers, line_place, line_tar, rendering, source_rows, "
         "record_ids, test, expected_unpaid, live) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        _line_rows(batch),
+        _line_rows(claims, usage),
     )
-    return batch_id
 
 
-def _line_rows(batch: ClaimBatch) -> Iterator[tuple[object, ...]]:
+@attrs.frozen(slots=True)
+class BatchTotals:
+    """What :func:`close_batch` records once the last claim is written."""
+
+    file_sha256: str
+    claims: int
+    lines: int
+    total_charge: Decimal
+    overrides: Mapping[str, int] = attrs.field(factory=dict)  # rule ID -> findings allowed
+
+
+def close_batch(ledger: Ledger, batch_id: int, totals: BatchTotals) -> None:
+    ledger.db.execute(
+        "UPDATE batches SET file_sha256 = ?, claim_count = ?, line_count = ?, total_charge = ?, "
+        "overrides = ? WHERE batch_id = ?",
+        (
+            totals.file_sha256,
+            totals.claims,
+            totals.lines,
+            str(totals.total_charge),
+            json.dumps([{"rule_id": k, "count": v} for k, v in sorted(totals.overrides.items())]),
+            batch_id,
+        ),
+    )
+
+
+def _line_rows(claims: Iterable[Claim], usage: Usage) -> Iterator[tuple[object, ...]]:
     iso: dict[date, str] = {}  # a month of lines has few distinct dates
-    test = 1 if batch.interchange.usage is Usage.TEST else 0
-    for claim in batch.claims:
+    test = 1 if usage is Usage.TEST else 0
+    for claim in claims:
         member_id = claim.member.member_id
         claim_id = claim.claim_id
         claim_tar = claim.tar_number
@@ -315,16 +349,72 @@ def _provider(text: str | None) -> RenderingProvider | None:
     return RenderingProvider(npi, last, first)
 
 
+_CLAIM_COLUMNS = (
+    "claim_id, st02, category, place_of_service, diagnoses, tar_number, rendering, frequency, "
+    "payer_claim_number, member_id, member_last_name, member_first_name, member_birth_date, "
+    "member_sex, member_address"
+)
+
+
 def load_claim(ledger: Ledger, claim_id: str) -> Claim | None:
     """The claim exactly as it was sent, from its ledger rows."""
     row = ledger.db.execute(
-        "SELECT claim_id, category, place_of_service, diagnoses, tar_number, rendering, frequency, "
-        "payer_claim_number, member_id, member_last_name, member_first_name, member_birth_date, "
-        "member_sex, member_address FROM claims WHERE claim_id = ?",
-        (claim_id,),
+        f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE claim_id = ?", (claim_id,)
     ).fetchone()
-    if row is None:
+    return None if row is None else _claim(ledger, row)
+
+
+def batch_claims(ledger: Ledger, batch_id: int) -> Iterator[tuple[int, Claim]]:
+    """(ST02, claim) for every claim of the batch, in file order, one at a time."""
+    rows = ledger.db.execute(
+        f"SELECT {_CLAIM_COLUMNS} FROM claims WHERE batch_id = ? ORDER BY rowid", (batch_id,)
+    )
+    for row in rows.fetchall() if ledger.db.in_transaction else rows:
+        yield int(row["st02"]), _claim(ledger, row)
+
+
+def load_batch(ledger: Ledger, batch_id: int) -> ClaimBatch | None:
+    """The batch as it was written, every claim held: for a void's or a test's few claims (a
+    large build's are read with :func:`batch_claims`, one at a time)."""
+    row = ledger.db.execute(
+        "SELECT created_at, isa13, gs06 FROM batches WHERE batch_id = ?", (batch_id,)
+    ).fetchone()
+    parties = batch_parties(ledger, batch_id)
+    if row is None or parties is None:
         return None
+    st02s = tuple(
+        int(r[0])
+        for r in ledger.db.execute(
+            "SELECT st02 FROM transaction_sets WHERE batch_id = ? ORDER BY st02", (batch_id,)
+        )
+    )
+    ic = parties.interchange
+    return ClaimBatch(
+        interchange=Interchange(
+            sender_qualifier=ic.sender_qualifier,
+            sender_id=ic.sender_id,
+            receiver_qualifier=ic.receiver_qualifier,
+            receiver_id=ic.receiver_id,
+            gs_sender=ic.gs_sender,
+            gs_receiver=ic.gs_receiver,
+            usage=ic.usage,
+            control_number=int(row["isa13"]),
+            group_number=int(row["gs06"]),
+            transaction_numbers=st02s,
+            ack_requested=ic.ack_requested,
+        ),
+        created=datetime.fromisoformat(row["created_at"]),
+        submitter=parties.submitter,
+        receiver=parties.receiver,
+        billing_provider=parties.billing_provider,
+        payer=parties.payer,
+        claims=tuple(claim for _, claim in batch_claims(ledger, batch_id)),
+        max_claims_per_transaction=parties.max_claims_per_transaction,
+    )
+
+
+def _claim(ledger: Ledger, row: sqlite3.Row) -> Claim:
+    claim_id = row["claim_id"]
     line1, line2, city, state, zip_code = row["member_address"].split("|")
     lines = tuple(
         ServiceLine(
@@ -339,13 +429,16 @@ def load_claim(ledger: Ledger, claim_id: str) -> Claim | None:
             tar_number=line["tar_number"] if line["line_tar"] else None,
             rendering=_provider(line["rendering"]),
             control_number=line["line_id"],
+            source_rows=tuple(int(r) for r in (line["source_rows"] or "").split()),
+            record_ids=tuple((line["record_ids"] or "").split()),
+            expected_unpaid=line["expected_unpaid"],
         )
         for line in ledger.db.execute(
             "SELECT * FROM lines WHERE claim_id = ? ORDER BY line_number", (claim_id,)
         )
     )
     return Claim(
-        claim_id=row["claim_id"],
+        claim_id=claim_id,
         member=Member(
             member_id=row["member_id"],
             last_name=row["member_last_name"],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from edi837 import phi
-from edi837.model.claims import Claim, ClaimBatch
+from edi837.model.claims import Claim
 from edi837.outputs import shown
 from edi837.render.queue_data import money
 from edi837.services.emit import BuildResult
@@ -19,11 +19,8 @@ from edi837.services.emit import BuildResult
 
 def summary(result: BuildResult) -> dict[str, Any]:
     """What the summary of the document says: the output, the ledger, the numbers, the totals."""
-    batch = result.batch
+    batch = result.summary
     ic = batch.interchange
-    categories: dict[str, int] = {}
-    for claim in batch.claims:
-        categories[claim.category] = categories.get(claim.category, 0) + 1
     return {
         "output": shown(result.output),
         "sha256": result.sha256,
@@ -36,22 +33,22 @@ def summary(result: BuildResult) -> dict[str, Any]:
             "st02": [f"{n:04d}" for n in ic.transaction_numbers],
             "usage": ic.usage.value,
         },
-        "members": batch.member_count,
-        "claims": len(batch.claims),
-        "lines": batch.line_count,
+        "members": batch.members,
+        "claims": batch.claims,
+        "lines": batch.lines,
         "total_charge": money(batch.total_charge),
-        "claims_by_category": dict(sorted(categories.items())),
+        "claims_by_category": dict(sorted(batch.by_category.items())),
         "allowed": [{"rule_id": k, "count": v} for k, v in sorted(result.allowed.items())],
         "settled": list(result.settled),
     }
 
 
-def claims(batch: ClaimBatch, originals: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-    """Each claim of the batch, in file order; ``originals`` maps a void's or a replacement's
-    claim ID to the claim it voids or replaces."""
-    for st02, members in batch.transactions():
-        for claim in members:
-            yield claim_data(claim, f"{st02:04d}", (originals or {}).get(claim.claim_id))
+def claims(result: BuildResult) -> Iterator[dict[str, Any]]:
+    """Each claim of the batch, in file order, read back from the ledger one at a time; a
+    void's or a replacement's names the claim it voids or replaces."""
+    originals = result.originals
+    for st02, claim in result.claims():
+        yield claim_data(claim, f"{st02:04d}", originals.get(claim.claim_id))
 
 
 def claim_data(claim: Claim, st02: str, original: str | None) -> dict[str, Any]:

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from edi837.model.claims import ClaimBatch
 from edi837.render.values import dollars
+from edi837.services.emit import BatchSummary
 
 
-def build_summary(batch: ClaimBatch, output: str, counts: dict[str, int]) -> str:
+def build_summary(batch: BatchSummary, output: str, counts: dict[str, int]) -> str:
     ic = batch.interchange
-    categories: dict[str, int] = {}
-    for claim in batch.claims:
-        categories[claim.category] = categories.get(claim.category, 0) + 1
-    by_category = ", ".join(f"{k} {v}" for k, v in sorted(categories.items()))
+    by_category = ", ".join(f"{k} {v}" for k, v in sorted(batch.by_category.items()))
     usage = "TEST (ISA15=T)" if ic.usage.value == "T" else "PRODUCTION (ISA15=P)"
     return (
         "\n".join(
             [
                 f"wrote {output}",
-                f"  members        {batch.member_count}",
-                f"  claims         {len(batch.claims)} ({by_category})",
-                f"  lines          {batch.line_count}",
+                f"  members        {batch.members}",
+                f"  claims         {batch.claims} ({by_category})",
+                f"  lines          {batch.lines}",
                 f"  total charge   {dollars(batch.total_charge)}",
                 f"  warnings       {counts['warnings']} (info {counts['info']})",
                 f"  interchange    ISA13 {ic.control_number:09d}, GS06 {ic.group_number}, "

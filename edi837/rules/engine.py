@@ -7,7 +7,6 @@ from datetime import date
 
 import attrs
 
-from edi837 import progress
 from edi837.issues import Location, Report, Severity
 from edi837.model.profile import Policies
 from edi837.payer.fee_schedule import FeeSchedule
@@ -70,8 +69,10 @@ class Findings:
         self.report.add(rule_id, self.severity(rule_id), f"{message}. {rule.advice}", location)
 
 
-def run_rules(context: RuleContext, report: Report) -> None:
+def run_rules(context: RuleContext, report: Report, *, scope: str | None = None) -> None:
+    """Every rule of ``scope`` ("member": over the context's lines; "tars": the TAR list; None:
+    both) on the context."""
     findings = Findings(report, context.file, context.policies)
-    for rule in progress.track(all_rules(), "checking the rules", unit="rule"):
-        if rule.check is not None:
+    for rule in all_rules():
+        if rule.check is not None and scope in (None, rule.scope):
             rule.check(context, findings)

@@ -38,6 +38,9 @@ class Rule:
     severity_setting: str = ""
     # the rule counts earlier batches too: the ledger's lines that count as billed (HISTORY_COUNTS)
     history: bool = False
+    # what it looks at: "member" (the batch's lines, member by member: a rule may be run on any
+    # group of whole members and finds the same), or "tars" (the TAR list alone, run once)
+    scope: str = "member"
     # may its errors be let through with --allow? By default the payer's checks may; input, X12
     # and generic checks may not, unless the rule says so (DUPLICATE-SERVICE: a real second service)
     allowable: bool = attrs.field(
@@ -74,6 +77,7 @@ def rule(
     predicts_unpaid: bool = False,
     history: bool = False,
     allowable: bool | None = None,
+    scope: str = "member",
 ) -> Callable[[Check], Check]:
     """Decorator: register ``check`` under ``id``."""
 
@@ -95,6 +99,7 @@ def rule(
                 measure=measure,
                 severity_setting=severity_setting,
                 history=history,
+                scope=scope,
                 allowable=(pack == "partnership" and kind == "check")
                 if allowable is None
                 else allowable,

@@ -1,14 +1,16 @@
 """``edi837 build``: records -> checked claims -> an 837P file, recorded in the ledger.
 
 A straight line (services/emit.py gives the order and what a crash at each step leaves): check
-the output path, read and check the records against the ledger's history, allocate the numbers,
-build and write the claims under a temporary name, record the batch, commit, rename, confirm.
-Any error before the commit leaves no file and no ledger change.
+the output path, then in one ledger transaction read and check the records against the ledger's
+history a group of members at a time, allocating the numbers and writing and recording each
+group's claims under a temporary name as it goes; check the file, commit, rename, confirm. Any
+error before the commit leaves no file and no ledger change.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import attrs
 
 from edi837 import progress
 from edi837.errors import BlockedError, InputError
-from edi837.issues import Location, Report, Severity
+from edi837.issues import Issue, Location, Report, Severity
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
 from edi837.ledger.submissions import file_sha256, records_built, sent_file
@@ -27,9 +29,17 @@ from edi837.outputs import guard, stage
 from edi837.perf import collector_paused
 from edi837.rules.registry import overridable
 from edi837.rules.tars import TarList
-from edi837.services.emit import BuildResult, allocate_numbers, finish, settle, write_batch
+from edi837.services.emit import (
+    BatchWriter,
+    BuildResult,
+    allocate_numbers,
+    batch_record,
+    claim_ids,
+    finish,
+    settle,
+)
 from edi837.services.grouping import ClaimDraft, build_claim, expected_unpaid, group_claims
-from edi837.services.prepare import Prepared, prepare
+from edi837.services.prepare import Group, Prepared, prepare_groups
 
 __all__ = ["BuildResult", "build"]
 
@@ -133,19 +143,19 @@ def drafts_of(
 
 
 def claims_of(
-    drafts: list[ClaimDraft], claim_ids: tuple[str, ...], profile: Profile, report: Report
+    drafts: list[ClaimDraft],
+    claim_ids: tuple[str, ...],
+    profile: Profile,
+    report: Report,
+    findings: Iterable[Issue] | None = None,
 ) -> tuple[Claim, ...]:
-    """Each draft with its claim ID, pointers and line numbers (services/grouping.py)."""
+    """Each draft with its claim ID, pointers and line numbers (services/grouping.py);
+    ``findings`` are the ones that can predict its lines unpaid (default: the whole report)."""
     pos = profile.claims.place_of_service
-    unpaid = expected_unpaid(report)
+    unpaid = expected_unpaid(report if findings is None else findings)
     return tuple(
         build_claim(draft, claim_id, pos, report, unpaid)
-        for draft, claim_id in progress.track(
-            zip(drafts, claim_ids, strict=True),
-            "assembling claims",
-            total=len(drafts),
-            unit="claim",
-        )
+        for draft, claim_id in zip(drafts, claim_ids, strict=True)
     )
 
 
@@ -185,6 +195,38 @@ def start(
     return Start(report, sha, settle(ledger, report))
 
 
+def write_groups(
+    groups: Iterable[Group],
+    writer: BatchWriter,
+    ledger: Ledger,
+    parties: Parties,
+    profile: Profile,
+    report: Report,
+    allow: frozenset[str],
+) -> int:
+    """Each checked group's claims, made and written as it comes, until an error that is not
+    allowed is found: from then on the groups are only checked (so every finding is shown) and
+    the batch will be refused. Returns how many billable lines were written."""
+    blocked = False
+    billable = 0
+    seen = len(report.issues)  # the findings already judged
+    for group in groups:
+        found = report.issues[seen:]  # this group's findings (and the file's, before the first)
+        seen = len(report.issues)
+        blocked = blocked or any(
+            i.severity is Severity.ERROR and i.rule_id not in allow for i in found
+        )
+        if blocked or not group.lines:
+            continue
+        billable += len(group.lines)
+        drafts = group_claims(
+            group.lines, profile.fallback_address, max_lines=profile.claims.max_lines_per_claim
+        )
+        numbers = claim_ids(ledger, len(drafts), parties.claim_id_prefix)
+        writer.add(claims_of(drafts, numbers, profile, report, found))
+    return billable
+
+
 def build(
     records_path: Path,
     profile: Profile,
@@ -198,16 +240,22 @@ def build(
     name: str | None = None,
 ) -> BuildResult:
     """Build the records into ``out`` (``-``: standard output) and record the batch. ``name``
-    is what findings and the ledger call the records file when it is not its path."""
+    is what findings and the ledger call the records file when it is not its path.
+
+    The records are checked a group of members at a time (services/prepare.py) and each
+    group's claims are written as soon as it is checked, so the batch is never held whole. An
+    error anywhere still blocks all of it: once one is found the rest is only checked (every
+    finding is shown), and the transaction and the temporary file are thrown away."""
     begun = start(records_path, profile, out, ledger, tars, allow)
     report, records_sha = begun.report, begun.records_sha256
     parties = Parties.of(profile)
     test = parties.interchange.usage is Usage.TEST
+    shown = name if name is not None else str(records_path)
     with collector_paused(), stage(out) as staged:
         with ledger.write():
             refuse_rebuilt(
                 ledger,
-                Path(name) if name is not None else records_path,  # as messages name it
+                Path(shown),  # as messages name it
                 records_sha,
                 parties.interchange.usage,
                 profile.policies,
@@ -217,38 +265,32 @@ def build(
             history = LedgerHistory(
                 ledger, test=test, denied_lines_count=profile.policies.denied_lines_count
             )
-            prepared = prepare(
-                records_path,
-                profile,
-                as_of=as_of,
-                history=history,
-                tars=tars,
-                report=report,
-                name=name,
-            )
-            drafts, allowed = drafts_of(prepared, profile, report, allow)
-            numbers = allocate_numbers(
-                ledger,
-                claims=len(drafts),
-                per_st=parties.max_claims_per_transaction,
-                prefix=parties.claim_id_prefix,
-            )
-            batch, batch_id = write_batch(
-                ledger,
-                staged,
-                parties,
-                numbers,
-                claims_of(drafts, numbers.claim_ids, profile, report),
-                report,
-                created=created,
-                as_of=as_of,
-                kind="build",
-                records_file=name if name is not None else str(records_path),
-                records_sha256=records_sha,
-                overrides=allowed,
-            )
+            with progress.task("writing the 837P", unit="claim") as step:
+                writer = BatchWriter(
+                    ledger,
+                    staged,
+                    parties,
+                    allocate_numbers(ledger),
+                    batch_record(staged, as_of, "build", shown, records_sha, parties),
+                    created=created,
+                    step=step,
+                )
+                groups = prepare_groups(
+                    records_path,
+                    profile,
+                    as_of=as_of,
+                    history=history,
+                    tars=tars,
+                    report=report,
+                    name=name,
+                )
+                billable = write_groups(groups, writer, ledger, parties, profile, report, allow)
+            allowed = split_allowed(report, allow)
+            if not billable:
+                raise BlockedError("no billable lines: no file was written", issues=report.sorted())
+            summary = writer.close(report, allowed)
         result = finish(
-            ledger, staged, batch, batch_id, report, allowed=allowed, settled=begun.settled
+            ledger, staged, summary, writer.batch_id, report, allowed=allowed, settled=begun.settled
         )
     note_allowed(report, allowed)
     return result

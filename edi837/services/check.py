@@ -18,7 +18,7 @@ from edi837.perf import collector_paused
 from edi837.rules.history import History, NoHistory
 from edi837.rules.tars import TarList
 from edi837.services.build import records_already_built
-from edi837.services.prepare import prepare
+from edi837.services.prepare import prepare_groups
 
 
 @attrs.frozen
@@ -73,8 +73,9 @@ def check(
             )
             if rebuilt is not None:
                 report.error("RECORDS-ALREADY-BUILT", rebuilt, Location(file=str(shown)))
+        records = lines = members = 0
         with collector_paused():
-            prepared = prepare(
+            for group in prepare_groups(
                 records_path,
                 profile,
                 as_of=as_of,
@@ -82,15 +83,18 @@ def check(
                 tars=tars,
                 report=report,
                 name=name,
-            )
+            ):
+                records += len(group.records)
+                lines += len(group.lines)
+                members += group.members
     finally:
         if book is not None:
             book.close()
     return CheckResult(
         issues=report.sorted(),
-        records=len(prepared.records),
-        lines=len(prepared.lines),
-        members=len({r.member_id for r in prepared.records}),
+        records=records,
+        lines=lines,
+        members=members,
         as_of=as_of,
         ledger=ledger,
     )

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import attrs
 
-from edi837.issues import Location, Report
+from edi837.issues import Issue, Location, Report
 from edi837.model.claims import Claim, Member, RenderingProvider, ServiceLine
 from edi837.model.common import Address
 from edi837.model.records import ServiceRecord
@@ -179,7 +179,7 @@ def _unpaid(line: BillableLine, unpaid: Mapping[int, str] | None) -> str | None:
     return None
 
 
-def expected_unpaid(report: Report) -> dict[int, str]:
+def expected_unpaid(report: Iterable[Issue]) -> dict[int, str]:
     """Records rows whose lines a rule predicts the payer will not pay (ECM-U8-LIMIT: attempts
     past the rolling limit are billed but unpaid), for the ledger and the claim's state."""
     from edi837.rules.registry import predicts_unpaid

@@ -131,7 +131,6 @@ def replace(
             numbers = allocate_numbers(
                 ledger,
                 claims=1,
-                per_st=parties.max_claims_per_transaction,
                 prefix=parties.claim_id_prefix,
             )
             (made,) = claims_of(drafts, numbers.claim_ids, profile, report)
@@ -140,7 +139,7 @@ def replace(
                 frequency=Frequency.REPLACEMENT,
                 payer_claim_number=correction.payer_claim_number,
             )
-            batch, batch_id = write_batch(
+            summary, batch_id = write_batch(
                 ledger,
                 staged,
                 parties,
@@ -159,7 +158,7 @@ def replace(
         result = finish(
             ledger,
             staged,
-            batch,
+            summary,
             batch_id,
             report,
             allowed=allowed,

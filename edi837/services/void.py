@@ -47,7 +47,6 @@ def void(
             numbers = allocate_numbers(
                 ledger,
                 claims=len(corrections),
-                per_st=parties.max_claims_per_transaction,
                 prefix=parties.claim_id_prefix,
             )
             voids: list[Claim] = []
@@ -67,7 +66,7 @@ def void(
                     )
                 )
                 originals[new_id] = correction.original.claim_id
-            batch, batch_id = write_batch(
+            summary, batch_id = write_batch(
                 ledger,
                 staged,
                 parties,
@@ -81,4 +80,6 @@ def void(
                 originals=originals,
             )
             refresh(ledger, claim_ids)
-        return finish(ledger, staged, batch, batch_id, report, settled=settled, originals=originals)
+        return finish(
+            ledger, staged, summary, batch_id, report, settled=settled, originals=originals
+        )

@@ -175,6 +175,7 @@ SEPARATE_TARS = (
     "approved_codes as written (a U8 or GQ modifier on any of them), and whether they span two of "
     "the groups 004 keeps apart (navigation H0043-U6/H2016-U6, deposits H0044-U2, tenancy "
     "T2040-U6/T2041-U6; meals S5170-U6, grocery box S9977-U6).",
+    scope="tars",
 )
 def tar_contents(ctx: RuleContext, found: Findings) -> None:
     if ctx.tars is None:
@@ -273,6 +274,7 @@ def _span_problems(tar: Tar, family: str, initial: bool) -> list[str]:
         ("002", "TAR dates that overlap are considered as duplicated and denied."),
     ),
     measure=TAR_SPAN_MEASURE,
+    scope="tars",
 )
 def tar_span(ctx: RuleContext, found: Findings) -> None:
     if ctx.tars is None:
