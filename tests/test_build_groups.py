@@ -107,7 +107,7 @@ def _build(records: Path, ledger: Path, out: Path) -> bytes:
 
 def _rows(ledger: Path, table: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(ledger) as db:
-        return db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()  # noqa: S608
+        return db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
 
 
 def test_the_837p_and_the_ledger_do_not_depend_on_the_group_size(
