@@ -32,7 +32,7 @@ def _make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def parse_date(raw: str, fmt: DateFormat = DateFormat.ISO) -> date | None:
     """The date ``raw`` writes in ``fmt`` (or as YYYY-MM-DD), or None (cached: a month of
     records holds few distinct dates)."""
@@ -50,7 +50,7 @@ def parse_date(raw: str, fmt: DateFormat = DateFormat.ISO) -> date | None:
     return _make(year, second, first)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def numeric_parts(raw: str) -> tuple[int, int, int] | None:
     """(first, second, year digits) when ``raw`` is written like 11/2/2026 or 11/2/26."""
     numeric = _NUMERIC.fullmatch(raw)
