@@ -14,6 +14,7 @@ import pytest
 from bench.records_gen import write_records
 from edi837.ingest.profile import load_profile
 from edi837.ingest.records import read_records
+from edi837.ingest.staging import RecordStage
 from edi837.issues import Report
 from edi837.ledger.history import LedgerHistory
 from edi837.ledger.store import Ledger
@@ -132,3 +133,11 @@ def test_a_whole_file_is_read_in_its_own_row_order(tmp_path: Path) -> None:
     write_records(records, 200)
     rows = [r.row for r in read_records(records, Report())]
     assert rows == sorted(set(rows)) and len(rows) > 100
+
+
+def test_the_staged_records_are_in_a_database_no_one_can_open_by_name() -> None:
+    with RecordStage() as stage:
+        stage.add("10000000K", 2, {"member_id": "10000000K"})
+        (_, name, path), *_ = stage.db.execute("PRAGMA database_list").fetchall()
+        assert name == "main" and path == ""  # SQLite's anonymous temporary database
+        assert list(stage.by_member()) == [[(2, {"member_id": "10000000K"})]]
