@@ -40,7 +40,7 @@ def test_every_hot_module_exists() -> None:
 def test_without_a_c_compiler_it_measures_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(core.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert "no C compiler" in (core.missing_toolchain() or "")
     assert core.run(tmp_path) == {"skipped": f"no compiled build: {core.missing_toolchain()}"}
     assert list(tmp_path.iterdir()) == []
