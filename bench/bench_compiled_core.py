@@ -1,7 +1,7 @@
 """Would a compiled core bring the 835 reader within 5x of the split? Measured with mypyc.
 
 Issue 12 asks how close pure Python comes and whether a compiled core is the next step. This
-module answers by measurement (docs/decisions/0010-compiled-core.md has the figures and the
+module answers by measurement (docs/decisions/0011-compiled-core.md has the figures and the
 decision): it copies the repository to a scratch directory, compiles the reader's hot modules
 there with mypyc (:data:`HOT_MODULES`: the tokenizer, envelopes, loop walker and transaction
 stream of ``edi837/x12`` and the whole of ``edi837/remit835``), runs the reader's tests against
