@@ -287,10 +287,16 @@ def evaluate(
 
     ``successors`` are the claims that void or replace it (their own front door decides whether
     they took effect); ``events`` already include reversals the payer sent under a successor's
-    ID. For a void (frequency 8), ``original`` is the outcome of the claim it voids.
+    ID. For a void (frequency 8), ``original`` is the outcome of the claim it voids. A claim's
+    line IDs are unique (REF*6R, the ledger's key).
     """
-    lines = {line.line_id: _LineRun(line) for line in facts.lines}
-    expected = sum((line.charge for line in facts.lines if line.expected_unpaid), ZERO)
+    # each line's payments, made at the first answer with line detail: most claims of a queue
+    # have none yet, and their lines need no running tally
+    lines: dict[str, _LineRun] = {}
+    expected = ZERO
+    for line in facts.lines:
+        if line.expected_unpaid:
+            expected += line.charge
     front: FrontDoor | None = None
     adjudications: list[Adjudication] = []
     recouped = ZERO
@@ -322,6 +328,8 @@ def evaluate(
             claim_level = event
             if event.paid:
                 claim_payments_since_reversal += 1
+        if event.lines and not lines:
+            lines = {line.line_id: _LineRun(line) for line in facts.lines}
         for payment in event.lines:
             run = lines.get(payment.line_id)
             if run is not None:  # a line matching none of ours is reported at import
@@ -332,18 +340,21 @@ def evaluate(
     if successors:
         void = next((s for s in successors if s.effective and s.frequency == "8"), None)
         replacement = next((s for s in successors if s.effective and s.frequency == "7"), None)
-    net_paid = sum((a.paid or ZERO for a in adjudications), ZERO) - recouped
+    net_paid = ZERO  # (added in the order sum() did, then less what was recouped)
+    for adjudication in adjudications:
+        net_paid += adjudication.paid or ZERO
+    net_paid -= recouped
     net_claim_reasons = _net(claim_reasons)
     flags: list[str] = ["paid_twice"] if claim_payments_since_reversal > 1 else []
 
     # -- the lines -----------------------------------------------------------------------------
     line_outcomes: list[LineOutcome] = []
     line_contractual = line_patient = line_denied = ZERO
-    for run in lines.values():
-        line = run.facts
-        reasons = _net(run.reasons)
-        is_expected = line.expected_unpaid is not None
-        if run.seen:
+    for line in facts.lines:
+        run = lines.get(line.line_id) if lines else None
+        if run is not None and run.seen:
+            reasons = _net(run.reasons)
+            is_expected = line.expected_unpaid is not None
             c, p, d = _split(reasons, expected=is_expected)
             line_contractual, line_patient, line_denied = (
                 line_contractual + c,
@@ -443,22 +454,23 @@ def evaluate(
         State.VOIDED,
         State.REPLACED,
     )
+    # positional, in the class's field order: one is made per claim of every queue
     return ClaimOutcome(
-        claim_id=facts.claim_id,
-        state=state,
-        figures=figures,
-        lines=tuple(line_outcomes),
-        live=live,
-        payer_claim_number=payer_number,
-        reasons=net_claim_reasons,
-        remarks=remarks,
-        front_door=front,
-        successor=successor,
-        settled=settled,
-        flags=tuple(dict.fromkeys(flags)),
-        adjudications=len(adjudications),
-        events=len(events),
-        last_event=last,
+        facts.claim_id,
+        state,
+        figures,
+        tuple(line_outcomes),
+        live,
+        payer_number,  # payer_claim_number
+        net_claim_reasons,  # reasons
+        remarks,
+        front,  # front_door
+        successor,
+        settled,
+        tuple(dict.fromkeys(flags)) if flags else (),
+        len(adjudications),
+        len(events),
+        last,  # last_event
     )
 
 
