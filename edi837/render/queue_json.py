@@ -21,7 +21,7 @@ from json.encoder import encode_basestring_ascii as _quoted
 from edi837 import phi
 from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
-from edi837.lifecycle.machine import LineOutcome
+from edi837.lifecycle.machine import LineOutcome, State
 from edi837.render.queue_data import money, number
 from edi837.render.safety import terminal_text
 from edi837.services.queue import QueueItem
@@ -29,6 +29,8 @@ from edi837.services.queue import QueueItem
 _CACHE_LIMIT = 4096
 _BOOLEAN = {True: "true", False: "false"}
 _EMPTY = "[]"
+# each state's JSON text (a State is a str: it hashes as one, and its .value costs a call)
+_STATES = {state: _quoted(state.value) for state in State}
 
 
 _amounts: dict[Decimal | None, str] = {None: "null"}
@@ -120,7 +122,7 @@ def _line(sent: LineFacts, line: LineOutcome) -> str:
         sent.units,
         line.billed,
         line.paid,
-        line.state.value,
+        line.state,
         line.denied,
         line.expected_unpaid,
         line.reasons,
@@ -135,7 +137,7 @@ def _line(sent: LineFacts, line: LineOutcome) -> str:
             f'"procedure": {_quoted(sent.procedure)}, "modifiers": {_strings(sent.modifiers)}, '
             f'"service_date": "{sent.service_date.isoformat()}", "end_date": {end}, '
             f'"units": "{number(sent.units)}", "billed": {_amount(line.billed)}, '
-            f'"paid": {_amount(line.paid)}, "state": {_quoted(line.state.value)}, '
+            f'"paid": {_amount(line.paid)}, "state": {_STATES[line.state]}, '
             f'"denied": {_BOOLEAN[line.denied]}, "expected_unpaid": {_text(line.expected_unpaid)}, '
             f'"reasons": {_reasons(line.reasons)}, "remarks": {_remarks(line.remarks)}}}',
         )
@@ -148,7 +150,7 @@ def claim_json(item: QueueItem) -> str:
     f = outcome.figures
     lines = ", ".join([_line(s, line) for s, line in zip(facts.lines, outcome.lines, strict=True)])
     return (
-        f'{{"claim_id": {_quoted(facts.claim_id)}, "state": {_quoted(outcome.state.value)}, '
+        f'{{"claim_id": {_quoted(facts.claim_id)}, "state": {_STATES[outcome.state]}, '
         f'"test": {_BOOLEAN[facts.test]}, "frequency": {_quoted(facts.frequency)}, '
         f'"member_id": {_quoted(phi.member_id(facts.member_id))}, '
         f'"category": {_quoted(facts.category)}, "service_month": {_quoted(facts.service_month)}, '

@@ -71,7 +71,7 @@ def queue(
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
     every = filters == Filters()
-    for facts, outcome in EventReader(ledger).outcomes(claim_ids):
+    for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
         age = aging(facts, as_of)
         item = QueueItem(facts, outcome, next_action(facts, outcome, as_of, age=age), age)
         if every or filters.keep(item):
@@ -201,13 +201,16 @@ class Book:
 
     def _add_programs(self, item: QueueItem) -> None:
         outcome = item.outcome
-        seen: set[str] = set()
+        programs = self.by_program
+        seen: list[str] = []  # a claim's programs are one or two
         itemised = False
         for sent, line in zip(item.facts.lines, outcome.lines, strict=True):
             name = program_of(sent.procedure, sent.modifiers)
-            tally = self._program(name)
+            tally = programs.get(name)
+            if tally is None:
+                tally = programs[name] = ProgramTally()
             if name not in seen:
-                seen.add(name)
+                seen.append(name)
                 tally.claims += 1
             tally.lines += 1
             tally.units += sent.units
@@ -221,7 +224,7 @@ class Book:
         if itemised or not outcome.adjudications or not outcome.figures.paid:
             return
         if len(seen) == 1:
-            self._program(next(iter(seen))).paid += outcome.figures.paid
+            self._program(seen[0]).paid += outcome.figures.paid
         else:
             several = self._program(SEVERAL_PROGRAMS)
             several.claims += 1
