@@ -344,7 +344,7 @@ def evaluate(
     for adjudication in adjudications:
         net_paid += adjudication.paid or ZERO
     net_paid -= recouped
-    net_claim_reasons = _net(claim_reasons)
+    net_claim_reasons = _net(claim_reasons) if claim_reasons else ()
     flags: list[str] = ["paid_twice"] if claim_payments_since_reversal > 1 else []
 
     # -- the lines -----------------------------------------------------------------------------
@@ -394,7 +394,7 @@ def evaluate(
 
     # -- the claim -----------------------------------------------------------------------------
     billed = facts.billed
-    c, p, d = _split(net_claim_reasons, expected=False)
+    c, p, d = _split(net_claim_reasons, expected=False) if net_claim_reasons else (ZERO,) * 3
     contractual, patient, denied_amount = c + line_contractual, p + line_patient, d + line_denied
     latest = adjudications[-1] if adjudications else None
     reversed_last = latest is not None and latest.is_reversal
@@ -515,34 +515,25 @@ def _figures(
     denied: Decimal,
     unexplained: Decimal,
 ) -> Figures:
+    # Figures positionally: billed, paid, contractual, patient, denied, cancelled, open, overpaid
     if facts.is_void or state is State.ABANDONED:
         return Figures()  # a void repeats its original's charge; it is not billed again
     if state in (State.VOIDED, State.REPLACED) or (
         state is State.REJECTED and facts.resent_as is not None
     ):
         rest = billed - paid
-        return Figures(
-            billed=billed,
-            paid=paid,
-            cancelled=max(rest, ZERO),
-            overpaid=max(-rest, ZERO),
-        )
-    if not state.adjudicated:
+        return Figures(billed, paid, ZERO, ZERO, ZERO, max(rest, ZERO), ZERO, max(-rest, ZERO))
+    if state not in _ADJUDICATED:
         # nothing settled yet: the whole claim is open, less what the rules predicted unpaid
         rest = billed - paid - expected
-        return Figures(
-            billed=billed,
-            paid=paid,
-            contractual=expected,
-            open=max(rest, ZERO),
-            overpaid=max(-rest, ZERO),
-        )
+        return Figures(billed, paid, expected, ZERO, ZERO, ZERO, max(rest, ZERO), max(-rest, ZERO))
     return Figures(
-        billed=billed,
-        paid=paid,
-        contractual=contractual,
-        patient=patient,
-        denied=denied,
-        open=max(unexplained, ZERO),
-        overpaid=max(-unexplained, ZERO),
+        billed,
+        paid,
+        contractual,
+        patient,
+        denied,
+        ZERO,  # cancelled
+        max(unexplained, ZERO),  # open
+        max(-unexplained, ZERO),  # overpaid
     )
