@@ -343,7 +343,10 @@ def evaluate(
     net_paid = ZERO  # (added in the order sum() did, then less what was recouped)
     for adjudication in adjudications:
         net_paid += adjudication.paid or ZERO
-    net_paid -= recouped
+    if recouped is not ZERO:
+        # (less nothing, it stays what it is, to the digit: a sum that began at ZERO has no
+        # positive exponent and is no negative zero; most claims keep the shared ZERO)
+        net_paid -= recouped
     net_claim_reasons = _net(claim_reasons) if claim_reasons else ()
     flags: list[str] = ["paid_twice"] if claim_payments_since_reversal > 1 else []
 
