@@ -161,12 +161,14 @@ def remove_stale_partials(out: Path) -> list[Path]:
 class Staged:
     """A file being written under a temporary name beside its target."""
 
-    def __init__(self, out: Path, *, mode: int = PRIVATE) -> None:
+    def __init__(self, out: Path, *, mode: int = PRIVATE, digest: bool = True) -> None:
         self.out = out
         self.mode = mode
         parent = out.parent if str(out.parent) else Path(".")
         self.temp = parent / f".{out.name}.{os.getpid()}.{os.urandom(4).hex()}.partial"
-        self._digest = hashlib.sha256()
+        # the content hash is for the 837P's ledger record; a text output nobody hashes skips it
+        # (hashing the 120 MB work queue cost a quarter of a second)
+        self._digest = hashlib.sha256() if digest else None
         self.published = False
         self.size = 0
         self._views: list[Any] = []  # the binary() and text() views, flushed by close()
@@ -179,14 +181,15 @@ class Staged:
         self.stream: IO[bytes] | None = os.fdopen(fd, "wb", buffering=1 << 20)
 
     # -- writing ----------------------------------------------------------------------------
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         if self.stream is None:
             raise EdiError(f"{self.out}: write after close (a bug in edi837)")
         try:
             self.stream.write(data)
         except OSError as exc:
             raise EdiError(f"cannot write {self.out}: {exc.strerror or exc}") from None
-        self._digest.update(data)
+        if self._digest is not None:
+            self._digest.update(data)
         self.size += len(data)
 
     def write_text(self, text: str, encoding: str = "utf-8") -> None:
@@ -207,6 +210,8 @@ class Staged:
 
     @property
     def sha256(self) -> str:
+        if self._digest is None:
+            raise EdiError(f"{self.out}: staged without its hash (a bug in edi837)")
         return self._digest.hexdigest()
 
     def close(self) -> None:
@@ -258,9 +263,10 @@ class _RawTo(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        chunk = bytes(data)
+        # the buffer's own bytes, not a copy: Staged.write copies them into its stream's buffer
+        chunk = memoryview(data).cast("B")
         self._staged.write(chunk)
-        return len(chunk)
+        return chunk.nbytes
 
 
 def _fsync_folder(path: Path) -> None:
@@ -281,9 +287,9 @@ class ToStdout(Staged):
     """A file for standard output, staged in a private temporary folder (0700) and copied to
     standard output by :meth:`publish`; the temporary copy is always removed."""
 
-    def __init__(self, *, mode: int = PRIVATE) -> None:
+    def __init__(self, *, mode: int = PRIVATE, digest: bool = True) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="edi837-"))
-        super().__init__(self._folder / "stdout", mode=mode)
+        super().__init__(self._folder / "stdout", mode=mode, digest=digest)
         self.out = Path(STDOUT_NAME)  # for messages; nothing is written under this name
 
     def publish(self) -> Path:
@@ -311,11 +317,15 @@ class ToStdout(Staged):
 
 
 @contextmanager
-def stage(out: Path, *, mode: int = PRIVATE) -> Iterator[Staged]:
+def stage(out: Path, *, mode: int = PRIVATE, digest: bool = True) -> Iterator[Staged]:
     """``with stage(out) as staged: staged.write(...); ...; staged.publish()``. Leaving the block
     without publishing (an error, a refusal) removes the temporary file. ``-`` is standard
-    output (:class:`ToStdout`)."""
-    staged = ToStdout(mode=mode) if is_stdout(out) else Staged(out, mode=mode)
+    output (:class:`ToStdout`). ``digest=False``: no :attr:`Staged.sha256` is wanted."""
+    staged = (
+        ToStdout(mode=mode, digest=digest)
+        if is_stdout(out)
+        else Staged(out, mode=mode, digest=digest)
+    )
     try:
         yield staged
     finally:

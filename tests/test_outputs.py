@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import subprocess
@@ -87,6 +88,27 @@ def test_staged_write_is_private_and_all_or_nothing(tmp_path: Path) -> None:
         staged.write(b"half")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_text_views_write_every_byte_with_or_without_the_hash(tmp_path: Path) -> None:
+    # the text and binary views hand the staged file their buffers (no copy): large and small
+    # writes, across the views' buffer sizes, come out whole and in order
+    text = "".join(f"claim {n:06d} \u00e9\n" * (n % 7 + 1) for n in range(20_000))
+    digests = []
+    for digest in (True, False):
+        out = tmp_path / f"out-{digest}.json"
+        with stage(out, digest=digest) as staged:
+            view = staged.text()
+            for start in range(0, len(text), 70_001):
+                view.write(text[start : start + 70_001])
+            staged.publish()
+            if digest:
+                digests.append(staged.sha256)
+            else:
+                with pytest.raises(EdiError, match="without its hash"):
+                    staged.sha256  # noqa: B018 (the property is what is tested)
+        assert out.read_text(encoding="utf-8") == text
+    assert digests == [hashlib.sha256(text.encode("utf-8")).hexdigest()]
 
 
 def test_leaving_without_publish_leaves_nothing(tmp_path: Path) -> None:

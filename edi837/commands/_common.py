@@ -220,7 +220,7 @@ def write_text_output(
     from edi837.outputs import guard, stage
 
     guard(out, inputs=inputs, ledger=ledger)
-    with stage(out) as staged:
+    with stage(out, digest=False) as staged:
         write(staged.text())
         staged.publish()
 

@@ -204,19 +204,19 @@ class EventReader:
         for row in raw.adjudications:
             (_c, event_id, status, charge, paid, patient, number, has_lines, adjustments, remarks,
              on, issued, remittance_id, seq, trace) = row  # fmt: skip
-            event = Adjudication(
-                on=date.fromisoformat(on),
-                status_code=status,
-                charge=decimal(charge),
-                paid=decimal(paid),
-                payer_claim_number=number,
-                patient_responsibility=decimal(patient),
-                reasons=reasons(adjustments),
-                remarks=codes(remarks),
-                lines=tuple(payments.get(event_id, ())),
-                itemised=bool(has_lines),
-                trace=trace,
-                named=facts.claim_id,
+            event = Adjudication(  # positional, in the class's field order
+                day(on),  # on
+                status,  # status_code
+                decimal(charge),
+                decimal(paid),
+                number,  # payer_claim_number
+                decimal(patient),  # patient_responsibility
+                reasons(adjustments),
+                codes(remarks),
+                tuple(payments.get(event_id, ())),  # lines
+                bool(has_lines),  # itemised
+                trace,
+                facts.claim_id,  # named
             )
             keyed.append(
                 ((on, 1, 0 if status == _REVERSAL else 1, issued or "", remittance_id, seq), event)

@@ -156,8 +156,11 @@ def next_action(
         )
         given["reason_words"] = ", ".join(words) or "patient responsibility"
     action = rules.state(key)
+    warn = not action.done and age.days_left <= FILING_WARNING_DAYS and not facts.is_void
+    if not warn and not rules.names(key):
+        return _fixed(key)
     text = rules.say(key, **_values(key, facts, outcome, age, given))
-    if not action.done and age.days_left <= FILING_WARNING_DAYS and not facts.is_void:
+    if warn:
         warning = _values("filing_soon", facts, outcome, age, {**given, "base": text})
         text = rules.say("filing_soon", **warning)
     return _advice(key, text, action.done)
@@ -166,3 +169,11 @@ def next_action(
 @lru_cache(maxsize=4096)
 def _advice(key: str, text: str, done: bool) -> Advice:
     return Advice(key, text, done)  # the same few pieces of advice, shared (they are frozen)
+
+
+@lru_cache(maxsize=64)
+def _fixed(key: str) -> Advice:
+    """The advice of a state whose action names no value: the same for every claim in it (most
+    claims of a queue: sent, accepted, paid), so made once."""
+    action = table().state(key)
+    return _advice(key, table().say(key), action.done)

@@ -64,7 +64,13 @@ class ClaimFacts:
 
     @property
     def first_date(self) -> date:
-        return min((line.service_date for line in self.lines), default=self.sent_on)
+        # a loop, not min() over a generator: the work queue asks it of every claim
+        if not self.lines:
+            return self.sent_on
+        first = self.lines[0].service_date
+        for line in self.lines:
+            first = min(first, line.service_date)
+        return first
 
     @property
     def is_void(self) -> bool:

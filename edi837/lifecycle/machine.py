@@ -287,10 +287,16 @@ def evaluate(
 
     ``successors`` are the claims that void or replace it (their own front door decides whether
     they took effect); ``events`` already include reversals the payer sent under a successor's
-    ID. For a void (frequency 8), ``original`` is the outcome of the claim it voids.
+    ID. For a void (frequency 8), ``original`` is the outcome of the claim it voids. A claim's
+    line IDs are unique (REF*6R, the ledger's key).
     """
-    lines = {line.line_id: _LineRun(line) for line in facts.lines}
-    expected = sum((line.charge for line in facts.lines if line.expected_unpaid), ZERO)
+    # each line's payments, made at the first answer with line detail: most claims of a queue
+    # have none yet, and their lines need no running tally
+    lines: dict[str, _LineRun] = {}
+    expected = ZERO
+    for line in facts.lines:
+        if line.expected_unpaid:
+            expected += line.charge
     front: FrontDoor | None = None
     adjudications: list[Adjudication] = []
     recouped = ZERO
@@ -322,6 +328,8 @@ def evaluate(
             claim_level = event
             if event.paid:
                 claim_payments_since_reversal += 1
+        if event.lines and not lines:
+            lines = {line.line_id: _LineRun(line) for line in facts.lines}
         for payment in event.lines:
             run = lines.get(payment.line_id)
             if run is not None:  # a line matching none of ours is reported at import
@@ -332,18 +340,24 @@ def evaluate(
     if successors:
         void = next((s for s in successors if s.effective and s.frequency == "8"), None)
         replacement = next((s for s in successors if s.effective and s.frequency == "7"), None)
-    net_paid = sum((a.paid or ZERO for a in adjudications), ZERO) - recouped
-    net_claim_reasons = _net(claim_reasons)
+    net_paid = ZERO  # (added in the order sum() did, then less what was recouped)
+    for adjudication in adjudications:
+        net_paid += adjudication.paid or ZERO
+    if recouped is not ZERO:
+        # (less nothing, it stays what it is, to the digit: a sum that began at ZERO has no
+        # positive exponent and is no negative zero; most claims keep the shared ZERO)
+        net_paid -= recouped
+    net_claim_reasons = _net(claim_reasons) if claim_reasons else ()
     flags: list[str] = ["paid_twice"] if claim_payments_since_reversal > 1 else []
 
     # -- the lines -----------------------------------------------------------------------------
     line_outcomes: list[LineOutcome] = []
     line_contractual = line_patient = line_denied = ZERO
-    for run in lines.values():
-        line = run.facts
-        reasons = _net(run.reasons)
-        is_expected = line.expected_unpaid is not None
-        if run.seen:
+    for line in facts.lines:
+        run = lines.get(line.line_id) if lines else None
+        if run is not None and run.seen:
+            reasons = _net(run.reasons)
+            is_expected = line.expected_unpaid is not None
             c, p, d = _split(reasons, expected=is_expected)
             line_contractual, line_patient, line_denied = (
                 line_contractual + c,
@@ -383,7 +397,7 @@ def evaluate(
 
     # -- the claim -----------------------------------------------------------------------------
     billed = facts.billed
-    c, p, d = _split(net_claim_reasons, expected=False)
+    c, p, d = _split(net_claim_reasons, expected=False) if net_claim_reasons else (ZERO,) * 3
     contractual, patient, denied_amount = c + line_contractual, p + line_patient, d + line_denied
     latest = adjudications[-1] if adjudications else None
     reversed_last = latest is not None and latest.is_reversal
@@ -443,22 +457,23 @@ def evaluate(
         State.VOIDED,
         State.REPLACED,
     )
+    # positional, in the class's field order: one is made per claim of every queue
     return ClaimOutcome(
-        claim_id=facts.claim_id,
-        state=state,
-        figures=figures,
-        lines=tuple(line_outcomes),
-        live=live,
-        payer_claim_number=payer_number,
-        reasons=net_claim_reasons,
-        remarks=remarks,
-        front_door=front,
-        successor=successor,
-        settled=settled,
-        flags=tuple(dict.fromkeys(flags)),
-        adjudications=len(adjudications),
-        events=len(events),
-        last_event=last,
+        facts.claim_id,
+        state,
+        figures,
+        tuple(line_outcomes),
+        live,
+        payer_number,  # payer_claim_number
+        net_claim_reasons,  # reasons
+        remarks,
+        front,  # front_door
+        successor,
+        settled,
+        tuple(dict.fromkeys(flags)) if flags else (),
+        len(adjudications),
+        len(events),
+        last,  # last_event
     )
 
 
@@ -503,34 +518,25 @@ def _figures(
     denied: Decimal,
     unexplained: Decimal,
 ) -> Figures:
+    # Figures positionally: billed, paid, contractual, patient, denied, cancelled, open, overpaid
     if facts.is_void or state is State.ABANDONED:
         return Figures()  # a void repeats its original's charge; it is not billed again
     if state in (State.VOIDED, State.REPLACED) or (
         state is State.REJECTED and facts.resent_as is not None
     ):
         rest = billed - paid
-        return Figures(
-            billed=billed,
-            paid=paid,
-            cancelled=max(rest, ZERO),
-            overpaid=max(-rest, ZERO),
-        )
-    if not state.adjudicated:
+        return Figures(billed, paid, ZERO, ZERO, ZERO, max(rest, ZERO), ZERO, max(-rest, ZERO))
+    if state not in _ADJUDICATED:
         # nothing settled yet: the whole claim is open, less what the rules predicted unpaid
         rest = billed - paid - expected
-        return Figures(
-            billed=billed,
-            paid=paid,
-            contractual=expected,
-            open=max(rest, ZERO),
-            overpaid=max(-rest, ZERO),
-        )
+        return Figures(billed, paid, expected, ZERO, ZERO, ZERO, max(rest, ZERO), max(-rest, ZERO))
     return Figures(
-        billed=billed,
-        paid=paid,
-        contractual=contractual,
-        patient=patient,
-        denied=denied,
-        open=max(unexplained, ZERO),
-        overpaid=max(-unexplained, ZERO),
+        billed,
+        paid,
+        contractual,
+        patient,
+        denied,
+        ZERO,  # cancelled
+        max(unexplained, ZERO),  # open
+        max(-unexplained, ZERO),  # overpaid
     )

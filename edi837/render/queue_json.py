@@ -21,7 +21,7 @@ from json.encoder import encode_basestring_ascii as _quoted
 from edi837 import phi
 from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
-from edi837.lifecycle.machine import LineOutcome
+from edi837.lifecycle.machine import Figures, LineOutcome, State
 from edi837.render.queue_data import money, number
 from edi837.render.safety import terminal_text
 from edi837.services.queue import QueueItem
@@ -29,6 +29,9 @@ from edi837.services.queue import QueueItem
 _CACHE_LIMIT = 4096
 _BOOLEAN = {True: "true", False: "false"}
 _EMPTY = "[]"
+_NOTHING = '""'
+# each state's JSON text (a State is a str: it hashes as one, and its .value costs a call)
+_STATES = {state: _quoted(state.value) for state in State}
 
 
 _amounts: dict[Decimal | None, str] = {None: "null"}
@@ -120,7 +123,7 @@ def _line(sent: LineFacts, line: LineOutcome) -> str:
         sent.units,
         line.billed,
         line.paid,
-        line.state.value,
+        line.state,
         line.denied,
         line.expected_unpaid,
         line.reasons,
@@ -135,31 +138,44 @@ def _line(sent: LineFacts, line: LineOutcome) -> str:
             f'"procedure": {_quoted(sent.procedure)}, "modifiers": {_strings(sent.modifiers)}, '
             f'"service_date": "{sent.service_date.isoformat()}", "end_date": {end}, '
             f'"units": "{number(sent.units)}", "billed": {_amount(line.billed)}, '
-            f'"paid": {_amount(line.paid)}, "state": {_quoted(line.state.value)}, '
+            f'"paid": {_amount(line.paid)}, "state": {_STATES[line.state]}, '
             f'"denied": {_BOOLEAN[line.denied]}, "expected_unpaid": {_text(line.expected_unpaid)}, '
             f'"reasons": {_reasons(line.reasons)}, "remarks": {_remarks(line.remarks)}}}',
         )
     return f'{{"line_id": {_quoted(line.line_id)}, {rest}'
 
 
+def _figures(f: Figures) -> str:
+    # keyed by the amounts (money() reads a number alone): a queue's claims share a few figures
+    key = (f.billed, f.paid, f.contractual, f.patient, f.denied, f.cancelled, f.open, f.overpaid)
+    found = _fragments.get(("figures", key))
+    if found is not None:
+        return found
+    return _cached(
+        "figures",
+        key,
+        f'"billed": {_amount(f.billed)}, "paid": {_amount(f.paid)}, '
+        f'"contractual": {_amount(f.contractual)}, "patient_responsibility": {_amount(f.patient)}, '
+        f'"denied": {_amount(f.denied)}, "cancelled": {_amount(f.cancelled)}, '
+        f'"open": {_amount(f.open)}, "overpaid": {_amount(f.overpaid)}',
+    )
+
+
 def claim_json(item: QueueItem) -> str:
     """``json.dumps(claim_data(item))``, byte for byte."""
     facts, outcome, age = item.facts, item.outcome, item.aging
-    f = outcome.figures
+    number = outcome.payer_claim_number  # none until the payer answers
     lines = ", ".join([_line(s, line) for s, line in zip(facts.lines, outcome.lines, strict=True)])
     return (
-        f'{{"claim_id": {_quoted(facts.claim_id)}, "state": {_quoted(outcome.state.value)}, '
+        f'{{"claim_id": {_quoted(facts.claim_id)}, "state": {_STATES[outcome.state]}, '
         f'"test": {_BOOLEAN[facts.test]}, "frequency": {_quoted(facts.frequency)}, '
         f'"member_id": {_quoted(phi.member_id(facts.member_id))}, '
         f'"category": {_quoted(facts.category)}, "service_month": {_quoted(facts.service_month)}, '
         f'"batch": {int(facts.batch_id)}, "sent_on": "{facts.sent_on.isoformat()}", '
-        f'"billed": {_amount(f.billed)}, "paid": {_amount(f.paid)}, '
-        f'"contractual": {_amount(f.contractual)}, "patient_responsibility": {_amount(f.patient)}, '
-        f'"denied": {_amount(f.denied)}, "cancelled": {_amount(f.cancelled)}, '
-        f'"open": {_amount(f.open)}, "overpaid": {_amount(f.overpaid)}, '
+        f"{_figures(outcome.figures)}, "
         f'"days_since_sent": {int(age.days)}, "aging_bucket": {_quoted(age.bucket)}, '
         f'"filing_deadline": "{age.deadline.isoformat()}", "filing_days_left": {int(age.days_left)}, '
-        f'"payer_claim_number": {_quoted(terminal_text(outcome.payer_claim_number))}, '
+        f'"payer_claim_number": {_quoted(terminal_text(number)) if number else _NOTHING}, '
         f'"front_door": {_front_door(outcome.front_door)}, '
         f'"original_claim_id": {_text(facts.original_claim_id)}, '
         f'"successor": {_text(outcome.successor)}, "resent_as": {_text(facts.resent_as)}, '

@@ -71,7 +71,7 @@ def queue(
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
     every = filters == Filters()
-    for facts, outcome in EventReader(ledger).outcomes(claim_ids):
+    for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
         age = aging(facts, as_of)
         item = QueueItem(facts, outcome, next_action(facts, outcome, as_of, age=age), age)
         if every or filters.keep(item):
@@ -177,7 +177,8 @@ class Book:
         return {month: running.figures() for month, running in self._months.items()}
 
     def add(self, item: QueueItem) -> None:
-        figures = item.outcome.figures
+        outcome = item.outcome
+        figures = outcome.figures
         self.claims += 1
         self._sum.add(figures)
         month = item.facts.service_month
@@ -190,8 +191,8 @@ class Book:
             self.by_bucket[bucket] = self.by_bucket.get(bucket, ZERO) + figures.open
             self.bucket_claims[bucket] = self.bucket_claims.get(bucket, 0) + 1
         self._add_programs(item)
-        if item.outcome.state.adjudicated:
-            self._add_denials(item.outcome)
+        if outcome.state.adjudicated:
+            self._add_denials(outcome)
 
     def _program(self, name: str) -> ProgramTally:
         tally = self.by_program.get(name)
@@ -201,13 +202,16 @@ class Book:
 
     def _add_programs(self, item: QueueItem) -> None:
         outcome = item.outcome
-        seen: set[str] = set()
+        programs = self.by_program
+        seen: list[str] = []  # a claim's programs are one or two
         itemised = False
         for sent, line in zip(item.facts.lines, outcome.lines, strict=True):
             name = program_of(sent.procedure, sent.modifiers)
-            tally = self._program(name)
+            tally = programs.get(name)
+            if tally is None:
+                tally = programs[name] = ProgramTally()
             if name not in seen:
-                seen.add(name)
+                seen.append(name)
                 tally.claims += 1
             tally.lines += 1
             tally.units += sent.units
@@ -221,7 +225,7 @@ class Book:
         if itemised or not outcome.adjudications or not outcome.figures.paid:
             return
         if len(seen) == 1:
-            self._program(next(iter(seen))).paid += outcome.figures.paid
+            self._program(seen[0]).paid += outcome.figures.paid
         else:
             several = self._program(SEVERAL_PROGRAMS)
             several.claims += 1
@@ -268,15 +272,15 @@ class Totals:
     by_state: dict[str, tuple[int, Decimal]] = attrs.field(factory=dict)
 
     def add(self, item: QueueItem) -> None:
-        figures = item.outcome.figures
+        outcome, facts = item.outcome, item.facts
         self.claims += 1
         self.needing_action += 1 if item.needs_action else 0
-        state = item.outcome.state.value
+        state = outcome.state.value
         count, billed = self.by_state.get(state, (0, ZERO))
-        self.by_state[state] = (count + 1, billed + figures.billed)
-        if item.facts.is_void or item.outcome.state is State.ABANDONED:
+        self.by_state[state] = (count + 1, billed + outcome.figures.billed)
+        if facts.is_void or outcome.state is State.ABANDONED:
             return
-        (self.test if item.facts.test else self.production).add(item)
+        (self.test if facts.test else self.production).add(item)
 
 
 # -- what matches nothing of ours ----------------------------------------------------------------
