@@ -24,7 +24,6 @@ from edi837.ledger.store import Ledger
 from edi837.model.claims import (
     Claim,
     ClaimBatch,
-    Interchange,
     Member,
     RenderingProvider,
     ServiceLine,
@@ -388,28 +387,12 @@ def load_batch(ledger: Ledger, batch_id: int) -> ClaimBatch | None:
             "SELECT st02 FROM transaction_sets WHERE batch_id = ? ORDER BY st02", (batch_id,)
         )
     )
-    ic = parties.interchange
-    return ClaimBatch(
-        interchange=Interchange(
-            sender_qualifier=ic.sender_qualifier,
-            sender_id=ic.sender_id,
-            receiver_qualifier=ic.receiver_qualifier,
-            receiver_id=ic.receiver_id,
-            gs_sender=ic.gs_sender,
-            gs_receiver=ic.gs_receiver,
-            usage=ic.usage,
-            control_number=int(row["isa13"]),
-            group_number=int(row["gs06"]),
-            transaction_numbers=st02s,
-            ack_requested=ic.ack_requested,
-        ),
-        created=datetime.fromisoformat(row["created_at"]),
-        submitter=parties.submitter,
-        receiver=parties.receiver,
-        billing_provider=parties.billing_provider,
-        payer=parties.payer,
+    return parties.batch(
+        isa13=int(row["isa13"]),
+        gs06=int(row["gs06"]),
+        st02s=st02s,
         claims=tuple(claim for _, claim in batch_claims(ledger, batch_id)),
-        max_claims_per_transaction=parties.max_claims_per_transaction,
+        created=datetime.fromisoformat(row["created_at"]),
     )
 
 

@@ -4,13 +4,22 @@ contract. Loaded from TOML by :mod:`edi837.ingest.profile`; ``edi837 init`` writ
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 import attrs
 
-from edi837.model.claims import BillingProvider, Payer, Receiver, Submitter
+from edi837.model.claims import (
+    BillingProvider,
+    Claim,
+    ClaimBatch,
+    Interchange,
+    Payer,
+    Receiver,
+    Submitter,
+)
 from edi837.model.common import Address, Contact, Usage
 from edi837.model.records import DateFormat
 
@@ -151,6 +160,41 @@ class Parties:
             payer=profile.payer,
             claim_id_prefix=profile.claims.claim_id_prefix,
             max_claims_per_transaction=profile.claims.max_claims_per_transaction,
+        )
+
+    def batch(
+        self,
+        *,
+        isa13: int,
+        gs06: int,
+        st02s: tuple[int, ...],
+        claims: tuple[Claim, ...],
+        created: datetime,
+    ) -> ClaimBatch:
+        """The batch these parties send with these control numbers: the one way a batch is
+        put together, whether it is being written or read back from the ledger."""
+        ic = self.interchange
+        return ClaimBatch(
+            interchange=Interchange(
+                sender_qualifier=ic.sender_qualifier,
+                sender_id=ic.sender_id,
+                receiver_qualifier=ic.receiver_qualifier,
+                receiver_id=ic.receiver_id,
+                gs_sender=ic.gs_sender,
+                gs_receiver=ic.gs_receiver,
+                usage=ic.usage,
+                control_number=isa13,
+                group_number=gs06,
+                transaction_numbers=st02s,
+                ack_requested=ic.ack_requested,
+            ),
+            created=created,
+            submitter=self.submitter,
+            receiver=self.receiver,
+            billing_provider=self.billing_provider,
+            payer=self.payer,
+            claims=claims,
+            max_claims_per_transaction=self.max_claims_per_transaction,
         )
 
     def to_json(self) -> str:

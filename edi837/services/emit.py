@@ -129,28 +129,8 @@ def claim_ids(ledger: Ledger, count: int, prefix: str) -> tuple[str, ...]:
 def assemble(
     parties: Parties, numbers: Numbers, claims: tuple[Claim, ...], created: datetime
 ) -> ClaimBatch:
-    ic = parties.interchange
-    return ClaimBatch(
-        interchange=Interchange(
-            sender_qualifier=ic.sender_qualifier,
-            sender_id=ic.sender_id,
-            receiver_qualifier=ic.receiver_qualifier,
-            receiver_id=ic.receiver_id,
-            gs_sender=ic.gs_sender,
-            gs_receiver=ic.gs_receiver,
-            usage=ic.usage,
-            control_number=numbers.isa13,
-            group_number=numbers.gs06,
-            transaction_numbers=numbers.st02s,
-            ack_requested=ic.ack_requested,
-        ),
-        created=created,
-        submitter=parties.submitter,
-        receiver=parties.receiver,
-        billing_provider=parties.billing_provider,
-        payer=parties.payer,
-        claims=claims,
-        max_claims_per_transaction=parties.max_claims_per_transaction,
+    return parties.batch(
+        isa13=numbers.isa13, gs06=numbers.gs06, st02s=numbers.st02s, claims=claims, created=created
     )
 
 
