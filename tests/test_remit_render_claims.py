@@ -27,7 +27,7 @@ from edi837.model.remittance import (
     ServicePayment,
 )
 from edi837.remit835 import read_advice
-from edi837.render import remit_csv, remit_data, remit_json, remit_xml
+from edi837.render import remit_csv, remit_data, remit_json, remit_xml, templates
 
 from .conftest import FIXTURES
 
@@ -161,3 +161,47 @@ def test_a_csv_row_is_written_as_csv_writer_writes_it(cells: list[str]) -> None:
     remit_csv.row_writer(ours)(cells)
     csv.writer(theirs, lineterminator="\n").writerow(cells)
     assert ours.getvalue() == theirs.getvalue()
+
+
+def test_a_template_cut_at_its_fields_fills_back_to_the_whole() -> None:
+    template = "a%sb%sc%sd%se"
+    values = ("1", "2", "3", "4")
+    head, middle, tail = templates.cut(template, 1, 2)
+    assert head % values[:1] + values[1] + middle + values[2] + tail % values[3:] == (
+        template % values
+    )
+    assert templates.cut("a%sb", 0) == ("a", "b")
+    with pytest.raises(ValueError):
+        templates.cut("a%sb", 1)  # it has one field, numbered 0
+    with pytest.raises(ValueError):
+        templates.cut("a%sb%sc", 1, 0)  # out of order
+
+
+def _line(amount: str, units: str, day: date | None) -> ServicePayment:
+    return ServicePayment(
+        1,
+        Procedure("HC", "G9008", ("U1",)),
+        Decimal(amount),
+        Decimal(amount),
+        Decimal(units),
+        line_control_number="1-1",
+        dates=(DateReference("472", day),),
+        adjustments=(Adjustment("CO", "45", Decimal(amount) - Decimal(amount)),),
+    )
+
+
+def test_values_that_are_equal_but_written_differently_render_as_their_own_mapping() -> None:
+    """The cached pieces are keyed by value: 400.0 and 400.00, 1 and 1.0, are equal keys, so
+    the text of the first must be right for the second too (it is: amounts are written with
+    two places and quantities normalized, whatever the payer wrote)."""
+    first = ("400.0", "1", date(2026, 1, 2))
+    second = ("400.00", "1.0", date(2026, 1, 2))
+    for amount, units, day in (first, second):
+        claim = ClaimPayment(
+            1, "ECM1", "1", Decimal(amount), Decimal(amount), lines=(_line(amount, units, day),)
+        )
+        assert remit_json.claim_text(claim, "  ") == json_by_dumps(claim, "  ")
+        assert remit_xml.claim_text(claim, "  ") == xml_by_lxml(claim, 1)
+        row = io.StringIO(newline="")
+        remit_csv.row_writer(row)(remit_csv._line_cells(1, claim.lines[0]))
+        assert row.getvalue() == "1,1-1,G9008,U1,2026-01-02,1,400.00,400.00,CO-45 0.00,\n"
