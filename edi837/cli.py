@@ -16,7 +16,7 @@ from collections.abc import Callable
 import click
 
 from edi837 import __version__, phi, progress
-from edi837.commands._common import UnreadableInput
+from edi837.commands._inputs import UnreadableInput
 from edi837.errors import EdiError, ExitCode, exit_code_table
 
 SHOW_PHI_HELP = "Show member names, IDs and birth dates in messages (masked by default)."

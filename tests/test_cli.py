@@ -330,5 +330,5 @@ def test_a_command_imports_its_own_module_and_renderer_only(tmp_path: Path) -> N
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
-    assert done.stdout.strip() == "['edi837.commands._common', 'edi837.commands.remit']"
+    assert done.stdout.strip() == "['edi837.commands._inputs', 'edi837.commands.remit']"
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("record,")
