@@ -12,6 +12,7 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -38,11 +39,32 @@ def json_by_dumps(claim: ClaimPayment, pad: str) -> str:
     return json.dumps(remit_data.claim(claim), indent=2).replace("\n", "\n" + pad)
 
 
-def xml_by_lxml(claim: ClaimPayment, level: int) -> str:
-    element = etree.Element("claim")
-    remit_xml._set(element, "claim", remit_data.claim(claim))
+def lxml_element(name: str, value: Any, level: int) -> str:
+    """What the renderer once built: an lxml element per key of remit_data's mapping, a child
+    per item of a list, nil="true" for None, U+FFFD for what XML cannot carry; indented."""
+
+    def fill(element: Any, name: str, value: Any) -> None:
+        if value is None:
+            element.set("nil", "true")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                fill(etree.SubElement(element, key), key, item)
+        elif isinstance(value, list):
+            for item in value:
+                fill(
+                    etree.SubElement(element, remit_xml._ITEMS[name]), remit_xml._ITEMS[name], item
+                )
+        else:
+            element.text = remit_xml._NOT_XML.sub("\ufffd", str(value))
+
+    element = etree.Element(name)
+    fill(element, name, value)
     etree.indent(element, space="  ", level=level)
     return str(etree.tostring(element, encoding="unicode"))
+
+
+def xml_by_lxml(claim: ClaimPayment, level: int) -> str:
+    return lxml_element("claim", remit_data.claim(claim), level)
 
 
 def fixture_claims() -> list[ClaimPayment]:
@@ -205,3 +227,28 @@ def test_values_that_are_equal_but_written_differently_render_as_their_own_mappi
         row = io.StringIO(newline="")
         remit_csv.row_writer(row)(remit_csv._line_cells(1, claim.lines[0]))
         assert row.getvalue() == "1,1-1,G9008,U1,2026-01-02,1,400.00,400.00,CO-45 0.00,\n"
+
+
+def test_every_fixture_header_and_trailer_renders_in_xml_as_lxml_writes_it() -> None:
+    for path in sorted(REMIT.glob("*.835")):
+        for advice in read_advice(path, name=path.name):
+            mapping = {**remit_data.header(advice.header), **remit_data.trailer(advice.totals)}
+            for key, value in mapping.items():
+                assert remit_xml.markup(key, value, "    ") == lxml_element(key, value, 2), key
+
+
+scalars = st.none() | awkward | st.integers(0, 10**6)
+warnings = st.lists(
+    st.fixed_dictionaries(dict.fromkeys(("rule", "message", "segment", "claim"), scalars)),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scalars, warnings, st.integers(0, 3))
+def test_any_header_value_and_list_renders_in_xml_as_lxml_writes_it(
+    value: object, items: list[dict[str, object]], level: int
+) -> None:
+    pad = "  " * level
+    assert remit_xml.markup("payer", value, pad) == lxml_element("payer", value, level)
+    assert remit_xml.markup("warnings", items, pad) == lxml_element("warnings", items, level)

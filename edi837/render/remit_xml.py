@@ -8,11 +8,13 @@ same name; a list is an element holding one child per item (``<claims><claim>``,
 character XML cannot carry reads U+FFFD. Each claim is written as soon as it is read, so memory
 stays flat.
 
-The bytes are those lxml writes for the same elements indented by ``etree.indent`` (a test holds
-every claim to it). The header and trailer, once per payment, are lxml elements; a claim, once
-per claim, is written here from the model with one %-template per element, its text escaped as
-libxml2 escapes it (``&``, ``<``, ``>``, and CR as ``&#13;``): building and indenting an element
-tree per claim cost more than reading it (issue 12).
+The bytes are those lxml writes for the same elements indented by ``etree.indent`` (tests hold
+every claim, header and trailer to it), but no element tree is built: building and indenting one
+per claim cost more than reading it, and importing lxml a tenth of a small run (issue 12). The
+header and trailer, once per payment, are written from remit_data's mapping (:func:`markup`); a
+claim from the model with one %-template per element, cut around its control numbers
+(render.templates); text is escaped as libxml2 escapes it (``&``, ``<``, ``>``, and CR as
+``&#13;``).
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any, BinaryIO, TypeVar
-
-from lxml import etree
 
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
@@ -55,41 +55,36 @@ _ITEMS = {
 }
 
 
-# -- the header and trailer: lxml elements --------------------------------------------------------
+# -- any value of remit_data's mapping ------------------------------------------------------------
 
 
-def _fill(parent: Any, name: str, value: Any) -> None:
-    """Append ``<name>`` for ``value`` (a scalar, a dict or a list) to ``parent``."""
-    child = etree.SubElement(parent, name)
-    _set(child, name, value)
-
-
-def _set(element: Any, name: str, value: Any) -> None:
+def markup(name: str, value: Any, pad: str) -> str:
+    """``<name>`` for ``value`` of remit_data's mapping (a scalar, a dict or a list), its tag at
+    the indentation ``pad``, as lxml writes the element indented by ``etree.indent`` (a test
+    holds it to lxml). For the header and trailer, once per payment."""
     if value is None:
-        element.set("nil", "true")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _fill(element, key, item)
-    elif isinstance(value, list):
-        for item in value:
-            _fill(element, _ITEMS[name], item)
-    else:
-        element.text = _NOT_XML.sub("\ufffd", str(value))
+        return _tags(name)[2]
+    if isinstance(value, dict | list):
+        inner = pad + "  "
+        if isinstance(value, dict):
+            children = [markup(key, item, inner) for key, item in value.items()]
+        else:
+            children = [markup(_ITEMS[name], item, inner) for item in value]
+        if not children:
+            return f"<{name}/>"
+        return f"<{name}>\n{inner}" + f"\n{inner}".join(children) + f"\n{pad}</{name}>"
+    return _leaf(name, str(value))
 
 
-def _element(name: str, value: Any, level: int) -> str:
-    element = etree.Element(name)
-    _set(element, name, value)
-    etree.indent(element, space="  ", level=level)
-    return str(etree.tostring(element, encoding="unicode"))
-
-
-# -- a claim, as _element("claim", remit_data.claim(claim), 3) writes it -------------------------
+# -- a claim, as markup("claim", remit_data.claim(claim), pad) writes it -------------------------
 
 
 def _escaped(value: str) -> str:
     """Element text as libxml2 writes it, after U+FFFD for what XML cannot carry."""
-    if _SPECIAL.search(value) is None:
+    if value.isascii() and value.isprintable():  # most text: three scans cost less than the regex
+        if "&" not in value and "<" not in value and ">" not in value:
+            return value
+    elif _SPECIAL.search(value) is None:
         return value
     value = _NOT_XML.sub("\ufffd", value)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -281,7 +276,7 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
     for payment in payments(events):
         out.write("\n  <payment>")
         for key, value in remit_data.header(payment.header).items():
-            out.write("\n    " + _element(key, value, 2))
+            out.write("\n    " + markup(key, value, "    "))
         out.write("\n    <claims>")
         any_claim = False
         for claim in payment.claims():
@@ -289,6 +284,6 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
             any_claim = True
         out.write("\n    </claims>" if any_claim else "</claims>")
         for key, value in remit_data.trailer(payment.totals).items():
-            out.write("\n    " + _element(key, value, 2))
+            out.write("\n    " + markup(key, value, "    "))
         out.write("\n  </payment>")
     out.write("\n</payments>\n")
