@@ -161,12 +161,14 @@ def remove_stale_partials(out: Path) -> list[Path]:
 class Staged:
     """A file being written under a temporary name beside its target."""
 
-    def __init__(self, out: Path, *, mode: int = PRIVATE) -> None:
+    def __init__(self, out: Path, *, mode: int = PRIVATE, hashed: bool = True) -> None:
         self.out = out
         self.mode = mode
         parent = out.parent if str(out.parent) else Path(".")
         self.temp = parent / f".{out.name}.{os.getpid()}.{os.urandom(4).hex()}.partial"
-        self._digest = hashlib.sha256()
+        # the SHA-256 of what is written (the ledger records a batch's); a writer that never
+        # asks for it passes hashed=False, and spares hashing every byte
+        self._digest = hashlib.sha256() if hashed else None
         self.published = False
         self.size = 0
         self._views: list[Any] = []  # the binary() and text() views, flushed by close()
@@ -186,7 +188,8 @@ class Staged:
             self.stream.write(data)
         except OSError as exc:
             raise EdiError(f"cannot write {self.out}: {exc.strerror or exc}") from None
-        self._digest.update(data)
+        if self._digest is not None:
+            self._digest.update(data)
         self.size += len(data)
 
     def write_text(self, text: str, encoding: str = "utf-8") -> None:
@@ -207,6 +210,8 @@ class Staged:
 
     @property
     def sha256(self) -> str:
+        if self._digest is None:
+            raise EdiError(f"{self.out}: staged without its SHA-256 (a bug in edi837)")
         return self._digest.hexdigest()
 
     def close(self) -> None:
@@ -281,9 +286,9 @@ class ToStdout(Staged):
     """A file for standard output, staged in a private temporary folder (0700) and copied to
     standard output by :meth:`publish`; the temporary copy is always removed."""
 
-    def __init__(self, *, mode: int = PRIVATE) -> None:
+    def __init__(self, *, mode: int = PRIVATE, hashed: bool = True) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="edi837-"))
-        super().__init__(self._folder / "stdout", mode=mode)
+        super().__init__(self._folder / "stdout", mode=mode, hashed=hashed)
         self.out = Path(STDOUT_NAME)  # for messages; nothing is written under this name
 
     def publish(self) -> Path:
@@ -311,11 +316,15 @@ class ToStdout(Staged):
 
 
 @contextmanager
-def stage(out: Path, *, mode: int = PRIVATE) -> Iterator[Staged]:
+def stage(out: Path, *, mode: int = PRIVATE, hashed: bool = True) -> Iterator[Staged]:
     """``with stage(out) as staged: staged.write(...); ...; staged.publish()``. Leaving the block
     without publishing (an error, a refusal) removes the temporary file. ``-`` is standard
     output (:class:`ToStdout`)."""
-    staged = ToStdout(mode=mode) if is_stdout(out) else Staged(out, mode=mode)
+    staged = (
+        ToStdout(mode=mode, hashed=hashed)
+        if is_stdout(out)
+        else Staged(out, mode=mode, hashed=hashed)
+    )
     try:
         yield staged
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import subprocess
@@ -87,6 +88,22 @@ def test_staged_write_is_private_and_all_or_nothing(tmp_path: Path) -> None:
         staged.write(b"half")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_staged_write_hashes_what_it_writes_unless_told_not_to(tmp_path: Path) -> None:
+    data = b"ISA*00*~" * 1000
+    for hashed in (True, False):
+        out = tmp_path / f"out-{hashed}.txt"
+        with stage(out, hashed=hashed) as staged:
+            view = staged.binary()
+            view.write(data)
+            staged.publish()
+            if hashed:
+                assert staged.sha256 == hashlib.sha256(data).hexdigest()
+            else:
+                with pytest.raises(EdiError, match="without its SHA-256"):
+                    staged.sha256  # noqa: B018
+        assert out.read_bytes() == data
 
 
 def test_leaving_without_publish_leaves_nothing(tmp_path: Path) -> None:

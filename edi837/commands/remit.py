@@ -145,6 +145,6 @@ def _to_file(target: Path, source: Path, write: Writer) -> None:
     from edi837.outputs import guard, stage
 
     guard(target, inputs=[source])
-    with stage(target) as staged:
+    with stage(target, hashed=False) as staged:  # nothing asks a remittance's hash
         write(staged.binary())
         staged.publish()
