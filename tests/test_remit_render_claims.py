@@ -55,7 +55,7 @@ def lxml_element(name: str, value: Any, level: int) -> str:
                     etree.SubElement(element, remit_xml._ITEMS[name]), remit_xml._ITEMS[name], item
                 )
         else:
-            element.text = remit_xml._NOT_XML.sub("\ufffd", str(value))
+            element.text = remit_xml.not_xml().sub("\ufffd", str(value))
 
     element = etree.Element(name)
     fill(element, name, value)
