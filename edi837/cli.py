@@ -16,14 +16,37 @@ from collections.abc import Callable
 import click
 
 from edi837 import __version__, phi, progress
-from edi837.commands._common import UnreadableInput
+from edi837.commands._inputs import UnreadableInput
 from edi837.errors import EdiError, ExitCode, exit_code_table
 
 SHOW_PHI_HELP = "Show member names, IDs and birth dates in messages (masked by default)."
 QUIET_HELP = "No progress display on standard error (it only ever shows at a terminal)."
 
 
+class _Commands(click.Group):
+    """The commands, each imported only when it is named: ``edi837 remit`` imports remit's
+    module and not the ten others (importing every command was most of a small run's start-up).
+    ``--help`` lists them all, and so imports them all."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from edi837.commands import names
+
+        return names()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None:
+            from edi837.commands import load, names
+
+            if cmd_name not in names():
+                return None
+            command = _prepared(load(cmd_name))
+            self.add_command(command)
+        return command
+
+
 @click.group(
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=exit_code_table(),
 )
@@ -64,32 +87,28 @@ GLOBAL_OPTIONS: tuple[tuple[str, tuple[str, ...], str, Callable[..., None]], ...
 )
 
 
-def _register() -> None:
-    """Add every command, each taking the global options and ending its help with the exit codes."""
-    from edi837.commands import registered
-
-    table = exit_code_table()
-    for command in registered():
-        for name, decls, help_text, callback in GLOBAL_OPTIONS:
-            if not any(p.name == name for p in command.params):
-                command.params.append(
-                    click.Option(
-                        list(decls),
-                        is_flag=True,
-                        expose_value=False,
-                        is_eager=True,
-                        callback=callback,
-                        help=help_text,
-                    )
+def _prepared(command: click.Command) -> click.Command:
+    """``command`` taking the global options and ending its help with the exit codes."""
+    for name, decls, help_text, callback in GLOBAL_OPTIONS:
+        if not any(p.name == name for p in command.params):
+            command.params.append(
+                click.Option(
+                    list(decls),
+                    is_flag=True,
+                    expose_value=False,
+                    is_eager=True,
+                    callback=callback,
+                    help=help_text,
                 )
-        if table not in (command.epilog or ""):
-            command.epilog = f"{command.epilog}\n\n{table}" if command.epilog else table
-        cli.add_command(command)
+            )
+    table = exit_code_table()
+    if table not in (command.epilog or ""):
+        command.epilog = f"{command.epilog}\n\n{table}" if command.epilog else table
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit code (:class:`edi837.errors.ExitCode`)."""
-    _register()
     try:
         result = cli.main(args=argv, prog_name="edi837", standalone_mode=False)
     except click.exceptions.Abort:

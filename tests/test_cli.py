@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from edi837.cli import main
 from edi837.ledger.store import Ledger
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REPO
 from .helpers import accept
 
 PROFILE = str(FIXTURES / "profile.toml")
@@ -304,3 +306,29 @@ def test_show_phi_works_where_people_type_it(
         assert code == 0 and "90000001A" in out, (argv, err)
     code, out, _ = run(capsys, "claims", "--ledger", str(ledger))
     assert code == 0 and "90000001A" not in out
+
+
+def test_each_command_module_is_named_as_its_command() -> None:
+    """The command line imports a command's module by the name typed (edi837.commands.load)."""
+    from edi837.commands import load, names
+
+    for name in names():
+        assert load(name).name == name
+
+
+def test_a_command_imports_its_own_module_and_renderer_only(tmp_path: Path) -> None:
+    """`edi837 remit` imports no other command and, for CSV, not the XML renderer's lxml: the
+    start-up a fresh interpreter pays for every run (issue 12)."""
+    script = (
+        "import sys\n"
+        "from edi837.cli import main\n"
+        f"code = main(['remit', {str(FIXTURES / 'demo' / 'remit.835')!r}, '--format', 'csv',"
+        f" '--out', {str(tmp_path / 'out.csv')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('edi837.commands.', 'lxml'))))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['edi837.commands._inputs', 'edi837.commands.remit']"
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("record,")

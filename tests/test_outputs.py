@@ -111,6 +111,22 @@ def test_text_views_write_every_byte_with_or_without_the_hash(tmp_path: Path) ->
     assert digests == [hashlib.sha256(text.encode("utf-8")).hexdigest()]
 
 
+def test_a_staged_write_hashes_what_it_writes_unless_told_not_to(tmp_path: Path) -> None:
+    data = b"ISA*00*~" * 1000
+    for hashed in (True, False):
+        out = tmp_path / f"out-{hashed}.txt"
+        with stage(out, digest=hashed) as staged:
+            view = staged.binary()
+            view.write(data)
+            staged.publish()
+            if hashed:
+                assert staged.sha256 == hashlib.sha256(data).hexdigest()
+            else:
+                with pytest.raises(EdiError, match="without its hash"):
+                    staged.sha256  # noqa: B018
+        assert out.read_bytes() == data
+
+
 def test_leaving_without_publish_leaves_nothing(tmp_path: Path) -> None:
     with stage(tmp_path / "refused.837") as staged:
         staged.write(b"x")

@@ -12,6 +12,7 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ from edi837.model.remittance import (
     ServicePayment,
 )
 from edi837.remit835 import read_advice
-from edi837.render import remit_csv, remit_data, remit_json, remit_xml
+from edi837.render import remit_csv, remit_data, remit_json, remit_xml, templates
 
 from .conftest import FIXTURES
 
@@ -38,11 +39,32 @@ def json_by_dumps(claim: ClaimPayment, pad: str) -> str:
     return json.dumps(remit_data.claim(claim), indent=2).replace("\n", "\n" + pad)
 
 
-def xml_by_lxml(claim: ClaimPayment, level: int) -> str:
-    element = etree.Element("claim")
-    remit_xml._set(element, "claim", remit_data.claim(claim))
+def lxml_element(name: str, value: Any, level: int) -> str:
+    """What the renderer once built: an lxml element per key of remit_data's mapping, a child
+    per item of a list, nil="true" for None, U+FFFD for what XML cannot carry; indented."""
+
+    def fill(element: Any, name: str, value: Any) -> None:
+        if value is None:
+            element.set("nil", "true")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                fill(etree.SubElement(element, key), key, item)
+        elif isinstance(value, list):
+            for item in value:
+                fill(
+                    etree.SubElement(element, remit_xml._ITEMS[name]), remit_xml._ITEMS[name], item
+                )
+        else:
+            element.text = remit_xml.not_xml().sub("\ufffd", str(value))
+
+    element = etree.Element(name)
+    fill(element, name, value)
     etree.indent(element, space="  ", level=level)
     return str(etree.tostring(element, encoding="unicode"))
+
+
+def xml_by_lxml(claim: ClaimPayment, level: int) -> str:
+    return lxml_element("claim", remit_data.claim(claim), level)
 
 
 def fixture_claims() -> list[ClaimPayment]:
@@ -161,3 +183,72 @@ def test_a_csv_row_is_written_as_csv_writer_writes_it(cells: list[str]) -> None:
     remit_csv.row_writer(ours)(cells)
     csv.writer(theirs, lineterminator="\n").writerow(cells)
     assert ours.getvalue() == theirs.getvalue()
+
+
+def test_a_template_cut_at_its_fields_fills_back_to_the_whole() -> None:
+    template = "a%sb%sc%sd%se"
+    values = ("1", "2", "3", "4")
+    head, middle, tail = templates.cut(template, 1, 2)
+    assert head % values[:1] + values[1] + middle + values[2] + tail % values[3:] == (
+        template % values
+    )
+    assert templates.cut("a%sb", 0) == ("a", "b")
+    with pytest.raises(ValueError):
+        templates.cut("a%sb", 1)  # it has one field, numbered 0
+    with pytest.raises(ValueError):
+        templates.cut("a%sb%sc", 1, 0)  # out of order
+
+
+def _line(amount: str, units: str, day: date | None) -> ServicePayment:
+    return ServicePayment(
+        1,
+        Procedure("HC", "G9008", ("U1",)),
+        Decimal(amount),
+        Decimal(amount),
+        Decimal(units),
+        line_control_number="1-1",
+        dates=(DateReference("472", day),),
+        adjustments=(Adjustment("CO", "45", Decimal(amount) - Decimal(amount)),),
+    )
+
+
+def test_values_that_are_equal_but_written_differently_render_as_their_own_mapping() -> None:
+    """The cached pieces are keyed by value: 400.0 and 400.00, 1 and 1.0, are equal keys, so
+    the text of the first must be right for the second too (it is: amounts are written with
+    two places and quantities normalized, whatever the payer wrote)."""
+    first = ("400.0", "1", date(2026, 1, 2))
+    second = ("400.00", "1.0", date(2026, 1, 2))
+    for amount, units, day in (first, second):
+        claim = ClaimPayment(
+            1, "ECM1", "1", Decimal(amount), Decimal(amount), lines=(_line(amount, units, day),)
+        )
+        assert remit_json.claim_text(claim, "  ") == json_by_dumps(claim, "  ")
+        assert remit_xml.claim_text(claim, "  ") == xml_by_lxml(claim, 1)
+        row = io.StringIO(newline="")
+        remit_csv.row_writer(row)(remit_csv._line_cells(1, claim.lines[0]))
+        assert row.getvalue() == "1,1-1,G9008,U1,2026-01-02,1,400.00,400.00,CO-45 0.00,\n"
+
+
+def test_every_fixture_header_and_trailer_renders_in_xml_as_lxml_writes_it() -> None:
+    for path in sorted(REMIT.glob("*.835")):
+        for advice in read_advice(path, name=path.name):
+            mapping = {**remit_data.header(advice.header), **remit_data.trailer(advice.totals)}
+            for key, value in mapping.items():
+                assert remit_xml.markup(key, value, "    ") == lxml_element(key, value, 2), key
+
+
+scalars = st.none() | awkward | st.integers(0, 10**6)
+warnings = st.lists(
+    st.fixed_dictionaries(dict.fromkeys(("rule", "message", "segment", "claim"), scalars)),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scalars, warnings, st.integers(0, 3))
+def test_any_header_value_and_list_renders_in_xml_as_lxml_writes_it(
+    value: object, items: list[dict[str, object]], level: int
+) -> None:
+    pad = "  " * level
+    assert remit_xml.markup("payer", value, pad) == lxml_element("payer", value, level)
+    assert remit_xml.markup("warnings", items, pad) == lxml_element("warnings", items, level)

@@ -14,9 +14,17 @@ from collections.abc import Iterator
 import click
 
 
+def names() -> list[str]:
+    """Every command's name, without importing any: a command's module is named as it is."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def load(name: str) -> click.Command:
+    """The command ``name`` (one of :func:`names`), its module imported now."""
+    command: click.Command = importlib.import_module(f"{__name__}.{name}").command
+    return command
+
+
 def registered() -> Iterator[click.Command]:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        yield module.command
+    for name in names():
+        yield load(name)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
-    InputFile,
     allow_option,
     as_of_option,
     batch_format_option,
@@ -19,12 +18,12 @@ from edi837.commands._common import (
     out_option,
     profile_option,
     read_inputs,
-    readable,
     refuse_two_stdouts,
     said_when_stopped,
     tars_option,
     unwritten,
 )
+from edi837.commands._inputs import InputFile, readable
 from edi837.issues import Report
 from edi837.model.records import DateFormat
 

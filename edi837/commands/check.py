@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from edi837.commands._common import (
-    InputFile,
     as_of_option,
     date_format_option,
     format_option,
     ledger_option,
     max_issues_option,
     profile_option,
-    readable,
     said_when_stopped,
     tars_option,
     with_date_format,
     write_document,
 )
+from edi837.commands._inputs import InputFile, readable
 from edi837.model.records import DateFormat
 from edi837.services.clock import resolve_as_of
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from edi837.commands._common import is_dash
+from edi837.commands._inputs import is_dash
 from edi837.errors import RefusedError
 from edi837.ingest.template import PROFILE_TEMPLATE, TARS_TEMPLATE
 from edi837.outputs import guard, write_file

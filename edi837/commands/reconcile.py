@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
-    InputFile,
     as_of_option,
     ledger_option,
     table_json_csv_option,
     text_out_option,
     write_text_output,
 )
+from edi837.commands._inputs import InputFile
 from edi837.services.clock import resolve_as_of
 
 

@@ -25,7 +25,7 @@ from typing import BinaryIO, cast
 import click
 
 from edi837 import progress
-from edi837.commands._common import InputFile, is_dash, readable
+from edi837.commands._inputs import InputFile, is_dash, readable
 from edi837.issues import Issue
 from edi837.model.remittance import RemitEvent, RemittanceTotals
 from edi837.render.remit import FORMATS
@@ -145,6 +145,6 @@ def _to_file(target: Path, source: Path, write: Writer) -> None:
     from edi837.outputs import guard, stage
 
     guard(target, inputs=[source])
-    with stage(target) as staged:
+    with stage(target, digest=False) as staged:  # nothing asks a remittance's hash
         write(staged.binary())
         staged.publish()

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from edi837.commands._common import (
-    InputFile,
     allow_option,
     as_of_option,
     batch_format_option,
@@ -24,6 +23,7 @@ from edi837.commands._common import (
     tars_option,
     unwritten,
 )
+from edi837.commands._inputs import InputFile
 from edi837.issues import Report
 from edi837.model.records import DateFormat
 

@@ -10,14 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from edi837.commands._common import (
-    InputFile,
-    as_of_option,
-    format_option,
-    max_issues_option,
-    readable,
-    write_document,
-)
+from edi837.commands._common import as_of_option, format_option, max_issues_option, write_document
+from edi837.commands._inputs import InputFile, readable
 
 if TYPE_CHECKING:
     from edi837.render.validation import ValidationView

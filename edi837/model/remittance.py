@@ -293,6 +293,15 @@ class HeaderNumber:
     figures: tuple[QualifiedValue, ...] = ()
 
 
+# The statuses whose outcome is their own, whatever was paid (a dict: the CSV asks every claim).
+_STATUS_OUTCOMES: dict[str, str] = {
+    ClaimStatus.REVERSAL: "reversed",
+    ClaimStatus.DENIED: "denied",
+    ClaimStatus.NOT_OUR_CLAIM: "not ours",
+    ClaimStatus.PREDETERMINATION: "priced only",
+}
+
+
 # -- claims and lines ----------------------------------------------------------------------------
 
 
@@ -399,11 +408,14 @@ class ClaimPayment:
     @property
     def remarks(self) -> tuple[Remark, ...]:
         """Claim-level RARCs (MOA, MIA)."""
+        outpatient, inpatient = self.outpatient, self.inpatient
+        if outpatient is None and inpatient is None:
+            return ()  # most claims: every renderer asks, once a claim
         codes: list[str] = []
-        if self.outpatient is not None:
-            codes.extend(self.outpatient.remarks)
-        if self.inpatient is not None:
-            codes.extend(self.inpatient.remarks)
+        if outpatient is not None:
+            codes.extend(outpatient.remarks)
+        if inpatient is not None:
+            codes.extend(inpatient.remarks)
         return tuple(Remark("HE", code) for code in codes)
 
     @property
@@ -417,15 +429,9 @@ class ClaimPayment:
     @property
     def outcome(self) -> str:
         """In a coordinator's words: paid, partly paid, denied, reversed, forwarded, priced only."""
-        status = self.status
-        if status == ClaimStatus.REVERSAL:
-            return "reversed"
-        if status == ClaimStatus.DENIED:
-            return "denied"
-        if status == ClaimStatus.NOT_OUR_CLAIM:
-            return "not ours"
-        if status == ClaimStatus.PREDETERMINATION:
-            return "priced only"
+        named = _STATUS_OUTCOMES.get(self.status)
+        if named is not None:
+            return named
         paid, charge = self.paid, self.charge
         if paid is None or charge is None:
             return "unknown"

@@ -8,6 +8,7 @@ flat memory whatever the format.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
@@ -59,9 +60,12 @@ def payments(events: Iterable[RemitEvent]) -> Iterator[PaymentStream]:
 
 def render(events: Iterable[RemitEvent], fmt: str, out: BinaryIO) -> None:
     """Write ``events`` to the binary stream ``out`` in ``fmt`` (one of :data:`FORMATS`)."""
-    writer = _writers().get(fmt)
-    if writer is None:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    # only the renderer asked for is imported: XML's brings lxml, a tenth of a small run
+    writer: Callable[[Iterable[RemitEvent], BinaryIO], None] = importlib.import_module(
+        f"edi837.render.remit_{fmt}"
+    ).write
     writer(events, out)
 
 
@@ -74,14 +78,3 @@ def write_text(out: BinaryIO, write: Callable[[io.TextIOWrapper], None], newline
         text.flush()
     finally:
         text.detach()
-
-
-def _writers() -> dict[str, Callable[[Iterable[RemitEvent], BinaryIO], None]]:
-    from edi837.render import remit_csv, remit_json, remit_table, remit_xml
-
-    return {
-        "table": remit_table.write,
-        "json": remit_json.write,
-        "csv": remit_csv.write,
-        "xml": remit_xml.write,
-    }

@@ -135,16 +135,54 @@ def _day(value: date | None) -> str:
     return remit_data.day(value) or ""
 
 
+@lru_cache(maxsize=4096)
+def _procedure(code: str, modifiers: tuple[str, ...]) -> tuple[str, str]:
+    return _coded(code), _modifiers(modifiers)
+
+
+@lru_cache(maxsize=4096)
+def _amounts(
+    charge: Decimal | None,
+    paid: Decimal | None,
+    responsibility: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+) -> tuple[str, str, str, str]:
+    """A claim's charge, paid, patient responsibility and adjustments cells (they recur)."""
+    return _amount(charge), _amount(paid), _amount(responsibility), _adjustments(adjustments)
+
+
+@lru_cache(maxsize=4096)
+def _line_amounts(
+    units: Decimal,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, str, str, str, str]:
+    """A line's units, charge, paid, adjustments and remarks cells (fee-schedule values: they
+    recur, and one cache look-up for the five costs less than five)."""
+    return (
+        values.number(units),
+        _amount(charge),
+        _amount(paid),
+        _adjustments(adjustments),
+        _remarks(remarks),
+    )
+
+
 def _claim_cells(claim: ClaimPayment, remarks: tuple[Remark, ...]) -> tuple[str, ...]:
+    charge, paid, responsibility, adjustments = _amounts(
+        claim.charge, claim.paid, claim.patient_responsibility, claim.adjustments
+    )
     return (
         csv_text(claim.patient_control_number),
         csv_text(claim.payer_claim_number),
         _coded(str(claim.status)),
         claim.outcome,
-        _amount(claim.charge),
-        _amount(claim.paid),
-        _amount(claim.patient_responsibility),
-        _adjustments(claim.adjustments),
+        charge,
+        paid,
+        responsibility,
+        adjustments,
         _remarks(remarks),
     )
 
@@ -154,20 +192,23 @@ def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
     return (
         str(number),
         csv_text(line.line_control_number),
-        _coded(procedure.code),
-        _modifiers(procedure.modifiers),
+        *_procedure(procedure.code, procedure.modifiers),
         _day(line.service_date),
-        values.number(line.paid_units),
-        _amount(line.charge),
-        _amount(line.paid),
-        _adjustments(line.adjustments),
-        _remarks(line.remarks),
+        *_line_amounts(line.paid_units, line.charge, line.paid, line.adjustments, line.remarks),
     )
 
 
 # rows are gathered in memory and written in chunks of this many characters: a write per row
 # through the text layer cost a tenth of the rendering
 _CHUNK = 1 << 16
+
+
+def plain(text: str, cells: int) -> bool:
+    """Whether ``text``, ``cells`` cells joined with commas, is what csv.writer writes for them:
+    no cell holds a quote, a line break or a comma, so none is quoted."""
+    return (
+        '"' not in text and "\n" not in text and "\r" not in text and text.count(",") == cells - 1
+    )
 
 
 def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
@@ -182,13 +223,7 @@ def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
 
     def row(cells: Sequence[str]) -> object:
         text = ",".join(cells)
-        if (
-            '"' in text
-            or "\n" in text
-            or "\r" in text
-            or text.count(",") != len(cells) - 1
-            or len(cells) < 2
-        ):
+        if len(cells) < 2 or not plain(text, len(cells)):
             return quoted(cells)
         return write(text + "\n")
 
@@ -202,6 +237,7 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
 def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
     buffer = io.StringIO(newline="")
     row = row_writer(buffer)
+    write = buffer.write
     row(COLUMNS)
     for payment in payments(events):
         header = payment.header
@@ -218,6 +254,12 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
             if not claim.lines:
                 reasons = _reasons(claim.adjustments, remarks)
                 row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+            # A line row is the claim's cells, the line's, then three empty PLB cells. The
+            # claim's part is joined once for all its lines, and each part checked on its own:
+            # when neither needs quoting, neither does the row (csv.writer takes any other).
+            lead = ("line", *base, *cells)
+            joined = ",".join(lead)
+            lead_plain = plain(joined, len(lead))
             coded = claim.adjustments or remarks
             for number, line in enumerate(claim.lines, 1):
                 reasons = (
@@ -225,8 +267,12 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                     if coded or line.adjustments or line.remarks
                     else ""
                 )
-                line_cells = _line_cells(number, line)
-                row(("line", *base, *cells, *line_cells, reasons, *_NO_PLB))
+                line_cells = (*_line_cells(number, line), reasons)
+                tail = ",".join(line_cells)
+                if lead_plain and plain(tail, len(line_cells)):
+                    write(f"{joined},{tail},,,\n")
+                else:
+                    row((*lead, *line_cells, *_NO_PLB))
             if buffer.tell() >= _CHUNK:
                 text.write(buffer.getvalue())
                 buffer.seek(0)

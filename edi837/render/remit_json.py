@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from json.encoder import encode_basestring_ascii
@@ -27,6 +28,7 @@ from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
 from edi837.render.remit import payments, write_text
+from edi837.render.templates import cut
 
 SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script would notice
 
@@ -112,35 +114,105 @@ def _remark(item: Remark, pad: str) -> str:
     )
 
 
-def _line(item: ServicePayment, pad: str) -> str:
+# A line is written from three cached pieces around its service date and its control number
+# (the date recurs, but keyed with the rest it would multiply the combinations past the caches'
+# bounds), a claim from three around its two control numbers and its lines: see render.templates.
+_LINE_KEY = remit_data.LINE_KEYS.index
+_CLAIM_KEY = remit_data.CLAIM_KEYS.index
+
+
+@cache
+def _line_pieces(pad: str) -> tuple[str, ...]:
+    return cut(_line_at(pad), _LINE_KEY("service_date"), _LINE_KEY("line_control_number"))
+
+
+@lru_cache(maxsize=4096)
+def _line_head(
+    pad: str,
+    code: str,
+    modifiers: tuple[str, ...],
+    charge: Decimal | None,
+    paid: Decimal | None,
+    units: Decimal,
+) -> str:
+    return _line_pieces(pad)[0] % (
+        _text(code or None),
+        _strings(modifiers, pad + "  "),
+        _amount(charge),
+        _amount(paid),
+        _text(values.number(units)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _line_date(pad: str, day: date | None) -> str:
+    return _text(remit_data.day(day)) + _line_pieces(pad)[1]
+
+
+@lru_cache(maxsize=4096)
+def _line_tail(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Remark, ...]) -> str:
     inner = pad + "  "
-    return _line_at(pad) % (
-        _text(item.procedure.code or None),
-        _strings(item.procedure.modifiers, inner),
-        _amount(item.charge),
-        _amount(item.paid),
-        _text(values.number(item.paid_units)),
-        _text(remit_data.day(item.service_date)),
-        _text(item.line_control_number or None),
-        _list(item.adjustments, _adjustment, inner),
-        _list(item.remarks, _remark, inner),
+    return _line_pieces(pad)[2] % (
+        _list(adjustments, _adjustment, inner),
+        _list(remarks, _remark, inner),
+    )
+
+
+def _line(item: ServicePayment, pad: str) -> str:
+    procedure = item.procedure
+    return (
+        _line_head(
+            pad, procedure.code, procedure.modifiers, item.charge, item.paid, item.paid_units
+        )
+        + _line_date(pad, item.service_date)
+        + _text(item.line_control_number or None)
+        + _line_tail(pad, item.adjustments, item.remarks)
+    )
+
+
+@cache
+def _claim_pieces(pad: str) -> tuple[str, ...]:
+    fields = ("patient_control_number", "payer_claim_number", "lines")
+    return cut(_claim_at(pad), *map(_CLAIM_KEY, fields))
+
+
+@lru_cache(maxsize=4096)
+def _claim_amounts(
+    pad: str,
+    status: str,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    responsibility: Decimal | None,
+) -> str:
+    return _claim_pieces(pad)[1] % (
+        encode_basestring_ascii(str(status)),
+        _amount(charge),
+        _amount(paid),
+        _amount(responsibility),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Remark, ...]) -> str:
+    inner = pad + "  "
+    return _claim_pieces(pad)[2] % (
+        _list(adjustments, _adjustment, inner),
+        _list(remarks, _remark, inner),
     )
 
 
 def claim_text(item: ClaimPayment, pad: str = "") -> str:
     """``json.dumps(remit_data.claim(item), indent=2)`` with every line after the first
     indented by ``pad``, written without the dict or the pure-Python encoder."""
-    inner = pad + "  "
-    return _claim_at(pad) % (
-        encode_basestring_ascii(item.patient_control_number),
-        encode_basestring_ascii(str(item.status)),
-        _amount(item.charge),
-        _amount(item.paid),
-        _amount(item.patient_responsibility),
-        _text(item.payer_claim_number or None),
-        _list(item.adjustments, _adjustment, inner),
-        _list(item.remarks, _remark, inner),
-        _list(item.lines, _line, inner),
+    before, _, _, after = _claim_pieces(pad)
+    return (
+        before
+        + encode_basestring_ascii(item.patient_control_number)
+        + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
+        + _text(item.payer_claim_number or None)
+        + _claim_codes(pad, item.adjustments, item.remarks)
+        + _list(item.lines, _line, pad + "  ")
+        + after
     )
 
 

@@ -8,11 +8,13 @@ same name; a list is an element holding one child per item (``<claims><claim>``,
 character XML cannot carry reads U+FFFD. Each claim is written as soon as it is read, so memory
 stays flat.
 
-The bytes are those lxml writes for the same elements indented by ``etree.indent`` (a test holds
-every claim to it). The header and trailer, once per payment, are lxml elements; a claim, once
-per claim, is written here from the model with one %-template per element, its text escaped as
-libxml2 escapes it (``&``, ``<``, ``>``, and CR as ``&#13;``): building and indenting an element
-tree per claim cost more than reading it (issue 12).
+The bytes are those lxml writes for the same elements indented by ``etree.indent`` (tests hold
+every claim, header and trailer to it), but no element tree is built: building and indenting one
+per claim cost more than reading it, and importing lxml a tenth of a small run (issue 12). The
+header and trailer, once per payment, are written from remit_data's mapping (:func:`markup`); a
+claim from the model with one %-template per element, cut around its control numbers
+(render.templates); text is escaped as libxml2 escapes it (``&``, ``<``, ``>``, and CR as
+``&#13;``).
 """
 
 from __future__ import annotations
@@ -20,25 +22,37 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any, BinaryIO, TypeVar
-
-from lxml import etree
 
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
 from edi837.render import remit_data, values
 from edi837.render.remit import payments, write_text
+from edi837.render.templates import cut
 
 T = TypeVar("T")
 
 # Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone
 # surrogates). A sender's stray control character is shown as U+FFFD instead of failing the whole
 # output; JSON, which can carry it, escapes it instead.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# anything in a text that is not written as it is
-_SPECIAL = re.compile("[&<>\r]|[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_CHARS = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+
+
+# Compiled when first needed, which most runs never are (text that is printable ASCII is checked
+# without them): compiling these ranges was 86 M of the 1,230 M instructions of an XML start-up.
+@cache
+def not_xml() -> re.Pattern[str]:
+    return re.compile(f"[^{_XML_CHARS}]")
+
+
+@cache
+def _special() -> re.Pattern[str]:
+    """Anything in a text that is not written as it is."""
+    return re.compile(f"[&<>\r]|[^{_XML_CHARS}]")
+
 
 # the element name of one item of each list
 _ITEMS = {
@@ -53,43 +67,38 @@ _ITEMS = {
 }
 
 
-# -- the header and trailer: lxml elements --------------------------------------------------------
+# -- any value of remit_data's mapping ------------------------------------------------------------
 
 
-def _fill(parent: Any, name: str, value: Any) -> None:
-    """Append ``<name>`` for ``value`` (a scalar, a dict or a list) to ``parent``."""
-    child = etree.SubElement(parent, name)
-    _set(child, name, value)
-
-
-def _set(element: Any, name: str, value: Any) -> None:
+def markup(name: str, value: Any, pad: str) -> str:
+    """``<name>`` for ``value`` of remit_data's mapping (a scalar, a dict or a list), its tag at
+    the indentation ``pad``, as lxml writes the element indented by ``etree.indent`` (a test
+    holds it to lxml). For the header and trailer, once per payment."""
     if value is None:
-        element.set("nil", "true")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _fill(element, key, item)
-    elif isinstance(value, list):
-        for item in value:
-            _fill(element, _ITEMS[name], item)
-    else:
-        element.text = _NOT_XML.sub("\ufffd", str(value))
+        return _tags(name)[2]
+    if isinstance(value, dict | list):
+        inner = pad + "  "
+        if isinstance(value, dict):
+            children = [markup(key, item, inner) for key, item in value.items()]
+        else:
+            children = [markup(_ITEMS[name], item, inner) for item in value]
+        if not children:
+            return f"<{name}/>"
+        return f"<{name}>\n{inner}" + f"\n{inner}".join(children) + f"\n{pad}</{name}>"
+    return _leaf(name, str(value))
 
 
-def _element(name: str, value: Any, level: int) -> str:
-    element = etree.Element(name)
-    _set(element, name, value)
-    etree.indent(element, space="  ", level=level)
-    return str(etree.tostring(element, encoding="unicode"))
-
-
-# -- a claim, as _element("claim", remit_data.claim(claim), 3) writes it -------------------------
+# -- a claim, as markup("claim", remit_data.claim(claim), pad) writes it -------------------------
 
 
 def _escaped(value: str) -> str:
     """Element text as libxml2 writes it, after U+FFFD for what XML cannot carry."""
-    if _SPECIAL.search(value) is None:
+    if value.isascii() and value.isprintable():  # most text: three scans cost less than the regex
+        if "&" not in value and "<" not in value and ">" not in value:
+            return value
+    elif _special().search(value) is None:
         return value
-    value = _NOT_XML.sub("\ufffd", value)
+    value = not_xml().sub("\ufffd", value)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value.replace("\r", "&#13;")
 
@@ -165,34 +174,104 @@ def _remark(item: Remark, pad: str) -> str:
     )
 
 
-def _line(item: ServicePayment, pad: str) -> str:
+# A line is written from three cached pieces around its service date and its control number
+# (the date recurs, but keyed with the rest it would multiply the combinations past the caches'
+# bounds), a claim from three around its two control numbers and its lines: see render.templates.
+_LINE_KEY = remit_data.LINE_KEYS.index
+_CLAIM_KEY = remit_data.CLAIM_KEYS.index
+
+
+@cache
+def _line_pieces(pad: str) -> tuple[str, ...]:
+    return cut(_line_at(pad), _LINE_KEY("service_date"), _LINE_KEY("line_control_number"))
+
+
+@lru_cache(maxsize=4096)
+def _line_head(
+    pad: str,
+    code: str,
+    modifiers: tuple[str, ...],
+    charge: Decimal | None,
+    paid: Decimal | None,
+    units: Decimal,
+) -> str:
+    return _line_pieces(pad)[0] % (
+        _coded("procedure", code or None),
+        _modifiers(modifiers, pad + "  "),
+        _amount("charge", charge),
+        _amount("paid", paid),
+        _coded("units", values.number(units)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _line_date(pad: str, day: date | None) -> str:
+    return _coded("service_date", remit_data.day(day)) + _line_pieces(pad)[1]
+
+
+@lru_cache(maxsize=4096)
+def _line_tail(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Remark, ...]) -> str:
     inner = pad + "  "
-    return _line_at(pad) % (
-        _coded("procedure", item.procedure.code or None),
-        _modifiers(item.procedure.modifiers, inner),
-        _amount("charge", item.charge),
-        _amount("paid", item.paid),
-        _coded("units", values.number(item.paid_units)),
-        _coded("service_date", remit_data.day(item.service_date)),
-        _leaf("line_control_number", item.line_control_number or None),
-        _list("adjustments", item.adjustments, _adjustment, inner),
-        _list("remarks", item.remarks, _remark, inner),
+    return _line_pieces(pad)[2] % (
+        _list("adjustments", adjustments, _adjustment, inner),
+        _list("remarks", remarks, _remark, inner),
+    )
+
+
+def _line(item: ServicePayment, pad: str) -> str:
+    procedure = item.procedure
+    return (
+        _line_head(
+            pad, procedure.code, procedure.modifiers, item.charge, item.paid, item.paid_units
+        )
+        + _line_date(pad, item.service_date)
+        + _leaf("line_control_number", item.line_control_number or None)
+        + _line_tail(pad, item.adjustments, item.remarks)
+    )
+
+
+@cache
+def _claim_pieces(pad: str) -> tuple[str, ...]:
+    fields = ("patient_control_number", "payer_claim_number", "lines")
+    return cut(_claim_at(pad), *map(_CLAIM_KEY, fields))
+
+
+@lru_cache(maxsize=4096)
+def _claim_amounts(
+    pad: str,
+    status: str,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    responsibility: Decimal | None,
+) -> str:
+    return _claim_pieces(pad)[1] % (
+        _coded("status_code", str(status)),
+        _amount("charge", charge),
+        _amount("paid", paid),
+        _amount("patient_responsibility", responsibility),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Remark, ...]) -> str:
+    inner = pad + "  "
+    return _claim_pieces(pad)[2] % (
+        _list("adjustments", adjustments, _adjustment, inner),
+        _list("remarks", remarks, _remark, inner),
     )
 
 
 def claim_text(item: ClaimPayment, pad: str) -> str:
     """``<claim>`` whose tag sits at the indentation ``pad``, as lxml would write it."""
-    inner = pad + "  "
-    return _claim_at(pad) % (
-        _leaf("patient_control_number", item.patient_control_number),
-        _coded("status_code", str(item.status)),
-        _amount("charge", item.charge),
-        _amount("paid", item.paid),
-        _amount("patient_responsibility", item.patient_responsibility),
-        _leaf("payer_claim_number", item.payer_claim_number or None),
-        _list("adjustments", item.adjustments, _adjustment, inner),
-        _list("remarks", item.remarks, _remark, inner),
-        _list("lines", item.lines, _line, inner),
+    before, _, _, after = _claim_pieces(pad)
+    return (
+        before
+        + _leaf("patient_control_number", item.patient_control_number)
+        + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
+        + _leaf("payer_claim_number", item.payer_claim_number or None)
+        + _claim_codes(pad, item.adjustments, item.remarks)
+        + _list("lines", item.lines, _line, pad + "  ")
+        + after
     )
 
 
@@ -209,7 +288,7 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
     for payment in payments(events):
         out.write("\n  <payment>")
         for key, value in remit_data.header(payment.header).items():
-            out.write("\n    " + _element(key, value, 2))
+            out.write("\n    " + markup(key, value, "    "))
         out.write("\n    <claims>")
         any_claim = False
         for claim in payment.claims():
@@ -217,6 +296,6 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
             any_claim = True
         out.write("\n    </claims>" if any_claim else "</claims>")
         for key, value in remit_data.trailer(payment.totals).items():
-            out.write("\n    " + _element(key, value, 2))
+            out.write("\n    " + markup(key, value, "    "))
         out.write("\n  </payment>")
     out.write("\n</payments>\n")
