@@ -43,7 +43,6 @@ class Encoder:
         self._claim_id: str | None = None
         self._line: str | None = None
         self._count = 0  # segments in the current transaction set
-        self.claims_written = 0  # so far: what a progress display counts
         t = self.serializer.template
         p = self._element_problems
         # One compiled template per segment shape; those whose values repeat are memoised.
@@ -171,7 +170,6 @@ class Encoder:
             self._subscriber(out, hl, group[0].member)
             for claim in group:
                 self._claim(out, claim)
-            self.claims_written += len(group)
             yield "".join(out)
         self._claim_id = self._line = None
         yield self._put(self._se, self._count + 1, control)

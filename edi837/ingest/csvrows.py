@@ -51,7 +51,11 @@ def csv_records(
     has a non-blank cell, its cells trimmed (comment lines skipped when ``comments``: a first
     cell starting with ``#``). A runaway quote that reaches csv's cell limit cannot be read
     past: :class:`InputError` says where it opened (for a stream, read ``again`` to find it)."""
-    lines: Iterable[str] = io.StringIO(text, newline="") if isinstance(text, str) else text
+    if isinstance(text, str):
+        lines: Iterable[str] = io.StringIO(text, newline="")
+        again = lambda: io.StringIO(text, newline="")  # noqa: E731 (the text read again)
+    else:
+        lines = text
     reader = csv.reader(lines, delimiter=delimiter)
     strip = str.strip
     end = 0
@@ -62,13 +66,10 @@ def csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            if isinstance(text, str):
-                line = _line(io.StringIO(text, newline=""), start)
-            elif again is not None:
+            line = ""
+            if again is not None:
                 with again() as stream:
                     line = _line(stream, start)
-            else:
-                line = ""
             column = _opened_in(line)
             raise InputError(
                 f'{source}: line {start}, cell {column + 1}: a quote (") opens here and is never '

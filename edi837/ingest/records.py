@@ -256,7 +256,7 @@ def stage_records(path: Path, report: Report, stage: RecordStage, *, name: str |
         elif path.suffix.lower() == ".json" or _starts_json(head):
             rows = _json_rows(shown, decode(shown, read_bytes(path, WHAT), WHAT), report, step)
         else:
-            step.expect(check_text(path, shown, WHAT))  # lines, less the header: near enough
+            step.expect(check_text(path, shown, WHAT, head))  # lines, less the header: near enough
             stream = opened.enter_context(open_text(path))
             rows = _csv_rows(shown, stream, report, lambda: open_text(path))
         seen_any = False
@@ -327,14 +327,10 @@ def _identity(record: ServiceRecord) -> tuple[object, ...]:
 def _check_member(records: list[ServiceRecord], file: str, report: Report) -> None:
     """One member, one identity: a second name or birth date for the same ID is a data error.
     ``records`` are one member's, in row order."""
-    first_seen: dict[str, tuple[ServiceRecord, tuple[object, ...]]] = {}
-    for record in records:
+    earlier = records[0]  # the staging key is the member ID as parsed: one member here
+    known = _identity(earlier)
+    for record in records[1:]:
         identity = _identity(record)
-        seen = first_seen.get(record.member_id)
-        if seen is None:
-            first_seen[record.member_id] = (record, identity)
-            continue
-        earlier, known = seen
         if identity != known:
             for column, mine, theirs in zip(_MEMBER_COLUMNS, identity, known, strict=True):
                 if column == "enrollment_date" and (mine is None or theirs is None):

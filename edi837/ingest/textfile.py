@@ -63,11 +63,10 @@ def read_head(path: Path, what: str) -> bytes:
         raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 
 
-def check_text(path: Path, shown: Path, what: str) -> int:
+def check_text(path: Path, shown: Path, what: str, head: bytes) -> int:
     """What :func:`decode` would refuse, judged as the file streams past (never held whole):
     empty, a known binary kind, UTF-16, not UTF-8. Returns the number of line breaks (for a
-    progress bar). ``shown`` is what messages call the file."""
-    head = read_head(path, what)
+    progress bar). ``shown`` is what messages call the file, ``head`` its :func:`read_head`."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             raise InputError(f"{what} {shown} is {kind}, not CSV or JSON text", hint=SAVE_AS_CSV)

@@ -109,7 +109,6 @@ class Numbers:
     isa13: int
     gs06: int
     claim_ids: tuple[str, ...] = ()
-    st02s: tuple[int, ...] = ()
 
 
 def allocate_numbers(ledger: Ledger, *, claims: int = 0, prefix: str = "") -> Numbers:
@@ -124,14 +123,6 @@ def allocate_numbers(ledger: Ledger, *, claims: int = 0, prefix: str = "") -> Nu
 def claim_ids(ledger: Ledger, count: int, prefix: str) -> tuple[str, ...]:
     """The next ``count`` claim IDs (``<prefix><8 digits>``)."""
     return tuple(f"{prefix}{n:08d}" for n in ledger.allocate("claim", count)) if count else ()
-
-
-def assemble(
-    parties: Parties, numbers: Numbers, claims: tuple[Claim, ...], created: datetime
-) -> ClaimBatch:
-    return parties.batch(
-        isa13=numbers.isa13, gs06=numbers.gs06, st02s=numbers.st02s, claims=claims, created=created
-    )
 
 
 class BatchWriter:
@@ -153,9 +144,11 @@ class BatchWriter:
     ) -> None:
         self.ledger = ledger
         self.staged = staged
-        self.parties = parties
         self.info = info
-        self.header = assemble(parties, numbers, (), created)  # envelope and parties, no claims
+        # the envelope and the parties, no claims: they come per transaction set
+        self.header = parties.batch(
+            isa13=numbers.isa13, gs06=numbers.gs06, st02s=(), claims=(), created=created
+        )
         self.usage: Usage = self.header.interchange.usage
         self.encoder = Encoder(self.header, line_breaks=parties.interchange.line_breaks)
         self.batch_id = open_batch(ledger, self.header, info)

@@ -72,11 +72,19 @@ def prepare_groups(
     """The records, checked a group of members at a time, in member ID order. The file-wide
     findings (a record ID used twice, dates read ambiguously) come once the last group is
     yielded: read it to the end before judging the report."""
-    schedule = fee_schedule_for(profile)
     size = group_records or GROUP_RECORDS
     with RecordStage() as stage:
         file = stage_records(records_path, report, stage, name=name)
-        context = _context(file, [], schedule, profile, as_of, history, tars)
+        # what every group is checked against; a group's context is this one with its lines
+        context = RuleContext(
+            file=file,
+            lines=[],
+            schedule=fee_schedule_for(profile),
+            policies=profile.policies,
+            as_of=as_of,
+            history=history,
+            tars=tars,
+        )
         run_rules(context, report, scope="tars")  # the TAR list's own rules, once
         dates = Dates(file, profile.records.date_format)
         pending: list[ServiceRecord] = []
@@ -86,56 +94,23 @@ def prepare_groups(
                 pending.extend(records)
                 members += 1
                 if len(pending) >= size:
-                    yield _check(
-                        pending, members, file, schedule, profile, as_of, history, tars, report
-                    )
+                    yield _check(pending, members, context, report)
                     step.advance(len(pending))
                     pending, members = [], 0
             if pending:
-                yield _check(
-                    pending, members, file, schedule, profile, as_of, history, tars, report
-                )
+                yield _check(pending, members, context, report)
                 step.advance(len(pending))
 
 
 def _check(
-    records: list[ServiceRecord],
-    members: int,
-    file: str,
-    schedule: FeeSchedule,
-    profile: Profile,
-    as_of: date,
-    history: History,
-    tars: TarList | None,
-    report: Report,
+    records: list[ServiceRecord], members: int, context: RuleContext, report: Report
 ) -> Group:
-    policies = profile.policies
+    """Some whole members' records priced, merged and checked by every per-member rule."""
+    schedule, policies, file = context.schedule, context.policies, context.file
     priced = [p for p in (price_record(r, schedule, policies, report, file) for r in records) if p]
     lines = merge_lines(priced)
-    run_rules(
-        _context(file, lines, schedule, profile, as_of, history, tars), report, scope="member"
-    )
+    run_rules(attrs.evolve(context, lines=lines), report, scope="member")
     return Group(records, lines, members)
-
-
-def _context(
-    file: str,
-    lines: list[BillableLine],
-    schedule: FeeSchedule,
-    profile: Profile,
-    as_of: date,
-    history: History,
-    tars: TarList | None,
-) -> RuleContext:
-    return RuleContext(
-        file=file,
-        lines=lines,
-        schedule=schedule,
-        policies=profile.policies,
-        as_of=as_of,
-        history=history,
-        tars=tars,
-    )
 
 
 def prepare(
