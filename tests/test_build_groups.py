@@ -141,3 +141,23 @@ def test_the_staged_records_are_in_a_database_no_one_can_open_by_name() -> None:
         (_, name, path), *_ = stage.db.execute("PRAGMA database_list").fetchall()
         assert name == "main" and path == ""  # SQLite's anonymous temporary database
         assert list(stage.by_member()) == [[(2, {"member_id": "10000000K"})]]
+
+
+def _staged(rows: list[tuple[str, int, dict[str, str]]]) -> list[list[tuple[int, dict[str, str]]]]:
+    with RecordStage() as stage:
+        for member, row, cells in rows:
+            stage.add(member, row, cells)
+        return list(stage.by_member())
+
+
+def test_the_staged_rows_come_back_by_member_whatever_their_order_and_columns() -> None:
+    a = {"member_id": "B", "hcpcs": "G9008", "units": "1"}
+    short = {"member_id": "A", "hcpcs": "T1019"}  # fewer columns than the first row
+    other_order = {"hcpcs": "H0043", "member_id": "A", "units": "2"}
+    rows = [("B", 2, a), ("A", 3, short), ("C", 4, dict(a, member_id="C")), ("A", 5, other_order)]
+    staged = _staged(rows)
+    assert staged == [[(3, short), (5, other_order)], [(2, a)], [(4, dict(a, member_id="C"))]]
+    assert [list(cells) for _, cells in staged[0]] == [list(short), list(other_order)]
+    # in member order already (most exports): the same answer without the index
+    in_order = sorted(rows, key=lambda r: (r[0], r[1]))
+    assert _staged(in_order) == staged

@@ -19,7 +19,6 @@ what keeps memory flat.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from edi837.conformance import snip1, snip2
 from edi837.conformance.rules import Rule
@@ -253,7 +252,9 @@ class Walker:
         if node is None:  # before any ISA: nothing can be placed
             emit(snip1.OUTSIDE, f"{signature[0]} comes before any ISA", signature[0] or "", "")
             return None
-        step = cast(Transition | None, node.transitions.get(signature))
+        # (typed by annotation, not typing.cast: this runs once per segment, and a cast of a
+        # union builds the union each time)
+        step: Transition | None = node.transitions.get(signature)  # type: ignore[assignment]
         if step is None:
             step = node.transitions[signature] = transition(self.tree, node, signature)
         frames = self.frames
@@ -261,7 +262,7 @@ class Walker:
             if frames[missing.depth].get(missing.idx, 0) < 1:
                 emit(missing.rule, missing.message, missing.segment_id, missing.loop)
         kind = step.kind
-        target = cast(SegNode, step.target)  # None only when the kind is NOT_FOUND
+        target: SegNode = step.target  # type: ignore[assignment]  # None only for NOT_FOUND
         if kind == SEGMENT:  # the common case, kept lean
             if len(frames) != step.keep:
                 del frames[step.keep :]

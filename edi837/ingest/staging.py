@@ -6,7 +6,10 @@ so the rows are read once into a private SQLite database (an anonymous one: SQLi
 in the temporary directory and removes it when closed, and nothing else can open it by name),
 keyed by member ID and row, then read back member by member. What a row holds is its cells as
 the header read them (marshal: the cells are plain strings, and it is the quickest exact
-round trip the standard library has).
+round trip the standard library has). A file's rows nearly always have the same columns in the
+same order, so a row is stored as its values alone, the column names once (a row with other
+columns keeps its names); and a file already in member order (most exports) is read back in
+the order it was written, with no index to build.
 
 A record ID must be unique across the whole file, which no one member can tell: the parsed
 records' IDs are noted here and the repeats found in one query at the end.
@@ -38,9 +41,22 @@ class RecordStage:
         self._rows: list[tuple[str, int, bytes]] = []
         self._ids: list[tuple[str, int]] = []
         self.count = 0
+        # the columns of the first row: a row with these, in this order, is stored as a tuple
+        # of its values (a row with others as its dict: marshal tells the two apart)
+        self._columns: tuple[str, ...] | None = None
+        self._last: tuple[str, int] | None = None  # the last (member, row) added
+        self._sorted = True  # added in (member, row) order so far: no index needed to read back
 
     def add(self, member: str, row: int, cells: dict[str, str]) -> None:
-        self._rows.append((member, row, marshal.dumps(cells)))
+        columns = tuple(cells)
+        if self._columns is None:
+            self._columns = columns
+        key = (member, row)
+        if self._sorted and self._last is not None and key < self._last:
+            self._sorted = False
+        self._last = key
+        stored = tuple(cells.values()) if columns == self._columns else cells
+        self._rows.append((member, row, marshal.dumps(stored)))
         self.count += 1
         if len(self._rows) >= _FLUSH:
             self._flush_rows()
@@ -53,18 +69,26 @@ class RecordStage:
         """Each member's rows, (row, cells) in row order; members in ID order (the order of
         the claims in the file)."""
         self._flush_rows()
-        self.db.execute("CREATE INDEX rows_by_member ON rows (member, row)")
+        if self._sorted:  # the rows went in in (member, row) order: that is the rowid order
+            query = "SELECT member, row, cells FROM rows ORDER BY rowid"
+        else:
+            self.db.execute("CREATE INDEX rows_by_member ON rows (member, row)")
+            query = "SELECT member, row, cells FROM rows ORDER BY member, row"
         # its own connection's cursor reads while note_id() inserts: a second cursor is enough
-        cursor = self.db.execute("SELECT member, row, cells FROM rows ORDER BY member, row")
+        cursor = self.db.execute(query)
         current: str | None = None
         group: list[tuple[int, dict[str, str]]] = []
         loads = marshal.loads
+        columns = self._columns or ()
         for member, row, cells in cursor:
             if member != current and group:
                 yield group
                 group = []
             current = member
-            group.append((row, loads(cells)))
+            stored = loads(cells)
+            if type(stored) is tuple:  # a row of the first row's columns: its values alone
+                stored = dict(zip(columns, stored, strict=True))
+            group.append((row, stored))
         if group:
             yield group
 

@@ -44,6 +44,11 @@ class PricedRecord:
         object.__setattr__(self, "code_key", "-".join((self.record.hcpcs, *self.modifiers)))
 
 
+def _where(record: ServiceRecord, file: str, column: str) -> Location:
+    """A pricing finding's cell (made only for a finding: most records have none)."""
+    return Location(file=file, row=record.row, column=column, record_id=record.record_id or None)
+
+
 def price_record(
     record: ServiceRecord,
     schedule: FeeSchedule,
@@ -52,7 +57,6 @@ def price_record(
     file: str,
 ) -> PricedRecord | None:
     entry = schedule.lookup(record.hcpcs, record.modifiers)
-    where = Location(file=file, row=record.row, record_id=record.record_id or None)
     modifiers = entry.modifiers if entry else record.modifiers
     basis = entry.unit if entry else None
 
@@ -70,7 +74,7 @@ def price_record(
             report.error(
                 "INPUT-UNITS",
                 f"{record.hcpcs} is billed in 15-minute units: fill minutes or units",
-                attrs.evolve(where, column="minutes"),
+                _where(record, file, "minutes"),
             )
             return None
         if minutes_units == 0:
@@ -80,7 +84,7 @@ def price_record(
                 f"15-minute unit ({policies.minute_rounding.value}); the 1-unit minimum for "
                 "under 15 minutes is outreach's ([policies] one_unit_minimum): leave the record "
                 "out, or fill units",
-                attrs.evolve(where, column="minutes"),
+                _where(record, file, "minutes"),
             )
             return None
         units = Decimal(minutes_units)
@@ -99,7 +103,7 @@ def price_record(
         report.error(
             "INPUT-CHARGE",
             f"{record.hcpcs}-{'-'.join(modifiers)} is billed by amount: fill the charge column",
-            attrs.evolve(where, column="charge"),
+            _where(record, file, "charge"),
         )
         return None
     elif entry.rate is None:
@@ -107,7 +111,7 @@ def price_record(
             "INPUT-CHARGE",
             f"{entry.key} has no default rate (it is set by contract): fill the charge column, or "
             "set its rate in the profile's [fee_schedule]",
-            attrs.evolve(where, column="charge"),
+            _where(record, file, "charge"),
         )
         return None
     else:
@@ -117,7 +121,7 @@ def price_record(
                 "INPUT-CHARGE",
                 f"{record.hcpcs} x{units} at its rate comes to more than an 837P line carries "
                 f"({LINE_DOLLAR_DIGITS} digits of dollars): check the units and minutes",
-                attrs.evolve(where, column="units" if record.units is not None else "minutes"),
+                _where(record, file, "units" if record.units is not None else "minutes"),
             )
             return None
         charge = product.quantize(CENT)
@@ -135,6 +139,6 @@ def price_record(
             "INPUT-END-DATE",
             f"service_end_date is used only for per-diem codes; this {record.hcpcs} line carries "
             "service_date alone",
-            attrs.evolve(where, column="service_end_date"),
+            _where(record, file, "service_end_date"),
         )
     return PricedRecord(record, entry, modifiers, units, charge, end_date, minutes_units)
