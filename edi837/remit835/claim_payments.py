@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from edi837 import catalogue
+from edi837.model.positional import positional
 from edi837.model.remittance import (
     ZERO,
     Adjustment,
@@ -69,6 +70,11 @@ CAS_TRIPLETS = tuple(
     for refs in ((f"CAS{n:02d}", f"CAS{n + 1:02d}", f"CAS{n + 2:02d}") for n in range(2, 20, 3))
 )
 _known = R.known  # the parsed value of text read before, else None (see claim())
+# The three models built once per claim, line and party: each the same as calling the class with
+# its fields in order, at the cost of plain slot stores (see edi837.model.positional)
+new_claim_payment = positional(ClaimPayment)
+new_service_payment = positional(ServicePayment)
+new_claim_party = positional(ClaimParty)
 
 
 def _remember(cache: dict[K, V], key: K, value: V) -> V:
@@ -180,7 +186,7 @@ class ClaimDecoder(FieldReader):
         # (tests/test_remit835_construction.py holds this call, the line's and the party's to
         # that): CPython 3.11 hands keyword arguments to a class through a dict, about half a
         # microsecond each, and this runs once per claim and line of files of 100,000 claims.
-        payment = ClaimPayment(
+        payment = new_claim_payment(
             position,
             patient_control_number,
             status,
@@ -225,7 +231,7 @@ class ClaimDecoder(FieldReader):
         role, entity_type, last_name, first_name, middle_name, suffix, id_qualifier, identifier = (
             NM1(elements)
         )
-        return ClaimParty(  # named as its fields, in order (see claim())
+        return new_claim_party(  # named as its fields, in order (see claim())
             role,
             entity_type,
             last_name,
@@ -317,7 +323,7 @@ class ClaimDecoder(FieldReader):
         original_units = (
             self.amount(original_text, "SVC07", position, loop, pcn) if original_text else None
         )
-        line = ServicePayment(  # named as its fields, in order (see claim())
+        line = new_service_payment(  # named as its fields, in order (see claim())
             position,
             procedure,
             charge,
