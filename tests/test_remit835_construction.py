@@ -38,14 +38,41 @@ def _calls() -> list[tuple[str, ast.Call]]:
 
 
 HOT = ("ClaimPayment", "ServicePayment", "ClaimParty")
+# each hot model is built through its positional builder (edi837.model.positional)
+BUILDERS = {
+    "ClaimPayment": "new_claim_payment",
+    "ServicePayment": "new_service_payment",
+    "ClaimParty": "new_claim_party",
+}
+
+
+def _builder_calls(name: str) -> list[ast.Call]:
+    found = []
+    for path in DECODERS:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if called and node.func.id == name:  # type: ignore[attr-defined]
+                found.append(node)  # type: ignore[arg-type]
+    return found
 
 
 @pytest.mark.parametrize("model", HOT)
 def test_the_hot_models_are_built_from_variables_named_as_their_fields(model: str) -> None:
-    (call,) = [call for _, call in _calls() if call.func.id == model]  # type: ignore[attr-defined]
+    assert [where for where, call in _calls() if call.func.id == model] == []  # type: ignore[attr-defined]
+    (call,) = _builder_calls(BUILDERS[model])
     names = [arg.id if isinstance(arg, ast.Name) else ast.dump(arg) for arg in call.args]
     assert names == [field.name for field in attrs.fields(getattr(remittance, model))]
     assert call.keywords == []
+
+
+@pytest.mark.parametrize("model", HOT)
+def test_the_hot_models_get_the_fast_positional_builder(model: str) -> None:
+    from edi837.model.positional import fast_path_refused
+    from edi837.remit835 import claim_payments
+
+    cls = getattr(remittance, model)
+    assert fast_path_refused(cls) is None
+    assert getattr(claim_payments, BUILDERS[model]) is not cls
 
 
 def test_every_other_model_with_many_fields_is_built_with_keywords() -> None:

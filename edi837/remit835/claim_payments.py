@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from edi837 import catalogue
+from edi837.model.positional import positional
 from edi837.model.remittance import (
     ZERO,
     Adjustment,
@@ -69,6 +70,16 @@ CAS_TRIPLETS = tuple(
     for refs in ((f"CAS{n:02d}", f"CAS{n + 1:02d}", f"CAS{n + 2:02d}") for n in range(2, 20, 3))
 )
 _known = R.known  # the parsed value of text read before, else None (see claim())
+# the pickers of the segments met in every claim and line, picked in C when long enough
+_NM1_FETCH, _NM1_WIDTH = NM1.fetch, NM1.width
+_DTM_FETCH, _DTM_WIDTH = DTM.fetch, DTM.width
+_REF_FETCH, _REF_WIDTH = REF.fetch, REF.width
+_AMT_FETCH, _AMT_WIDTH = AMT.fetch, AMT.width
+# The three models built once per claim, line and party: each the same as calling the class with
+# its fields in order, at the cost of plain slot stores (see edi837.model.positional)
+new_claim_payment = positional(ClaimPayment)
+new_service_payment = positional(ServicePayment)
+new_claim_party = positional(ClaimParty)
 
 
 def _remember(cache: dict[K, V], key: K, value: V) -> V:
@@ -141,7 +152,8 @@ class ClaimDecoder(FieldReader):
             if seg_id == "NM1":
                 nm1.append(self._party(elements))
             elif seg_id == "DTM":
-                dtm.append(self._dated(elements, at, loop, pcn))
+                key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
+                dtm.append(self._dates.get(key) or self._dated(elements, at, loop, pcn))
             elif seg_id == "CAS":
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "REF":
@@ -180,7 +192,7 @@ class ClaimDecoder(FieldReader):
         # (tests/test_remit835_construction.py holds this call, the line's and the party's to
         # that): CPython 3.11 hands keyword arguments to a class through a dict, about half a
         # microsecond each, and this runs once per claim and line of files of 100,000 claims.
-        payment = ClaimPayment(
+        payment = new_claim_payment(
             position,
             patient_control_number,
             status,
@@ -223,9 +235,9 @@ class ClaimDecoder(FieldReader):
     @staticmethod
     def _party(elements: list[str]) -> ClaimParty:
         role, entity_type, last_name, first_name, middle_name, suffix, id_qualifier, identifier = (
-            NM1(elements)
+            _NM1_FETCH(elements) if len(elements) >= _NM1_WIDTH else NM1(elements)
         )
-        return ClaimParty(  # named as its fields, in order (see claim())
+        return new_claim_party(  # named as its fields, in order (see claim())
             role,
             entity_type,
             last_name,
@@ -290,19 +302,28 @@ class ClaimDecoder(FieldReader):
         amt: list[QualifiedValue] = []
         qty: list[QualifiedValue] = []
         lq: list[Remark] = []
-        date_cache = self._dates
+        date_cache, value_cache = self._dates, self._values
         for at, elements in gathered:
             seg_id = elements[0]
             if seg_id == "DTM":
-                dtm.append(date_cache.get(DTM(elements)) or self._dated(elements, at, loop, pcn))
+                key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
+                dtm.append(date_cache.get(key) or self._dated(elements, at, loop, pcn))
             elif seg_id == "REF":
-                qualifier, value = REF(elements)
+                qualifier, value = (
+                    _REF_FETCH(elements) if len(elements) >= _REF_WIDTH else REF(elements)
+                )
                 if not line_control_number and qualifier == "6R" and value:
                     line_control_number = value
                 else:
                     ref.append(Reference(qualifier, value))
             elif seg_id == "AMT":
-                amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                # a value read before, inline; else _qualified reads (and reports) it
+                key = _AMT_FETCH(elements) if len(elements) >= _AMT_WIDTH else AMT(elements)
+                known_value = value_cache.get(key)
+                if known_value is not None:
+                    amt.append(known_value)
+                else:
+                    amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "CAS":
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "LQ":
@@ -317,7 +338,7 @@ class ClaimDecoder(FieldReader):
         original_units = (
             self.amount(original_text, "SVC07", position, loop, pcn) if original_text else None
         )
-        line = ServicePayment(  # named as its fields, in order (see claim())
+        line = new_service_payment(  # named as its fields, in order (see claim())
             position,
             procedure,
             charge,

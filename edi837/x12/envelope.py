@@ -39,7 +39,10 @@ class Envelope:
     gs_position: int = 0
     st: list[str] | None = None
     st_position: int = 0
+    # segments of the transaction set, worked out at its SE from the positions (every segment
+    # counted from the ST on, less the junk the reader skipped: ``SegmentReader.skipped``)
     st_segments: int = 0
+    st_skipped: int = 0
     gs_transactions: int = 0
     isa_groups: int = 0
 
@@ -86,8 +89,9 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
     for elements in reader:
         seg_id = elements[0]
         if seg_id not in _ENVELOPE_IDS and env.st is not None:
-            # The common case, kept lean: a segment inside a transaction set. Nothing to check.
-            env.st_segments += 1
+            # The common case, kept lean: a segment inside a transaction set. Nothing to check,
+            # nothing to count (SE's count comes from the positions), and the segments the
+            # transaction stream takes down the reader's lane never come here.
             yield reader.count, elements, env
             continue
         position = reader.count
@@ -132,7 +136,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
                     position,
                     seg_id,
                 )
-            env.st, env.st_position, env.st_segments = elements, position, 0
+            env.st, env.st_position, env.st_skipped = elements, position, reader.skipped
             env.gs_transactions += 1
         elif env.st is None and seg_id not in ("GE", "IEA", "TA1"):
             warn(
@@ -142,11 +146,10 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
                 seg_id,
             )
 
-        if env.st is not None:
-            env.st_segments += 1
         yield position, elements, env
 
         if seg_id == "SE" and env.st is not None:
+            env.st_segments = position - env.st_position + 1 - (reader.skipped - env.st_skipped)
             _check_count(warn, "SE", elements, env.st_segments, "segments", position)
             control, opened = _trailer(elements)[1], env.control_number.strip()
             if control != opened:

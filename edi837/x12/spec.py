@@ -121,6 +121,9 @@ class Picker(Protocol):
 
     refs: tuple[str, ...]  # the reference designators, in the order the values come
     width: int  # how many elements (ID included) a segment needs for no padding
+    # the same values of a segment of at least ``width`` elements, picked in C with no call of
+    # a Python function: for the hottest loops (``fetch(e) if len(e) >= width else pick(e)``)
+    fetch: Callable[[list[str]], tuple[str, ...]]
 
     def __call__(self, elements: list[str], /) -> tuple[str, ...]: ...
 
@@ -152,6 +155,7 @@ def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
     picked = cast(Picker, pick)
     picked.refs = refs
     picked.width = width
+    picked.fetch = get if len(indexes) > 1 else pick
     return picked
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,6 +35,10 @@ _BINARY = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 )  # control characters but line breaks and tabs
 Source = bytes | bytearray | BinaryIO | Path | str  # what a reader reads: data, a stream or a path
+
+
+def _closed_lane(segment: tuple[int, list[str]]) -> None:  # pragma: no cover - never called
+    raise AssertionError("a segment went down a lane no consumer opened")
 
 
 def detect_encoding(head: bytes) -> tuple[str, int]:
@@ -60,6 +64,17 @@ class SegmentReader:
     split composites (``element.split(reader.delimiters.component)``). Recoverable oddities
     (unpadded ISA, invalid UTF-8, a missing final terminator) go to ``sink``, by default the
     reader's own list ``warnings``.
+
+    ``skipped`` counts the segments counted but not yielded (printable junk), so a consumer
+    can tell how many segments it was given between two positions.
+
+    A consumer may open a *lane*: ``lane_ids``, segment IDs that are never envelope segments,
+    and ``lane_keep``, which takes ``(position, elements)``. A segment with one of those IDs met
+    on the lean path below (a known ID in a chunk that needs no checks) goes straight to
+    ``lane_keep`` instead of being yielded: the transaction stream opens the lane for the
+    segments that stay in the gathered loop it holds, which it would only append there (most
+    segments of a large file), so they skip the envelope and stream generators. The lane is
+    read again after every yield: the consumer changes it only while the reader is suspended.
     """
 
     # slots: the lean path below reads and bumps ``count`` once per segment of large files
@@ -71,7 +86,10 @@ class SegmentReader:
         "_valid_ids",
         "count",
         "delimiters",
+        "lane_ids",
+        "lane_keep",
         "name",
+        "skipped",
         "warnings",
     )
 
@@ -89,7 +107,10 @@ class SegmentReader:
         self.delimiters = Delimiters()
         self.warnings = IssueList()
         self._sink: Sink = self.warnings if sink is None else sink
-        self.count = 0  # segments yielded so far: the position of the last one
+        self.count = 0  # segments counted so far: the position of the last one
+        self.skipped = 0  # of which not yielded (junk that is not a segment)
+        self.lane_ids: frozenset[str] = frozenset()
+        self.lane_keep: Callable[[tuple[int, list[str]]], object] = _closed_lane
         self._valid_ids: set[str] = set()
         self._known_ids: set[str] = set()  # valid IDs the fast path may take (never ISA)
 
@@ -248,21 +269,33 @@ class SegmentReader:
                 # ID was seen before (and is not ISA) needs no check. Anything else takes the
                 # full path in _segment, which behaves exactly as for every segment of a NUL
                 # chunk (or of a chunk holding a segment too long to be one).
+                # The count is kept in a local and stored before anything that may read it
+                # (a yield, the full path, the end of the chunk).
                 known = self._known_ids
                 element = self.delimiters.element
+                lane, lane_keep = self.lane_ids, self.lane_keep
+                count = self.count
                 for raw in pieces:
                     piece = raw.strip()
                     if not piece:
                         continue
-                    self.count += 1
+                    count += 1
                     elements = piece.split(element)
-                    if elements[0] not in known:
+                    seg_id = elements[0]
+                    if seg_id not in known:
+                        self.count = count
                         unusual = self._segment(piece, final=False, last=False)
                         element = self.delimiters.element
                         if unusual is None:
                             continue
                         elements = unusual
+                    elif seg_id in lane:
+                        lane_keep((count, elements))
+                        continue
+                    self.count = count
                     yield elements
+                    lane, lane_keep = self.lane_ids, self.lane_keep
+                self.count = count
             if len(buffer) > MAX_SEGMENT_LENGTH:
                 buffer = self._remainder(buffer)
         yield from self._segments(buffer.split(terminator), final=True)
@@ -298,6 +331,7 @@ class SegmentReader:
             elements = piece.split(self.delimiters.element)
             seg_id = elements[0]
         if seg_id not in valid and not self._check_id(seg_id, piece):
+            self.skipped += 1
             return None  # still counted: positions are those a person sees in the file
         if "\x00" in piece:
             raise X12ParseError("the segment holds binary data (NUL bytes)", position=self.count)

@@ -193,6 +193,16 @@ def gathered(loop: LoopInstance, how: Placement, opening: Segment | None) -> Gat
 Item = Placed | Gathered
 
 
+_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+
+
+def _lane(lanes: dict[frozenset[str], frozenset[str]], stays: frozenset[str]) -> frozenset[str]:
+    """The lane IDs for a set of staying segments, remembered: never an envelope segment, which
+    must come through :func:`walk_envelopes`."""
+    lane = lanes[stays] = stays - _ENVELOPE_IDS
+    return lane
+
+
 def _discard(segment: Segment) -> None:  # pragma: no cover - only called while gathering
     raise AssertionError("a segment was kept with no gathered loop open")
 
@@ -306,82 +316,108 @@ class TransactionStream:
         return self.reader.delimiters
 
     def __iter__(self) -> Iterator[Item]:
+        reader = self.reader
         same, unknown, opened = Placement.SAME, Placement.UNKNOWN, Placement.OPENED
         walker: LoopWalker | None = None
         gathering = _Gathering(self.gather)
         hops = gathering.hops  # loop declaration -> how far up its outermost loop to gather is
         new_node = Gathered
         # While a gathered instance is open: the segments that stay in its innermost open loop,
-        # and the list they go to. Elsewhere nothing takes this shortcut.
+        # and the list they go to. Elsewhere nothing takes this shortcut. The reader's lane is
+        # opened for the same segments (less any envelope segment), with the same list: on the
+        # reader's lean path they go there without coming through the envelopes and this loop.
+        # Every assignment to ``stays`` is followed by the lane's, so the two always agree.
         stays: frozenset[str] = _NOTHING
         keep: Callable[[Segment], None] = _discard
-        for position, elements, env in walk_envelopes(self.reader, self.sink):
-            if elements[0] in stays:
-                keep((position, elements))
-                continue
-            seg_id = elements[0]
-            if env.st is None or seg_id == "ST" or seg_id == "SE":  # noqa: PLR1714
-                if gathering.root is not None:
-                    yield gathering.close()
-                    stays = _NOTHING
-                if seg_id == "ST":
-                    walker = self._start(position, elements, env)
-                    root = walker.root if walker is not None else None
-                    yield Placed(position, elements, root, Placement.OPENED if root else None)
-                elif seg_id == "SE" and walker is not None:
-                    yield Placed(position, elements, walker.root, same)
-                    walker = None
-                else:
-                    if env.st is None:
-                        walker = None  # an envelope ends the transaction that had no SE
-                    yield Placed(position, elements, None, None)
-                continue
-            if walker is None:  # inside a transaction set this stream does not read
-                yield Placed(position, elements, None, None)
-                continue
-            if seg_id in walker.stays:
-                instance, how = walker.current, same
-            else:
-                instance, how = walker.place(elements, position)
-            if how is unknown or not gathering.loops:
-                yield Placed(position, elements, instance, how)
-                continue
-            # The common cases inline: a loop opened in one the root holds (a claim's line), a
-            # segment back in a loop it holds (a claim segment after the lines), a new loop to
-            # gather (the next claim); the rest (implied loops, say) in _Gathering.place.
-            nodes = gathering.nodes
-            held: Gathered | None
-            if how is opened:
-                held = nodes.get(instance.parent)  # type: ignore[arg-type]
-                if held is not None:
-                    child = nodes[instance] = new_node()
-                    child.loop, child.how, child.opening = instance, how, (position, elements)
-                    child.path, child.children = instance.spec.path, []
-                    held.children.append(child)
-                    keep, stays = child.append, walker.stays
+        lanes: dict[frozenset[str], frozenset[str]] = {}  # stays -> its lane IDs
+        try:
+            for position, elements, env in walk_envelopes(reader, self.sink):
+                if elements[0] in stays:
+                    keep((position, elements))
                     continue
-                if hops.get(instance.spec) == 0:  # it opens a loop to gather, outermost
+                seg_id = elements[0]
+                if env.st is None or seg_id == "ST" or seg_id == "SE":  # noqa: PLR1714
                     if gathering.root is not None:
                         yield gathering.close()
-                    top = gathering.root = nodes[instance] = new_node()
-                    top.loop, top.how, top.opening = instance, how, (position, elements)
-                    top.path, top.children = instance.spec.path, []
-                    keep, stays = top.append, walker.stays
+                        stays = _NOTHING
+                        reader.lane_ids = _NOTHING
+                    if seg_id == "ST":
+                        walker = self._start(position, elements, env)
+                        root = walker.root if walker is not None else None
+                        yield Placed(position, elements, root, Placement.OPENED if root else None)
+                    elif seg_id == "SE" and walker is not None:
+                        yield Placed(position, elements, walker.root, same)
+                        walker = None
+                    else:
+                        if env.st is None:
+                            walker = None  # an envelope ends the transaction that had no SE
+                        yield Placed(position, elements, None, None)
                     continue
-            elif how is same:
-                held = nodes.get(instance)
-                if held is not None:
-                    held.append((position, elements))
-                    keep, stays = held.append, walker.stays
+                if walker is None:  # inside a transaction set this stream does not read
+                    yield Placed(position, elements, None, None)
                     continue
-            closed, node = gathering.place(instance, how, (position, elements))
-            if closed is not None:
-                yield closed
-            if node is None:
-                stays = _NOTHING
-                yield Placed(position, elements, instance, how)
-            else:
-                keep, stays = node.append, walker.stays
+                if seg_id in walker.stays:
+                    instance, how = walker.current, same
+                else:
+                    instance, how = walker.place(elements, position)
+                if how is unknown or not gathering.loops:
+                    yield Placed(position, elements, instance, how)
+                    continue
+                # The common cases inline: a loop opened in one the root holds (a claim's line), a
+                # segment back in a loop it holds (a claim segment after the lines), a new loop to
+                # gather (the next claim); the rest (implied loops, say) in _Gathering.place.
+                nodes = gathering.nodes
+                held: Gathered | None
+                if how is opened:
+                    held = nodes.get(instance.parent)  # type: ignore[arg-type]
+                    if held is not None:
+                        child = nodes[instance] = new_node()
+                        child.loop, child.how, child.opening = instance, how, (position, elements)
+                        child.path, child.children = instance.spec.path, []
+                        held.children.append(child)
+                        keep, stays = child.append, walker.stays
+                        reader.lane_keep, reader.lane_ids = (
+                            keep,
+                            lanes.get(stays) or _lane(lanes, stays),
+                        )
+                        continue
+                    if hops.get(instance.spec) == 0:  # it opens a loop to gather, outermost
+                        if gathering.root is not None:
+                            yield gathering.close()
+                        top = gathering.root = nodes[instance] = new_node()
+                        top.loop, top.how, top.opening = instance, how, (position, elements)
+                        top.path, top.children = instance.spec.path, []
+                        keep, stays = top.append, walker.stays
+                        reader.lane_keep, reader.lane_ids = (
+                            keep,
+                            lanes.get(stays) or _lane(lanes, stays),
+                        )
+                        continue
+                elif how is same:
+                    held = nodes.get(instance)
+                    if held is not None:
+                        held.append((position, elements))
+                        keep, stays = held.append, walker.stays
+                        reader.lane_keep, reader.lane_ids = (
+                            keep,
+                            lanes.get(stays) or _lane(lanes, stays),
+                        )
+                        continue
+                closed, node = gathering.place(instance, how, (position, elements))
+                if closed is not None:
+                    yield closed
+                if node is None:
+                    stays = _NOTHING
+                    reader.lane_ids = _NOTHING
+                    yield Placed(position, elements, instance, how)
+                else:
+                    keep, stays = node.append, walker.stays
+                    reader.lane_keep, reader.lane_ids = (
+                        keep,
+                        lanes.get(stays) or _lane(lanes, stays),
+                    )
+        finally:  # the reader may be read on: nothing goes to a list no longer ours
+            reader.lane_ids, reader.lane_keep = _NOTHING, _discard
 
     def _start(self, position: int, st: list[str], env: Envelope) -> LoopWalker | None:
         set_id, control = _ST(st)
