@@ -29,6 +29,7 @@ import attrs
 
 from edi837.errors import InputError
 from edi837.issues import Issue, Location, Severity
+from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.store import Ledger
 from edi837.model.remittance import (
     Adjustment,
@@ -54,7 +55,8 @@ class ImportTally:
     provider_adjustments: int = 0
     provider_adjustments_matched: int = 0
     issues: list[Issue] = attrs.field(factory=list)
-    claim_ids: set[str] = attrs.field(factory=set)  # our claims the payments named
+    # our claims the payments named (import_remittances keeps them in the ledger, a ClaimSet)
+    claim_ids: set[str] | ClaimSet = attrs.field(factory=set)
 
 
 CHUNK = 2000  # claims matched and written per round of statements
@@ -293,8 +295,6 @@ class RemittanceImport:
             tally.claims += 1
             if claim_id is None:
                 tally.claims_unmatched += 1
-            else:
-                tally.claim_ids.add(claim_id)
             claim_rows.append(
                 (
                     event_id,
@@ -362,6 +362,7 @@ class RemittanceImport:
             "adjustments, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             line_rows,
         )
+        tally.claim_ids.update(claim_id for claim_id in owners if claim_id is not None)
         self._last_event, self._last_line_event = event_id, line_event_id
 
     def _owners(self, pending: Sequence[tuple[int, str, ClaimPayment]]) -> list[str | None]:
@@ -434,9 +435,20 @@ class RemittanceImport:
         ).fetchone()
         if twin is not None:
             # the same payment, already recorded from another file (another ISA13, no TRN)
+            named = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT claim_id FROM claim_events WHERE remittance_id = ? "
+                    "AND claim_id IS NOT NULL",
+                    (self.remittance_id,),
+                )
+            ]
             self.db.execute("ROLLBACK TO remittance")
             self.db.execute("RELEASE remittance")
-            self.tally.payments_already += 1  # (its claims are refreshed anyway: harmless)
+            self.tally.payments_already += 1
+            # its claims stay named (refreshed anyway: harmless), though the rollback took them
+            # out of a ClaimSet's table with the rest of the payment
+            self.tally.claim_ids.update(named)
             return
         self.db.execute(
             "UPDATE remittances SET content_sha256 = ? WHERE remittance_id = ?",

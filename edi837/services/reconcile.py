@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edi837 import faults, progress
 from edi837.errors import InputError
+from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.events import refresh
 from edi837.ledger.remittances import ImportTally, RemittanceImport, file_already_imported
 from edi837.ledger.store import Ledger
@@ -74,7 +75,9 @@ def import_remittances(
     for path, sha in hashed:
         if not file_already_imported(ledger, sha):
             require(path, {"835"}, "reconcile")
-    tally = ImportTally()
+    # the claims named are kept in a TEMP table of the ledger (a million claims answered is a
+    # million IDs): the caller reads them while the ledger is open (set() them to keep them)
+    tally = ImportTally(claim_ids=ClaimSet(ledger.db))
     payees = known_payees(ledger, profile)
 
     class _DryRun(Exception):
@@ -98,6 +101,7 @@ def import_remittances(
             refresh(ledger, tally.claim_ids)
             faults.checkpoint("reconcile:refreshed")
             if dry_run:
+                tally.claim_ids = set(tally.claim_ids)  # (the rollback empties its table)
                 raise _DryRun
     except _DryRun:
         pass
