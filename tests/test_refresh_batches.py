@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bench.bench_reconcile import prepare
 from edi837.ledger import events, remittances
@@ -22,6 +26,8 @@ from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.events import outcomes, refresh
 from edi837.ledger.store import Ledger
 from edi837.services.reconcile import import_remittances
+
+from .random_ledger import ledgers, write_ledger
 
 
 def _dump(path: Path) -> list[str]:
@@ -96,3 +102,25 @@ def test_refresh_of_a_claim_set_equals_refresh_of_a_plain_set(tmp_path: Path) ->
             again
         )
         assert refresh(book, ClaimSet(book.db)) == 0  # an empty set: no work
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=ledgers(), step=st.integers(1, 3))
+def test_refresh_of_a_claim_set_adds_the_claims_tied_to_it(spec: dict[str, Any], step: int) -> None:
+    """On random ledgers (voids, replacements, rejections: tests/random_ledger.py), a ClaimSet
+    refreshes the claims a plain set does, with those tied to them, in batches of one line."""
+    with tempfile.TemporaryDirectory() as folder:
+        plain, kept = Path(folder) / "plain.sqlite", Path(folder) / "kept.sqlite"
+        write_ledger(plain, spec)
+        shutil.copyfile(plain, kept)
+        found = []
+        for path, make in ((plain, set), (kept, None)):
+            with Ledger(path) as book, book.write(), pytest.MonkeyPatch.context() as patch:
+                patch.setattr(events, "CHUNK", 2)
+                patch.setattr(events, "REFRESH_BATCH", 1)
+                every = [r[0] for r in book.db.execute("SELECT claim_id FROM claims ORDER BY 1")]
+                some = every[::step]
+                changed = refresh(book, set(some) if make else ClaimSet(book.db, some))
+                flags = book.db.execute("SELECT line_id, live, denied FROM lines ORDER BY 1")
+                found.append((changed, flags.fetchall()))
+        assert found[0] == found[1]

@@ -450,30 +450,26 @@ def related(ledger: Ledger, claim_ids: Collection[str]) -> set[str]:
     return out
 
 
-def _add_related(ledger: Ledger, wanted: ClaimSet) -> None:
-    """:func:`related` of a :class:`ClaimSet`, added to it: only the claims tied to a void or
-    a replacement (few: one row per correction) are looked at in memory."""
+def _tied_to(ledger: Ledger, named: ClaimSet) -> set[str]:
+    """The claims :func:`related` would add to a :class:`ClaimSet`: only the claims tied to a
+    void or a replacement (few: one row per correction) are looked at in memory."""
     links: dict[str, set[str]] = defaultdict(set)  # both ways: original <-> correction
     for claim_id, _frequency, original in plain_rows(ledger.db, CORRECTIONS):
         links[claim_id].add(original)
         links[original].add(claim_id)
     if not links:
-        return
-    out = {
-        row[0]
-        for row in plain_rows(
-            ledger.db,
-            f"SELECT claim_id FROM ({wanted.select}) WHERE claim_id IN "
-            "(SELECT value FROM json_each(?))",
-            (json.dumps(sorted(links)),),
-        )
-    }
+        return set()
+    inside = (
+        f"SELECT claim_id FROM ({named.select}) WHERE claim_id IN (SELECT value FROM json_each(?))"
+    )
+    out = {row[0] for row in plain_rows(ledger.db, inside, (json.dumps(sorted(links)),))}
+    seeds = set(out)
     frontier = list(out)
     while frontier:
         found = {other for claim_id in frontier for other in links[claim_id]} - out
         out |= found
         frontier = list(found)
-    wanted.update(sorted(out))
+    return out - seeds
 
 
 def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
@@ -481,21 +477,24 @@ def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
     the claims tied to them), or for every claim. Inside ``ledger.write()``. Returns the number
     of lines whose flags changed: only those are written. No claims, no work.
 
-    Flat in memory: the claims to evaluate are a TEMP table (a :class:`ClaimSet` is copied
-    in SQL), and the flags that changed are staged in another, ``REFRESH_BATCH`` at a time, then
-    written in one statement once every claim is evaluated, so that no claim is evaluated
-    against flags this refresh already rewrote (the resend look-up reads ``lines.live``)."""
+    Flat in memory: the claims of a :class:`ClaimSet` (an import's) stay in SQL (copied to
+    another when claims tied to them must be added), and the flags that changed are staged in a
+    TEMP table, ``REFRESH_BATCH`` at a time, then written in one statement once every claim is
+    evaluated, so that no claim is evaluated against flags this refresh already rewrote (the
+    resend look-up reads ``lines.live``)."""
     if claim_ids is not None and not claim_ids:
         return 0
     db = ledger.db
-    wanted: ClaimSet | None = None
-    if claim_ids is not None:
-        wanted = ClaimSet(db)
-        if isinstance(claim_ids, ClaimSet):
-            wanted.add_query(claim_ids.select)
-        else:
-            wanted.update(claim_ids)
-        _add_related(ledger, wanted)
+    wanted: Collection[str] | None = None
+    own: ClaimSet | None = None  # a set made here, dropped at the end
+    if isinstance(claim_ids, ClaimSet):
+        wanted = claim_ids
+        tied = _tied_to(ledger, claim_ids)
+        if tied:
+            wanted = own = ClaimSet(db, sorted(tied))
+            own.add_query(claim_ids.select)
+    elif claim_ids is not None:
+        wanted = related(ledger, claim_ids)
     db.execute("DROP TABLE IF EXISTS temp.refresh_flags")
     db.execute(
         "CREATE TABLE temp.refresh_flags (line_id TEXT PRIMARY KEY, live INTEGER NOT NULL, "
@@ -525,6 +524,6 @@ def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
             "WHERE lines.line_id = f.line_id"
         )
     db.execute("DROP TABLE temp.refresh_flags")
-    if wanted is not None:
-        wanted.drop()
+    if own is not None:
+        own.drop()
     return changed
