@@ -75,9 +75,7 @@ def import_remittances(
     for path, sha in hashed:
         if not file_already_imported(ledger, sha):
             require(path, {"835"}, "reconcile")
-    # the claims named are kept in a TEMP table of the ledger (a million claims answered is a
-    # million IDs): the caller reads them while the ledger is open (set() them to keep them)
-    tally = ImportTally(claim_ids=ClaimSet(ledger.db))
+    tally = ImportTally()
     payees = known_payees(ledger, profile)
 
     class _DryRun(Exception):
@@ -89,6 +87,12 @@ def import_remittances(
                 if file_already_imported(ledger, sha):
                     tally.files_already += 1
                     continue
+                if not isinstance(tally.claim_ids, ClaimSet):
+                    # the claims named are kept in a TEMP table of the ledger (a million claims
+                    # answered is a million IDs), made once a file is to be recorded (a known
+                    # file costs its hash, not a table): the caller reads them while the ledger
+                    # is open (set() them to keep them)
+                    tally.claim_ids = ClaimSet(ledger.db)
                 recording = RemittanceImport(
                     ledger, str(path), sha, imported_at, tally, payees=payees, force=force
                 )
