@@ -298,7 +298,7 @@ def reconcile(
     today, _ = resolve_as_of(as_of)
     chosen = _profile(profile) if profile is not None else None
     with Ledger(Path(ledger), create=False) as book:
-        return _reconcile.import_remittances(
+        tally = _reconcile.import_remittances(
             book,
             [Path(f) for f in files],
             imported_at=today,
@@ -306,6 +306,9 @@ def reconcile(
             force=force,
             dry_run=dry_run,
         )
+        # the claims named were kept in the ledger's connection, which closes here
+        tally.claim_ids = set(tally.claim_ids)
+        return tally
 
 
 def work_queue(

@@ -346,6 +346,23 @@ def test_a_payment_without_trn_resent_under_another_isa13_counts_once(
     assert states(ledger)["N00000001"].outcome.figures.paid == Decimal("570")
 
 
+def test_a_payment_recorded_before_still_names_its_claims(ledger: Path, tmp_path: Path) -> None:
+    """The twin is rolled back to its savepoint, and with it the claims it named from the
+    import's ClaimSet: they are named again (refreshed, shown), as the first import named them."""
+    text = A.read_text()
+    no_trn = "\n".join(seg for seg in text.split("\n") if not seg.startswith("TRN*"))
+    first, again = tmp_path / "first.835", tmp_path / "again.835"
+    first.write_text(no_trn)
+    again.write_text(no_trn.replace("000000701", "000000999"))
+    with Ledger(ledger) as book:
+        one = import_remittances(book, [first], imported_at=date(2026, 3, 5))
+        named = sorted(one.claim_ids)
+    with Ledger(ledger) as book:
+        two = import_remittances(book, [again], imported_at=date(2026, 3, 5))
+        assert (two.payments, two.payments_already) == (0, 1)
+        assert named and sorted(two.claim_ids) == named
+
+
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
 def test_two_835s_of_the_same_payment_date_give_one_state_in_any_order(
     ledger: Path, tmp_path: Path, order: tuple[int, int]

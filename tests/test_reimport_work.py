@@ -57,7 +57,8 @@ def test_a_known_file_is_hashed_once_and_neither_sniffed_nor_read_again(
     monkeypatch.setattr(events.EventReader, "evaluated", watched)
     with Ledger(path) as book:
         tally = import_remittances(book, [A], imported_at=date(2026, 3, 6))
-    assert (tally.files, tally.files_already, tally.claim_ids) == (0, 1, set())
+        # (the claims named are kept in the ledger's connection: read them while it is open)
+        assert (tally.files, tally.files_already, tally.claim_ids) == (0, 1, set())
     assert hashed == [A]
     assert evaluated == []  # no claim was named: nothing to refresh
 

@@ -73,15 +73,18 @@ CORRECTIONS = (
     "WHERE original_claim_id IS NOT NULL ORDER BY claim_id"
 )
 
-ALL, IDS, ONE = "all", "ids", "one"
+# TABLE: the claims of a TEMP table (edi837.ledger.claim_set), its subquery passed as ``within``
+ALL, IDS, ONE, TABLE = "all", "ids", "one", "table"
 
 
-def narrow(sql: str, alias: str, mode: str) -> str:
+def narrow(sql: str, alias: str, mode: str, within: str = "") -> str:
     column = f"{alias}.claim_id"
     if mode == ALL:
         only = f"WHERE {column} IS NOT NULL" if alias not in {"c", "l"} else ""
     elif mode == IDS:
         only = f"WHERE {column} IN (SELECT value FROM json_each(?))"
+    elif mode == TABLE:
+        only = f"WHERE {column} IN ({within})"
     else:
         only = f"WHERE {column} = ?"
     return sql.format(only=only)
@@ -145,10 +148,12 @@ class Raw(NamedTuple):
 _NONE: tuple[Any, ...] = ()
 
 
-def raw_claims(db: sqlite3.Connection, mode: str, params: Sequence[object] = ()) -> Iterator[Raw]:
+def raw_claims(
+    db: sqlite3.Connection, mode: str, params: Sequence[object] = (), within: str = ""
+) -> Iterator[Raw]:
     """Every claim's rows (those ``mode`` selects), in claim-ID order."""
     streams = [
-        _Stream(plain_rows(db, narrow(sql, alias, mode), params))
+        _Stream(plain_rows(db, narrow(sql, alias, mode, within), params))
         for sql, alias in (
             (LINES, "l"),
             (ADJUDICATIONS, "e"),
@@ -158,7 +163,7 @@ def raw_claims(db: sqlite3.Connection, mode: str, params: Sequence[object] = ())
         )
     ]
     lines, adjudications, payments, acks, recoupments = streams
-    for facts in plain_rows(db, narrow(FACTS, "c", mode), params):
+    for facts in plain_rows(db, narrow(FACTS, "c", mode, within), params):
         claim_id = facts[0]
         # most claims have no event of a kind: a comparison with the stream's head says so
         yield Raw(

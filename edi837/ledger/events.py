@@ -27,12 +27,14 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.event_rows import (
     ALL,
     BATCH_ACKS,
     CORRECTIONS,
     IDS,
     ONE,
+    TABLE,
     Raw,
     amount,
     codes,
@@ -71,6 +73,8 @@ _WRITTEN = {"written": Written.WRITTEN, "adopted": Written.WRITTEN, "abandoned":
 # claims evaluated together: the rows of the claims they depend on (voids, replacements, the
 # originals of voids) and the look-ups of resent claims are fetched once per chunk
 CHUNK = 2000
+# line flags refresh writes to its staging table per executemany
+REFRESH_BATCH = 2000
 
 Keyed = list[tuple[tuple[Any, ...], Event]]
 
@@ -291,6 +295,8 @@ class EventReader:
         """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order."""
         if claim_ids is None:
             raws = raw_claims(self.db, ALL)
+        elif isinstance(claim_ids, ClaimSet):  # (joined in SQL: never listed)
+            raws = raw_claims(self.db, TABLE, within=claim_ids.select)
         elif not claim_ids:
             return
         else:
@@ -444,13 +450,58 @@ def related(ledger: Ledger, claim_ids: Collection[str]) -> set[str]:
     return out
 
 
+def _tied_to(ledger: Ledger, named: ClaimSet) -> set[str]:
+    """The claims :func:`related` would add to a :class:`ClaimSet`: only the claims tied to a
+    void or a replacement (few: one row per correction) are looked at in memory."""
+    links: dict[str, set[str]] = defaultdict(set)  # both ways: original <-> correction
+    for claim_id, _frequency, original in plain_rows(ledger.db, CORRECTIONS):
+        links[claim_id].add(original)
+        links[original].add(claim_id)
+    if not links:
+        return set()
+    inside = (
+        f"SELECT claim_id FROM ({named.select}) WHERE claim_id IN (SELECT value FROM json_each(?))"
+    )
+    out = {row[0] for row in plain_rows(ledger.db, inside, (json.dumps(sorted(links)),))}
+    seeds = set(out)
+    frontier = list(out)
+    while frontier:
+        found = {other for claim_id in frontier for other in links[claim_id]} - out
+        out |= found
+        frontier = list(found)
+    return out - seeds
+
+
 def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
     """Rewrite ``lines.live`` and ``lines.denied`` from the state machine for these claims (and
     the claims tied to them), or for every claim. Inside ``ledger.write()``. Returns the number
-    of lines whose flags changed: only those are written. No claims, no work."""
+    of lines whose flags changed: only those are written. No claims, no work.
+
+    Flat in memory: the claims of a :class:`ClaimSet` (an import's) stay in SQL (copied to
+    another when claims tied to them must be added), and the flags that changed are staged in a
+    TEMP table, ``REFRESH_BATCH`` at a time, then written in one statement once every claim is
+    evaluated, so that no claim is evaluated against flags this refresh already rewrote (the
+    resend look-up reads ``lines.live``)."""
     if claim_ids is not None and not claim_ids:
         return 0
-    wanted = None if claim_ids is None else related(ledger, claim_ids)
+    db = ledger.db
+    wanted: Collection[str] | None = None
+    own: ClaimSet | None = None  # a set made here, dropped at the end
+    if isinstance(claim_ids, ClaimSet):
+        wanted = claim_ids
+        tied = _tied_to(ledger, claim_ids)
+        if tied:
+            wanted = own = ClaimSet(db, sorted(tied))
+            own.add_query(claim_ids.select)
+    elif claim_ids is not None:
+        wanted = related(ledger, claim_ids)
+    db.execute("DROP TABLE IF EXISTS temp.refresh_flags")
+    db.execute(
+        "CREATE TABLE temp.refresh_flags (line_id TEXT PRIMARY KEY, live INTEGER NOT NULL, "
+        "denied INTEGER NOT NULL) WITHOUT ROWID"
+    )
+    stage = "INSERT OR REPLACE INTO temp.refresh_flags (live, denied, line_id) VALUES (?, ?, ?)"
+    changed = 0
     changes: list[tuple[int, int, str]] = []
     for raw, _facts, result in EventReader(ledger).evaluated(wanted):
         live = 1 if result.live else 0
@@ -460,5 +511,19 @@ def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
             flags = (live, 1 if line.denied else 0)
             if current.get(line.line_id) != flags:
                 changes.append((*flags, line.line_id))
-    ledger.db.executemany("UPDATE lines SET live = ?, denied = ? WHERE line_id = ?", changes)
-    return len(changes)
+        if len(changes) >= REFRESH_BATCH:
+            db.executemany(stage, changes)
+            changed += len(changes)
+            changes = []
+    if changes:
+        db.executemany(stage, changes)
+        changed += len(changes)
+    if changed:
+        db.execute(
+            "UPDATE lines SET live = f.live, denied = f.denied FROM temp.refresh_flags f "
+            "WHERE lines.line_id = f.line_id"
+        )
+    db.execute("DROP TABLE temp.refresh_flags")
+    if own is not None:
+        own.drop()
+    return changed

@@ -24,11 +24,13 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 
 import attrs
 
 from edi837.errors import InputError
 from edi837.issues import Issue, Location, Severity
+from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.store import Ledger
 from edi837.model.remittance import (
     Adjustment,
@@ -54,7 +56,8 @@ class ImportTally:
     provider_adjustments: int = 0
     provider_adjustments_matched: int = 0
     issues: list[Issue] = attrs.field(factory=list)
-    claim_ids: set[str] = attrs.field(factory=set)  # our claims the payments named
+    # our claims the payments named (import_remittances keeps them in the ledger, a ClaimSet)
+    claim_ids: set[str] | ClaimSet = attrs.field(factory=set)
 
 
 CHUNK = 2000  # claims matched and written per round of statements
@@ -118,6 +121,34 @@ def _canonical(*parts: object) -> bytes:
     return json.dumps(parts, separators=(",", ":"), default=str).encode("utf-8")
 
 
+_quote = encode_basestring_ascii  # what json.dumps quotes a string with
+
+
+def _amount(value: Decimal | None) -> str:
+    # a Decimal's text is digits, sign, point and exponent: nothing to escape
+    return "null" if value is None else f'"{value}"'
+
+
+def _claim_identity(
+    pcn: str, claim: ClaimPayment, line_texts: Sequence[str], claim_text: str
+) -> bytes:
+    """``_canonical(pcn, status, charge, paid, CLP07, [(6R, procedure, charge, paid,
+    adjustments), ...], adjustments)`` spelled out: the same bytes (the payment's identity in
+    the ledger; tests/test_remittance_identity.py holds them to json.dumps), made without the
+    encoder's set-up for every claim."""
+    lines = ",".join(
+        [
+            f"[{_quote(s.line_control_number)},{_quote(s.procedure.render())},"
+            f"{_amount(s.charge)},{_amount(s.paid)},{_quote(text)}]"
+            for s, text in zip(claim.lines, line_texts, strict=True)
+        ]
+    )
+    return (
+        f"[{_quote(pcn)},{_quote(str(claim.status))},{_amount(claim.charge)},"
+        f"{_amount(claim.paid)},{_quote(claim.payer_claim_number)},[{lines}],{_quote(claim_text)}]"
+    ).encode("ascii")
+
+
 def payee_matches(header: Remittance, npis: Collection[str], tax_ids: Collection[str]) -> bool:
     """Is the 835's payee (N1*PE with XX or FI, or REF*TJ) one of our billing providers?"""
     payee = header.payee
@@ -164,7 +195,8 @@ class RemittanceImport:
         tally.files += 1
         self.remittance_id: int | None = None  # None while skipping an already recorded payment
         self.seq = 0
-        self._pending: list[tuple[int, str, ClaimPayment]] = []  # (seq, CLP01, claim)
+        # (seq, CLP01, claim, its lines' adjustment texts, its own)
+        self._pending: list[_Pending] = []
         self._last_event = self._last_line_event = 0  # the IDs handed out so far
 
     def feed(self, events: Iterable[RemitEvent]) -> None:
@@ -252,28 +284,12 @@ class RemittanceImport:
         """Hash the claim into the payment's identity and queue it for the next chunk."""
         self.seq += 1
         pcn = claim.patient_control_number.strip()
+        # each adjustment list's text is made once, for the identity and for the row
+        line_texts = tuple([_adjustments(s.adjustments) for s in claim.lines])
+        claim_text = _adjustments(claim.adjustments)
         if self._content is not None:
-            self._content.update(
-                _canonical(
-                    pcn,
-                    str(claim.status),
-                    _text(claim.charge),
-                    _text(claim.paid),
-                    claim.payer_claim_number,
-                    [
-                        (
-                            s.line_control_number,
-                            s.procedure.render(),
-                            _text(s.charge),
-                            _text(s.paid),
-                            _adjustments(s.adjustments),
-                        )
-                        for s in claim.lines
-                    ],
-                    _adjustments(claim.adjustments),
-                )
-            )
-        self._pending.append((self.seq, pcn, claim))
+            self._content.update(_claim_identity(pcn, claim, line_texts, claim_text))
+        self._pending.append((self.seq, pcn, claim, line_texts, claim_text))
         if len(self._pending) >= CHUNK:
             self._flush()
 
@@ -288,33 +304,34 @@ class RemittanceImport:
         claim_rows: list[tuple[object, ...]] = []
         line_rows: list[tuple[object, ...]] = []
         event_id, line_event_id = self._last_event, self._last_line_event
-        for (seq, pcn, claim), claim_id in zip(pending, owners, strict=True):
+        remittance_id = self.remittance_id
+        for (seq, pcn, claim, line_texts, claim_text), claim_id in zip(
+            pending, owners, strict=True
+        ):
             event_id += 1
-            tally.claims += 1
             if claim_id is None:
                 tally.claims_unmatched += 1
-            else:
-                tally.claim_ids.add(claim_id)
+            charge, paid, patient = claim.charge, claim.paid, claim.patient_responsibility
             claim_rows.append(
                 (
                     event_id,
-                    self.remittance_id,
+                    remittance_id,
                     seq,
                     pcn,
                     claim_id,
                     str(claim.status),
-                    _text(claim.charge),
-                    _text(claim.paid),
-                    _text(claim.patient_responsibility),
+                    None if charge is None else str(charge),
+                    None if paid is None else str(paid),
+                    None if patient is None else str(patient),
                     claim.payer_claim_number,
                     1 if claim.lines else 0,
-                    _adjustments(claim.adjustments),
+                    claim_text,
                     _remarks(claim.remarks),
                 )
             )
             lines = sent.get(claim_id, ()) if claim_id else ()
             taken: set[str] = set()
-            for service in claim.lines:
+            for service, adjustments in zip(claim.lines, line_texts, strict=True):
                 line_id, how = _match(service, lines, taken)
                 tally.lines += 1
                 if line_id is None:
@@ -333,6 +350,7 @@ class RemittanceImport:
                 billed = service.original_procedure or service.procedure
                 day = service.service_date
                 line_event_id += 1
+                charge, paid, units = service.charge, service.paid, service.paid_units
                 line_rows.append(
                     (
                         line_event_id,
@@ -343,10 +361,10 @@ class RemittanceImport:
                         " ".join(billed.modifiers),
                         day.isoformat() if day else None,
                         service.line_control_number,
-                        _text(service.charge),
-                        _text(service.paid),
-                        _text(service.paid_units),
-                        _adjustments(service.adjustments),
+                        None if charge is None else str(charge),
+                        None if paid is None else str(paid),
+                        None if units is None else str(units),
+                        adjustments,
                         _remarks(service.remarks),
                     )
                 )
@@ -362,12 +380,15 @@ class RemittanceImport:
             "adjustments, remarks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             line_rows,
         )
+        tally.claim_ids.update(claim_id for claim_id in owners if claim_id is not None)
+        tally.claims += len(pending)
         self._last_event, self._last_line_event = event_id, line_event_id
 
-    def _owners(self, pending: Sequence[tuple[int, str, ClaimPayment]]) -> list[str | None]:
+    def _owners(self, pending: Sequence[_Pending]) -> list[str | None]:
         """Our claim each CLP names: its CLP01 (any case), else the first of its lines' REF*6R
         that is one of our lines (a payer that mangles CLP01 usually keeps REF*6R)."""
-        wanted = sorted({pcn.upper() for _seq, pcn, _claim in pending})
+        upper = [p[1].upper() for p in pending]
+        wanted = sorted(set(upper))
         known = {
             row[0]
             for row in self.db.execute(
@@ -375,13 +396,11 @@ class RemittanceImport:
                 (json.dumps(wanted),),
             )
         }
-        owners: list[str | None] = [
-            pcn.upper() if pcn.upper() in known else None for _seq, pcn, _claim in pending
-        ]
+        owners: list[str | None] = [pcn if pcn in known else None for pcn in upper]
         controls = sorted(
             {
                 control
-                for (_seq, _pcn, claim), owner in zip(pending, owners, strict=True)
+                for (_seq, _pcn, claim, *_texts), owner in zip(pending, owners, strict=True)
                 if owner is None
                 for control in (s.line_control_number.strip().upper() for s in claim.lines)
                 if control
@@ -395,7 +414,9 @@ class RemittanceImport:
                 (json.dumps(controls),),
             ).fetchall()
         )
-        for index, ((_seq, _pcn, claim), owner) in enumerate(zip(pending, owners, strict=True)):
+        for index, ((_seq, _pcn, claim, *_texts), owner) in enumerate(
+            zip(pending, owners, strict=True)
+        ):
             if owner is None:
                 owners[index] = next(
                     (
@@ -412,14 +433,22 @@ class RemittanceImport:
         out: dict[str, list[_Sent]] = {}
         if not claim_ids:
             return out
-        for claim_id, line_id, procedure, modifiers, service_date in self.db.execute(
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # (plain tuples: sqlite3.Row costs more to make and read)
+        sets: dict[str, frozenset[str]] = {}  # a ledger's modifier lists are few
+        for claim_id, line_id, procedure, modifiers, service_date in cursor.execute(
             "SELECT claim_id, line_id, procedure, modifiers, service_date FROM lines "
             "WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, line_number",
             (json.dumps(sorted(claim_ids)),),
         ):
-            out.setdefault(claim_id, []).append(
-                (line_id, procedure, frozenset(modifiers.split()), service_date)
-            )
+            found = sets.get(modifiers)
+            if found is None:
+                found = sets[modifiers] = frozenset(modifiers.split())
+            sent = out.get(claim_id)
+            if sent is None:
+                out[claim_id] = [(line_id, procedure, found, service_date)]
+            else:
+                sent.append((line_id, procedure, found, service_date))
         return out
 
     def _totals(self, totals: RemittanceTotals) -> None:
@@ -434,9 +463,20 @@ class RemittanceImport:
         ).fetchone()
         if twin is not None:
             # the same payment, already recorded from another file (another ISA13, no TRN)
+            named = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT claim_id FROM claim_events WHERE remittance_id = ? "
+                    "AND claim_id IS NOT NULL",
+                    (self.remittance_id,),
+                )
+            ]
             self.db.execute("ROLLBACK TO remittance")
             self.db.execute("RELEASE remittance")
-            self.tally.payments_already += 1  # (its claims are refreshed anyway: harmless)
+            self.tally.payments_already += 1
+            # its claims stay named (refreshed anyway: harmless), though the rollback took them
+            # out of a ClaimSet's table with the rest of the payment
+            self.tally.claim_ids.update(named)
             return
         self.db.execute(
             "UPDATE remittances SET content_sha256 = ? WHERE remittance_id = ?",
@@ -482,6 +522,7 @@ class RemittanceImport:
 
 
 _Sent = tuple[str, str, frozenset[str], str]  # line ID, procedure, modifiers, service date
+_Pending = tuple[int, str, ClaimPayment, tuple[str, ...], str]
 
 
 def _match(

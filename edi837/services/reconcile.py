@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edi837 import faults, progress
 from edi837.errors import InputError
+from edi837.ledger.claim_set import ClaimSet
 from edi837.ledger.events import refresh
 from edi837.ledger.remittances import ImportTally, RemittanceImport, file_already_imported
 from edi837.ledger.store import Ledger
@@ -86,6 +87,12 @@ def import_remittances(
                 if file_already_imported(ledger, sha):
                     tally.files_already += 1
                     continue
+                if not isinstance(tally.claim_ids, ClaimSet):
+                    # the claims named are kept in a TEMP table of the ledger (a million claims
+                    # answered is a million IDs), made once a file is to be recorded (a known
+                    # file costs its hash, not a table): the caller reads them while the ledger
+                    # is open (set() them to keep them)
+                    tally.claim_ids = ClaimSet(ledger.db)
                 recording = RemittanceImport(
                     ledger, str(path), sha, imported_at, tally, payees=payees, force=force
                 )
@@ -98,6 +105,7 @@ def import_remittances(
             refresh(ledger, tally.claim_ids)
             faults.checkpoint("reconcile:refreshed")
             if dry_run:
+                tally.claim_ids = set(tally.claim_ids)  # (the rollback empties its table)
                 raise _DryRun
     except _DryRun:
         pass
