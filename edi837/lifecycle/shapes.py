@@ -27,7 +27,6 @@ from edi837.lifecycle.events import (
     ClaimFacts,
     Event,
     FrontDoor,
-    LineFacts,
     LinePayment,
     Recoupment,
     Successor,
@@ -145,20 +144,22 @@ def _key(facts: ClaimFacts, events: Sequence[Event], positions: dict[str, int]) 
         facts.category,
         facts.resent_as is None,
         facts.batch_id,
-        tuple([_line_key(line) for line in facts.lines]),
-        tuple([_event_key(event, positions) for event in events]),
-    )
-
-
-def _line_key(line: LineFacts) -> Hashable:
-    return (
-        line.charge,
-        line.procedure,
-        line.modifiers,
-        line.service_date,
-        line.end_date,
-        line.units,
-        line.expected_unpaid,
+        # each line's facts but its ID (inline: a call per line costs more than the tuple)
+        tuple(
+            [
+                (
+                    line.charge,
+                    line.procedure,
+                    line.modifiers,
+                    line.service_date,
+                    line.end_date,
+                    line.units,
+                    line.expected_unpaid,
+                )
+                for line in facts.lines
+            ]
+        ),
+        tuple([_event_key(event, positions) for event in events]) if events else (),
     )
 
 
