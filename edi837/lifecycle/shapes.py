@@ -95,7 +95,8 @@ def evaluate_shared(
         _by_figures[id(shape.outcome.figures)] = shape
     made = shape.outcome
     number = shape.number
-    adjudications = [e for e in events if e.__class__ is Adjudication] if number is not None else ()
+    # (counted as _learn counts them, which numbered their payer claim numbers)
+    adjudications = [e for e in events if isinstance(e, Adjudication)] if number is not None else ()
     return ClaimOutcome(  # positional, in the class's field order (as evaluate makes it)
         facts.claim_id,
         made.state,
