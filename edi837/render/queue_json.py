@@ -6,7 +6,9 @@ JSON spelling for ``claims --format json`` and ``reconcile --format json``, wher
 queue spent a third of its time building dicts only to encode them. The parts that repeat
 across claims (adjustment and remark lists with their descriptions, an acknowledgment's answer,
 modifier lists) are encoded once and cached by value. Strings go through json's own C escaper
-(``encode_basestring_ascii``), so every text reads exactly as ``json.dumps`` writes it.
+(``encode_basestring_ascii``), so every text reads exactly as ``json.dumps`` writes it. A claim
+whose outcome is a shape's (lifecycle/shapes.py) is written from that shape's template, its
+identities filled into the holes.
 ``tests/test_queue_json.py`` holds the two spellings equal over every claim of random ledgers
 and of the demo month; a field added to ``claim_data`` must be added here too (that test fails
 until it is).
