@@ -64,6 +64,7 @@ from edi837.lifecycle.machine import (
     front_door_state,
     void_took_effect,
 )
+from edi837.lifecycle.shapes import evaluate_shared
 
 ZERO = Decimal(0)
 _REVERSAL = "22"
@@ -271,13 +272,16 @@ class EventReader:
         rejected = bool(events) and facts.frequency == "1" and _front_rejected(facts, events)
         return _Prepared(facts, events, tuple(successors), original, rejected)
 
-    def _evaluate(self, prepared: _Prepared) -> tuple[ClaimFacts, ClaimOutcome]:
+    def _evaluate(
+        self, prepared: _Prepared, *, shared: bool = False
+    ) -> tuple[ClaimFacts, ClaimOutcome]:
         facts = prepared.facts
         if prepared.rejected_original:
             facts = attrs.evolve(facts, resent_as=self._resent_as(facts))
-        return facts, evaluate(
-            facts, prepared.events, prepared.successors, original=prepared.original
-        )
+        # the fast path takes a shape's answer once made (lifecycle/shapes.py); the plain path
+        # folds every claim, so that the fast-path test holds the one to the other
+        fold = evaluate_shared if shared else evaluate
+        return facts, fold(facts, prepared.events, prepared.successors, original=prepared.original)
 
     def outcome_of(self, raw: Raw) -> tuple[ClaimFacts, ClaimOutcome]:
         """One claim's facts and outcome (the plain path)."""
@@ -306,7 +310,7 @@ class EventReader:
             prepared = [self._prepare(raw) for raw in chunk]
             self._resent = self._resends([p.facts for p in prepared if p.rejected_original])
             for raw, ready in zip(chunk, prepared, strict=True):
-                yield (raw, *self._evaluate(ready))
+                yield (raw, *self._evaluate(ready, shared=True))
             self._known, self._resent = {}, {}
 
     # -- the chunk's look-ups, in bulk ----------------------------------------------------------

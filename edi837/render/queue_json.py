@@ -6,7 +6,9 @@ JSON spelling for ``claims --format json`` and ``reconcile --format json``, wher
 queue spent a third of its time building dicts only to encode them. The parts that repeat
 across claims (adjustment and remark lists with their descriptions, an acknowledgment's answer,
 modifier lists) are encoded once and cached by value. Strings go through json's own C escaper
-(``encode_basestring_ascii``), so every text reads exactly as ``json.dumps`` writes it.
+(``encode_basestring_ascii``), so every text reads exactly as ``json.dumps`` writes it. A claim
+whose outcome is a shape's (lifecycle/shapes.py) is written from that shape's template, its
+identities filled into the holes.
 ``tests/test_queue_json.py`` holds the two spellings equal over every claim of random ledgers
 and of the demo month; a field added to ``claim_data`` must be added here too (that test fails
 until it is).
@@ -22,6 +24,7 @@ from edi837 import phi
 from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
 from edi837.lifecycle.machine import Figures, LineOutcome, State
+from edi837.lifecycle.shapes import shape_of
 from edi837.render.queue_data import money, number
 from edi837.render.safety import terminal_text
 from edi837.services.queue import QueueItem
@@ -113,7 +116,7 @@ def _front_door(front: FrontDoor | None) -> str:
     )
 
 
-def _line(sent: LineFacts, line: LineOutcome) -> str:
+def _line(sent: LineFacts, line: LineOutcome, line_id: str) -> str:
     # all but the line's ID repeats from claim to claim (the same service, rate, date and answer)
     key = (
         sent.procedure,
@@ -142,7 +145,7 @@ def _line(sent: LineFacts, line: LineOutcome) -> str:
             f'"denied": {_BOOLEAN[line.denied]}, "expected_unpaid": {_text(line.expected_unpaid)}, '
             f'"reasons": {_reasons(line.reasons)}, "remarks": {_remarks(line.remarks)}}}',
         )
-    return f'{{"line_id": {_quoted(line.line_id)}, {rest}'
+    return f'{{"line_id": {line_id}, {rest}'
 
 
 def _figures(f: Figures) -> str:
@@ -161,21 +164,63 @@ def _figures(f: Figures) -> str:
     )
 
 
+# A claim's text by its shape (lifecycle/shapes.py), its age and its advice: the claims of one
+# shape differ in their identities alone, which are the template's holes (%s, in the order they
+# appear: claim ID, member ID, the payer's claim number, the lines' IDs). A claim that names
+# another (its original, the claim it was resent as) is written whole.
+_templates: dict[tuple[object, ...], str] = {}
+_HOLE = "\x00"  # no JSON text holds it raw: encode_basestring_ascii writes it \u0000
+
+
 def claim_json(item: QueueItem) -> str:
     """``json.dumps(claim_data(item))``, byte for byte."""
+    facts, outcome = item.facts, item.outcome
+    shape = shape_of(outcome)
+    if shape is None or facts.original_claim_id is not None or facts.resent_as is not None:
+        return _claim_text(item, _quoted(facts.claim_id), [_quoted(s.line_id) for s in facts.lines])
+    age, advice = item.aging, item.advice
+    key = (shape, age.days, age.bucket, age.deadline, age.days_left, advice.text, advice.done)
+    template = _templates.get(key)
+    if template is None:
+        if len(_templates) >= _CACHE_LIMIT:
+            _templates.clear()
+        text = _claim_text(item, _HOLE, [_HOLE] * len(facts.lines), holes=True)
+        template = _templates[key] = text.replace("%", "%%").replace(_HOLE, "%s")
+    number = outcome.payer_claim_number
+    return template % (
+        _quoted(facts.claim_id),
+        _quoted(phi.member_id(facts.member_id)),
+        _quoted(terminal_text(number)) if number else _NOTHING,
+        *[_quoted(line.line_id) for line in facts.lines],
+    )
+
+
+def _claim_text(item: QueueItem, claim: str, line_ids: list[str], *, holes: bool = False) -> str:
+    """The claim's text, its claim and line IDs given as JSON; ``holes``: the member ID and the
+    payer's claim number left as holes too."""
     facts, outcome, age = item.facts, item.outcome, item.aging
-    number = outcome.payer_claim_number  # none until the payer answers
-    lines = ", ".join([_line(s, line) for s, line in zip(facts.lines, outcome.lines, strict=True)])
+    if holes:
+        member = payer = _HOLE
+    else:
+        member = _quoted(phi.member_id(facts.member_id))
+        number = outcome.payer_claim_number  # none until the payer answers
+        payer = _quoted(terminal_text(number)) if number else _NOTHING
+    lines = ", ".join(
+        [
+            _line(s, line, line_id)
+            for s, line, line_id in zip(facts.lines, outcome.lines, line_ids, strict=True)
+        ]
+    )
     return (
-        f'{{"claim_id": {_quoted(facts.claim_id)}, "state": {_STATES[outcome.state]}, '
+        f'{{"claim_id": {claim}, "state": {_STATES[outcome.state]}, '
         f'"test": {_BOOLEAN[facts.test]}, "frequency": {_quoted(facts.frequency)}, '
-        f'"member_id": {_quoted(phi.member_id(facts.member_id))}, '
+        f'"member_id": {member}, '
         f'"category": {_quoted(facts.category)}, "service_month": {_quoted(facts.service_month)}, '
         f'"batch": {int(facts.batch_id)}, "sent_on": "{facts.sent_on.isoformat()}", '
         f"{_figures(outcome.figures)}, "
         f'"days_since_sent": {int(age.days)}, "aging_bucket": {_quoted(age.bucket)}, '
         f'"filing_deadline": "{age.deadline.isoformat()}", "filing_days_left": {int(age.days_left)}, '
-        f'"payer_claim_number": {_quoted(terminal_text(number)) if number else _NOTHING}, '
+        f'"payer_claim_number": {payer}, '
         f'"front_door": {_front_door(outcome.front_door)}, '
         f'"original_claim_id": {_text(facts.original_claim_id)}, '
         f'"successor": {_text(outcome.successor)}, "resent_as": {_text(facts.resent_as)}, '

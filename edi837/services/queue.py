@@ -17,9 +17,11 @@ from edi837.lifecycle.actions import Kind, table
 from edi837.lifecycle.advice import Advice, Aging, aging, next_action
 from edi837.lifecycle.events import ClaimFacts
 from edi837.lifecycle.machine import ClaimOutcome, Figures, State
+from edi837.lifecycle.shapes import shape_of
 from edi837.payer.fee_schedule import program_of
 
 ZERO = Decimal(0)
+_ADVICE_LIMIT = 4096
 
 
 @attrs.frozen(slots=True)
@@ -71,9 +73,23 @@ def queue(
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
     every = filters == Filters()
+    # the advice of a claim of a known shape (lifecycle/shapes.py) that names no other claim, by
+    # its shape and age: what next_action reads of it but its identities, on this as_of
+    advised: dict[tuple[object, ...], Advice] = {}
     for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
         age = aging(facts, as_of)
-        item = QueueItem(facts, outcome, next_action(facts, outcome, as_of, age=age), age)
+        shape = shape_of(outcome)
+        if shape is None or facts.original_claim_id is not None or facts.resent_as is not None:
+            advice = next_action(facts, outcome, as_of, age=age)
+        else:
+            key = (shape, age.days, age.bucket, age.deadline, age.days_left)
+            found = advised.get(key)
+            if found is None:
+                if len(advised) >= _ADVICE_LIMIT:
+                    advised.clear()
+                found = advised[key] = next_action(facts, outcome, as_of, age=age)
+            advice = found
+        item = QueueItem(facts, outcome, advice, age)
         if every or filters.keep(item):
             yield item
 
