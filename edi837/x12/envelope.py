@@ -59,7 +59,8 @@ class Envelope:
         return _GS(self.gs)[1] if self.gs else ""
 
 
-_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+# the segments this layer checks; every other segment of a transaction set passes through
+ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
 _ST = picker("ST", "ST02", "ST03")
 _GS = picker("GS", "GS06", "GS08")
 _ISA13 = picker("ISA", "ISA13")
@@ -88,7 +89,7 @@ def walk_envelopes(reader: SegmentReader, sink: Sink) -> Iterator[tuple[int, lis
 
     for elements in reader:
         seg_id = elements[0]
-        if seg_id not in _ENVELOPE_IDS and env.st is not None:
+        if seg_id not in ENVELOPE_IDS and env.st is not None:
             # The common case, kept lean: a segment inside a transaction set. Nothing to check,
             # nothing to count (SE's count comes from the positions), and the segments the
             # transaction stream takes down the reader's lane never come here.

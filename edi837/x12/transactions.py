@@ -29,7 +29,7 @@ from edi837.issues import Sink
 from edi837.x12 import declarations
 from edi837.x12.declarations import LoopSpec, TransactionSpec
 from edi837.x12.delimiters import Delimiters
-from edi837.x12.envelope import Envelope, walk_envelopes
+from edi837.x12.envelope import ENVELOPE_IDS, Envelope, walk_envelopes
 from edi837.x12.loops import LoopInstance, LoopWalker, Placement
 from edi837.x12.spec import picker
 from edi837.x12.tokenizer import SegmentReader
@@ -193,16 +193,6 @@ def gathered(loop: LoopInstance, how: Placement, opening: Segment | None) -> Gat
 Item = Placed | Gathered
 
 
-_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
-
-
-def _lane(lanes: dict[frozenset[str], frozenset[str]], stays: frozenset[str]) -> frozenset[str]:
-    """The lane IDs for a set of staying segments, remembered: never an envelope segment, which
-    must come through :func:`walk_envelopes`."""
-    lane = lanes[stays] = stays - _ENVELOPE_IDS
-    return lane
-
-
 def _discard(segment: Segment) -> None:  # pragma: no cover - only called while gathering
     raise AssertionError("a segment was kept with no gathered loop open")
 
@@ -330,6 +320,15 @@ class TransactionStream:
         stays: frozenset[str] = _NOTHING
         keep: Callable[[Segment], None] = _discard
         lanes: dict[frozenset[str], frozenset[str]] = {}  # stays -> its lane IDs
+
+        def open_lane(keep: Callable[[Segment], None], stays: frozenset[str]) -> None:
+            # the lane IDs for these staying segments, remembered: never an envelope segment,
+            # which must come through walk_envelopes
+            lane = lanes.get(stays)
+            if lane is None:
+                lane = lanes[stays] = stays - ENVELOPE_IDS
+            reader.lane_keep, reader.lane_ids = keep, lane
+
         try:
             for position, elements, env in walk_envelopes(reader, self.sink):
                 if elements[0] in stays:
@@ -376,10 +375,7 @@ class TransactionStream:
                         child.path, child.children = instance.spec.path, []
                         held.children.append(child)
                         keep, stays = child.append, walker.stays
-                        reader.lane_keep, reader.lane_ids = (
-                            keep,
-                            lanes.get(stays) or _lane(lanes, stays),
-                        )
+                        open_lane(keep, stays)
                         continue
                     if hops.get(instance.spec) == 0:  # it opens a loop to gather, outermost
                         if gathering.root is not None:
@@ -388,20 +384,14 @@ class TransactionStream:
                         top.loop, top.how, top.opening = instance, how, (position, elements)
                         top.path, top.children = instance.spec.path, []
                         keep, stays = top.append, walker.stays
-                        reader.lane_keep, reader.lane_ids = (
-                            keep,
-                            lanes.get(stays) or _lane(lanes, stays),
-                        )
+                        open_lane(keep, stays)
                         continue
                 elif how is same:
                     held = nodes.get(instance)
                     if held is not None:
                         held.append((position, elements))
                         keep, stays = held.append, walker.stays
-                        reader.lane_keep, reader.lane_ids = (
-                            keep,
-                            lanes.get(stays) or _lane(lanes, stays),
-                        )
+                        open_lane(keep, stays)
                         continue
                 closed, node = gathering.place(instance, how, (position, elements))
                 if closed is not None:
@@ -412,10 +402,7 @@ class TransactionStream:
                     yield Placed(position, elements, instance, how)
                 else:
                     keep, stays = node.append, walker.stays
-                    reader.lane_keep, reader.lane_ids = (
-                        keep,
-                        lanes.get(stays) or _lane(lanes, stays),
-                    )
+                    open_lane(keep, stays)
         finally:  # the reader may be read on: nothing goes to a list no longer ours
             reader.lane_ids, reader.lane_keep = _NOTHING, _discard
 
