@@ -71,6 +71,15 @@ def shape_of(outcome: ClaimOutcome) -> object | None:
     return shape if shape is not None and shape.outcome.figures is outcome.figures else None
 
 
+def named_shape(facts: ClaimFacts, outcome: ClaimOutcome) -> object | None:
+    """:func:`shape_of` for what is drawn from a claim's outcome and facts together (its advice,
+    its text): None also when the claim names another claim (its original, the claim it was
+    resent as), an identity of its facts that is no hole of the shape's answer."""
+    if facts.original_claim_id is not None or facts.resent_as is not None:
+        return None
+    return shape_of(outcome)
+
+
 def evaluate_shared(
     facts: ClaimFacts,
     events: Sequence[Event],

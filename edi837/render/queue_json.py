@@ -24,7 +24,7 @@ from edi837 import phi
 from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
 from edi837.lifecycle.machine import Figures, LineOutcome, State
-from edi837.lifecycle.shapes import shape_of
+from edi837.lifecycle.shapes import named_shape
 from edi837.render.queue_data import money, number
 from edi837.render.safety import terminal_text
 from edi837.services.queue import QueueItem
@@ -175,8 +175,8 @@ _HOLE = "\x00"  # no JSON text holds it raw: encode_basestring_ascii writes it \
 def claim_json(item: QueueItem) -> str:
     """``json.dumps(claim_data(item))``, byte for byte."""
     facts, outcome = item.facts, item.outcome
-    shape = shape_of(outcome)
-    if shape is None or facts.original_claim_id is not None or facts.resent_as is not None:
+    shape = named_shape(facts, outcome)
+    if shape is None:
         return _claim_text(item, _quoted(facts.claim_id), [_quoted(s.line_id) for s in facts.lines])
     age, advice = item.aging, item.advice
     key = (shape, age.days, age.bucket, age.deadline, age.days_left, advice.text, advice.done)

@@ -17,7 +17,7 @@ from edi837.lifecycle.actions import Kind, table
 from edi837.lifecycle.advice import Advice, Aging, aging, next_action
 from edi837.lifecycle.events import ClaimFacts
 from edi837.lifecycle.machine import ClaimOutcome, Figures, State
-from edi837.lifecycle.shapes import shape_of
+from edi837.lifecycle.shapes import named_shape
 from edi837.payer.fee_schedule import program_of
 
 ZERO = Decimal(0)
@@ -78,8 +78,8 @@ def queue(
     advised: dict[tuple[object, ...], Advice] = {}
     for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
         age = aging(facts, as_of)
-        shape = shape_of(outcome)
-        if shape is None or facts.original_claim_id is not None or facts.resent_as is not None:
+        shape = named_shape(facts, outcome)
+        if shape is None:
             advice = next_action(facts, outcome, as_of, age=age)
         else:
             key = (shape, age.days, age.bucket, age.deadline, age.days_left)
