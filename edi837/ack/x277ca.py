@@ -255,7 +255,7 @@ class ClaimAckDecoder:
             )
         status = _Status()
         payer_claim_number = ""
-        for position, elements in item.segments:
+        for position, elements in item:  # its own segments
             seg_id = elements[0]
             if seg_id == "STC":
                 self._status(status, position, elements, item.path, claim_id)
@@ -311,14 +311,15 @@ class ClaimAckDecoder:
         self, status: _Status, position: int, elements: list[str], loop: str, claim: str
     ) -> None:
         """One STC: its statuses (STC01, STC10, STC11), date (STC02), action (STC03), charge."""
-        first, on, action, charge, *more = STC(elements)
+        first, on, action, charge, tenth, eleventh = STC(elements)
         fields = self.fields
         if not status.seen:
             status.on = fields.date(on, "STC02", position, loop, claim)
             status.charge = fields.amount(charge, "STC04", position, loop, claim)
         status.seen = True
         known = self._statuses
-        for element, composite in zip(_STATUS_ELEMENTS, (first, *more), strict=True):
+        composites = (first,) if not (tenth or eleventh) else (first, tenth, eleventh)
+        for element, composite in zip(_STATUS_ELEMENTS, composites, strict=False):
             if not composite:
                 continue
             read = known.get((element, composite))
