@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edi837.model.acks import ClaimAck
 from edi837.model.positional import fast_path_refused, positional
 from edi837.model.remittance import ClaimParty, ClaimPayment, ServicePayment
 
@@ -80,7 +81,7 @@ def test_the_built_object_is_the_class_s_own_and_frozen() -> None:
 values = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.decimals(allow_nan=False))
 
 
-@pytest.mark.parametrize("cls", [ClaimPayment, ServicePayment, ClaimParty])
+@pytest.mark.parametrize("cls", [ClaimPayment, ServicePayment, ClaimParty, ClaimAck])
 @given(data=st.data())
 def test_the_hot_models_built_positionally_equal_the_class_s_own(
     cls: type, data: st.DataObject
@@ -91,3 +92,11 @@ def test_the_hot_models_built_positionally_equal_the_class_s_own(
     assert type(made) is cls
     assert [getattr(made, f.name) for f in fields] == [getattr(expected, f.name) for f in fields]
     assert made == expected
+
+
+def test_the_277ca_reader_builds_its_claims_on_the_fast_path() -> None:
+    # the 277CA decoder builds one ClaimAck a claim: a validator added to it must be seen here
+    from edi837.ack import x277ca
+
+    assert fast_path_refused(ClaimAck) is None
+    assert x277ca._new_claim_ack is not ClaimAck

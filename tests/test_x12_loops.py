@@ -4,7 +4,7 @@ from pathlib import Path
 
 from edi837.issues import IssueList
 from edi837.x12 import declarations, spec
-from edi837.x12.loops import Placement
+from edi837.x12.loops import LoopInstance, LoopWalker, Placement
 from edi837.x12.tokenizer import SegmentReader
 from edi837.x12.transactions import Placed, TransactionStream
 
@@ -88,3 +88,60 @@ def test_every_declared_loop_has_a_parent_and_a_trigger() -> None:
 
 def test_example_path_is_repo_relative() -> None:
     assert isinstance(EXAMPLE, Path)
+
+
+def _walked(walker: LoopWalker, segments: list[list[str]], *, remember: bool) -> list[object]:
+    out: list[object] = []
+    for position, elements in enumerate(segments, start=2):
+        if not remember:  # every segment searched afresh: what the remembered answers must equal
+            for jumps in walker._jumps.values():
+                jumps.clear()
+        instance, how = walker.place(elements, position)
+        chain = []
+        node: LoopInstance | None = instance
+        while node is not None:
+            chain.append((node.spec.id, node.start, node.implied))
+            node = node.parent
+        out.append((how, chain, walker.current.spec.id, sorted(walker.stays)))
+    return out
+
+
+def test_remembered_openers_place_as_the_full_search_does() -> None:
+    # Openers told apart by a qualifier (HL03, NM101, TRN01) are remembered by its value: over
+    # a 277CA's and an 837P's segments, with repeats, unknown values and segments out of place,
+    # every answer (loop chain, placement, innermost loop) must be the full search's.
+    body = [
+        "HL*1**20*1",
+        "NM1*PR*2*P",
+        "TRN*1*X",
+        "DTP*050*D8*20260203",
+        "HL*2*1*21*1",
+        "NM1*41*2*R",
+        "TRN*2*B",
+        "STC*A1:19:PR",
+        "HL*3*2*19*1",
+        "NM1*85*2*B",
+        "TRN*1*0",
+        "STC*A1:19:PR",
+    ]
+    for n in range(6):
+        body += [f"HL*{n + 4}*3*PT", "NM1*QC*1*M", "TRN*2*C", "STC*A2:20", "REF*1K*P"]
+        if n % 2:
+            body += ["SVC*HC:T1016*10", "STC*A7:453", "REF*FJ*L", "TRN*2*D", "STC*A2:20"]
+        if n == 3:
+            body += ["HL*9*3*XX", "NM1*ZZ*1", "TRN*9*E", "TRN", "HL*5*4*19*1", "NM1*85*2*B2"]
+    for stem, segments in (("277ca", body), ("837p", _segments_837())):
+        if not segments:
+            continue
+        transaction = declarations.transaction(stem)
+        split = [segment.split("*") for segment in segments]
+        remembered = _walked(LoopWalker(transaction, 1), split, remember=True)
+        assert remembered == _walked(LoopWalker(transaction, 1), split, remember=False), stem
+
+
+def _segments_837() -> list[str]:
+    if not EXAMPLE.exists():
+        return []
+    segments = [s.strip() for s in EXAMPLE.read_text().split("~") if s.strip()]
+    inner = [s for s in segments if s.split("*")[0] not in ("ISA", "GS", "ST", "SE", "GE", "IEA")]
+    return inner * 2

@@ -80,7 +80,8 @@ class AckReader:
         decoder: Decoder | None = None
         for item in stream:
             if decoder is not None and (
-                item.__class__ is Gathered or (item.loop is not None and item.key[1] not in _ENDS)
+                item.__class__ is Gathered
+                or (item.loop is not None and item.elements[0] not in _ENDS)  # type: ignore[union-attr]
             ):
                 yield from decoder.feed(item)
                 continue

@@ -31,6 +31,7 @@ from edi837 import catalogue
 from edi837.ack.codes import action_verdict, category_verdict, status_words
 from edi837.ack.fields import NONE, Answers, Fields, is_test
 from edi837.model.acks import AckCode, BatchAck, ClaimAck, LineAck, Verdict
+from edi837.model.positional import positional
 from edi837.x12.log import escaped, shown
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
@@ -52,6 +53,8 @@ _STATUS_ELEMENTS = ("STC01", "STC10", "STC11")
 _PROCESS_DATE = "009"  # DTP*009 in 2200A: the date the payer processed the file
 # a large 277CA repeats a few statuses: each is read once (the memo is cleared past this size)
 _KNOWN_LIMIT = 4096
+# a ClaimAck from its fields in order, at the cost of plain slot stores (edi837.model.positional)
+_new_claim_ack = positional(ClaimAck)
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
@@ -119,12 +122,18 @@ class ClaimAckDecoder:
 
     # -- what the reader calls ------------------------------------------------------------------
     def feed(self, item: Item) -> Answers:
+        if item.__class__ is Gathered:  # always a claim (2200D): the only loop read gathered
+            assert isinstance(item, Gathered)
+            if self.level is not None:  # a 2200D is never the level being read
+                return self._close_level() + self._claim(item)
+            return self._claim(item)
+        assert isinstance(item, Placed)
+        loop_id = item.loop.spec.id if item.loop is not None else ""  # item.loop_id, inlined
         out = NONE
-        if self.level is not None and item.loop_id != self.level.level:
+        if self.level is not None and loop_id != self.level.level:
             out = self._close_level()
-        handler = self.table.get(item.key)  # a gathered claim's key is always (2200D, TRN)
-        if handler is None or (isinstance(item, Placed) and item.how is Placement.UNKNOWN):
-            assert isinstance(item, Placed)
+        handler = self.table.get((loop_id, item.elements[0]))
+        if handler is None or item.how is Placement.UNKNOWN:
             self.fields.unexpected(item, "277CA")
             return out
         return out + handler(item)
@@ -246,7 +255,7 @@ class ClaimAckDecoder:
             )
         status = _Status()
         payer_claim_number = ""
-        for position, elements in item.segments:
+        for position, elements in item:  # its own segments
             seg_id = elements[0]
             if seg_id == "STC":
                 self._status(status, position, elements, item.path, claim_id)
@@ -256,17 +265,17 @@ class ClaimAckDecoder:
                     payer_claim_number = value.strip()
         lines = tuple(self._line(line, claim_id) for line in item.children)
         return (
-            ClaimAck(
-                position=start,
-                claim_id=claim_id,
-                verdict=self._verdict(status, start, item.path, claim_id),
-                statuses=tuple(status.codes),
-                payer_claim_number=payer_claim_number,
-                on=status.on or self.file_date,
-                charge=status.charge,
-                lines=lines,
-                batch_reference=self.batch_reference,
-                test=self.test,
+            _new_claim_ack(
+                start,  # position
+                claim_id,
+                self._verdict(status, start, item.path, claim_id),
+                tuple(status.codes),  # statuses
+                payer_claim_number,
+                status.on or self.file_date,  # on
+                status.charge,
+                lines,
+                self.batch_reference,
+                self.test,
             ),
         )
 
@@ -302,14 +311,15 @@ class ClaimAckDecoder:
         self, status: _Status, position: int, elements: list[str], loop: str, claim: str
     ) -> None:
         """One STC: its statuses (STC01, STC10, STC11), date (STC02), action (STC03), charge."""
-        first, on, action, charge, *more = STC(elements)
+        first, on, action, charge, tenth, eleventh = STC(elements)
         fields = self.fields
         if not status.seen:
             status.on = fields.date(on, "STC02", position, loop, claim)
             status.charge = fields.amount(charge, "STC04", position, loop, claim)
         status.seen = True
         known = self._statuses
-        for element, composite in zip(_STATUS_ELEMENTS, (first, *more), strict=True):
+        composites = (first,) if not (tenth or eleventh) else (first, tenth, eleventh)
+        for element, composite in zip(_STATUS_ELEMENTS, composites, strict=False):
             if not composite:
                 continue
             read = known.get((element, composite))

@@ -50,7 +50,7 @@ class LoopWalker:
         self.spec = spec
         self.root = LoopInstance(spec.root, None, start)
         self._stack: list[LoopInstance] = [self.root]
-        self._descendants, self._staying, self._plain = _tables(spec)
+        self._descendants, self._staying, self._plain, self._qualified = _tables(spec)
         # The segment IDs that stay in the innermost open loop: its own segments that open no
         # child loop. ``place`` answers SAME for them without changing anything, so a reader's
         # hot loop may test ``seg_id in walker.stays`` and skip the call (most segments of a
@@ -58,8 +58,12 @@ class LoopWalker:
         self.stays: frozenset[str] = self._staying[id(spec.root)]
         # Where a segment that opens a loop without a qualifier (CLP, SVC, LX) leads depends
         # only on the innermost open loop, so the answer of the full search is remembered:
-        # {id(innermost spec): {segment ID: (stack entries kept, loop opened)}}.
-        self._jumps: dict[int, dict[str, tuple[int, LoopSpec]]] = {
+        # {id(innermost spec): {segment ID: (stack entries kept, loop opened)}}. A segment whose
+        # openers all tell their loops apart by one element (HL03, NM101, TRN01: most of a
+        # 277CA's segments that open loops; ``_qualified`` has the element's index) has its
+        # answers remembered by that element's value, in the same table: {(segment ID, value):
+        # (kept, opened)}.
+        self._jumps: dict[int, dict[str | tuple[str, str], tuple[int, LoopSpec]]] = {
             id(loop): {} for loop in (spec.root, *spec.loops)
         }
         self._jump = self._jumps[id(spec.root)]
@@ -74,6 +78,12 @@ class LoopWalker:
         if seg_id in self.stays:
             return stack[-1], Placement.SAME
         jump = self._jump.get(seg_id)
+        key = None
+        if jump is None:  # by a qualifier's value, when one element tells the loops it opens apart
+            index = self._qualified[id(stack[-1].spec)].get(seg_id)
+            if index is not None and index < len(elements):
+                key = (seg_id, elements[index])
+                jump = self._jump.get(key)
         if jump is not None:
             keep, child = jump
             del stack[keep:]
@@ -83,8 +93,11 @@ class LoopWalker:
         else:
             innermost = stack[-1].spec
             instance, how = self._place(seg_id, elements, position)
-            if how is Placement.OPENED and seg_id in self._plain.get(id(innermost), ()):
-                self._jump[seg_id] = (len(stack) - 1, instance.spec)
+            if how is Placement.OPENED:
+                if key is not None:
+                    self._jump[key] = (len(stack) - 1, instance.spec)
+                elif seg_id in self._plain.get(id(innermost), ()):
+                    self._jump[seg_id] = (len(stack) - 1, instance.spec)
         innermost_id = id(stack[-1].spec)
         self.stays = self._staying[innermost_id]
         self._jump = self._jumps[innermost_id]
@@ -129,14 +142,21 @@ class LoopWalker:
 def _tables(
     spec: TransactionSpec,
 ) -> tuple[
-    dict[int, dict[str, list[list[LoopSpec]]]], dict[int, frozenset[str]], dict[int, frozenset[str]]
+    dict[int, dict[str, list[list[LoopSpec]]]],
+    dict[int, frozenset[str]],
+    dict[int, frozenset[str]],
+    dict[int, dict[str, int]],
 ]:
-    """The walker's lookup tables: deeper openers; each loop's staying segments; and for each
+    """The walker's lookup tables: deeper openers; each loop's staying segments; for each
     loop, the segment IDs for which no loop from it up to the root has an opener that needs a
-    qualifier (the search for those never looks at elements, so its answer can be remembered)."""
+    qualifier (the search for those never looks at elements, so its answer can be remembered);
+    and for each loop, the segment IDs whose openers from it up to the root all need a qualifier
+    in one and the same element, with its index (the search for those looks at that element
+    only, so its answer can be remembered by the element's value)."""
     loops = (spec.root, *spec.loops)
     staying = {id(loop): frozenset(loop.segment_ids - loop.openers.keys()) for loop in loops}
     plain: dict[int, frozenset[str]] = {}
+    qualified: dict[int, dict[str, int]] = {}
     for loop in loops:
         chain = [loop, *loop.ancestors()]
         ids = {seg_id for node in chain for seg_id in node.openers}
@@ -149,7 +169,17 @@ def _tables(
                 for opener in node.openers.get(seg_id, ())
             )
         )
-    return _descendant_openers(spec), staying, plain
+        qualified[id(loop)] = {}
+        for seg_id in ids:
+            indexes = {
+                opener.qualifier_element
+                for node in chain
+                for opener in node.openers.get(seg_id, ())
+            }
+            index = indexes.pop()
+            if not indexes and index is not None:
+                qualified[id(loop)][seg_id] = index
+    return _descendant_openers(spec), staying, plain, qualified
 
 
 def _descendant_openers(spec: TransactionSpec) -> dict[int, dict[str, list[list[LoopSpec]]]]:

@@ -377,7 +377,8 @@ class TransactionStream:
                         keep, stays = child.append, walker.stays
                         open_lane(keep, stays)
                         continue
-                    if hops.get(instance.spec) == 0:  # it opens a loop to gather, outermost
+                    hop = hops.get(instance.spec)
+                    if hop == 0:  # it opens a loop to gather, outermost
                         if gathering.root is not None:
                             yield gathering.close()
                         top = gathering.root = nodes[instance] = new_node()
@@ -385,6 +386,13 @@ class TransactionStream:
                         top.path, top.children = instance.spec.path, []
                         keep, stays = top.append, walker.stays
                         open_lane(keep, stays)
+                        continue
+                    if hop is not None and hop < 0:  # a loop in no loop to gather (a 277CA's HL)
+                        if gathering.root is not None:
+                            yield gathering.close()
+                        stays = _NOTHING
+                        reader.lane_ids = _NOTHING
+                        yield Placed(position, elements, instance, how)
                         continue
                 elif how is same:
                     held = nodes.get(instance)
