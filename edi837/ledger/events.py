@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import islice
@@ -46,6 +46,7 @@ from edi837.ledger.event_rows import (
     raw_claims,
     reasons,
 )
+from edi837.ledger.row_shapes import row_key
 from edi837.ledger.store import Ledger
 from edi837.lifecycle.events import (
     Adjudication,
@@ -78,6 +79,7 @@ CHUNK = 2000
 REFRESH_BATCH = 2000
 
 Keyed = list[tuple[tuple[Any, ...], Event]]
+Flags = tuple[int, int, str]  # a line's (live, denied, line ID)
 
 
 class _Prepared(NamedTuple):
@@ -297,14 +299,7 @@ class EventReader:
         self, claim_ids: Collection[str] | None = None
     ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
         """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order."""
-        if claim_ids is None:
-            raws = raw_claims(self.db, ALL)
-        elif isinstance(claim_ids, ClaimSet):  # (joined in SQL: never listed)
-            raws = raw_claims(self.db, TABLE, within=claim_ids.select)
-        elif not claim_ids:
-            return
-        else:
-            raws = raw_claims(self.db, IDS, (json.dumps(sorted(claim_ids)),))
+        raws = self._raws(claim_ids)
         while chunk := list(islice(raws, CHUNK)):
             self._known = self._dependencies(chunk)
             prepared = [self._prepare(raw) for raw in chunk]
@@ -312,6 +307,72 @@ class EventReader:
             for raw, ready in zip(chunk, prepared, strict=True):
                 yield (raw, *self._evaluate(ready, shared=True))
             self._known, self._resent = {}, {}
+
+    def flag_changes(self, claim_ids: Collection[str] | None = None) -> Iterator[list[Flags]]:
+        """For each claim (those of ``claim_ids``), in claim-ID order: its lines whose flags
+        (``lines.live``, ``lines.denied``) differ from the state machine's answer, as ``(live,
+        denied, line ID)``. Claims whose rows have the shape of one met before in this pass
+        (ledger/row_shapes.py) take its changes, by line position, without being evaluated."""
+        # row key -> (line position, live, denied) of the lines that change; None: evaluate
+        # every claim of it (a rejected original, or an answer naming a line not its own)
+        memo: dict[Hashable, tuple[tuple[int, int, int], ...] | None] = {}
+        successors = self._successors
+        raws = self._raws(claim_ids)
+        while chunk := list(islice(raws, CHUNK)):
+            self._known = self._dependencies(chunk)
+            if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
+                memo.clear()
+            keys = [None if raw.facts[0] in successors else row_key(raw) for raw in chunk]
+            # the chunk's first claim of each shape not yet met is evaluated, and those of no
+            # shape; the rest wait for it (below, in order)
+            prepared: dict[int, _Prepared] = {}
+            firsts: set[Hashable] = set()
+            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
+                if key is not None:
+                    if memo.get(key) is not None or key in firsts:
+                        continue
+                    firsts.add(key)
+                prepared[index] = self._prepare(raw)
+            self._resent = self._resends(
+                [p.facts for p in prepared.values() if p.rejected_original]
+            )
+            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
+                ready = prepared.get(index)
+                if ready is None:
+                    known = memo[key]
+                    if known is not None:
+                        lines = raw.lines
+                        yield [(live, denied, lines[at][1]) for at, live, denied in known]
+                        continue
+                    ready = self._prepare(raw)  # (its resend looked up on its own)
+                _facts, result = self._evaluate(ready, shared=True)
+                live = 1 if result.live else 0
+                # the flags as they stand, read with the claim's lines (columns live, denied)
+                current = {line[1]: (at, line[8], line[9]) for at, line in enumerate(raw.lines)}
+                changes: list[Flags] = []
+                moved: list[tuple[int, int, int]] | None = []
+                for line in result.lines:
+                    denied = 1 if line.denied else 0
+                    now = current.get(line.line_id)
+                    if now is None or now[1:] != (live, denied):
+                        changes.append((live, denied, line.line_id))
+                        if now is None or moved is None:
+                            moved = None
+                        else:
+                            moved.append((now[0], live, denied))
+                if key is not None and key not in memo:
+                    memo[key] = None if ready.rejected_original or moved is None else tuple(moved)
+                yield changes
+            self._known, self._resent = {}, {}
+
+    def _raws(self, claim_ids: Collection[str] | None) -> Iterator[Raw]:
+        if claim_ids is None:
+            return raw_claims(self.db, ALL)
+        if isinstance(claim_ids, ClaimSet):  # (joined in SQL: never listed)
+            return raw_claims(self.db, TABLE, within=claim_ids.select)
+        if not claim_ids:
+            return iter(())
+        return raw_claims(self.db, IDS, (json.dumps(sorted(claim_ids)),))
 
     # -- the chunk's look-ups, in bulk ----------------------------------------------------------
     def _dependencies(self, chunk: Sequence[Raw]) -> dict[str, Raw]:
@@ -506,15 +567,9 @@ def refresh(ledger: Ledger, claim_ids: Collection[str] | None) -> int:
     )
     stage = "INSERT OR REPLACE INTO temp.refresh_flags (live, denied, line_id) VALUES (?, ?, ?)"
     changed = 0
-    changes: list[tuple[int, int, str]] = []
-    for raw, _facts, result in EventReader(ledger).evaluated(wanted):
-        live = 1 if result.live else 0
-        # the flags as they stand, read with the claim's lines (columns live, denied)
-        current = {line[1]: (line[8], line[9]) for line in raw.lines}
-        for line in result.lines:
-            flags = (live, 1 if line.denied else 0)
-            if current.get(line.line_id) != flags:
-                changes.append((*flags, line.line_id))
+    changes: list[Flags] = []
+    for claim_changes in EventReader(ledger).flag_changes(wanted):
+        changes.extend(claim_changes)
         if len(changes) >= REFRESH_BATCH:
             db.executemany(stage, changes)
             changed += len(changes)
