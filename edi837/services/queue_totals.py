@@ -188,10 +188,13 @@ def _magnitude(value: Any) -> Decimal:
 
 def _absolute(value: Any) -> Any:
     """``value`` (a queue item, its parts) with every amount replaced by its absolute value."""
+    # (an object without a negative amount in it is its own answer: most are, and making them
+    # again costs more than reading them)
     if isinstance(value, Decimal):
-        return abs(value)
+        return abs(value) if value.is_signed() else value
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_absolute(v) for v in value)
+        items = tuple(_absolute(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if attrs.has(type(value)):
         changes = {}
         for field in attrs.fields(type(value)):
