@@ -34,6 +34,7 @@ from edi837.services.queue import (
     Totals,
     Unmatched,
 )
+from edi837.services.queue_totals import GatheredTotals
 
 
 class QueueView:
@@ -48,7 +49,7 @@ class QueueView:
         *,
         as_of: str,
     ) -> None:
-        self.totals = Totals()
+        self._gathered = GatheredTotals()
         self._items = items
         self.unmatched = unmatched
         self.adjustments = adjustments
@@ -56,9 +57,15 @@ class QueueView:
         self.as_of = as_of
 
     def items(self) -> Iterator[QueueItem]:
+        add = self._gathered.add
         for item in self._items:
-            self.totals.add(item)
+            add(item)
             yield item
+
+    @property
+    def totals(self) -> Totals:
+        """The totals of the claims :meth:`items` has handed out."""
+        return self._gathered.totals
 
 
 def write_json(out: TextIO, view: QueueView) -> None:

@@ -73,22 +73,23 @@ def queue(
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
     every = filters == Filters()
-    # the advice of a claim of a known shape (lifecycle/shapes.py) that names no other claim, by
-    # its shape and age: what next_action reads of it but its identities, on this as_of
-    advised: dict[tuple[object, ...], Advice] = {}
+    # the age and advice of a claim of a known shape (lifecycle/shapes.py) that names no other
+    # claim, by its shape: what aging and next_action read of it but its identities (its shape
+    # key holds the date it was sent and its lines' dates of service), on this as_of
+    advised: dict[object, tuple[Aging, Advice]] = {}
     for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
-        age = aging(facts, as_of)
         shape = named_shape(facts, outcome)
         if shape is None:
+            age = aging(facts, as_of)
             advice = next_action(facts, outcome, as_of, age=age)
         else:
-            key = (shape, age.days, age.bucket, age.deadline, age.days_left)
-            found = advised.get(key)
+            found = advised.get(shape)
             if found is None:
                 if len(advised) >= _ADVICE_LIMIT:
                     advised.clear()
-                found = advised[key] = next_action(facts, outcome, as_of, age=age)
-            advice = found
+                age = aging(facts, as_of)
+                found = advised[shape] = (age, next_action(facts, outcome, as_of, age=age))
+            age, advice = found
         item = QueueItem(facts, outcome, advice, age)
         if every or filters.keep(item):
             yield item
