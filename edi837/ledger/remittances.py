@@ -122,6 +122,7 @@ def _canonical(*parts: object) -> bytes:
 
 
 _quote = encode_basestring_ascii  # what json.dumps quotes a string with
+_EMPTY_QUOTED = _quote(_EMPTY)  # most lines' adjustments, as the identity quotes them
 
 
 def _amount(value: Decimal | None) -> str:
@@ -135,17 +136,24 @@ def _claim_identity(
     """``_canonical(pcn, status, charge, paid, CLP07, [(6R, procedure, charge, paid,
     adjustments), ...], adjustments)`` spelled out: the same bytes (the payment's identity in
     the ledger; tests/test_remittance_identity.py holds them to json.dumps), made without the
-    encoder's set-up for every claim."""
-    lines = ",".join(
-        [
-            f"[{_quote(s.line_control_number)},{_quote(s.procedure.render())},"
-            f"{_amount(s.charge)},{_amount(s.paid)},{_quote(text)}]"
-            for s, text in zip(claim.lines, line_texts, strict=True)
-        ]
-    )
+    encoder's set-up for every claim. Once per line of every claim: the amounts are spelled
+    inline (as ``_amount`` does) and a line without adjustments takes its quoted text ready
+    made, rather than a call each."""
+    quote = _quote
+    pieces: list[str] = []
+    for s, text in zip(claim.lines, line_texts, strict=True):
+        charge, paid = s.charge, s.paid
+        charge_text = "null" if charge is None else f'"{charge}"'
+        paid_text = "null" if paid is None else f'"{paid}"'
+        text_quoted = _EMPTY_QUOTED if text == _EMPTY else quote(text)
+        pieces.append(
+            f"[{quote(s.line_control_number)},{quote(s.procedure.render())},"
+            f"{charge_text},{paid_text},{text_quoted}]"
+        )
+    lines = ",".join(pieces)
     return (
-        f"[{_quote(pcn)},{_quote(str(claim.status))},{_amount(claim.charge)},"
-        f"{_amount(claim.paid)},{_quote(claim.payer_claim_number)},[{lines}],{_quote(claim_text)}]"
+        f"[{quote(pcn)},{quote(str(claim.status))},{_amount(claim.charge)},"
+        f"{_amount(claim.paid)},{quote(claim.payer_claim_number)},[{lines}],{quote(claim_text)}]"
     ).encode("ascii")
 
 
@@ -285,7 +293,10 @@ class RemittanceImport:
         self.seq += 1
         pcn = claim.patient_control_number.strip()
         # each adjustment list's text is made once, for the identity and for the row
-        line_texts = tuple([_adjustments(s.adjustments) for s in claim.lines])
+        # (most lines have none: their text is the constant, without a call)
+        line_texts = tuple(
+            [_adjustments(a) if (a := s.adjustments) else _EMPTY for s in claim.lines]
+        )
         claim_text = _adjustments(claim.adjustments)
         if self._content is not None:
             self._content.update(_claim_identity(pcn, claim, line_texts, claim_text))
@@ -305,6 +316,7 @@ class RemittanceImport:
         line_rows: list[tuple[object, ...]] = []
         event_id, line_event_id = self._last_event, self._last_line_event
         remittance_id = self.remittance_id
+        line_count = unmatched_lines = 0
         for (seq, pcn, claim, line_texts, claim_text), claim_id in zip(
             pending, owners, strict=True
         ):
@@ -331,11 +343,11 @@ class RemittanceImport:
             )
             lines = sent.get(claim_id, ()) if claim_id else ()
             taken: set[str] = set()
+            line_count += len(line_texts)
             for service, adjustments in zip(claim.lines, line_texts, strict=True):
                 line_id, how = _match(service, lines, taken)
-                tally.lines += 1
                 if line_id is None:
-                    tally.lines_unmatched += 1
+                    unmatched_lines += 1
                     if claim_id is not None:
                         tally.issues.append(
                             Issue(
@@ -350,7 +362,9 @@ class RemittanceImport:
                 billed = service.original_procedure or service.procedure
                 day = service.service_date
                 line_event_id += 1
-                charge, paid, units = service.charge, service.paid, service.paid_units
+                # (``paid_units`` without the property: no SVC05 is one unit)
+                charge, paid, units = service.charge, service.paid, service.units
+                modifiers, remarks = billed.modifiers, service.remarks
                 line_rows.append(
                     (
                         line_event_id,
@@ -358,14 +372,14 @@ class RemittanceImport:
                         line_id,
                         how,
                         billed.code,
-                        " ".join(billed.modifiers),
+                        " ".join(modifiers) if modifiers else "",
                         day.isoformat() if day else None,
                         service.line_control_number,
                         None if charge is None else str(charge),
                         None if paid is None else str(paid),
-                        None if units is None else str(units),
+                        "1" if units is None else str(units),
                         adjustments,
-                        _remarks(service.remarks),
+                        _remarks(remarks) if remarks else _EMPTY,
                     )
                 )
         self.db.executemany(
@@ -382,6 +396,9 @@ class RemittanceImport:
         )
         tally.claim_ids.update(claim_id for claim_id in owners if claim_id is not None)
         tally.claims += len(pending)
+        # the line counts, added once a chunk rather than an attribute write per line
+        tally.lines += line_count
+        tally.lines_unmatched += unmatched_lines
         self._last_event, self._last_line_event = event_id, line_event_id
 
     def _owners(self, pending: Sequence[_Pending]) -> list[str | None]:
@@ -532,7 +549,8 @@ def _match(
     code as billed, its modifiers and the date; a line is answered once per CLP."""
     control = service.line_control_number.strip().upper()
     if control:
-        for line_id, *_rest in sent:
+        for line in sent:  # (indexed, not star-unpacked: that makes a list per line looked at)
+            line_id = line[0]
             if line_id == control and line_id not in taken:
                 return line_id, "6R"
     billed = service.original_procedure or service.procedure
