@@ -362,8 +362,7 @@ class RemittanceImport:
                 billed = service.original_procedure or service.procedure
                 day = service.service_date
                 line_event_id += 1
-                # (``paid_units`` without the property: no SVC05 is one unit)
-                charge, paid, units = service.charge, service.paid, service.units
+                charge, paid, units = service.charge, service.paid, service.paid_units
                 modifiers, remarks = billed.modifiers, service.remarks
                 line_rows.append(
                     (
@@ -377,7 +376,7 @@ class RemittanceImport:
                         service.line_control_number,
                         None if charge is None else str(charge),
                         None if paid is None else str(paid),
-                        "1" if units is None else str(units),
+                        str(units),
                         adjustments,
                         _remarks(remarks) if remarks else _EMPTY,
                     )
