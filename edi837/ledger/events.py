@@ -323,10 +323,16 @@ class EventReader:
             self._known = self._dependencies(chunk)
             if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
                 memo.clear()
+            # claims of one shape hold one key between them (a chunk's keys, each its own
+            # copy, would raise recording's peak memory)
+            alike: dict[Hashable, Hashable] = {}
             keys = [
-                None if raw.facts[0] in successors else row_key(raw, self._acks_key(raw))
+                None
+                if raw.facts[0] in successors or (key := row_key(raw, self._acks_key(raw))) is None
+                else alike.setdefault(key, key)
                 for raw in chunk
             ]
+            del alike
             # the chunk's first claim of each shape not yet met is evaluated, and those of no
             # shape; the rest wait for it (below, in order)
             prepared: dict[int, _Prepared] = {}
