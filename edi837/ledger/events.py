@@ -18,6 +18,7 @@ the transaction that records the event that changed them.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from datetime import date
@@ -322,7 +323,16 @@ class EventReader:
             self._known = self._dependencies(chunk)
             if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
                 memo.clear()
-            keys = [None if raw.facts[0] in successors else row_key(raw) for raw in chunk]
+            # claims of one shape hold one key between them (a chunk's keys, each its own
+            # copy, would raise recording's peak memory)
+            alike: dict[Hashable, Hashable] = {}
+            keys = [
+                None
+                if raw.facts[0] in successors or (key := row_key(raw, self._acks_key(raw))) is None
+                else alike.setdefault(key, key)
+                for raw in chunk
+            ]
+            del alike
             # the chunk's first claim of each shape not yet met is evaluated, and those of no
             # shape; the rest wait for it (below, in order)
             prepared: dict[int, _Prepared] = {}
@@ -364,6 +374,27 @@ class EventReader:
                     memo[key] = None if ready.rejected_original or moved is None else tuple(moved)
                 yield changes
             self._known, self._resent = {}, {}
+
+    def _acks_key(self, raw: Raw) -> Hashable:
+        """The claim's own acknowledgments as the state machine meets them, less the file and
+        position they were read at: each as (its columns, how many of the batch's answers come
+        before it), in the reader's order (by file and position). :meth:`_events` sorts them by
+        date and source, then file and position, among the batch's answers: among themselves,
+        ties keep the reader's order; against the batch's, the count places them. Line-level
+        answers are left out, as :meth:`_events` leaves them."""
+        if not raw.acks:
+            return ()
+        row = raw.facts
+        sent_on = day(row[9][:10])
+        batch = sorted([key for key, _event in self._batch_keyed(row[7], row[8], sent_on)])
+        sent = sent_on.isoformat()
+        found = []
+        for _claim, source, outcome, text, answered, file_id, seq, scope in raw.acks:
+            if scope == "line":
+                continue
+            key = (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq)
+            found.append((source, outcome, text, answered, bisect_right(batch, key)))
+        return tuple(found)
 
     def _raws(self, claim_ids: Collection[str] | None) -> Iterator[Raw]:
         if claim_ids is None:

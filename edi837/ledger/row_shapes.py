@@ -12,9 +12,11 @@ What else the state machine reads comes from the reader itself (the batch's and 
 set's answers, keyed by columns of the claim row; the voids and replacements), which is why a
 memo lives for one :class:`~edi837.ledger.events.EventReader` pass only (a later import may add
 a 999 to a batch). Only claims whose events' order the key keeps are given one: at most one
-adjudication (its line payments in their order), no acknowledgment or recoupment of the claim
-itself, no original, no void or replacement, no repeated line ID, every line payment naming one
-of the claim's lines. A rejected original (whose answer reads other claims: was it resent?) is
+adjudication (its line payments in their order), no recoupment of the claim itself, no
+original, no void or replacement, no repeated line ID, every line payment naming one of the
+claim's lines. The claim's own acknowledgments join the key as the reader hands them in
+(``acks``: their columns but the file and position, with where each falls among the batch's
+answers, which is all their order hangs on). A rejected original (whose answer reads other claims: was it resent?) is
 never remembered: the caller checks that.
 """
 
@@ -25,10 +27,11 @@ from collections.abc import Hashable
 from edi837.ledger.event_rows import Raw
 
 
-def row_key(raw: Raw) -> Hashable | None:
-    """The claim's rows less its identities, or None for a claim evaluated on its own."""
+def row_key(raw: Raw, acks: Hashable) -> Hashable | None:
+    """The claim's rows less its identities, or None for a claim evaluated on its own; ``acks``
+    is its acknowledgments' part of the key (``EventReader``'s, which knows the batch's)."""
     facts = raw.facts
-    if facts[3] is not None or raw.acks or raw.recoupments:
+    if facts[3] is not None or raw.recoupments:
         return None  # (an original named, or events ordered by IDs the key drops)
     adjudications = raw.adjudications
     if len(adjudications) > 1:
@@ -63,4 +66,4 @@ def row_key(raw: Raw) -> Hashable | None:
         return None
     # the claim row from its frequency on (the batch, its set and date are the batch's answers'
     # key), each line row from its charge on (the flags it holds now included)
-    return facts[2:], tuple([line[2:] for line in lines]), adjudication, payments
+    return facts[2:], tuple([line[2:] for line in lines]), adjudication, payments, acks
