@@ -12,6 +12,10 @@ own schema.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +170,26 @@ def _remittance(claims: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any
             ),
         }
     )
+
+
+@contextmanager
+def written_ledger(spec: dict[str, Any]) -> Iterator[Path]:
+    """A ledger holding ``spec`` in a folder of its own, removed after: hypothesis runs many
+    examples in one test, and pytest's ``tmp_path`` is one folder for all of them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.sqlite"
+        write_ledger(path, spec)
+        yield path
+
+
+@contextmanager
+def copied_ledger(source: Path) -> Iterator[Path]:
+    """A copy of the ledger at ``source`` in a folder of its own, removed after (a hypothesis
+    example may change it as it likes; the module's fixture stays as it was)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ledger.sqlite"
+        shutil.copyfile(source, path)
+        yield path
 
 
 def write_ledger(path: Path, spec: dict[str, Any]) -> None:

@@ -5,8 +5,6 @@ it, equals :func:`evaluate` of the claim itself; so does the memo's first answer
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,7 +16,7 @@ from edi837.lifecycle import shapes
 from edi837.lifecycle.events import Adjudication, ClaimFacts, Event, Recoupment
 from edi837.lifecycle.machine import evaluate
 
-from .random_ledger import ledgers, write_ledger
+from .random_ledger import ledgers, written_ledger
 
 
 def _renamed(facts: ClaimFacts, events: tuple[Event, ...]) -> tuple[ClaimFacts, list[Event]]:
@@ -56,26 +54,21 @@ def _renamed(facts: ClaimFacts, events: tuple[Event, ...]) -> tuple[ClaimFacts, 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=ledgers())
 def test_a_shape_answers_every_claim_of_it_as_the_machine_does(spec: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        write_ledger(path, spec)
-        with Ledger(path) as book:
-            reader = EventReader(book)
-            raws = [reader._one(c["claim_id"]) for c in spec["claims"]]
-            for raw in raws:
-                assert raw is not None
-                ready = reader._prepare(raw)
-                facts, expected = reader._evaluate(ready)  # the plain path: the machine
-                shapes._memo.clear()
-                shapes._by_figures.clear()
-                first = shapes.evaluate_shared(
-                    facts, ready.events, ready.successors, original=ready.original
-                )
-                assert first == expected
-                other, events = _renamed(facts, ready.events)
-                again = shapes.evaluate_shared(
-                    other, events, ready.successors, original=ready.original
-                )
-                assert again == evaluate(other, events, ready.successors, original=ready.original)
-                if not ready.successors and ready.original is None:
-                    assert shapes.shape_of(again) is shapes.shape_of(first) is not None
+    with written_ledger(spec) as path, Ledger(path) as book:
+        reader = EventReader(book)
+        raws = [reader._one(c["claim_id"]) for c in spec["claims"]]
+        for raw in raws:
+            assert raw is not None
+            ready = reader._prepare(raw)
+            facts, expected = reader._evaluate(ready)  # the plain path: the machine
+            shapes._memo.clear()
+            shapes._by_figures.clear()
+            first = shapes.evaluate_shared(
+                facts, ready.events, ready.successors, original=ready.original
+            )
+            assert first == expected
+            other, events = _renamed(facts, ready.events)
+            again = shapes.evaluate_shared(other, events, ready.successors, original=ready.original)
+            assert again == evaluate(other, events, ready.successors, original=ready.original)
+            if not ready.successors and ready.original is None:
+                assert shapes.shape_of(again) is shapes.shape_of(first) is not None

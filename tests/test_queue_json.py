@@ -6,7 +6,6 @@ json``. A field added to one and not the other fails here."""
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from edi837.services.reconcile import import_remittances
 
 from .conftest import FIXTURES
 from .helpers import build_file
-from .random_ledger import ledgers, write_ledger
+from .random_ledger import ledgers, written_ledger
 
 AS_OF = st.sampled_from((date(2026, 1, 20), date(2026, 3, 5), date(2027, 2, 1)))
 
@@ -42,9 +41,7 @@ def _same_spelling(book: Ledger, as_of: date) -> int:
 def test_claim_json_is_json_dumps_of_claim_data_on_random_ledgers(
     spec: dict[str, Any], as_of: date, show: bool
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        write_ledger(path, spec)
+    with written_ledger(spec) as path:
         phi.set_show(show)
         try:
             with Ledger(path) as book:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import decimal
 import random
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -24,7 +22,7 @@ from edi837.services import queue_totals
 from edi837.services.queue import QueueItem, Totals, queue
 from edi837.services.queue_totals import GatheredTotals
 
-from .random_ledger import ledgers, write_ledger
+from .random_ledger import ledgers, written_ledger
 
 
 def _dump(value: Any) -> Any:
@@ -43,11 +41,8 @@ def _dump(value: Any) -> Any:
 
 
 def _items(spec: dict[str, Any], as_of: date, repeat: int, seed: int) -> list[QueueItem]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        write_ledger(path, spec)
-        with Ledger(path) as book:
-            items = list(queue(book, as_of=as_of))
+    with written_ledger(spec) as path, Ledger(path) as book:
+        items = list(queue(book, as_of=as_of))
     # the claims many times over, shuffled: groups of many, first met in any order
     many = items * repeat
     random.Random(seed).shuffle(many)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import random
 import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +22,8 @@ from edi837.ledger.events import EventReader
 from edi837.ledger.store import Ledger
 from edi837.services.acks import record_acks
 
-from .test_refresh_row_shapes import _every_claim_evaluated, _scramble
+from .random_ledger import copied_ledger
+from .test_refresh_row_shapes import _every_claim_evaluated, _scramble, forgotten_flags_refreshed
 
 _DAYS = ("2026-02-04", "2026-02-04", "2026-02-05", None)
 _OUTCOMES = ("accepted", "accepted", "rejected", "accepted_with_errors")
@@ -100,33 +99,17 @@ def test_claims_answered_alike_but_for_one_column_are_told_apart(
     acknowledged: Path, knobs: set[str], seed: int, scrambled: bool
 ) -> None:
     rng = random.Random(seed)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        shutil.copyfile(acknowledged, path)
-        with Ledger(path) as book, book.write():
-            _redraw(book, rng, knobs)
-            if scrambled:
-                _scramble(book, seed)
-            assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
+    with copied_ledger(acknowledged) as path, Ledger(path) as book, book.write():
+        _redraw(book, rng, knobs)
+        if scrambled:
+            _scramble(book, seed)
+        assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
 
 
 def test_claims_answered_alike_are_not_each_evaluated(acknowledged: Path, tmp_path: Path) -> None:
     """After the bench's 277CA most claims take a shape's changes, still their own."""
     path = tmp_path / "ledger.sqlite"
     shutil.copyfile(acknowledged, path)
-    evaluated = 0
-    plain = EventReader._evaluate
-
-    def counted(self: EventReader, *args: Any, **kwargs: Any) -> Any:
-        nonlocal evaluated
-        evaluated += 1
-        return plain(self, *args, **kwargs)
-
-    with Ledger(path) as book, book.write(), pytest.MonkeyPatch.context() as patch:
-        book.db.execute("UPDATE lines SET live = 1, denied = 0")
-        book.db.execute("UPDATE lines SET live = 0 WHERE rowid % 97 = 0")
-        expected = _every_claim_evaluated(book)
-        patch.setattr(EventReader, "_evaluate", counted)
-        assert list(EventReader(book).flag_changes(None)) == expected
+    expected, evaluated = forgotten_flags_refreshed(path)
     assert len(expected) == 120 and 0 < evaluated < 120 // 2
     assert sum(map(len, expected)) > 0

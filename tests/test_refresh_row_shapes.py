@@ -8,8 +8,6 @@ column alone, and a column the key dropped would hand one claim another's change
 from __future__ import annotations
 
 import random
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from edi837.ledger.events import EventReader, Flags
 from edi837.ledger.store import Ledger
 from edi837.services.reconcile import import_remittances
 
-from .random_ledger import ledgers, write_ledger
+from .random_ledger import copied_ledger, ledgers, written_ledger
 
 
 def _scramble(book: Ledger, seed: int) -> None:
@@ -47,19 +45,42 @@ def _every_claim_evaluated(book: Ledger) -> list[list[Flags]]:
     return found
 
 
+def forgotten_flags_refreshed(ledger: Path) -> tuple[list[list[Flags]], int]:
+    """The flags forgotten (every line live, none denied) and a few lines' flags wrong, then
+    ``flag_changes`` held to every claim evaluated: the changes, and how many claims it
+    evaluated to give them."""
+    evaluated = 0
+    plain = EventReader._evaluate
+
+    def counted(self: EventReader, *args: Any, **kwargs: Any) -> Any:
+        nonlocal evaluated
+        evaluated += 1
+        return plain(self, *args, **kwargs)
+
+    with Ledger(ledger) as book, book.write(), pytest.MonkeyPatch.context() as patch:
+        book.db.execute("UPDATE lines SET live = 1, denied = 0")
+        book.db.execute("UPDATE lines SET live = 0 WHERE rowid % 97 = 0")
+        expected = _every_claim_evaluated(book)
+        patch.setattr(EventReader, "_evaluate", counted)
+        assert list(EventReader(book).flag_changes(None)) == expected
+    return expected, evaluated
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=ledgers(), seed=st.integers(0, 2**16), chunk=st.sampled_from([2, 5, 2000]))
 def test_the_changes_of_each_claim_are_the_machines(
     spec: dict[str, Any], seed: int, chunk: int
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        write_ledger(path, spec)
-        with Ledger(path) as book, book.write(), pytest.MonkeyPatch.context() as patch:
-            patch.setattr(events, "CHUNK", chunk)
-            for _ in range(2):  # the flags as written, then scrambled
-                assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
-                _scramble(book, seed)
+    with (
+        written_ledger(spec) as path,
+        Ledger(path) as book,
+        book.write(),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(events, "CHUNK", chunk)
+        for _ in range(2):  # the flags as written, then scrambled
+            assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
+            _scramble(book, seed)
 
 
 # the columns redrawn: (table, key column, column, SQL expressions of the row's columns to draw
@@ -101,20 +122,17 @@ def test_claims_alike_but_for_one_column_are_told_apart(
     answered: Path, knobs: set[tuple[str, str, str, tuple[str, ...]]], seed: int
 ) -> None:
     rng = random.Random(seed)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "ledger.sqlite"
-        shutil.copyfile(answered, path)
-        with Ledger(path) as book, book.write():
-            db = book.db
-            for table, key, column, values in sorted(knobs):
-                ids = [row[0] for row in db.execute(f"SELECT {key} FROM {table} ORDER BY 1")]
-                drawn = [rng.randrange(len(values)) for _ in ids]
-                for index, value in enumerate(values[1:], 1):
-                    db.executemany(
-                        f"UPDATE {table} SET {column} = {value} WHERE {key} = ?",
-                        [(i,) for i, n in zip(ids, drawn, strict=True) if n == index],
-                    )
-            assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
+    with copied_ledger(answered) as path, Ledger(path) as book, book.write():
+        db = book.db
+        for table, key, column, values in sorted(knobs):
+            ids = [row[0] for row in db.execute(f"SELECT {key} FROM {table} ORDER BY 1")]
+            drawn = [rng.randrange(len(values)) for _ in ids]
+            for index, value in enumerate(values[1:], 1):
+                db.executemany(
+                    f"UPDATE {table} SET {column} = {value} WHERE {key} = ?",
+                    [(i,) for i, n in zip(ids, drawn, strict=True) if n == index],
+                )
+        assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
 
 
 def test_claims_of_a_shape_met_before_are_not_evaluated(tmp_path: Path) -> None:
@@ -123,21 +141,7 @@ def test_claims_of_a_shape_met_before_are_not_evaluated(tmp_path: Path) -> None:
     ledger, remittance, _answered = prepare(tmp_path, 400)
     with Ledger(ledger) as book:
         import_remittances(book, [remittance], imported_at=date(2026, 3, 5))
-    evaluated = 0
-    plain = EventReader._evaluate
-
-    def counted(self: EventReader, *args: Any, **kwargs: Any) -> Any:
-        nonlocal evaluated
-        evaluated += 1
-        return plain(self, *args, **kwargs)
-
-    with Ledger(ledger) as book, book.write(), pytest.MonkeyPatch.context() as patch:
-        # the flags forgotten (every line live, none denied), a few lines' flags wrong
-        book.db.execute("UPDATE lines SET live = 1, denied = 0")
-        book.db.execute("UPDATE lines SET live = 0 WHERE rowid % 97 = 0")
-        expected = _every_claim_evaluated(book)
-        patch.setattr(EventReader, "_evaluate", counted)
-        assert list(EventReader(book).flag_changes(None)) == expected
+    expected, evaluated = forgotten_flags_refreshed(ledger)
     claims = len(expected)
     assert claims == 400 and 0 < evaluated < claims // 2
     assert sum(map(len, expected)) > 0
