@@ -73,6 +73,7 @@ _REVERSAL = "22"
 # on one day, the answers come in this order: the interchange, the group, then the claims
 _SOURCE_ORDER = {"TA1": 0, "999": 1, "277CA": 2}
 _WRITTEN = {"written": Written.WRITTEN, "adopted": Written.WRITTEN, "abandoned": Written.ABANDONED}
+
 # claims evaluated together: the rows of the claims they depend on (voids, replacements, the
 # originals of voids) and the look-ups of resent claims are fetched once per chunk
 CHUNK = 2000
@@ -80,6 +81,18 @@ CHUNK = 2000
 REFRESH_BATCH = 2000
 
 Keyed = list[tuple[tuple[Any, ...], Event]]
+
+
+def _ack_order(
+    answered: str | None, sent: str, source: str, file_id: int, seq: int
+) -> tuple[object, ...]:
+    """Where an acknowledgment falls among a claim's events (their sort key): on the day it was
+    answered (the day sent when it names none), before that day's payments (0), TA1 before 999
+    before 277CA, then by file and position. The batch's answers, the claim's own, and the key
+    refresh's row shapes place them by, all come from here."""
+    return (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq)
+
+
 Flags = tuple[int, int, str]  # a line's (live, denied, line ID)
 
 
@@ -178,7 +191,7 @@ class EventReader:
                     continue
                 found.append(
                     (
-                        (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq),
+                        _ack_order(answered, sent, source, file_id, seq),
                         front(source, outcome, codes, answered),
                     )
                 )
@@ -196,7 +209,7 @@ class EventReader:
                 continue  # a line-level 277CA answer: the claim-level one decides
             keyed.append(
                 (
-                    (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq),
+                    _ack_order(answered, sent, source, file_id, seq),
                     front(source, outcome, text, answered),
                 )
             )
@@ -392,7 +405,7 @@ class EventReader:
         for _claim, source, outcome, text, answered, file_id, seq, scope in raw.acks:
             if scope == "line":
                 continue
-            key = (answered or sent, 0, _SOURCE_ORDER.get(source, 9), "", file_id, seq)
+            key = _ack_order(answered, sent, source, file_id, seq)
             found.append((source, outcome, text, answered, bisect_right(batch, key)))
         return tuple(found)
 
