@@ -122,6 +122,8 @@ class EventReader:
         for row in plain_rows(self.db, BATCH_ACKS):
             self._batch_acks[row[0]].append(row)
         self._batch_events: dict[tuple[int, int, date], Keyed] = {}
+        # the same answers' sort keys, sorted: where a claim's own answers fall among them
+        self._batch_order: dict[tuple[int, int, date], list[tuple[object, ...]]] = {}
         self._successors: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._corrections: dict[str, tuple[str, str]] = {}  # claim -> (frequency, original)
         for claim_id, frequency, original in plain_rows(self.db, CORRECTIONS):
@@ -399,7 +401,10 @@ class EventReader:
             return ()
         row = raw.facts
         sent_on = day(row[9][:10])
-        batch = sorted([key for key, _event in self._batch_keyed(row[7], row[8], sent_on)])
+        batch = self._batch_order.get((row[7], row[8], sent_on))
+        if batch is None:
+            keyed = self._batch_keyed(row[7], row[8], sent_on)
+            batch = self._batch_order[row[7], row[8], sent_on] = sorted([k for k, _e in keyed])
         sent = sent_on.isoformat()
         found = []
         for _claim, source, outcome, text, answered, file_id, seq, scope in raw.acks:
