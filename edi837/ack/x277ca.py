@@ -42,7 +42,9 @@ HL03 = picker("HL", "HL03")
 NM1 = picker("NM1", "NM101", "NM109")
 TRN02 = picker("TRN", "TRN02")
 DTP = picker("DTP", "DTP01", "DTP03")
-STC = picker("STC", "STC01", "STC02", "STC03", "STC04", "STC10", "STC11")
+STC = picker("STC", "STC01", "STC02", "STC03", "STC04")
+STC_MORE = picker("STC", "STC10", "STC11")  # the second and third statuses, rarely sent
+_MORE = STC_MORE.width - 2  # STC10's index: a segment of no more elements sends neither
 STATUS = picker("STC01", "STC01-1", "STC01-2", "STC01-3")
 REF = picker("REF", "REF01", "REF02")
 QTY = picker("QTY", "QTY01", "QTY02")
@@ -55,6 +57,7 @@ _PROCESS_DATE = "009"  # DTP*009 in 2200A: the date the payer processed the file
 _KNOWN_LIMIT = 4096
 # a ClaimAck from its fields in order, at the cost of plain slot stores (edi837.model.positional)
 _new_claim_ack = positional(ClaimAck)
+_ACCEPTED, _REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
@@ -263,7 +266,9 @@ class ClaimAckDecoder:
                 qualifier, value = REF(elements)
                 if qualifier == "1K" and not payer_claim_number:
                     payer_claim_number = value.strip()
-        lines = tuple(self._line(line, claim_id) for line in item.children)
+        lines = (
+            tuple([self._line(line, claim_id) for line in item.children]) if item.children else ()
+        )
         return (
             _new_claim_ack(
                 start,  # position
@@ -311,7 +316,10 @@ class ClaimAckDecoder:
         self, status: _Status, position: int, elements: list[str], loop: str, claim: str
     ) -> None:
         """One STC: its statuses (STC01, STC10, STC11), date (STC02), action (STC03), charge."""
-        first, on, action, charge, tenth, eleventh = STC(elements)
+        first, on, action, charge = (
+            STC.fetch(elements) if len(elements) >= STC.width else STC(elements)
+        )
+        tenth, eleventh = STC_MORE(elements) if len(elements) > _MORE else ("", "")
         fields = self.fields
         if not status.seen:
             status.on = fields.date(on, "STC02", position, loop, claim)
@@ -345,10 +353,10 @@ class ClaimAckDecoder:
         """Rejected when any category keeps it out; else accepted when one lets it in; else
         STC03; else (nothing readable) rejected, with a warning."""
         log = self.fields.log
-        told = [v for v in status.categories if v is not None]
-        if told:
-            verdict = Verdict.REJECTED if Verdict.REJECTED in told else Verdict.ACCEPTED
-            if status.actions and any(a is not verdict for a in status.actions):
+        categories, actions = status.categories, status.actions
+        if categories.count(None) != len(categories):  # some category tells
+            verdict = _REJECTED if _REJECTED in categories else _ACCEPTED
+            if actions.count(verdict) != len(actions):  # an action says otherwise
                 action = "U (reject)" if verdict.accepts else "WQ (accept)"
                 log.record(
                     catalogue.ACK_ACTION,
