@@ -51,27 +51,30 @@ QTY = picker("QTY", "QTY01", "QTY02")
 AMT = picker("AMT", "AMT01", "AMT02")
 SVC = picker("SVC", "SVC01", "SVC02")
 PROCEDURE = picker("SVC01", "SVC01-1", "SVC01-2")
-_STATUS_ELEMENTS = ("STC01", "STC10", "STC11")
 _PROCESS_DATE = "009"  # DTP*009 in 2200A: the date the payer processed the file
 # a large 277CA repeats a few statuses: each is read once (the memo is cleared past this size)
 _KNOWN_LIMIT = 4096
 # a ClaimAck from its fields in order, at the cost of plain slot stores (edi837.model.positional)
 _new_claim_ack = positional(ClaimAck)
+# enum members as module names: on Python 3.11 a member looked up on its class costs a call
 _ACCEPTED, _REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
+_UNKNOWN = Placement.UNKNOWN
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
 
-@attrs.define
 class _Status:
-    """What the STCs of one claim, line or level said."""
+    """What the STCs of one claim, line or level said. A plain class: one is made per claim."""
 
-    codes: list[AckCode] = attrs.field(factory=list)
-    categories: list[Verdict | None] = attrs.field(factory=list)
-    actions: list[Verdict] = attrs.field(factory=list)
-    on: date | None = None
-    charge: Decimal | None = None
-    seen: bool = False
+    __slots__ = ("actions", "categories", "charge", "codes", "on", "seen")
+
+    def __init__(self) -> None:
+        self.codes: list[AckCode] = []
+        self.categories: list[Verdict | None] = []
+        self.actions: list[Verdict] = []
+        self.on: date | None = None
+        self.charge: Decimal | None = None
+        self.seen = False
 
 
 @attrs.define
@@ -136,7 +139,7 @@ class ClaimAckDecoder:
         if self.level is not None and loop_id != self.level.level:
             out = self._close_level()
         handler = self.table.get((loop_id, item.elements[0]))
-        if handler is None or item.how is Placement.UNKNOWN:
+        if handler is None or item.how is _UNKNOWN:
             self.fields.unexpected(item, "277CA")
             return out
         return out + handler(item)
@@ -326,15 +329,19 @@ class ClaimAckDecoder:
             status.charge = fields.amount(charge, "STC04", position, loop, claim)
         status.seen = True
         known = self._statuses
-        composites = (first,) if not (tenth or eleventh) else (first, tenth, eleventh)
-        for element, composite in zip(_STATUS_ELEMENTS, composites, strict=False):
-            if not composite:
+        sent = (
+            (("STC01", first),)
+            if not (tenth or eleventh)
+            else (("STC01", first), ("STC10", tenth), ("STC11", eleventh))
+        )
+        for key in sent:  # (element, composite)
+            if not key[1]:
                 continue
-            read = known.get((element, composite))
+            read = known.get(key)
             if read is None:
                 if len(known) >= _KNOWN_LIMIT:
                     known.clear()
-                read = known[(element, composite)] = self._read_status(element, composite)
+                read = known[key] = self._read_status(*key)
             status.codes.append(read[0])
             status.categories.append(read[1])
         verdict = action_verdict(action.strip())
