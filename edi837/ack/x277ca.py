@@ -32,6 +32,7 @@ from edi837.ack.codes import action_verdict, category_verdict, status_words
 from edi837.ack.fields import NONE, Answers, Fields, is_test
 from edi837.model.acks import AckCode, BatchAck, ClaimAck, LineAck, Verdict
 from edi837.model.positional import positional
+from edi837.x12.datatypes import DT, R
 from edi837.x12.log import escaped, shown
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
@@ -59,6 +60,7 @@ _new_claim_ack = positional(ClaimAck)
 # enum members as module names: on Python 3.11 a member looked up on its class costs a call
 _ACCEPTED, _REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
 _UNKNOWN = Placement.UNKNOWN
+_known_date, _known_amount = DT.known, R.known
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
@@ -324,9 +326,14 @@ class ClaimAckDecoder:
         )
         tenth, eleventh = STC_MORE(elements) if len(elements) > _MORE else ("", "")
         fields = self.fields
-        if not status.seen:
-            status.on = fields.date(on, "STC02", position, loop, claim)
-            status.charge = fields.amount(charge, "STC04", position, loop, claim)
+        if not status.seen:  # text read before is its value (Fields tries the same first)
+            status.on = _known_date(on) or fields.date(on, "STC02", position, loop, claim)
+            known_charge = _known_amount(charge)
+            status.charge = (
+                known_charge
+                if known_charge is not None
+                else fields.amount(charge, "STC04", position, loop, claim)
+            )
         status.seen = True
         known = self._statuses
         sent = (

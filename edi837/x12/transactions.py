@@ -397,7 +397,10 @@ class TransactionStream:
                         top.loop, top.how, top.opening = instance, how, (position, elements)
                         top.path, top.children = instance.spec.path, []
                         keep, stays = top.append, walker.stays
-                        open_lane(keep, stays)
+                        lane = lanes.get(stays)  # open_lane, inline: once per claim of a file
+                        if lane is None:
+                            lane = lanes[stays] = stays - ENVELOPE_IDS
+                        reader.lane_keep, reader.lane_ids = keep, lane
                         continue
                     if hop is not None and hop < 0:  # a loop in no loop to gather (a 277CA's HL)
                         follows = position == quieted + 1
