@@ -97,6 +97,11 @@ def _walked(walker: LoopWalker, segments: list[list[str]], *, remember: bool) ->
             for jumps in walker._jumps.values():
                 jumps.clear()
         instance, how = walker.place(elements, position)
+        # the tables a remembered answer carries are those of the loop it left innermost
+        innermost = id(walker.current.spec)
+        assert walker._jump is walker._jumps[innermost]
+        assert walker._qualifier is walker._qualified[innermost]
+        assert walker.stays is walker._staying[innermost]
         chain = []
         node: LoopInstance | None = instance
         while node is not None:

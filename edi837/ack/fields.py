@@ -24,6 +24,7 @@ Answers = tuple[AckEvent, ...]
 NONE: Answers = ()
 _ISA15 = picker("ISA", "ISA15")
 _GS04 = picker("GS", "GS04")
+_known_date, _known_amount = DT.known, R.known
 
 
 class Decoder(Protocol):
@@ -59,6 +60,9 @@ class Fields:
         self, text: str, ref: str, position: int, loop: str = "", claim: str = ""
     ) -> dt.date | None:
         """A CCYYMMDD (or YYMMDD) element, or None: empty, or not a date (reported)."""
+        known = _known_date(text)  # text read before is a date's 8 digits: nothing to strip
+        if known is not None:
+            return known
         text = text.strip()
         if not text:
             return None
@@ -73,6 +77,9 @@ class Fields:
         self, text: str, ref: str, position: int, loop: str = "", claim: str = ""
     ) -> Decimal | None:
         """A decimal (R) element, or None: empty, or not a number (reported)."""
+        known = _known_amount(text)  # text read before has no blanks: nothing to strip
+        if known is not None:
+            return known
         text = text.strip()
         if not text:
             return None

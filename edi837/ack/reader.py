@@ -43,6 +43,10 @@ from edi837.x12.transactions import (
 KINDS = (ACK_999, ACK_277CA, ACK_997)
 # the loops handed over whole: a 999's (997's) answer for one transaction set, a 277CA's claim
 GATHER = ("2000", "AK2", "2200D")
+# the loops whose openers the stream need not hand out after a gathered claim (see
+# TransactionStream): a 277CA's patient HL (2000D) and name (2100D), which the decoder reads for
+# nothing but to end the level (2200B, 2200C) being read, and a claim's item has ended it
+QUIET = {ACK_277CA: ("2000D", "2100D")}
 _ENDS = frozenset({"ST", "SE"})
 
 DECODERS: dict[Kind, Callable[[Transaction, Fields], Decoder]] = {
@@ -73,7 +77,7 @@ class AckReader:
         found_syntax = IssueList()
         syntax = Capped(found_syntax, ISSUES_PER_RULE)
         reader = SegmentReader(self._source, name=self.name, sink=syntax)
-        stream = TransactionStream(reader, syntax, kinds=KINDS, gather=GATHER)
+        stream = TransactionStream(reader, syntax, kinds=KINDS, gather=GATHER, quiet=QUIET)
         log = IssueLog(self.name, scope="in this file")
         fields = Fields(log)
         isa: list[str] = []

@@ -32,6 +32,7 @@ from edi837.ack.codes import action_verdict, category_verdict, status_words
 from edi837.ack.fields import NONE, Answers, Fields, is_test
 from edi837.model.acks import AckCode, BatchAck, ClaimAck, LineAck, Verdict
 from edi837.model.positional import positional
+from edi837.x12.datatypes import DT, R
 from edi837.x12.log import escaped, shown
 from edi837.x12.loops import Placement
 from edi837.x12.spec import picker
@@ -42,33 +43,40 @@ HL03 = picker("HL", "HL03")
 NM1 = picker("NM1", "NM101", "NM109")
 TRN02 = picker("TRN", "TRN02")
 DTP = picker("DTP", "DTP01", "DTP03")
-STC = picker("STC", "STC01", "STC02", "STC03", "STC04", "STC10", "STC11")
+STC = picker("STC", "STC01", "STC02", "STC03", "STC04")
+STC_MORE = picker("STC", "STC10", "STC11")  # the second and third statuses, rarely sent
+_MORE = STC_MORE.width - 2  # STC10's index: a segment of no more elements sends neither
 STATUS = picker("STC01", "STC01-1", "STC01-2", "STC01-3")
 REF = picker("REF", "REF01", "REF02")
 QTY = picker("QTY", "QTY01", "QTY02")
 AMT = picker("AMT", "AMT01", "AMT02")
 SVC = picker("SVC", "SVC01", "SVC02")
 PROCEDURE = picker("SVC01", "SVC01-1", "SVC01-2")
-_STATUS_ELEMENTS = ("STC01", "STC10", "STC11")
 _PROCESS_DATE = "009"  # DTP*009 in 2200A: the date the payer processed the file
 # a large 277CA repeats a few statuses: each is read once (the memo is cleared past this size)
 _KNOWN_LIMIT = 4096
 # a ClaimAck from its fields in order, at the cost of plain slot stores (edi837.model.positional)
 _new_claim_ack = positional(ClaimAck)
+# enum members as module names: on Python 3.11 a member looked up on its class costs a call
+_ACCEPTED, _REJECTED = Verdict.ACCEPTED, Verdict.REJECTED
+_UNKNOWN = Placement.UNKNOWN
+_known_date, _known_amount = DT.known, R.known
 # QTY and AMT qualifiers: (accepted count, rejected count) at 2200B and at 2200C
 _COUNTS = {"2200B": ("90", "AA"), "2200C": ("QA", "QC")}
 
 
-@attrs.define
 class _Status:
-    """What the STCs of one claim, line or level said."""
+    """What the STCs of one claim, line or level said. A plain class: one is made per claim."""
 
-    codes: list[AckCode] = attrs.field(factory=list)
-    categories: list[Verdict | None] = attrs.field(factory=list)
-    actions: list[Verdict] = attrs.field(factory=list)
-    on: date | None = None
-    charge: Decimal | None = None
-    seen: bool = False
+    __slots__ = ("actions", "categories", "charge", "codes", "on", "seen")
+
+    def __init__(self) -> None:
+        self.codes: list[AckCode] = []
+        self.categories: list[Verdict | None] = []
+        self.actions: list[Verdict] = []
+        self.on: date | None = None
+        self.charge: Decimal | None = None
+        self.seen = False
 
 
 @attrs.define
@@ -133,7 +141,7 @@ class ClaimAckDecoder:
         if self.level is not None and loop_id != self.level.level:
             out = self._close_level()
         handler = self.table.get((loop_id, item.elements[0]))
-        if handler is None or item.how is Placement.UNKNOWN:
+        if handler is None or item.how is _UNKNOWN:
             self.fields.unexpected(item, "277CA")
             return out
         return out + handler(item)
@@ -263,7 +271,9 @@ class ClaimAckDecoder:
                 qualifier, value = REF(elements)
                 if qualifier == "1K" and not payer_claim_number:
                     payer_claim_number = value.strip()
-        lines = tuple(self._line(line, claim_id) for line in item.children)
+        lines = (
+            tuple([self._line(line, claim_id) for line in item.children]) if item.children else ()
+        )
         return (
             _new_claim_ack(
                 start,  # position
@@ -311,22 +321,34 @@ class ClaimAckDecoder:
         self, status: _Status, position: int, elements: list[str], loop: str, claim: str
     ) -> None:
         """One STC: its statuses (STC01, STC10, STC11), date (STC02), action (STC03), charge."""
-        first, on, action, charge, tenth, eleventh = STC(elements)
+        first, on, action, charge = (
+            STC.fetch(elements) if len(elements) >= STC.width else STC(elements)
+        )
+        tenth, eleventh = STC_MORE(elements) if len(elements) > _MORE else ("", "")
         fields = self.fields
-        if not status.seen:
-            status.on = fields.date(on, "STC02", position, loop, claim)
-            status.charge = fields.amount(charge, "STC04", position, loop, claim)
+        if not status.seen:  # text read before is its value (Fields tries the same first)
+            status.on = _known_date(on) or fields.date(on, "STC02", position, loop, claim)
+            known_charge = _known_amount(charge)
+            status.charge = (
+                known_charge
+                if known_charge is not None
+                else fields.amount(charge, "STC04", position, loop, claim)
+            )
         status.seen = True
         known = self._statuses
-        composites = (first,) if not (tenth or eleventh) else (first, tenth, eleventh)
-        for element, composite in zip(_STATUS_ELEMENTS, composites, strict=False):
-            if not composite:
+        sent = (
+            (("STC01", first),)
+            if not (tenth or eleventh)
+            else (("STC01", first), ("STC10", tenth), ("STC11", eleventh))
+        )
+        for key in sent:  # (element, composite)
+            if not key[1]:
                 continue
-            read = known.get((element, composite))
+            read = known.get(key)
             if read is None:
                 if len(known) >= _KNOWN_LIMIT:
                     known.clear()
-                read = known[(element, composite)] = self._read_status(element, composite)
+                read = known[key] = self._read_status(*key)
             status.codes.append(read[0])
             status.categories.append(read[1])
         verdict = action_verdict(action.strip())
@@ -345,10 +367,10 @@ class ClaimAckDecoder:
         """Rejected when any category keeps it out; else accepted when one lets it in; else
         STC03; else (nothing readable) rejected, with a warning."""
         log = self.fields.log
-        told = [v for v in status.categories if v is not None]
-        if told:
-            verdict = Verdict.REJECTED if Verdict.REJECTED in told else Verdict.ACCEPTED
-            if status.actions and any(a is not verdict for a in status.actions):
+        categories, actions = status.categories, status.actions
+        if categories.count(None) != len(categories):  # some category tells
+            verdict = _REJECTED if _REJECTED in categories else _ACCEPTED
+            if actions.count(verdict) != len(actions):  # an action says otherwise
                 action = "U (reject)" if verdict.accepts else "WQ (accept)"
                 log.record(
                     catalogue.ACK_ACTION,

@@ -148,6 +148,8 @@ class Date:
 
     def __init__(self) -> None:
         self._cache: dict[str, date] = {}
+        # ``known(text)``: the date of CCYYMMDD text read before, else None (as ``Real.known``)
+        self.known = self._cache.get
 
     def parse(self, text: str) -> date:
         """CCYYMMDD or YYMMDD."""

@@ -17,11 +17,16 @@ placed once. A reader is then a table, ``(loop ID, segment ID) -> handler``, ove
 Gathering is also what keeps a large file fast: a segment that stays in the innermost loop of a
 gathered instance (CAS, DTM, REF, AMT in a claim or line) is appended to that instance without
 asking the walker or building any object (``walker.stays``).
+
+A reader may also name, per kind, *quiet* loops outside any loop to gather: a segment that opens
+one of them right after a gathered instance (or right after another such segment) is placed but
+not handed out. That is for openers a reader does nothing with at that point (a 277CA's patient
+HL and NM1 between two claims): whatever they would end, the gathered instance's item ended.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 import attrs
 
@@ -294,11 +299,13 @@ class TransactionStream:
         *,
         kinds: Collection[Kind] = KINDS,
         gather: Collection[str] = (),
+        quiet: Mapping[Kind, Collection[str]] | None = None,
     ) -> None:
         self.reader = reader
         self.sink = sink
         self.kinds = tuple(kinds)
         self.gather = frozenset(gather)
+        self.quiet = {kind: frozenset(loops) for kind, loops in (quiet or {}).items()}
         self.transaction: Transaction | None = None
 
     @property
@@ -320,6 +327,10 @@ class TransactionStream:
         stays: frozenset[str] = _NOTHING
         keep: Callable[[Segment], None] = _discard
         lanes: dict[frozenset[str], frozenset[str]] = {}  # stays -> its lane IDs
+        # the quiet loops of the transaction being read, and the position of the last segment
+        # not handed out for opening one (the next may follow it quietly too)
+        quiet: frozenset[LoopSpec] = frozenset()
+        quieted = -1
 
         def open_lane(keep: Callable[[Segment], None], stays: frozenset[str]) -> None:
             # the lane IDs for these staying segments, remembered: never an envelope segment,
@@ -342,6 +353,7 @@ class TransactionStream:
                         reader.lane_ids = _NOTHING
                     if seg_id == "ST":
                         walker = self._start(position, elements, env)
+                        quiet = self._quiet(walker)
                         root = walker.root if walker is not None else None
                         yield Placed(position, elements, root, Placement.OPENED if root else None)
                     elif seg_id == "SE" and walker is not None:
@@ -385,13 +397,21 @@ class TransactionStream:
                         top.loop, top.how, top.opening = instance, how, (position, elements)
                         top.path, top.children = instance.spec.path, []
                         keep, stays = top.append, walker.stays
-                        open_lane(keep, stays)
+                        lane = lanes.get(stays)  # open_lane, inline: once per claim of a file
+                        if lane is None:
+                            lane = lanes[stays] = stays - ENVELOPE_IDS
+                        reader.lane_keep, reader.lane_ids = keep, lane
                         continue
                     if hop is not None and hop < 0:  # a loop in no loop to gather (a 277CA's HL)
+                        follows = position == quieted + 1
                         if gathering.root is not None:
                             yield gathering.close()
+                            follows = True
                         stays = _NOTHING
                         reader.lane_ids = _NOTHING
+                        if follows and instance.spec in quiet:
+                            quieted = position
+                            continue
                         yield Placed(position, elements, instance, how)
                         continue
                 elif how is same:
@@ -413,6 +433,13 @@ class TransactionStream:
                     open_lane(keep, stays)
         finally:  # the reader may be read on: nothing goes to a list no longer ours
             reader.lane_ids, reader.lane_keep = _NOTHING, _discard
+
+    def _quiet(self, walker: LoopWalker | None) -> frozenset[LoopSpec]:
+        """The quiet loops of the transaction a walker reads (see the module docstring)."""
+        if walker is None or self.transaction is None or self.transaction.kind is None:
+            return frozenset()
+        ids = self.quiet.get(self.transaction.kind, _NOTHING)
+        return frozenset(loop for loop in walker.spec.loops if loop.id in ids)
 
     def _start(self, position: int, st: list[str], env: Envelope) -> LoopWalker | None:
         set_id, control = _ST(st)
