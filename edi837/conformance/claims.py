@@ -368,11 +368,10 @@ class ClaimChecks:
             return
         c = self.context
         line.position, line.set_position = c.position, c.set_position
-        component = self._component()
-        key = _SV1(elements)
+        key = _SV1.fetch(elements) if len(elements) >= _SV1.width else _SV1(elements)
         known = self._lines.get(key)
         if known is None:  # a line seen before (the same code, charge, pointers) is not redone
-            known = self._line_values(key, component)
+            known = self._line_values(key, self._component())
         line.charge, line.place, line.pointers = known
 
     def _line_values(
@@ -409,7 +408,9 @@ class ClaimChecks:
         return values
 
     def _dtp(self, elements: list[str], loop: str) -> None:
-        qualifier, kind, text = _DTP(elements)
+        qualifier, kind, text = (
+            _DTP.fetch(elements) if len(elements) >= _DTP.width else _DTP(elements)
+        )
         if kind == "RD8":
             start_text, _, end_text = text.partition("-")
             start, end = _date(start_text), _date(end_text)
