@@ -59,7 +59,18 @@ class Missing:
 class Transition:
     """What placing one kind of segment after one node does (see the module docstring)."""
 
-    __slots__ = ("checks", "down", "enter", "entered", "keep", "kind", "pending", "target")
+    __slots__ = (
+        "checks",
+        "down",
+        "enter",
+        "entered",
+        "idx",
+        "keep",
+        "kind",
+        "limit",
+        "pending",
+        "target",
+    )
 
     def __init__(
         self,
@@ -72,6 +83,9 @@ class Transition:
         self.kind = kind
         self.keep = keep  # frames kept (the loops not left)
         self.target = target  # the node it lands on
+        self.idx = target.idx if target is not None else -1
+        # how many of the target its loop takes without a finding (none when it is Not Used)
+        self.limit = 0 if target is None or target.usage == "N" else target.max_use
         self.enter = enter  # loops entered, outermost first; the last one is counted
         self.entered = enter[-1] if enter else None
         self.down = len(enter) - 1 if enter else 0  # loops gone down through, not counted
@@ -272,10 +286,10 @@ class Walker:
             if len(frames) != step.keep:
                 del frames[step.keep :]
             counts = frames[-1]
-            idx = target.idx
+            idx = step.idx
             seen = counts.get(idx, 0) + 1
             counts[idx] = seen
-            if seen <= target.max_use and target.usage != "N":
+            if seen <= step.limit:  # (a count is at least one: a limit of 0 is Not Used)
                 self.node = target
                 return target
             if target.usage == "N":
