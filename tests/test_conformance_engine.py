@@ -284,3 +284,31 @@ def test_the_answer_validate_tells_is_the_one_ack_reads(path: Path) -> None:
     assert answers.interchanges["R"] == rejected(InterchangeAck)
     assert sum(answers.sets.values()) == len(sets)
     assert answers.sets["R"] == sum(1 for s in sets if s.verdict is Verdict.REJECTED)
+
+
+def test_a_syntax_note_the_fast_path_leaves_open_is_still_checked(tmp_path: Path) -> None:
+    # NM108 and NM109 are both situational in 2010AA: the expression matches NM108 alone, and
+    # only the note (P0809) can tell
+    path = _variant(tmp_path, ("*****XX*1234567893~", "*****XX~"))
+    assert "SNIP1-SYNTAX-PAIRED" in _rules(path)
+
+
+def test_the_syntax_notes_a_fast_path_match_settles_are_left_out() -> None:
+    from edi837.conformance.elements import checker
+    from edi837.conformance.tree import SegNode, tree
+
+    def open_notes(loop: str, seg_id: str, delimiters: tuple[str, str, str]) -> list[str]:
+        (node,) = (
+            n
+            for n in tree("837p").nodes
+            if isinstance(n, SegNode) and n.loop == loop and n.id == seg_id
+        )
+        fast, notes = checker(node)._expression(delimiters)
+        assert fast is not None
+        return [note.text for note, _ in notes]
+
+    # SV103 and SV104 are both required: P0304 holds on any segment the expression matches
+    assert open_notes("2000A/2000B/2300/2400", "SV1", ("*", ":", "~")) == []
+    assert open_notes("2000A/2010AA", "NM1", ("*", ":", "~")) == ["P0809"]
+    # a separator a value may hold: where an element ends cannot be told, so every note stays
+    assert open_notes("2000A/2000B/2300/2400", "SV1", ("*", "-", "~")) == ["P0304"]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from operator import attrgetter
 
 import attrs
 
@@ -105,6 +106,7 @@ _SV107 = picker("SV107", "SV107-1", "SV107-2", "SV107-3", "SV107-4")
 _DTP = picker("DTP", "DTP01", "DTP02", "DTP03")
 
 
+_PLACE = attrgetter("place")  # of a line
 # the pointers a claim with n diagnoses may use: "1" to "n" (SV107 carries them as digits)
 _POINTERS = tuple(frozenset(str(p) for p in range(1, n + 1)) for n in range(13))
 
@@ -152,6 +154,7 @@ class ClaimChecks:
         self._npis: dict[str, bool] = {}
         self._his: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         self._billable: dict[tuple[str, date], bool] = {}
+        self._billable_on: dict[str, set[date]] = {}  # the dates each code was billable on
         self._table: dict[str, Callable[[list[str], str], None]] = {
             "BHT": self._bht,
             "HL": self._hl,
@@ -365,11 +368,10 @@ class ClaimChecks:
             return
         c = self.context
         line.position, line.set_position = c.position, c.set_position
-        component = self._component()
-        key = _SV1(elements)
+        key = _SV1.fetch(elements) if len(elements) >= _SV1.width else _SV1(elements)
         known = self._lines.get(key)
         if known is None:  # a line seen before (the same code, charge, pointers) is not redone
-            known = self._line_values(key, component)
+            known = self._line_values(key, self._component())
         line.charge, line.place, line.pointers = known
 
     def _line_values(
@@ -406,7 +408,9 @@ class ClaimChecks:
         return values
 
     def _dtp(self, elements: list[str], loop: str) -> None:
-        qualifier, kind, text = _DTP(elements)
+        qualifier, kind, text = (
+            _DTP.fetch(elements) if len(elements) >= _DTP.width else _DTP(elements)
+        )
         if kind == "RD8":
             start_text, _, end_text = text.partition("-")
             start, end = _date(start_text), _date(end_text)
@@ -449,10 +453,13 @@ class ClaimChecks:
         claim = self.claim
         if claim is None:
             return
+        # the first date of service of each line that has one, each date once, in order
+        starts = sorted({line.dates[0] for line in claim.lines if line.dates})
+        first = starts[0] if starts else None
         self._totals(claim)
-        self._diagnoses(claim)
-        self._places(claim)
-        self._birth(claim)
+        self._diagnoses(claim, starts)
+        self._places(claim, first)
+        self._birth(claim, first)
         if claim.frequency in ("7", "8") and not claim.has_f8:
             self._report(
                 snip4.FREQUENCY_REF,
@@ -498,9 +505,9 @@ class ClaimChecks:
                 "CLM02",
             )
         charges = [line.charge for line in claim.lines]
-        if not charges or any(c is None for c in charges):
+        if not charges or None in charges:
             return
-        total = sum((c for c in charges if c is not None), Decimal(0))
+        total = sum(charges, Decimal(0))  # type: ignore[type-var]  # no None: tested
         if total != claim.charge:
             self._report(
                 snip3.CLAIM_TOTAL,
@@ -509,10 +516,12 @@ class ClaimChecks:
                 "CLM02",
             )
 
-    def _diagnoses(self, claim: _Claim) -> None:
+    def _diagnoses(self, claim: _Claim, dates: list[date]) -> None:
         count = len(claim.diagnoses)
         pointers = _POINTERS[min(count, len(_POINTERS) - 1)]
         for line in claim.lines:
+            if pointers.issuperset(line.pointers):
+                continue  # the common case: every pointer within the claim's diagnoses
             for number, pointer in enumerate(line.pointers, 1):
                 if pointer not in pointers:
                     self._report(
@@ -523,7 +532,6 @@ class ClaimChecks:
                         f"SV107-{number}",
                     )
         seen: set[str] = set()
-        dates = sorted({d for line in claim.lines if line.dates for d in line.dates[:1]})
         for normal, ref, where in claim.diagnoses:
             if not normal:
                 continue
@@ -536,6 +544,9 @@ class ClaimChecks:
                 )
                 continue
             seen.add(normal)
+            billable_on = self._billable_on.get(normal)
+            if billable_on is not None and billable_on.issuperset(dates):
+                continue  # the common case: billable on every date, each answer remembered
             for on in dates:
                 if self._is_billable(normal, on):
                     continue
@@ -559,16 +570,18 @@ class ClaimChecks:
         if known is None:
             if len(self._billable) >= _MEMO_LIMIT:
                 self._billable.clear()
+                self._billable_on.clear()
             known = self._billable[key] = icd10cm.is_billable(code, on) is True
+            if known:
+                self._billable_on.setdefault(code, set()).add(on)
         return known
 
-    def _places(self, claim: _Claim) -> None:
+    def _places(self, claim: _Claim, first: date | None) -> None:
         """A place of service in force on the date of service. (One CMS never assigned is
         already a SNIP 2 code finding: the TR3 names the same list.)"""
         dated = _dated_places()
-        if claim.place not in dated and not any(line.place in dated for line in claim.lines):
+        if claim.place not in dated and dated.isdisjoint(map(_PLACE, claim.lines)):
             return  # the common case: no code CMS created within the dates we check
-        first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
         places = [(claim.place, first, claim.where, "CLM05-1")]
         places += [
             (line.place, line.dates[0] if line.dates else first, line.where, "SV105")
@@ -586,11 +599,10 @@ class ClaimChecks:
                 ref,
             )
 
-    def _birth(self, claim: _Claim) -> None:
+    def _birth(self, claim: _Claim, first: date | None) -> None:
         if claim.patient_birth is None:
             return
         born, where = claim.patient_birth
-        first = min((line.dates[0] for line in claim.lines if line.dates), default=None)
         if first is not None and born > first:
             self._report(
                 snip4.BIRTH_AFTER_SERVICE,

@@ -20,6 +20,7 @@ flat).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -46,6 +47,8 @@ _CONTROL = {
 }  # fmt: skip
 _DATE_TYPES = ("RD8", "DT", "D8", "D6")
 _DTP_FORMATS = ("RD8", "D8", "D6", "DT", "TM")
+# the characters a value the fast-path expression accepts may hold besides the character set
+_VALUE_CHARACTERS = frozenset("-. 0123456789")
 CACHE_LIMIT = 4096  # clean segment texts remembered per segment use (a bounded memory)
 
 
@@ -155,6 +158,10 @@ class Element:
         )
 
 
+# an expression for one interchange's delimiters, and the syntax notes a match leaves open
+_Fast = tuple[re.Pattern[str] | None, tuple[tuple[SyntaxNote, tuple[int, ...]], ...]]
+
+
 class SegmentChecker:
     """The element pass for one segment use (see the module docstring)."""
 
@@ -174,7 +181,8 @@ class SegmentChecker:
         self.clean: set[str] = set()  # texts checked clean, in the delimiters below
         self.delimiters: Delimiters | None = None
         self.fast: re.Pattern[str] | None = None
-        self._fast: dict[Delimiters, re.Pattern[str] | None] = {}
+        self.open_notes: tuple[tuple[SyntaxNote, tuple[int, ...]], ...] = ()  # see _open
+        self._fast: dict[Delimiters, _Fast] = {}
 
     def check(
         self, text: str, elements: list[str], delimiters: Delimiters | None, emit: Emit
@@ -184,7 +192,7 @@ class SegmentChecker:
         if delimiters != self.delimiters:  # a text reads otherwise with other delimiters
             self.clean.clear()
             self.delimiters = delimiters
-            self.fast = self._expression(delimiters)
+            self.fast, self.open_notes = self._expression(delimiters)
         if text in self.clean:
             return
         component = delimiters[1] if delimiters is not None else None
@@ -193,7 +201,7 @@ class SegmentChecker:
             fast is not None
             and component is not None
             and fast.fullmatch(text) is not None
-            and self._notes_hold(elements, component)
+            and (not self.open_notes or self._notes_hold(elements, component))
         ):
             self._remember(text)
             return
@@ -207,17 +215,47 @@ class SegmentChecker:
             self.clean.clear()
         self.clean.add(text)
 
-    def _expression(self, delimiters: Delimiters | None) -> re.Pattern[str] | None:
+    def _expression(self, delimiters: Delimiters | None) -> _Fast:
         if delimiters is None:
-            return None
-        if delimiters not in self._fast:
-            self._fast[delimiters] = fastpath.expression(
+            return None, ()
+        found = self._fast.get(delimiters)
+        if found is None:
+            fast = fastpath.expression(
                 self.seg_id, self.children, *delimiters, dtp=self.seg_id == "DTP"
             )
-        return self._fast[delimiters]
+            notes = self._open(delimiters) if fast is not None else ()
+            found = self._fast[delimiters] = (fast, notes)
+        return found
+
+    def _open(self, delimiters: Delimiters) -> tuple[tuple[SyntaxNote, tuple[int, ...]], ...]:
+        """The syntax notes a segment the expression matches may still break. The expression
+        fills every Required element and leaves every Not Used one (and any past the last
+        declared) empty, so a note that holds whatever the Situational ones hold is settled by
+        the match. Unless a separator is a character a value may hold (a digit, ``-``, ``.``,
+        a space): then an element's place cannot be told from the match, and every note stays."""
+        if delimiters[0] in _VALUE_CHARACTERS or delimiters[1] in _VALUE_CHARACTERS:
+            return self.notes
+        children = self.children
+        kept = []
+        for note, indexes in self.notes:
+            settled = []  # (ref, present) of the elements the match fills or leaves empty
+            open_refs = []
+            for ref, index in zip(note.refs, indexes, strict=True):
+                usage = children[index - 1].usage if 1 <= index <= len(children) else "N"
+                if usage in ("R", "N"):
+                    settled.append((ref, usage == "R"))
+                else:
+                    open_refs.append(ref)
+            given = [ref for ref, present in settled if present]
+            if not all(
+                note.holds(given + [ref for ref, on in zip(open_refs, bits, strict=True) if on])
+                for bits in itertools.product((False, True), repeat=len(open_refs))
+            ):
+                kept.append((note, indexes))
+        return tuple(kept)
 
     def _notes_hold(self, elements: list[str], component: str) -> bool:
-        for note, indexes in self.notes:
+        for note, indexes in self.open_notes:
             present = []
             for ref, index in zip(note.refs, indexes, strict=True):
                 raw = elements[index] if index < len(elements) else ""

@@ -220,7 +220,7 @@ class _Run:
                         else:
                             known.add(seg_id)
                     context.loop = ""
-                    if piece[-1] in separators or len(piece) == len(seg_id):
+                    if piece[-1] in separators or len(elements) == 1:  # (no separator in it)
                         self._empty_or_trailing(piece, seg_id, separators)
                     if seg_id in _SPECIAL or not self.validated:
                         self._segment(seg_id, elements, piece, component)
@@ -234,8 +234,13 @@ class _Run:
                         node = walker.place(walker.tree.signature(elements, component), walk_emit)
                         if node is not None:
                             context.loop = node.loop
-                            checker = node.checker or element_pass.checker(node)
-                            checker.check(piece, elements, self.triple, element_emit)  # type: ignore[attr-defined]
+                            checker: element_pass.SegmentChecker = (
+                                node.checker or element_pass.checker(node)  # type: ignore[assignment]
+                            )
+                            triple = self.triple
+                            # a text checked clean here before, in these delimiters: nothing to do
+                            if checker.delimiters != triple or piece not in checker.clean:
+                                checker.check(piece, elements, triple, element_emit)
                             handler = self.handlers.get(seg_id)
                             if handler is not None:
                                 handler(elements, node.loop)

@@ -182,6 +182,9 @@ class Tree:
     # per segment ID: the qualifier positions any of its nodes reads, and the codes that matter
     keys: dict[str, tuple[tuple[tuple[str, int], frozenset[str]], ...]] = attrs.field(factory=dict)
     plain: dict[str, Signature] = attrs.field(factory=dict)  # the signature of a keyless ID
+    # the IDs with one qualifier place: (element index, whether a composite's first component,
+    # the codes that matter), the same as in ``keys``, flat for the look-up every segment does
+    single: dict[str, tuple[int, bool, frozenset[str]]] = attrs.field(factory=dict)
 
     def node(self, idx: int) -> SegNode | LoopNode:
         return self.nodes[idx]
@@ -196,18 +199,19 @@ class Tree:
         """What the walker needs to know of a segment to place it: its ID and the qualifier
         values some node tests (None for a value no node accepts)."""
         seg_id = elements[0]
+        single = self.single.get(seg_id)
+        if single is not None:  # the common case, kept lean: it runs once per segment
+            index, composite, codes = single
+            raw: str | None = elements[index] if len(elements) > index else None
+            if raw is not None and component in raw:
+                raw = raw.partition(component)[0] if composite else _formatted(raw, component)
+            return (seg_id, raw if raw in codes else None)
         keys = self.keys.get(seg_id)
         if not keys:
             plain = self.plain.get(seg_id)
             if plain is None:
                 plain = self.plain[seg_id] = (seg_id,)
             return plain
-        if len(keys) == 1:  # the common case, kept lean: it runs once per segment
-            (kind, index), codes = keys[0]
-            raw: str | None = elements[index] if len(elements) > index else None
-            if raw is not None and component in raw:
-                raw = raw.partition(component)[0] if kind == "c" else _formatted(raw, component)
-            return (seg_id, raw if raw in codes else None)
         values: list[str | None] = [seg_id]
         for (kind, index), codes in keys:
             raw = elements[index] if len(elements) > index else None
@@ -354,6 +358,12 @@ def _index_keys(tree: Tree) -> None:
     tree.keys = {
         seg_id: tuple((at, frozenset(codes)) for at, codes in sorted(by_place.items()))
         for seg_id, by_place in found.items()
+    }
+    tree.single = {
+        seg_id: (index, kind == "c", codes)
+        for seg_id, keys in tree.keys.items()
+        if len(keys) == 1
+        for (kind, index), codes in keys
     }
 
 

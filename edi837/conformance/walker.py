@@ -59,7 +59,18 @@ class Missing:
 class Transition:
     """What placing one kind of segment after one node does (see the module docstring)."""
 
-    __slots__ = ("checks", "enter", "keep", "kind", "target")
+    __slots__ = (
+        "checks",
+        "down",
+        "enter",
+        "entered",
+        "idx",
+        "keep",
+        "kind",
+        "limit",
+        "pending",
+        "target",
+    )
 
     def __init__(
         self,
@@ -72,8 +83,16 @@ class Transition:
         self.kind = kind
         self.keep = keep  # frames kept (the loops not left)
         self.target = target  # the node it lands on
+        self.idx = target.idx if target is not None else -1
+        # how many of the target its loop takes without a finding (none when it is Not Used)
+        self.limit = 0 if target is None or target.usage == "N" else target.max_use
         self.enter = enter  # loops entered, outermost first; the last one is counted
+        self.entered = enter[-1] if enter else None
+        self.down = len(enter) - 1 if enter else 0  # loops gone down through, not counted
         self.checks = checks
+        # the same checks as (frame, node, check): a count, once there, is never below one, so
+        # "no count" is a look-up in the frame (the walk does it for every segment)
+        self.pending = tuple((m.depth, m.idx, m) for m in checks)
 
 
 class _Candidate:
@@ -258,8 +277,8 @@ class Walker:
         if step is None:
             step = node.transitions[signature] = transition(self.tree, node, signature)
         frames = self.frames
-        for missing in step.checks:
-            if frames[missing.depth].get(missing.idx, 0) < 1:
+        for depth, idx, missing in step.pending:
+            if idx not in frames[depth]:
                 emit(missing.rule, missing.message, missing.segment_id, missing.loop)
         kind = step.kind
         target: SegNode = step.target  # type: ignore[assignment]  # None only for NOT_FOUND
@@ -267,10 +286,10 @@ class Walker:
             if len(frames) != step.keep:
                 del frames[step.keep :]
             counts = frames[-1]
-            idx = target.idx
+            idx = step.idx
             seen = counts.get(idx, 0) + 1
             counts[idx] = seen
-            if seen <= target.max_use and target.usage != "N":
+            if seen <= step.limit:  # (a count is at least one: a limit of 0 is Not Used)
                 self.node = target
                 return target
             if target.usage == "N":
@@ -290,10 +309,9 @@ class Walker:
                 )
         elif kind == ENTER:
             del frames[step.keep :]
-            *down, entered = step.enter
-            frames.extend(
-                frames[-1] for _ in down
-            )  # entered by going down: counted with the parent
+            entered: LoopNode = step.entered  # type: ignore[assignment]  # set for ENTER
+            if step.down:  # entered by going down: counted with the parent
+                frames.extend([frames[-1]] * step.down)
             if entered.usage == "N":
                 emit(
                     snip2.LOOP_NOT_USED,
