@@ -66,7 +66,7 @@ from edi837.lifecycle.machine import (
     front_door_state,
     void_took_effect,
 )
-from edi837.lifecycle.shapes import evaluate_shared
+from edi837.lifecycle.shapes import evaluate_shared, restamped, shape_of
 
 ZERO = Decimal(0)
 _REVERSAL = "22"
@@ -312,16 +312,74 @@ class EventReader:
             yield facts, result
 
     def evaluated(
-        self, claim_ids: Collection[str] | None = None
+        self, claim_ids: Collection[str] | None = None, *, by_rows: bool = False
     ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
-        """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order."""
+        """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order.
+        ``by_rows``: a claim whose rows have the shape of one met before in this pass takes its
+        answer (:meth:`_by_rows`)."""
         raws = self._raws(claim_ids)
+        if by_rows:
+            yield from self._by_rows(raws)
+            return
         while chunk := list(islice(raws, CHUNK)):
             self._known = self._dependencies(chunk)
             prepared = [self._prepare(raw) for raw in chunk]
             self._resent = self._resends([p.facts for p in prepared if p.rejected_original])
             for raw, ready in zip(chunk, prepared, strict=True):
                 yield (raw, *self._evaluate(ready, shared=True))
+            self._known, self._resent = {}, {}
+
+    def _by_rows(self, raws: Iterator[Raw]) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
+        """:meth:`evaluated`, with the claims keyed by their rows less their identities
+        (ledger/row_shapes.py, refresh's key): the first claim of each key goes the whole way
+        (its facts, its events, the state machine through lifecycle/shapes.py's memo); a later
+        claim of the key takes the first one's facts with its own claim, member and line IDs,
+        and the same shape's answer restamped with its identities (``restamped``), before any
+        event is made of its rows. Claims of no key, and every claim of a key whose first was a
+        rejected original (its answer reads other claims) or was evaluated on its own, go the
+        whole way."""
+        # row key -> (the facts of its first claim, their shape); None: evaluate every claim
+        memo: dict[Hashable, tuple[ClaimFacts, object] | None] = {}
+        successors = self._successors
+        while chunk := list(islice(raws, CHUNK)):
+            self._known = self._dependencies(chunk)
+            if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
+                memo.clear()
+            keys = [
+                None
+                if raw.facts[0] in successors or (key := row_key(raw, self._acks_key(raw))) is None
+                else key
+                for raw in chunk
+            ]
+            # as flag_changes: the chunk's first claim of each key not yet met is prepared with
+            # those of no key (their resends looked up together); the rest wait for it
+            prepared: dict[int, _Prepared] = {}
+            firsts: set[Hashable] = set()
+            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
+                if key is not None:
+                    if memo.get(key) is not None or key in firsts:
+                        continue
+                    firsts.add(key)
+                prepared[index] = self._prepare(raw)
+            self._resent = self._resends(
+                [p.facts for p in prepared.values() if p.rejected_original]
+            )
+            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
+                ready = prepared.get(index)
+                if ready is None:
+                    known = memo[key]
+                    if known is not None:
+                        facts = _facts_like(raw, known[0])
+                        # (a key holds at most one adjudication: row_shapes.py)
+                        numbers = [row[6] for row in raw.adjudications]
+                        yield raw, facts, restamped(known[1], facts, numbers)
+                        continue
+                    ready = self._prepare(raw)  # (its resend looked up on its own)
+                facts, result = self._evaluate(ready, shared=True)
+                if key is not None and key not in memo:
+                    shape = shape_of(result)
+                    memo[key] = None if ready.rejected_original or shape is None else (facts, shape)
+                yield raw, facts, result
             self._known, self._resent = {}, {}
 
     def flag_changes(self, claim_ids: Collection[str] | None = None) -> Iterator[list[Flags]]:
@@ -512,6 +570,43 @@ _RESENT = (
     "AND l.claim_id > {p}claim_id AND c.frequency = '1' AND l.live = 1 "
     "ORDER BY l.claim_id LIMIT 1"
 )
+
+
+def _facts_like(raw: Raw, like: ClaimFacts) -> ClaimFacts:
+    """:meth:`EventReader._facts` of a claim whose rows equal ``like``'s claim's but for its
+    identities (ledger/row_shapes.py's key): every field but the claim, member and line IDs is
+    made of the columns the key holds, so it is ``like``'s (positional, as _facts makes them)."""
+    row = raw.facts
+    lines = tuple(
+        [
+            LineFacts(
+                line[1],  # line_id
+                same.charge,
+                same.procedure,
+                same.modifiers,
+                same.service_date,
+                same.end_date,
+                same.units,
+                same.expected_unpaid,
+            )
+            for line, same in zip(raw.lines, like.lines, strict=True)
+        ]
+    )
+    return ClaimFacts(
+        row[0],  # claim_id
+        row[1],  # member_id
+        like.frequency,
+        like.test,
+        like.billed,
+        like.sent_on,
+        like.written,
+        lines,
+        like.original_claim_id,
+        like.service_month,
+        like.category,
+        like.resent_as,
+        like.batch_id,
+    )
 
 
 def _front_rejected(facts: ClaimFacts, events: Sequence[Event]) -> bool:

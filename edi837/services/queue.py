@@ -77,7 +77,7 @@ def queue(
     # claim, by its shape: what aging and next_action read of it but its identities (its shape
     # key holds the date it was sent and its lines' dates of service), on this as_of
     advised: dict[object, tuple[Aging, Advice]] = {}
-    for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
+    for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids, by_rows=True):
         shape = named_shape(facts, outcome)
         if shape is None:
             age = aging(facts, as_of)
