@@ -345,33 +345,37 @@ class EventReader:
             self._known = self._dependencies(chunk)
             if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
                 memo.clear()
-            keys = [
-                None
-                if raw.facts[0] in successors or (key := row_key(raw, self._acks_key(raw))) is None
-                else key
-                for raw in chunk
-            ]
             # as flag_changes: the chunk's first claim of each key not yet met is prepared with
-            # those of no key (their resends looked up together); the rest wait for it
-            prepared: dict[int, _Prepared] = {}
+            # those of no key (their resends looked up together); a claim of a key met in an
+            # earlier chunk takes its answer; the rest wait for their key's first claim (below)
+            plan: list[tuple[Raw, Hashable, _Prepared | None, tuple[ClaimFacts, object] | None]]
+            plan = []
             firsts: set[Hashable] = set()
-            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
+            for raw in chunk:
+                key = (
+                    None
+                    if raw.facts[0] in successors
+                    else row_key(raw, self._acks_key(raw) if raw.acks else ())
+                )
                 if key is not None:
-                    if memo.get(key) is not None or key in firsts:
+                    known = memo.get(key)
+                    if known is not None or key in firsts:
+                        plan.append((raw, key, None, known))
                         continue
                     firsts.add(key)
-                prepared[index] = self._prepare(raw)
+                plan.append((raw, key, self._prepare(raw), None))
             self._resent = self._resends(
-                [p.facts for p in prepared.values() if p.rejected_original]
+                [p[2].facts for p in plan if p[2] is not None and p[2].rejected_original]
             )
-            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
-                ready = prepared.get(index)
+            for raw, key, planned, met in plan:
+                ready = planned
                 if ready is None:
-                    known = memo[key]
+                    known = memo[key] if met is None else met
                     if known is not None:
                         facts = _facts_like(raw, known[0])
                         # (a key holds at most one adjudication: row_shapes.py)
-                        numbers = [row[6] for row in raw.adjudications]
+                        adjudications = raw.adjudications
+                        numbers = [adjudications[0][6]] if adjudications else ()
                         yield raw, facts, restamped(known[1], facts, numbers)
                         continue
                     ready = self._prepare(raw)  # (its resend looked up on its own)
