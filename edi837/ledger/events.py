@@ -106,6 +106,27 @@ class _Prepared(NamedTuple):
     rejected_original: bool  # a rejected original: is it resent as another claim?
 
 
+class Alike(NamedTuple):
+    """A claim whose rows are an earlier claim's of the same pass but for its identities
+    (ledger/row_shapes.py's key): its facts and outcome are that claim's with its own claim,
+    member and line IDs and payer's claim number, made only when asked (:meth:`evaluated`)."""
+
+    raw: Raw
+    like: ClaimFacts  # the earlier claim's facts
+    shape: object  # their outcome's shape (lifecycle/shapes.py)
+
+    def evaluated(self) -> tuple[ClaimFacts, ClaimOutcome]:
+        """The claim's facts and outcome, as :meth:`EventReader.evaluated` gives them."""
+        facts = _facts_like(self.raw, self.like)
+        return facts, restamped(self.shape, facts, self.numbers)
+
+    @property
+    def numbers(self) -> Sequence[str]:
+        """The payer's claim numbers of its adjudications (a key holds at most one)."""
+        adjudications = self.raw.adjudications
+        return [adjudications[0][6]] if adjudications else ()
+
+
 class EventReader:
     """Reads claims and their events. Batch-level and set-level acknowledgments are few (one per
     batch or transaction set) and are held in memory, as are the links of the voids and
@@ -319,7 +340,9 @@ class EventReader:
         answer (:meth:`_by_rows`)."""
         raws = self._raws(claim_ids)
         if by_rows:
-            yield from self._by_rows(raws)
+            for found in self._by_rows(raws, lazy=False):
+                assert not isinstance(found, Alike)
+                yield found
             return
         while chunk := list(islice(raws, CHUNK)):
             self._known = self._dependencies(chunk)
@@ -329,7 +352,17 @@ class EventReader:
                 yield (raw, *self._evaluate(ready, shared=True))
             self._known, self._resent = {}, {}
 
-    def _by_rows(self, raws: Iterator[Raw]) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
+    def alike(
+        self, claim_ids: Collection[str] | None = None
+    ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome] | Alike]:
+        """:meth:`evaluated` ``by_rows``, a claim that takes an earlier claim's answer handed
+        out as an :class:`Alike`, its facts and outcome not made (for what needs only its
+        identities and its shape's answer: the work queue's JSON)."""
+        return self._by_rows(self._raws(claim_ids), lazy=True)
+
+    def _by_rows(
+        self, raws: Iterator[Raw], *, lazy: bool
+    ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome] | Alike]:
         """:meth:`evaluated`, with the claims keyed by their rows less their identities
         (ledger/row_shapes.py, refresh's key): the first claim of each key goes the whole way
         (its facts, its events, the state machine through lifecycle/shapes.py's memo); a later
@@ -372,11 +405,11 @@ class EventReader:
                 if ready is None:
                     known = memo[key] if met is None else met
                     if known is not None:
-                        facts = _facts_like(raw, known[0])
-                        # (a key holds at most one adjudication: row_shapes.py)
-                        adjudications = raw.adjudications
-                        numbers = [adjudications[0][6]] if adjudications else ()
-                        yield raw, facts, restamped(known[1], facts, numbers)
+                        alike = Alike(raw, *known)
+                        if lazy:
+                            yield alike
+                        else:
+                            yield (raw, *alike.evaluated())
                         continue
                     ready = self._prepare(raw)  # (its resend looked up on its own)
                 facts, result = self._evaluate(ready, shared=True)

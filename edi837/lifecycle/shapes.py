@@ -115,8 +115,22 @@ def restamped(shape: object, facts: ClaimFacts, numbers: Sequence[str]) -> Claim
     caller that knows the claim is of it: its identities put back, ``numbers`` being the payer's
     claim numbers of its adjudications in the order of its events."""
     assert isinstance(shape, _Shape)
+    return _restamp(shape, facts, payer_number(shape, numbers))
+
+
+def payer_number(shape: object, numbers: Sequence[str]) -> str:
+    """The payer's claim number the outcome of a claim of this shape shows (its
+    ``payer_claim_number``), of ``numbers`` as :func:`restamped` takes them."""
+    assert isinstance(shape, _Shape)
     number = shape.number
-    return _restamp(shape, facts, "" if number is None else numbers[number])
+    return "" if number is None else numbers[number]
+
+
+def remembered(shape: object) -> bool:
+    """Whether :func:`shape_of` still knows this shape (the memo forgets every shape when full):
+    what a caller holding a shape reads of it is what it would read of an outcome of it."""
+    assert isinstance(shape, _Shape)
+    return _by_figures.get(id(shape.outcome.figures)) is shape
 
 
 def _restamp(shape: _Shape, facts: ClaimFacts, number: str) -> ClaimOutcome:
