@@ -77,7 +77,7 @@ class QueueView:
 
     @property
     def totals(self) -> Totals:
-        """The totals of the claims :meth:`items` has handed out."""
+        """The totals of the claims :meth:`items` (or :meth:`entries`) has handed out."""
         return self._gathered.totals
 
 
