@@ -84,9 +84,9 @@ def command(
     from edi837.render.queue import FORMATS, QueueView
     from edi837.services.queue import (
         Filters,
+        entries,
         payment_totals,
         provider_adjustments,
-        queue,
         unmatched,
     )
 
@@ -103,7 +103,7 @@ def command(
     )
     with Ledger(path, create=False) as book:
         view = QueueView(
-            queue(book, as_of=today, filters=filters),
+            entries(book, as_of=today, filters=filters),
             lambda: unmatched(book),
             lambda: provider_adjustments(book),
             lambda: payment_totals(book),

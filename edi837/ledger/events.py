@@ -66,7 +66,7 @@ from edi837.lifecycle.machine import (
     front_door_state,
     void_took_effect,
 )
-from edi837.lifecycle.shapes import evaluate_shared
+from edi837.lifecycle.shapes import evaluate_shared, restamped, shape_of
 
 ZERO = Decimal(0)
 _REVERSAL = "22"
@@ -104,6 +104,27 @@ class _Prepared(NamedTuple):
     successors: tuple[Successor, ...]
     original: ClaimOutcome | None
     rejected_original: bool  # a rejected original: is it resent as another claim?
+
+
+class Alike(NamedTuple):
+    """A claim whose rows are an earlier claim's of the same pass but for its identities
+    (ledger/row_shapes.py's key): its facts and outcome are that claim's with its own claim,
+    member and line IDs and payer's claim number, made only when asked (:meth:`evaluated`)."""
+
+    raw: Raw
+    like: ClaimFacts  # the earlier claim's facts
+    shape: object  # their outcome's shape (lifecycle/shapes.py)
+
+    def evaluated(self) -> tuple[ClaimFacts, ClaimOutcome]:
+        """The claim's facts and outcome, as :meth:`EventReader.evaluated` gives them."""
+        facts = _facts_like(self.raw, self.like)
+        return facts, restamped(self.shape, facts, self.numbers)
+
+    @property
+    def numbers(self) -> Sequence[str]:
+        """The payer's claim numbers of its adjudications (a key holds at most one)."""
+        adjudications = self.raw.adjudications
+        return [adjudications[0][6]] if adjudications else ()
 
 
 class EventReader:
@@ -312,16 +333,90 @@ class EventReader:
             yield facts, result
 
     def evaluated(
-        self, claim_ids: Collection[str] | None = None
+        self, claim_ids: Collection[str] | None = None, *, by_rows: bool = False
     ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome]]:
-        """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order."""
+        """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order.
+        ``by_rows``: a claim whose rows have the shape of one met before in this pass takes its
+        answer (:meth:`_by_rows`)."""
         raws = self._raws(claim_ids)
+        if by_rows:
+            for found in self._by_rows(raws, lazy=False):
+                assert not isinstance(found, Alike)
+                yield found
+            return
         while chunk := list(islice(raws, CHUNK)):
             self._known = self._dependencies(chunk)
             prepared = [self._prepare(raw) for raw in chunk]
             self._resent = self._resends([p.facts for p in prepared if p.rejected_original])
             for raw, ready in zip(chunk, prepared, strict=True):
                 yield (raw, *self._evaluate(ready, shared=True))
+            self._known, self._resent = {}, {}
+
+    def alike(
+        self, claim_ids: Collection[str] | None = None
+    ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome] | Alike]:
+        """:meth:`evaluated` ``by_rows``, a claim that takes an earlier claim's answer handed
+        out as an :class:`Alike`, its facts and outcome not made (for what needs only its
+        identities and its shape's answer: the work queue's JSON)."""
+        return self._by_rows(self._raws(claim_ids), lazy=True)
+
+    def _by_rows(
+        self, raws: Iterator[Raw], *, lazy: bool
+    ) -> Iterator[tuple[Raw, ClaimFacts, ClaimOutcome] | Alike]:
+        """:meth:`evaluated`, with the claims keyed by their rows less their identities
+        (ledger/row_shapes.py, refresh's key): the first claim of each key goes the whole way
+        (its facts, its events, the state machine through lifecycle/shapes.py's memo); a later
+        claim of the key takes the first one's facts with its own claim, member and line IDs,
+        and the same shape's answer restamped with its identities (``restamped``), before any
+        event is made of its rows. Claims of no key, and every claim of a key whose first was a
+        rejected original (its answer reads other claims) or was evaluated on its own, go the
+        whole way."""
+        # row key -> (the facts of its first claim, their shape); None: evaluate every claim
+        memo: dict[Hashable, tuple[ClaimFacts, object] | None] = {}
+        successors = self._successors
+        while chunk := list(islice(raws, CHUNK)):
+            self._known = self._dependencies(chunk)
+            if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
+                memo.clear()
+            # as flag_changes: the chunk's first claim of each key not yet met is prepared with
+            # those of no key (their resends looked up together); a claim of a key met in an
+            # earlier chunk takes its answer; the rest wait for their key's first claim (below)
+            plan: list[tuple[Raw, Hashable, _Prepared | None, tuple[ClaimFacts, object] | None]]
+            plan = []
+            firsts: set[Hashable] = set()
+            for raw in chunk:
+                key = (
+                    None
+                    if raw.facts[0] in successors
+                    else row_key(raw, self._acks_key(raw) if raw.acks else ())
+                )
+                if key is not None:
+                    known = memo.get(key)
+                    if known is not None or key in firsts:
+                        plan.append((raw, key, None, known))
+                        continue
+                    firsts.add(key)
+                plan.append((raw, key, self._prepare(raw), None))
+            self._resent = self._resends(
+                [p[2].facts for p in plan if p[2] is not None and p[2].rejected_original]
+            )
+            for raw, key, planned, met in plan:
+                ready = planned
+                if ready is None:
+                    known = memo[key] if met is None else met
+                    if known is not None:
+                        alike = Alike(raw, *known)
+                        if lazy:
+                            yield alike
+                        else:
+                            yield (raw, *alike.evaluated())
+                        continue
+                    ready = self._prepare(raw)  # (its resend looked up on its own)
+                facts, result = self._evaluate(ready, shared=True)
+                if key is not None and key not in memo:
+                    shape = shape_of(result)
+                    memo[key] = None if ready.rejected_original or shape is None else (facts, shape)
+                yield raw, facts, result
             self._known, self._resent = {}, {}
 
     def flag_changes(self, claim_ids: Collection[str] | None = None) -> Iterator[list[Flags]]:
@@ -512,6 +607,43 @@ _RESENT = (
     "AND l.claim_id > {p}claim_id AND c.frequency = '1' AND l.live = 1 "
     "ORDER BY l.claim_id LIMIT 1"
 )
+
+
+def _facts_like(raw: Raw, like: ClaimFacts) -> ClaimFacts:
+    """:meth:`EventReader._facts` of a claim whose rows equal ``like``'s claim's but for its
+    identities (ledger/row_shapes.py's key): every field but the claim, member and line IDs is
+    made of the columns the key holds, so it is ``like``'s (positional, as _facts makes them)."""
+    row = raw.facts
+    lines = tuple(
+        [
+            LineFacts(
+                line[1],  # line_id
+                same.charge,
+                same.procedure,
+                same.modifiers,
+                same.service_date,
+                same.end_date,
+                same.units,
+                same.expected_unpaid,
+            )
+            for line, same in zip(raw.lines, like.lines, strict=True)
+        ]
+    )
+    return ClaimFacts(
+        row[0],  # claim_id
+        row[1],  # member_id
+        like.frequency,
+        like.test,
+        like.billed,
+        like.sent_on,
+        like.written,
+        lines,
+        like.original_claim_id,
+        like.service_month,
+        like.category,
+        like.resent_as,
+        like.batch_id,
+    )
 
 
 def _front_rejected(facts: ClaimFacts, events: Sequence[Event]) -> bool:

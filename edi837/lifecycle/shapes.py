@@ -102,10 +102,42 @@ def evaluate_shared(
             _by_figures.clear()
         shape = _memo[key] = _learn(facts, events, positions)
         _by_figures[id(shape.outcome.figures)] = shape
-    made = shape.outcome
     number = shape.number
+    if number is None:
+        return _restamp(shape, facts, "")
     # (counted as _learn counts them, which numbered their payer claim numbers)
-    adjudications = [e for e in events if isinstance(e, Adjudication)] if number is not None else ()
+    adjudications = [e for e in events if isinstance(e, Adjudication)]
+    return _restamp(shape, facts, adjudications[number].payer_claim_number)
+
+
+def restamped(shape: object, facts: ClaimFacts, numbers: Sequence[str]) -> ClaimOutcome:
+    """The answer :func:`evaluate_shared` gives a claim of this shape (:func:`shape_of`'s), for a
+    caller that knows the claim is of it: its identities put back, ``numbers`` being the payer's
+    claim numbers of its adjudications in the order of its events."""
+    assert isinstance(shape, _Shape)
+    return _restamp(shape, facts, payer_number(shape, numbers))
+
+
+def payer_number(shape: object, numbers: Sequence[str]) -> str:
+    """The payer's claim number the outcome of a claim of this shape shows (its
+    ``payer_claim_number``), of ``numbers`` as :func:`restamped` takes them."""
+    assert isinstance(shape, _Shape)
+    number = shape.number
+    return "" if number is None else numbers[number]
+
+
+def remembered(shape: object) -> bool:
+    """Whether :func:`shape_of` still knows this shape (the memo forgets every shape when full):
+    what a caller holding a shape reads of it is what it would read of an outcome of it."""
+    assert isinstance(shape, _Shape)
+    return _by_figures.get(id(shape.outcome.figures)) is shape
+
+
+def _restamp(shape: _Shape, facts: ClaimFacts, number: str) -> ClaimOutcome:
+    """The shape's outcome with the claim's identities: its claim ID, its lines' IDs and the
+    payer's claim number it shows."""
+    made = shape.outcome
+    lines = facts.lines
     return ClaimOutcome(  # positional, in the class's field order (as evaluate makes it)
         facts.claim_id,
         made.state,
@@ -126,7 +158,7 @@ def evaluate_shared(
             ]
         ),
         made.live,
-        "" if number is None else adjudications[number].payer_claim_number,
+        number,
         made.reasons,
         made.remarks,
         made.front_door,

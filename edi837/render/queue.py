@@ -27,6 +27,7 @@ from edi837.render.queue_data import (
 from edi837.render.queue_json import claim_json
 from edi837.render.safety import csv_text, terminal_text
 from edi837.services.queue import (
+    AlikeItem,
     Book,
     PaymentTotals,
     ProviderAdjustmentRow,
@@ -42,7 +43,7 @@ class QueueView:
 
     def __init__(
         self,
-        items: Iterable[QueueItem],
+        items: Iterable[QueueItem | AlikeItem],
         unmatched: Callable[[], Iterable[Unmatched]],
         adjustments: Callable[[], list[ProviderAdjustmentRow]],
         payments: Callable[[], PaymentTotals],
@@ -58,13 +59,25 @@ class QueueView:
 
     def items(self) -> Iterator[QueueItem]:
         add = self._gathered.add
-        for item in self._items:
+        for entry in self._items:
+            item = entry.item() if isinstance(entry, AlikeItem) else entry
             add(item)
             yield item
 
+    def entries(self) -> Iterator[QueueItem | AlikeItem]:
+        """:meth:`items`, a claim of a row shape met before left an :class:`AlikeItem` (for
+        what renders it from its identities and its shape alone)."""
+        add, add_alike = self._gathered.add, self._gathered.add_alike
+        for entry in self._items:
+            if isinstance(entry, AlikeItem):
+                add_alike(entry)
+            else:
+                add(entry)
+            yield entry
+
     @property
     def totals(self) -> Totals:
-        """The totals of the claims :meth:`items` has handed out."""
+        """The totals of the claims :meth:`items` (or :meth:`entries`) has handed out."""
         return self._gathered.totals
 
 
@@ -74,7 +87,7 @@ def write_json(out: TextIO, view: QueueView) -> None:
     )
     # the claims go out a few hundred at a time: a write per claim cost more than the joins
     separator, run = "\n  ", []
-    for item in view.items():
+    for item in view.entries():
         run.append(claim_json(item))
         if len(run) == 256:
             out.write(separator + ",\n  ".join(run))

@@ -24,10 +24,10 @@ from edi837 import phi
 from edi837.codes.descriptions import carc, rarc
 from edi837.lifecycle.events import FrontDoor, LineFacts, Reason
 from edi837.lifecycle.machine import Figures, LineOutcome, State
-from edi837.lifecycle.shapes import named_shape
+from edi837.lifecycle.shapes import named_shape, payer_number
 from edi837.render.queue_data import money, number
 from edi837.render.safety import terminal_text
-from edi837.services.queue import QueueItem
+from edi837.services.queue import AlikeItem, QueueItem
 
 _CACHE_LIMIT = 4096
 _BOOLEAN = {True: "true", False: "false"}
@@ -172,8 +172,10 @@ _templates: dict[tuple[object, ...], str] = {}
 _HOLE = "\x00"  # no JSON text holds it raw: encode_basestring_ascii writes it \u0000
 
 
-def claim_json(item: QueueItem) -> str:
-    """``json.dumps(claim_data(item))``, byte for byte."""
+def claim_json(item: QueueItem | AlikeItem) -> str:
+    """``json.dumps(claim_data(item))``, byte for byte (of ``item.item()`` for an AlikeItem)."""
+    if isinstance(item, AlikeItem):
+        return _alike_json(item)
     facts, outcome = item.facts, item.outcome
     shape = named_shape(facts, outcome)
     if shape is None:
@@ -192,6 +194,24 @@ def claim_json(item: QueueItem) -> str:
         _quoted(phi.member_id(facts.member_id)),
         _quoted(terminal_text(number)) if number else _NOTHING,
         *[_quoted(line.line_id) for line in facts.lines],
+    )
+
+
+def _alike_json(entry: AlikeItem) -> str:
+    """:func:`claim_json` of ``entry.item()``, from the claim's rows: its shape's template (the
+    claim names no other claim) filled with its identities, as claim_json fills it."""
+    alike, age, advice = entry.alike, entry.aging, entry.advice
+    key = (alike.shape, age.days, age.bucket, age.deadline, age.days_left, advice.text, advice.done)
+    template = _templates.get(key)
+    if template is None:
+        return claim_json(entry.item())  # (which makes the template)
+    raw = alike.raw
+    number = payer_number(alike.shape, alike.numbers)
+    return template % (
+        _quoted(raw.facts[0]),  # claim_id
+        _quoted(phi.member_id(raw.facts[1])),
+        _quoted(terminal_text(number)) if number else _NOTHING,
+        *[_quoted(line[1]) for line in raw.lines],  # line IDs, in the facts' order
     )
 
 

@@ -5,19 +5,21 @@ draws on it. Streamed claim by claim; the totals are gathered as the claims go b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
-from edi837.ledger.events import EventReader
+from edi837.ledger.event_rows import Raw
+from edi837.ledger.events import Alike, EventReader
 from edi837.ledger.store import Ledger
 from edi837.lifecycle.actions import Kind, table
 from edi837.lifecycle.advice import Advice, Aging, aging, next_action
 from edi837.lifecycle.events import ClaimFacts
 from edi837.lifecycle.machine import ClaimOutcome, Figures, State
-from edi837.lifecycle.shapes import named_shape
+from edi837.lifecycle.shapes import named_shape, remembered
 from edi837.payer.fee_schedule import program_of
 
 ZERO = Decimal(0)
@@ -64,6 +66,22 @@ class Filters:
         return not (self.open_only and not item.needs_action)
 
 
+class AlikeItem(NamedTuple):
+    """A claim of the work queue whose rows are an earlier claim's but for its identities
+    (``EventReader.alike``): its age and advice are its shape's, its facts and outcome are made
+    only when asked (:meth:`item`). :func:`entries` hands these out for what needs only a
+    claim's identities and its shape's answer (the JSON, the totals of a group met before)."""
+
+    alike: Alike
+    aging: Aging
+    advice: Advice
+
+    def item(self) -> QueueItem:
+        """The claim as :func:`queue` gives it."""
+        facts, outcome = self.alike.evaluated()
+        return QueueItem(facts, outcome, self.advice, self.aging)
+
+
 def queue(
     ledger: Ledger,
     *,
@@ -73,26 +91,52 @@ def queue(
 ) -> Iterator[QueueItem]:
     """Every claim (or those asked for) that passes the filters, in claim-ID order."""
     every = filters == Filters()
+    for item in _entries(EventReader(ledger).evaluated(claim_ids, by_rows=True), as_of):
+        assert isinstance(item, QueueItem)
+        if every or filters.keep(item):
+            yield item
+
+
+def entries(
+    ledger: Ledger, *, as_of: date, filters: Filters = Filters()
+) -> Iterator[QueueItem | AlikeItem]:
+    """:func:`queue`'s claims; with no filter, a claim whose rows are an earlier claim's but
+    for its identities as an :class:`AlikeItem` (``item()`` is the claim :func:`queue` gives)."""
+    if filters != Filters():
+        return queue(ledger, as_of=as_of, filters=filters)
+    return _entries(EventReader(ledger).alike(None), as_of)
+
+
+def _entries(
+    found: Iterable[tuple[Raw, ClaimFacts, ClaimOutcome] | Alike], as_of: date
+) -> Iterator[QueueItem | AlikeItem]:
     # the age and advice of a claim of a known shape (lifecycle/shapes.py) that names no other
     # claim, by its shape: what aging and next_action read of it but its identities (its shape
     # key holds the date it was sent and its lines' dates of service), on this as_of
     advised: dict[object, tuple[Aging, Advice]] = {}
-    for _raw, facts, outcome in EventReader(ledger).evaluated(claim_ids):
+    for claim in found:
+        if isinstance(claim, Alike):
+            # (a claim of a row key names no other claim: its shape is named_shape's)
+            known = advised.get(claim.shape) if remembered(claim.shape) else None
+            if known is not None:
+                yield AlikeItem(claim, *known)
+                continue
+            facts, outcome = claim.evaluated()
+        else:
+            _raw, facts, outcome = claim
         shape = named_shape(facts, outcome)
         if shape is None:
             age = aging(facts, as_of)
             advice = next_action(facts, outcome, as_of, age=age)
         else:
-            found = advised.get(shape)
-            if found is None:
+            advice_of = advised.get(shape)
+            if advice_of is None:
                 if len(advised) >= _ADVICE_LIMIT:
                     advised.clear()
                 age = aging(facts, as_of)
-                found = advised[shape] = (age, next_action(facts, outcome, as_of, age=age))
-            age, advice = found
-        item = QueueItem(facts, outcome, advice, age)
-        if every or filters.keep(item):
-            yield item
+                advice_of = advised[shape] = (age, next_action(facts, outcome, as_of, age=age))
+            age, advice = advice_of
+        yield QueueItem(facts, outcome, advice, age)
 
 
 # -- totals -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from edi837.lifecycle.shapes import shape_of
-from edi837.services.queue import ZERO, QueueItem, Totals
+from edi837.services.queue import ZERO, AlikeItem, QueueItem, Totals
 
 GROUP_LIMIT = 4096
 LOG_LIMIT = 1 << 16
@@ -91,6 +91,19 @@ class GatheredTotals:
         self._log.append(index)
         if len(self._log) >= LOG_LIMIT:
             self._fold()
+
+    def add_alike(self, entry: AlikeItem) -> None:
+        """:meth:`add` of ``entry.item()``: a claim of a group met since the last fold is
+        counted against it without its facts and outcome being made."""
+        if not self._in_order:
+            found = self._groups.get((entry.alike.shape, entry.aging.bucket, entry.advice.done))
+            if found is not None:
+                self._members[found].count += 1
+                self._log.append(found)
+                if len(self._log) >= LOG_LIMIT:
+                    self._fold()
+                return
+        self.add(entry.item())
 
     def _new(self, item: QueueItem) -> int:
         if len(self._members) >= GROUP_LIMIT:
