@@ -35,8 +35,17 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from edi837.codes import descriptions as codes
-from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.model.remittance import (
+    Adjustment,
+    ClaimPayment,
+    DateReference,
+    Remark,
+    RemitEvent,
+    ServicePayment,
+    service_date,
+)
 from edi837.render import remit_data, values
+from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
 from edi837.render.safety import csv_text
 
@@ -187,14 +196,25 @@ def _claim_cells(claim: ClaimPayment, remarks: tuple[Remark, ...]) -> tuple[str,
     )
 
 
+# the service date cell of a line whose one DTM is this (shared) DateReference
+_dated: Held[DateReference, str] = Held(lambda dated: _day(service_date((dated,))))
+_ONE = Decimal(1)
+
+
 def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
-    procedure = line.procedure
+    procedure, units, dates = line.procedure, line.units, line.dates
     return (
         str(number),
         csv_text(line.line_control_number),
         *_procedure(procedure.code, procedure.modifiers),
-        _day(line.service_date),
-        *_line_amounts(line.paid_units, line.charge, line.paid, line.adjustments, line.remarks),
+        _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates)),
+        *_line_amounts(
+            _ONE if units is None else units,  # ServicePayment.paid_units, without the call
+            line.charge,
+            line.paid,
+            line.adjustments,
+            line.remarks,
+        ),
     )
 
 
