@@ -117,6 +117,12 @@ def _tags(name: str) -> tuple[str, str, str]:
     return f"<{name}>", f"</{name}>", f'<{name} nil="true"/>'
 
 
+# the control numbers' tags: written inline, once a claim and a line, when the text is plain
+_PCN_OPEN, _PCN_CLOSE, _ = _tags("patient_control_number")
+_PAYER_OPEN, _PAYER_CLOSE, _ = _tags("payer_claim_number")
+_LCN_OPEN, _LCN_CLOSE, _ = _tags("line_control_number")
+
+
 def _leaf(name: str, value: str | None) -> str:
     opening, closing, nil = _tags(name)
     return nil if value is None else opening + _escaped(value) + closing
@@ -236,6 +242,7 @@ def _dated(pad: str) -> Held[DateReference, str]:
 
 def _line(item: ServicePayment, pad: str) -> str:
     procedure, units, dates = item.procedure, item.units, item.dates
+    control = item.line_control_number
     return (
         _line_head(
             pad,
@@ -246,7 +253,16 @@ def _line(item: ServicePayment, pad: str) -> str:
             _ONE if units is None else units,  # ServicePayment.paid_units, without the call
         )
         + (_dated(pad)(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)))
-        + _leaf("line_control_number", item.line_control_number or None)
+        + (
+            (_LCN_OPEN + control + _LCN_CLOSE)
+            if control
+            and control.isascii()
+            and control.isprintable()
+            and "&" not in control
+            and "<" not in control
+            and ">" not in control
+            else _leaf("line_control_number", control or None)
+        )
         + _line_tail(pad, item.adjustments, item.remarks)
     )
 
@@ -285,11 +301,29 @@ def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[R
 def claim_text(item: ClaimPayment, pad: str) -> str:
     """``<claim>`` whose tag sits at the indentation ``pad``, as lxml would write it."""
     before, _, _, after = _claim_pieces(pad)
+    patient, payer = item.patient_control_number, item.payer_claim_number
     head = (
         before
-        + _leaf("patient_control_number", item.patient_control_number)
+        + (
+            (_PCN_OPEN + patient + _PCN_CLOSE)
+            if patient.isascii()
+            and patient.isprintable()
+            and "&" not in patient
+            and "<" not in patient
+            and ">" not in patient
+            else _leaf("patient_control_number", patient)
+        )
         + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
-        + _leaf("payer_claim_number", item.payer_claim_number or None)
+        + (
+            (_PAYER_OPEN + payer + _PAYER_CLOSE)
+            if payer
+            and payer.isascii()
+            and payer.isprintable()
+            and "&" not in payer
+            and "<" not in payer
+            and ">" not in payer
+            else _leaf("payer_claim_number", payer or None)
+        )
         + _claim_codes(pad, item.adjustments, item.remarks)
     )
     lines = item.lines
