@@ -78,24 +78,3 @@ def write_text(out: BinaryIO, write: Callable[[io.TextIOWrapper], None], newline
         text.flush()
     finally:
         text.detach()
-
-
-BATCH = 256  # texts joined into one write: a write per claim through the text layer cost more
-
-
-def write_joined(out: io.TextIOWrapper, texts: Iterable[str], lead: str, joint: str) -> int:
-    """Write ``texts`` to ``out``, the first after ``lead`` and each other after ``joint``, as
-    ``lead + joint.join(texts)`` would be, a batch of :data:`BATCH` per write; how many there
-    were (none: nothing is written)."""
-    batch: list[str] = []
-    count = 0
-    for text in texts:
-        batch.append(text)
-        if len(batch) == BATCH:
-            out.write((joint if count else lead) + joint.join(batch))
-            count += BATCH
-            batch.clear()
-    if batch:
-        out.write((joint if count else lead) + joint.join(batch))
-        count += len(batch)
-    return count

@@ -36,7 +36,7 @@ from edi837.model.remittance import (
 )
 from edi837.render import remit_data, values
 from edi837.render.held import Held
-from edi837.render.remit import payments, write_joined, write_text
+from edi837.render.remit import payments, write_text
 from edi837.render.templates import cut
 
 SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script would notice
@@ -271,8 +271,10 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
         for key, value in remit_data.header(payment.header).items():
             out.write(f"\n{_FIELD}{json.dumps(key)}: {json.dumps(value)},")
         out.write(f'\n{_FIELD}"claims": [')
-        claims = (claim_text(claim, _ITEM) for claim in payment.claims())
-        any_claim = write_joined(out, claims, "\n" + _ITEM, ",\n" + _ITEM)
+        any_claim = False
+        for claim in payment.claims():
+            out.write(f"{',' if any_claim else ''}\n{_ITEM}{claim_text(claim, _ITEM)}")
+            any_claim = True
         out.write(f"\n{_FIELD}]" if any_claim else "]")
         for key, value in remit_data.trailer(payment.totals).items():
             out.write(f",\n{_FIELD}{json.dumps(key)}: {_nested(value, _FIELD)}")

@@ -39,7 +39,7 @@ from edi837.model.remittance import (
 )
 from edi837.render import remit_data, values
 from edi837.render.held import Held
-from edi837.render.remit import payments, write_joined, write_text
+from edi837.render.remit import payments, write_text
 from edi837.render.templates import cut
 
 T = TypeVar("T")
@@ -357,8 +357,10 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
         for key, value in remit_data.header(payment.header).items():
             out.write("\n    " + markup(key, value, "    "))
         out.write("\n    <claims>")
-        claims = (claim_text(claim, claim_pad) for claim in payment.claims())
-        any_claim = write_joined(out, claims, "\n" + claim_pad, "\n" + claim_pad)
+        any_claim = False
+        for claim in payment.claims():
+            out.write("\n" + claim_pad + claim_text(claim, claim_pad))
+            any_claim = True
         out.write("\n    </claims>" if any_claim else "</claims>")
         for key, value in remit_data.trailer(payment.totals).items():
             out.write("\n    " + markup(key, value, "    "))
