@@ -8,9 +8,7 @@ cannot be used or an operation refused exit 2, a wrong command line exit 64.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-import traceback
 from collections.abc import Callable
 
 import click
@@ -129,16 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return ExitCode.INTERRUPTED
-    except sqlite3.DatabaseError as exc:  # the ledger is damaged, or a table is missing
-        click.echo(
-            f"error: the ledger cannot be read ({exc}); it may be damaged or from another "
-            "program\n  hint: restore the ledger from a backup",
-            err=True,
-        )
-        return ExitCode.UNUSABLE
-    except Exception as exc:  # a bug in edi837: say so plainly, keep PHI out of the output
+    except Exception as exc:
+        if _ledger_error(exc):  # the ledger is damaged, or a table is missing
+            click.echo(
+                f"error: the ledger cannot be read ({exc}); it may be damaged or from another "
+                "program\n  hint: restore the ledger from a backup",
+                err=True,
+            )
+            return ExitCode.UNUSABLE
+        # a bug in edi837: say so plainly, keep PHI out of the output
         click.echo(f"internal error: {type(exc).__name__} (this is a bug in edi837)", err=True)
         if os.environ.get("EDI837_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             click.echo("  set EDI837_DEBUG=1 to see the traceback", err=True)
@@ -146,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         progress.show_off()
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _ledger_error(exc: Exception) -> bool:
+    """Whether ``exc`` is sqlite3's DatabaseError. sqlite3 is not imported to ask: a command that
+    opens no ledger (remit, validate) never imports it, and loading it was a tenth of their
+    start-up; an error of sqlite3 can only come once something imported it."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError)
 
 
 if __name__ == "__main__":

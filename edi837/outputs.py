@@ -17,7 +17,6 @@ build hand out control numbers exactly once: see ``services/emit.py``.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import re
@@ -28,9 +27,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from edi837.errors import EdiError, InputError
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 PRIVATE = 0o600  # every output may hold member data
 STDOUT_NAME = "<stdout>"  # how an output given as `-` is named in messages and the ledger
@@ -158,6 +160,12 @@ def remove_stale_partials(out: Path) -> list[Path]:
     return removed
 
 
+def _sha256() -> _Hash:
+    import hashlib  # only for a digest: loading OpenSSL's hashes was a twentieth of remit's start
+
+    return hashlib.sha256()
+
+
 class Staged:
     """A file being written under a temporary name beside its target."""
 
@@ -168,7 +176,7 @@ class Staged:
         self.temp = parent / f".{out.name}.{os.getpid()}.{os.urandom(4).hex()}.partial"
         # the content hash is for the 837P's ledger record; a text output nobody hashes skips it
         # (hashing the 120 MB work queue cost a quarter of a second)
-        self._digest = hashlib.sha256() if digest else None
+        self._digest = _sha256() if digest else None
         self.published = False
         self.size = 0
         self._views: list[Any] = []  # the binary() and text() views, flushed by close()

@@ -3,6 +3,9 @@ it skip cleanly when it is absent."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,19 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+_CACHE = tempfile.mkdtemp(prefix="edi837-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The parsed declarations are cached in a folder of the run's own (edi837.x12.parsed),
+    never the user's: every run starts cold and then reads its own cache, and leaves nothing."""
+    os.environ["EDI837_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def corpus_files(kind: str) -> list[Path]:

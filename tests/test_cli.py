@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -332,3 +333,30 @@ def test_a_command_imports_its_own_module_and_renderer_only(tmp_path: Path) -> N
     )
     assert done.stdout.strip() == "['edi837.commands._inputs', 'edi837.commands.remit']"
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("record,")
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "said"),
+    [
+        (sqlite3.DatabaseError("file is not a database"), 2, "the ledger cannot be read"),
+        (sqlite3.OperationalError("no such table: claims"), 2, "the ledger cannot be read"),
+        (ValueError("oops"), 3, "internal error: ValueError"),
+    ],
+)
+def test_a_damaged_ledger_and_a_bug_are_told_apart(
+    error: Exception,
+    code: int,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The CLI no longer imports sqlite3 to catch its errors (edi837.cli._ledger_error): a
+    database error raised under any command is still the damaged-ledger message, exit 2."""
+    import edi837.cli
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(edi837.cli.cli, "main", fail)
+    assert main(["remit", "x"]) == code
+    assert said in capsys.readouterr().err

@@ -25,7 +25,6 @@ are our own plain words, not the publishers' text.
 from __future__ import annotations
 
 import csv
-import tomllib
 from functools import cache
 
 from edi837.errors import SpecError
@@ -111,6 +110,8 @@ def remark(qualifier: str, code: str) -> str | None:
 
 @cache
 def _external_lists() -> dict[str, frozenset[str]]:
+    import tomllib  # here, not at the top: remit asks for descriptions, never these lists
+
     path = segment_file("codes/x12-external.toml")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -312,6 +312,16 @@ def _sum_adjustments(adjustments: tuple[Adjustment, ...]) -> Decimal:
     return total
 
 
+def service_date(dates: tuple[DateReference, ...]) -> date | None:
+    """A line's date of service among its DTMs: DTM*472 (single date), else DTM*150 (start of a
+    period); None when it has neither with a readable date."""
+    for qualifier in ("472", "150"):
+        for dated in dates:
+            if dated.qualifier == qualifier and dated.date is not None:
+                return dated.date
+    return None
+
+
 @attrs.frozen(slots=True)
 class ServicePayment:
     """Loop 2110: one service line as adjudicated (SVC and what follows it)."""
@@ -347,11 +357,7 @@ class ServicePayment:
     @property
     def service_date(self) -> date | None:
         """DTM*472 (single date) or DTM*150 (start of a period)."""
-        for qualifier in ("472", "150"):
-            for dated in self.dates:
-                if dated.qualifier == qualifier and dated.date is not None:
-                    return dated.date
-        return None
+        return service_date(self.dates)
 
     @property
     def adjustment_total(self) -> Decimal:

@@ -35,8 +35,17 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from edi837.codes import descriptions as codes
-from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.model.remittance import (
+    Adjustment,
+    ClaimPayment,
+    DateReference,
+    Remark,
+    RemitEvent,
+    ServicePayment,
+    service_date,
+)
 from edi837.render import remit_data, values
+from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
 from edi837.render.safety import csv_text
 
@@ -170,6 +179,35 @@ def _line_amounts(
     )
 
 
+def _joined(cells: tuple[str, ...]) -> tuple[str, bool]:
+    """Cells joined with commas, and whether csv.writer would write them so (:func:`plain`)."""
+    text = ",".join(cells)
+    return text, plain(text, len(cells))
+
+
+# The recurring parts of a line row, joined and checked once: the procedure and modifiers
+# cells, and the units, charge, paid, adjustments and remarks cells (see _write).
+@lru_cache(maxsize=4096)
+def _procedure_text(code: str, modifiers: tuple[str, ...]) -> tuple[str, bool]:
+    return _joined(_procedure(code, modifiers))
+
+
+@lru_cache(maxsize=4096)
+def _line_amounts_text(
+    units: Decimal,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, bool]:
+    return _joined(_line_amounts(units, charge, paid, adjustments, remarks))
+
+
+def _one_cell(cell: str) -> bool:
+    """Whether csv.writer writes ``cell`` as it is, within a row of several."""
+    return '"' not in cell and "," not in cell and "\n" not in cell and "\r" not in cell
+
+
 def _claim_cells(claim: ClaimPayment, remarks: tuple[Remark, ...]) -> tuple[str, ...]:
     charge, paid, responsibility, adjustments = _amounts(
         claim.charge, claim.paid, claim.patient_responsibility, claim.adjustments
@@ -187,14 +225,25 @@ def _claim_cells(claim: ClaimPayment, remarks: tuple[Remark, ...]) -> tuple[str,
     )
 
 
+# the service date cell of a line whose one DTM is this (shared) DateReference
+_dated: Held[DateReference, str] = Held(lambda dated: _day(service_date((dated,))))
+_ONE = Decimal(1)
+
+
 def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
-    procedure = line.procedure
+    procedure, units, dates = line.procedure, line.units, line.dates
     return (
         str(number),
         csv_text(line.line_control_number),
         *_procedure(procedure.code, procedure.modifiers),
-        _day(line.service_date),
-        *_line_amounts(line.paid_units, line.charge, line.paid, line.adjustments, line.remarks),
+        _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates)),
+        *_line_amounts(
+            _ONE if units is None else units,  # ServicePayment.paid_units, without the call
+            line.charge,
+            line.paid,
+            line.adjustments,
+            line.remarks,
+        ),
     )
 
 
@@ -257,22 +306,36 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
             # A line row is the claim's cells, the line's, then three empty PLB cells. The
             # claim's part is joined once for all its lines, and each part checked on its own:
             # when neither needs quoting, neither does the row (csv.writer takes any other).
+            # The line's cells likewise: the recurring ones come joined and checked from the
+            # caches, its control number and reasons are checked here.
             lead = ("line", *base, *cells)
             joined = ",".join(lead)
             lead_plain = plain(joined, len(lead))
             coded = claim.adjustments or remarks
             for number, line in enumerate(claim.lines, 1):
+                adjusted, remarked = line.adjustments, line.remarks
                 reasons = (
-                    _reasons((*claim.adjustments, *line.adjustments), (*remarks, *line.remarks))
-                    if coded or line.adjustments or line.remarks
+                    _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
+                    if coded or adjusted or remarked
                     else ""
                 )
-                line_cells = (*_line_cells(number, line), reasons)
-                tail = ",".join(line_cells)
-                if lead_plain and plain(tail, len(line_cells)):
-                    write(f"{joined},{tail},,,\n")
+                procedure, units, dates = line.procedure, line.units, line.dates
+                coding, coding_plain = _procedure_text(procedure.code, procedure.modifiers)
+                amounts, amounts_plain = _line_amounts_text(
+                    _ONE if units is None else units, line.charge, line.paid, adjusted, remarked
+                )
+                control = csv_text(line.line_control_number)
+                if (
+                    lead_plain
+                    and coding_plain
+                    and amounts_plain
+                    and _one_cell(control)
+                    and (not reasons or _one_cell(reasons))
+                ):
+                    day = _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates))
+                    write(f"{joined},{number},{control},{coding},{day},{amounts},{reasons},,,\n")
                 else:
-                    row((*lead, *line_cells, *_NO_PLB))
+                    row((*lead, *_line_cells(number, line), reasons, *_NO_PLB))
             if buffer.tell() >= _CHUNK:
                 text.write(buffer.getvalue())
                 buffer.seek(0)

@@ -25,8 +25,17 @@ from json.encoder import encode_basestring_ascii
 from typing import Any, BinaryIO, TypeVar
 
 from edi837.codes import descriptions as codes
-from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.model.remittance import (
+    Adjustment,
+    ClaimPayment,
+    DateReference,
+    Remark,
+    RemitEvent,
+    ServicePayment,
+    service_date,
+)
 from edi837.render import remit_data, values
+from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
 from edi837.render.templates import cut
 
@@ -118,6 +127,7 @@ def _remark(item: Remark, pad: str) -> str:
 # (the date recurs, but keyed with the rest it would multiply the combinations past the caches'
 # bounds), a claim from three around its two control numbers and its lines: see render.templates.
 _LINE_KEY = remit_data.LINE_KEYS.index
+_ONE = Decimal(1)
 _CLAIM_KEY = remit_data.CLAIM_KEYS.index
 
 
@@ -158,14 +168,30 @@ def _line_tail(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Rem
     )
 
 
+@cache
+def _dated(pad: str) -> Held[DateReference, str]:
+    """The date piece of a line whose one DTM is this (shared) DateReference."""
+    return Held(lambda dated: _line_date(pad, service_date((dated,))))
+
+
 def _line(item: ServicePayment, pad: str) -> str:
-    procedure = item.procedure
+    procedure, units, dates, control = (
+        item.procedure,
+        item.units,
+        item.dates,
+        item.line_control_number,
+    )
     return (
         _line_head(
-            pad, procedure.code, procedure.modifiers, item.charge, item.paid, item.paid_units
+            pad,
+            procedure.code,
+            procedure.modifiers,
+            item.charge,
+            item.paid,
+            _ONE if units is None else units,  # ServicePayment.paid_units, without the call
         )
-        + _line_date(pad, item.service_date)
-        + _text(item.line_control_number or None)
+        + (_dated(pad)(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)))
+        + (encode_basestring_ascii(control) if control else "null")
         + _line_tail(pad, item.adjustments, item.remarks)
     )
 
@@ -205,13 +231,26 @@ def claim_text(item: ClaimPayment, pad: str = "") -> str:
     """``json.dumps(remit_data.claim(item), indent=2)`` with every line after the first
     indented by ``pad``, written without the dict or the pure-Python encoder."""
     before, _, _, after = _claim_pieces(pad)
-    return (
+    number = item.payer_claim_number
+    head = (
         before
         + encode_basestring_ascii(item.patient_control_number)
         + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
-        + _text(item.payer_claim_number or None)
+        + (encode_basestring_ascii(number) if number else "null")
         + _claim_codes(pad, item.adjustments, item.remarks)
-        + _list(item.lines, _line, pad + "  ")
+    )
+    lines = item.lines
+    if not lines:
+        return head + "[]" + after
+    inner = pad + "    "  # the lines' list sits at pad + 2, its items at pad + 4
+    return (
+        head
+        + "[\n"
+        + inner
+        + (",\n" + inner).join([_line(line, inner) for line in lines])
+        + "\n"
+        + pad
+        + "  ]"
         + after
     )
 

@@ -28,8 +28,17 @@ from functools import cache, lru_cache
 from typing import Any, BinaryIO, TypeVar
 
 from edi837.codes import descriptions as codes
-from edi837.model.remittance import Adjustment, ClaimPayment, Remark, RemitEvent, ServicePayment
+from edi837.model.remittance import (
+    Adjustment,
+    ClaimPayment,
+    DateReference,
+    Remark,
+    RemitEvent,
+    ServicePayment,
+    service_date,
+)
 from edi837.render import remit_data, values
+from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
 from edi837.render.templates import cut
 
@@ -108,6 +117,12 @@ def _tags(name: str) -> tuple[str, str, str]:
     return f"<{name}>", f"</{name}>", f'<{name} nil="true"/>'
 
 
+# the control numbers' tags: written inline, once a claim and a line, when the text is plain
+_PCN_OPEN, _PCN_CLOSE, _ = _tags("patient_control_number")
+_PAYER_OPEN, _PAYER_CLOSE, _ = _tags("payer_claim_number")
+_LCN_OPEN, _LCN_CLOSE, _ = _tags("line_control_number")
+
+
 def _leaf(name: str, value: str | None) -> str:
     opening, closing, nil = _tags(name)
     return nil if value is None else opening + _escaped(value) + closing
@@ -178,6 +193,7 @@ def _remark(item: Remark, pad: str) -> str:
 # (the date recurs, but keyed with the rest it would multiply the combinations past the caches'
 # bounds), a claim from three around its two control numbers and its lines: see render.templates.
 _LINE_KEY = remit_data.LINE_KEYS.index
+_ONE = Decimal(1)
 _CLAIM_KEY = remit_data.CLAIM_KEYS.index
 
 
@@ -218,14 +234,35 @@ def _line_tail(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[Rem
     )
 
 
+@cache
+def _dated(pad: str) -> Held[DateReference, str]:
+    """The date piece of a line whose one DTM is this (shared) DateReference."""
+    return Held(lambda dated: _line_date(pad, service_date((dated,))))
+
+
 def _line(item: ServicePayment, pad: str) -> str:
-    procedure = item.procedure
+    procedure, units, dates = item.procedure, item.units, item.dates
+    control = item.line_control_number
     return (
         _line_head(
-            pad, procedure.code, procedure.modifiers, item.charge, item.paid, item.paid_units
+            pad,
+            procedure.code,
+            procedure.modifiers,
+            item.charge,
+            item.paid,
+            _ONE if units is None else units,  # ServicePayment.paid_units, without the call
         )
-        + _line_date(pad, item.service_date)
-        + _leaf("line_control_number", item.line_control_number or None)
+        + (_dated(pad)(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)))
+        + (
+            (_LCN_OPEN + control + _LCN_CLOSE)
+            if control
+            and control.isascii()
+            and control.isprintable()
+            and "&" not in control
+            and "<" not in control
+            and ">" not in control
+            else _leaf("line_control_number", control or None)
+        )
         + _line_tail(pad, item.adjustments, item.remarks)
     )
 
@@ -264,13 +301,43 @@ def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[R
 def claim_text(item: ClaimPayment, pad: str) -> str:
     """``<claim>`` whose tag sits at the indentation ``pad``, as lxml would write it."""
     before, _, _, after = _claim_pieces(pad)
-    return (
+    patient, payer = item.patient_control_number, item.payer_claim_number
+    head = (
         before
-        + _leaf("patient_control_number", item.patient_control_number)
+        + (
+            (_PCN_OPEN + patient + _PCN_CLOSE)
+            if patient.isascii()
+            and patient.isprintable()
+            and "&" not in patient
+            and "<" not in patient
+            and ">" not in patient
+            else _leaf("patient_control_number", patient)
+        )
         + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
-        + _leaf("payer_claim_number", item.payer_claim_number or None)
+        + (
+            (_PAYER_OPEN + payer + _PAYER_CLOSE)
+            if payer
+            and payer.isascii()
+            and payer.isprintable()
+            and "&" not in payer
+            and "<" not in payer
+            and ">" not in payer
+            else _leaf("payer_claim_number", payer or None)
+        )
         + _claim_codes(pad, item.adjustments, item.remarks)
-        + _list("lines", item.lines, _line, pad + "  ")
+    )
+    lines = item.lines
+    if not lines:
+        return head + "<lines/>" + after
+    inner = pad + "    "  # <lines> sits at pad + 2, each <line> at pad + 4
+    return (
+        head
+        + "<lines>\n"
+        + inner
+        + ("\n" + inner).join([_line(line, inner) for line in lines])
+        + "\n"
+        + pad
+        + "  </lines>"
         + after
     )
 

@@ -8,17 +8,17 @@ transactions are in :mod:`edi837.x12.declarations`. See tools/gen_segments.py.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from functools import cache
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 import attrs
 
 from edi837.errors import SpecError
 from edi837.resources import segment_file
-from edi837.x12 import datatypes
+from edi837.x12 import datatypes, parsed
 from edi837.x12.datatypes import Formatter
 
 
@@ -73,11 +73,22 @@ def _element(raw: Mapping[str, Any]) -> ElementSpec:
 
 
 def load_toml(name: str) -> dict[str, Any]:
+    """The declaration ``segments/<name>`` as tomllib parses it (kept parsed between runs by
+    :mod:`edi837.x12.parsed`, so a start parses it only when it changed)."""
     path = segment_file(name)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        source = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot load {path}: {exc}") from None
+    return cast(dict[str, Any], parsed.parsed(name, source, lambda raw: _parse(path, raw)))
+
+
+def _parse(path: Path, source: bytes) -> dict[str, Any]:
+    import tomllib  # only when the declaration is not in the cache: the import is 70 M
+
+    try:
+        return tomllib.loads(source.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SpecError(f"cannot load {path}: {exc}") from None
 
 
