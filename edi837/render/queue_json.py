@@ -165,11 +165,21 @@ def _figures(f: Figures) -> str:
 
 
 # A claim's text by its shape (lifecycle/shapes.py), its age and its advice: the claims of one
-# shape differ in their identities alone, which are the template's holes (%s, in the order they
-# appear: claim ID, member ID, the payer's claim number, the lines' IDs). A claim that names
-# another (its original, the claim it was resent as) is written whole.
-_templates: dict[tuple[object, ...], str] = {}
+# shape differ in their identities alone, which are the template's holes (in the order they
+# appear: claim ID, member ID, the payer's claim number, the lines' IDs). A template is kept as
+# the texts between its holes (:func:`_filled` joins them with the identities: a copy, where
+# ``%`` formatting read the whole template character by character). A claim that names another
+# (its original, the claim it was resent as) is written whole.
+_templates: dict[tuple[object, ...], list[str]] = {}
 _HOLE = "\x00"  # no JSON text holds it raw: encode_basestring_ascii writes it \u0000
+
+
+def _filled(pieces: list[str], identities: list[str]) -> str:
+    """The template's texts with the identities in its holes, in order."""
+    out = [""] * (len(pieces) + len(identities))
+    out[0::2] = pieces
+    out[1::2] = identities
+    return "".join(out)
 
 
 def claim_json(item: QueueItem | AlikeItem) -> str:
@@ -187,13 +197,16 @@ def claim_json(item: QueueItem | AlikeItem) -> str:
         if len(_templates) >= _CACHE_LIMIT:
             _templates.clear()
         text = _claim_text(item, _HOLE, [_HOLE] * len(facts.lines), holes=True)
-        template = _templates[key] = text.replace("%", "%%").replace(_HOLE, "%s")
+        template = _templates[key] = text.split(_HOLE)
     number = outcome.payer_claim_number
-    return template % (
-        _quoted(facts.claim_id),
-        _quoted(phi.member_id(facts.member_id)),
-        _quoted(terminal_text(number)) if number else _NOTHING,
-        *[_quoted(line.line_id) for line in facts.lines],
+    return _filled(
+        template,
+        [
+            _quoted(facts.claim_id),
+            _quoted(phi.member_id(facts.member_id)),
+            _quoted(terminal_text(number)) if number else _NOTHING,
+            *[_quoted(line.line_id) for line in facts.lines],
+        ],
     )
 
 
@@ -207,11 +220,14 @@ def _alike_json(entry: AlikeItem) -> str:
         return claim_json(entry.item())  # (which makes the template)
     raw = alike.raw
     number = payer_number(alike.shape, alike.numbers)
-    return template % (
-        _quoted(raw.facts[0]),  # claim_id
-        _quoted(phi.member_id(raw.facts[1])),
-        _quoted(terminal_text(number)) if number else _NOTHING,
-        *[_quoted(line[1]) for line in raw.lines],  # line IDs, in the facts' order
+    return _filled(
+        template,
+        [
+            _quoted(raw.facts[0]),  # claim_id
+            _quoted(phi.member_id(raw.facts[1])),
+            _quoted(terminal_text(number)) if number else _NOTHING,
+            *[_quoted(line[1]) for line in raw.lines],  # line IDs, in the facts' order
+        ],
     )
 
 
