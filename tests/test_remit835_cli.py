@@ -181,3 +181,25 @@ def test_an_acknowledgment_or_an_837_is_named_not_read_as_a_remittance(
     )
     code, out, err = run(capsysbinary, str(ack))
     assert (code, out) == (2, b"") and "999 acknowledgment" in err and "edi837 ack" in err
+
+
+def test_the_collector_is_paused_while_reading_and_rendering_then_restored(
+    here: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import edi837.render.remit as remit_render
+
+    seen: list[bool] = []
+    real = remit_render.render
+
+    def watched(*args: object) -> None:
+        seen.append(gc.isenabled())
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(remit_render, "render", watched)
+    assert gc.isenabled()
+    code, out, _ = run(capsysbinary, "paid.835", "--format", "json")
+    assert (code, seen) == (0, [False])
+    assert out == (GOLDEN / "paid.json").read_bytes()
+    assert gc.isenabled()

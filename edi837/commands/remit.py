@@ -82,13 +82,16 @@ def command(file: Path, fmt: str, out: Path | None, strict: bool) -> int:
 
 
 def _remit(path: Path, name: str, fmt: str, out: Path | None, strict: bool) -> int:
+    from edi837.perf import collector_paused
     from edi837.remit835 import RemittanceReader
     from edi837.render.remit import render
     from edi837.services.inbound import require
 
     require(path, {"835"}, "remit", name=name)  # an 837 or an acknowledgment: say so, exit 2
     counts = {"payments": 0, "claims": 0, "warnings": 0}
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+    # the reader's and renderers' objects are acyclic and freed by reference counting; the
+    # collector only re-scans the survivors (perf.collector_paused, as build does)
+    with collector_paused(), tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         with (
             path.open("rb") as source,
             progress.reading(source, "reading the 835", size=path.stat().st_size) as watched,
