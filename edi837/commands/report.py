@@ -66,7 +66,7 @@ def command(
     from edi837.render.html import write_report
     from edi837.render.queue import QueueView
     from edi837.render.report_data import Period, gather
-    from edi837.services.queue import payment_totals, provider_adjustments, queue, unmatched
+    from edi837.services.queue import entries, payment_totals, provider_adjustments, unmatched
 
     today, _ = resolve_as_of(as_of)
     if month is not None and (from_ is not None or to is not None):
@@ -80,7 +80,7 @@ def command(
     guard(out, ledger=path)  # before the ledger is read: a wrong --out is said at once
     with Ledger(path, create=False) as book:
         view = QueueView(
-            queue(book, as_of=today, filters=period.filters(test=test)),
+            entries(book, as_of=today, filters=period.filters(test=test)),
             lambda: unmatched(book),
             lambda: provider_adjustments(book),
             lambda: payment_totals(book),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -497,6 +498,46 @@ def _work_cells(row: dict[str, Any]) -> list[Cell]:
     ]
 
 
+# what _work_cells reads of a row but the claim's and member's IDs
+_WORK_TAIL = (
+    "service_month",
+    "state",
+    "billed",
+    "open",
+    "days_since_sent",
+    "filing_days_left",
+    "next_action",
+)
+
+
+class _WorkRowText:
+    """A work-list row as lxml writes it (``_row`` of ``_work_cells``): its cells after the
+    claim's and member's IDs repeat from claim to claim, so each distinct tail is serialised once
+    and the IDs are escaped into it as lxml escapes a text (``&``, ``<``, ``>``)."""
+
+    _HEAD = '<tr><td class="id"></td><td class="id"></td>'
+
+    def __init__(self) -> None:
+        self._tails: dict[tuple[object, ...], str] = {}
+
+    def text(self, row: dict[str, Any]) -> str:
+        key = tuple([row[field] for field in _WORK_TAIL])
+        tail = self._tails.get(key)
+        if tail is None:
+            cells = _work_cells({**row, "claim_id": "", "member_id": ""})
+            tr = _e("tbody")
+            _row(tr, cells)
+            made = etree.tostring(tr[0], method="html", encoding="unicode")
+            assert made.startswith(self._HEAD)
+            if len(self._tails) >= CHUNK:
+                self._tails.clear()
+            tail = self._tails[key] = made[len(self._HEAD) :]
+        return (
+            f'<tr><td class="id">{escape(row["claim_id"] or "", quote=False)}</td>'
+            f'<td class="id">{escape(row["member_id"] or "", quote=False)}</td>{tail}'
+        )
+
+
 def _work_list(body: etree._Element, data: ReportData) -> None:
     section = _section(body, "work-list")
     if not data.work:
@@ -556,10 +597,9 @@ def write_report(out: TextIO, data: ReportData) -> None:
     before, found, after = text.partition(marker)
     out.write(before)
     if found:
+        rows = _WorkRowText()
         for start in range(0, len(data.work), CHUNK):
-            chunk = _e("tbody")
-            for row in data.work[start : start + CHUNK]:
-                _row(chunk, _work_cells(row))
-            out.write(etree.tostring(chunk, method="html", encoding="unicode"))
+            text = "".join([rows.text(row) for row in data.work[start : start + CHUNK]])
+            out.write(f"<tbody>{text}</tbody>")
     out.write(after)
     out.write("\n")

@@ -14,10 +14,14 @@ from typing import Any
 
 import attrs
 
+from edi837 import phi
 from edi837.lifecycle.advice import FILING_WARNING_DAYS
+from edi837.lifecycle.shapes import named_shape
 from edi837.render.queue import QueueView
 from edi837.render.queue_data import book_data, claim_data, totals_data
-from edi837.services.queue import Filters
+from edi837.services.queue import AlikeItem, Filters, QueueItem
+
+_ROWS_LIMIT = 4096
 
 # what the work list keeps of each claim (the rest of claim_data is dropped as it streams by)
 WORK_FIELDS = (
@@ -110,12 +114,49 @@ class ReportData:
 def gather(view: QueueView, period: Period, *, test: bool) -> ReportData:
     """Stream the queue once: keep the claims that need an action, then take the totals."""
     data = ReportData(period, test, view.as_of)
-    for item in view.items():
-        if item.needs_action:
-            claim = claim_data(item)
-            data.work.append({key: claim[key] for key in WORK_FIELDS})
+    rows = _WorkRows()
+    for entry in view.entries():
+        if entry.advice.done:
+            continue
+        data.work.append(rows.row(entry))
     data.work.sort(key=lambda row: (row["filing_days_left"], row["claim_id"]))
     totals = view.totals
     data.book = book_data(totals.test if test else totals.production)
     data.totals = totals_data(totals)
     return data
+
+
+class _WorkRows:
+    """A claim's work-list row: ``claim_data``'s WORK_FIELDS. The claims of one shape
+    (lifecycle/shapes.py), age and advice differ in their identities alone (as the JSON's
+    templates hold), so the first claim's row is kept and a later one's is that row with its own
+    claim and member IDs: an alike claim (:class:`AlikeItem`) is not made into an item for it."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[object, ...], dict[str, Any]] = {}
+
+    def row(self, entry: QueueItem | AlikeItem) -> dict[str, Any]:
+        if isinstance(entry, AlikeItem):
+            shape: object | None = entry.alike.shape
+            claim_id, member = entry.alike.raw.facts[0], entry.alike.raw.facts[1]
+        else:
+            shape = named_shape(entry.facts, entry.outcome)
+            claim_id, member = entry.facts.claim_id, entry.facts.member_id
+        key = None
+        if shape is not None:
+            age, advice = entry.aging, entry.advice
+            key = (shape, age.days, age.bucket, age.deadline, age.days_left, advice.text)
+            known = self._rows.get(key)
+            if known is not None:
+                row = known.copy()
+                row["claim_id"] = claim_id
+                row["member_id"] = phi.member_id(member)
+                return row
+        item = entry.item() if isinstance(entry, AlikeItem) else entry
+        claim = claim_data(item)
+        row = {field: claim[field] for field in WORK_FIELDS}
+        if key is not None:
+            if len(self._rows) >= _ROWS_LIMIT:
+                self._rows.clear()
+            self._rows[key] = row
+        return row

@@ -49,6 +49,22 @@ class Filters:
     test: bool | None = None  # True: test batches only; False: production only; None: both
     open_only: bool = False  # only claims that need an action
 
+    @property
+    def by_facts(self) -> bool:
+        """Whether every filter reads only what claims alike share (ledger/row_shapes.py: every
+        column but the identities): the service month and dates, and the batch's usage."""
+        return not (self.states or self.member or self.open_only)
+
+    def keep_facts(self, facts: ClaimFacts) -> bool:
+        """:meth:`keep` of a claim with these facts, when :attr:`by_facts`."""
+        if self.month and facts.service_month != self.month:
+            return False
+        if self.service_from and facts.first_date < self.service_from:
+            return False
+        if self.service_to and facts.first_date > self.service_to:
+            return False
+        return self.test is None or facts.test == self.test
+
     def keep(self, item: QueueItem) -> bool:
         facts = item.facts
         if self.states and item.outcome.state.value not in self.states:
@@ -100,11 +116,24 @@ def queue(
 def entries(
     ledger: Ledger, *, as_of: date, filters: Filters = Filters()
 ) -> Iterator[QueueItem | AlikeItem]:
-    """:func:`queue`'s claims; with no filter, a claim whose rows are an earlier claim's but
-    for its identities as an :class:`AlikeItem` (``item()`` is the claim :func:`queue` gives)."""
-    if filters != Filters():
+    """:func:`queue`'s claims; a claim whose rows are an earlier claim's but for its identities
+    as an :class:`AlikeItem` (``item()`` is the claim :func:`queue` gives), when the filters read
+    only what such claims share (:attr:`Filters.by_facts`; else this is :func:`queue`)."""
+    if filters == Filters():
+        return _entries(EventReader(ledger).alike(None), as_of)
+    if not filters.by_facts:
         return queue(ledger, as_of=as_of, filters=filters)
-    return _entries(EventReader(ledger).alike(None), as_of)
+    return _filtered(_entries(EventReader(ledger).alike(None), as_of), filters)
+
+
+def _filtered(
+    found: Iterable[QueueItem | AlikeItem], filters: Filters
+) -> Iterator[QueueItem | AlikeItem]:
+    # an alike claim's month, first date and usage are those of the facts it is like
+    keep = filters.keep_facts
+    for entry in found:
+        if keep(entry.alike.like if isinstance(entry, AlikeItem) else entry.facts):
+            yield entry
 
 
 def _entries(
