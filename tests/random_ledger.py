@@ -12,9 +12,10 @@ own schema.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,22 @@ def copied_ledger(source: Path) -> Iterator[Path]:
         path = Path(folder) / "ledger.sqlite"
         shutil.copyfile(source, path)
         yield path
+
+
+Knob = tuple[str, str, str, tuple[str, ...]]  # (table, key column, column, SQL values)
+
+
+def redraw(db: Any, knobs: Iterable[Knob], rng: random.Random) -> None:
+    """Each knob's column set, row by row, to one of its values drawn at random (the first
+    value is the row's own), so claims alike but for a column or two are told apart."""
+    for table, key, column, values in sorted(knobs):
+        ids = [row[0] for row in db.execute(f"SELECT {key} FROM {table} ORDER BY 1")]
+        drawn = [rng.randrange(len(values)) for _ in ids]
+        for index, value in enumerate(values[1:], 1):
+            db.executemany(
+                f"UPDATE {table} SET {column} = {value} WHERE {key} = ?",
+                [(i,) for i, n in zip(ids, drawn, strict=True) if n == index],
+            )
 
 
 def write_ledger(path: Path, spec: dict[str, Any]) -> None:

@@ -40,7 +40,7 @@ from edi837.services.queue import (
 )
 from edi837.services.reconcile import import_remittances
 
-from .random_ledger import copied_ledger, ledgers, written_ledger
+from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
 from .test_refresh_row_shapes import _KNOBS
 
 # the claims' own columns besides the events' (the facts a later claim of a key takes)
@@ -121,14 +121,7 @@ def test_claims_alike_but_for_one_column_are_told_apart(
     rng = random.Random(seed)
     with copied_ledger(answered) as path, Ledger(path) as book, book.write():
         db = book.db
-        for table, key, column, values in sorted(knobs):
-            ids = [row[0] for row in db.execute(f"SELECT {key} FROM {table} ORDER BY 1")]
-            drawn = [rng.randrange(len(values)) for _ in ids]
-            for index, value in enumerate(values[1:], 1):
-                db.executemany(
-                    f"UPDATE {table} SET {column} = {value} WHERE {key} = ?",
-                    [(i,) for i, n in zip(ids, drawn, strict=True) if n == index],
-                )
+        redraw(db, knobs, rng)
         by_rows, whole = _both(book)
         assert by_rows == whole
         _entries_are_the_queue(book)

@@ -30,7 +30,7 @@ from edi837.services.queue import (
 )
 from edi837.services.reconcile import import_remittances
 
-from .random_ledger import copied_ledger, ledgers, written_ledger
+from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
 from .test_queue_row_shapes import _FACT_KNOBS
 from .test_refresh_row_shapes import _KNOBS
 
@@ -114,14 +114,7 @@ def test_many_alike_claims_report_as_the_plain_way(
     rng = random.Random(seed)
     with copied_ledger(answered) as path, Ledger(path) as book, book.write():
         db = book.db
-        for table, key, column, values in sorted(knobs):
-            ids = [row[0] for row in db.execute(f"SELECT {key} FROM {table} ORDER BY 1")]
-            drawn = [rng.randrange(len(values)) for _ in ids]
-            for index, value in enumerate(values[1:], 1):
-                db.executemany(
-                    f"UPDATE {table} SET {column} = {value} WHERE {key} = ?",
-                    [(i,) for i, n in zip(ids, drawn, strict=True) if n == index],
-                )
+        redraw(db, knobs, rng)
         assert _both_ways(book) > 0
 
 
