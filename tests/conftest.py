@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,18 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture(scope="module")
+def answered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bench's ledger of 200 claims after its 835 (imported 2026-03-05): many claims alike
+    but for their IDs, for the row-shape tests of refresh, the work queue and the report. One
+    per test module, so a module's writes stay its own."""
+    from bench.bench_reconcile import prepare
+    from edi837.ledger.store import Ledger
+    from edi837.services.reconcile import import_remittances
+
+    ledger, remittance, _answered = prepare(tmp_path_factory.mktemp("answered"), 200)
+    with Ledger(ledger) as book:
+        import_remittances(book, [remittance], imported_at=date(2026, 3, 5))
+    return ledger

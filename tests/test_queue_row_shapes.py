@@ -23,7 +23,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.bench_reconcile import prepare
 from edi837.ledger import events
 from edi837.ledger.events import EventReader
 from edi837.ledger.store import Ledger
@@ -38,7 +37,6 @@ from edi837.services.queue import (
     queue,
     unmatched,
 )
-from edi837.services.reconcile import import_remittances
 
 from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
 from .test_refresh_row_shapes import _KNOBS
@@ -99,15 +97,6 @@ def test_every_claim_by_its_rows_is_the_machines(spec: dict[str, Any], chunk: in
         assert by_rows == whole
         _entries_are_the_queue(book)
         _entries_are_the_queue(book, date(2027, 2, 1))
-
-
-@pytest.fixture(scope="module")
-def answered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bench's ledger of 200 claims after its 835: many claims alike but for their IDs."""
-    ledger, remittance, _answered = prepare(tmp_path_factory.mktemp("answered"), 200)
-    with Ledger(ledger) as book:
-        import_remittances(book, [remittance], imported_at=date(2026, 3, 5))
-    return ledger
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -107,15 +107,6 @@ _KNOBS = (
 )
 
 
-@pytest.fixture(scope="module")
-def answered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bench's ledger of 200 claims after its 835: many claims alike but for their IDs."""
-    ledger, remittance, _answered = prepare(tmp_path_factory.mktemp("answered"), 200)
-    with Ledger(ledger) as book:
-        import_remittances(book, [remittance], imported_at=date(2026, 3, 5))
-    return ledger
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(knobs=st.sets(st.sampled_from(_KNOBS), min_size=1, max_size=3), seed=st.integers(0, 2**32))
 def test_claims_alike_but_for_one_column_are_told_apart(

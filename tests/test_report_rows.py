@@ -10,12 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from bench.bench_reconcile import prepare
 from edi837.ledger.store import Ledger
 from edi837.render import html
 from edi837.render.queue import QueueView
@@ -28,7 +26,6 @@ from edi837.services.queue import (
     queue,
     unmatched,
 )
-from edi837.services.reconcile import import_remittances
 
 from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
 from .test_queue_row_shapes import _FACT_KNOBS
@@ -93,14 +90,6 @@ def _both_ways(book: Ledger, *, test: bool = False) -> int:
 def test_the_report_from_entries_is_the_plain_report(spec: dict[str, Any], test: bool) -> None:
     with written_ledger(spec) as path, Ledger(path) as book:
         _both_ways(book, test=test)
-
-
-@pytest.fixture(scope="module")
-def answered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ledger, remittance, _answered = prepare(tmp_path_factory.mktemp("answered"), 200)
-    with Ledger(ledger) as book:
-        import_remittances(book, [remittance], imported_at=AS_OF)
-    return ledger
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
