@@ -3,7 +3,9 @@ by claim, and the decoding of their columns into the lifecycle's events.
 
 Each query returns rows whose first column is the claim ID, in claim-ID order, so that
 :func:`raw_claims` merges them in one pass with flat memory. They are read as plain tuples (the
-ledger's connection makes ``sqlite3.Row`` objects, which cost more to build and to index).
+ledger's connection makes ``sqlite3.Row`` objects, which cost more to build and to index). The
+passes that key claims by their rows read them packed (``*_PACKED``: the identities as columns,
+the rest of a row as one text) and unpack only the claims they evaluate (:func:`unpacked`).
 
 Decoding is cached where the ledger repeats itself: most adjustment and remark lists are empty
 and the rest follow a few patterns (CO-45 with the same cut, CO-197 of the same rate), and an
@@ -73,6 +75,37 @@ CORRECTIONS = (
     "WHERE original_claim_id IS NOT NULL ORDER BY claim_id"
 )
 
+# The same rows packed, for the passes that key claims by their rows (ledger/row_shapes.py): the
+# identities, and what is read of a claim before it is keyed, as columns; every other column as
+# one ``json_array`` text, in the order above (Python's sqlite3 pays for each column it reads, and
+# a text keys and compares as one string). :func:`unpacked` gives the rows as the queries above.
+# Their columns are TEXT or INTEGER, which ``json_array`` spells one way each.
+FACTS_PACKED = (
+    "SELECT c.claim_id, c.member_id, c.frequency, c.original_claim_id, json_array(c.total_charge, "
+    "c.category, c.service_month, c.batch_id, c.st02, b.created_at, b.usage, be.event) "
+    "FROM claims c JOIN batches b ON b.batch_id = c.batch_id "
+    "LEFT JOIN batch_events be ON be.batch_id = c.batch_id {only} ORDER BY c.claim_id"
+)
+LINES_PACKED = (
+    "SELECT l.claim_id, l.line_id, json_array(l.charge, l.procedure, l.modifiers, l.service_date, "
+    "l.end_date, l.expected_unpaid, l.live, l.denied, l.units) FROM lines l {only} "
+    "ORDER BY l.claim_id, l.line_number"
+)
+# (claim, event ID, payer claim number, [seq, trace], [status, charge, paid, patient, has
+# lines, adjustments, remarks, date, issued, remittance])
+ADJUDICATIONS_PACKED = (
+    "SELECT e.claim_id, e.event_id, e.payer_claim_number, json_array(e.seq, r.trace_number), "
+    "json_array(e.status_code, e.charge, e.paid, e.patient_responsibility, e.has_lines, "
+    "e.adjustments, e.remarks, r.event_date, r.issued_at, r.remittance_id) FROM claim_events e "
+    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} ORDER BY e.claim_id, e.event_id"
+)
+LINE_PAYMENTS_PACKED = (
+    "SELECT e.claim_id, le.claim_event_id, le.line_id, "
+    "json_array(le.charge, le.paid, le.adjustments, le.remarks) "
+    "FROM line_events le JOIN claim_events e ON e.event_id = le.claim_event_id {only} "
+    "ORDER BY e.claim_id, le.claim_event_id, le.line_event_id"
+)
+
 # TABLE: the claims of a TEMP table (edi837.ledger.claim_set), its subquery passed as ``within``
 ALL, IDS, ONE, TABLE = "all", "ids", "one", "table"
 
@@ -126,7 +159,8 @@ class _Stream:
 
 class Raw(NamedTuple):
     """Everything the ledger holds about one claim, before it becomes facts and events (a
-    tuple: one is made per claim, and a tuple is the cheapest to make)."""
+    tuple: one is made per claim, and a tuple is the cheapest to make); its rows as the plain
+    queries read them, or packed (``raw_claims(..., packed=True)``)."""
 
     facts: Any
     lines: list[Any]
@@ -149,21 +183,29 @@ _NONE: tuple[Any, ...] = ()
 
 
 def raw_claims(
-    db: sqlite3.Connection, mode: str, params: Sequence[object] = (), within: str = ""
+    db: sqlite3.Connection,
+    mode: str,
+    params: Sequence[object] = (),
+    within: str = "",
+    *,
+    packed: bool = False,
 ) -> Iterator[Raw]:
-    """Every claim's rows (those ``mode`` selects), in claim-ID order."""
+    """Every claim's rows (those ``mode`` selects), in claim-ID order; ``packed``: the claim's,
+    lines', adjudications' and line payments' rows packed (``*_PACKED``; :func:`unpacked`)."""
     streams = [
         _Stream(plain_rows(db, narrow(sql, alias, mode, within), params))
         for sql, alias in (
-            (LINES, "l"),
-            (ADJUDICATIONS, "e"),
-            (LINE_PAYMENTS, "e"),
+            (LINES_PACKED if packed else LINES, "l"),
+            (ADJUDICATIONS_PACKED if packed else ADJUDICATIONS, "e"),
+            (LINE_PAYMENTS_PACKED if packed else LINE_PAYMENTS, "e"),
             (CLAIM_ACKS, "a"),
             (RECOUPMENTS, "p"),
         )
     ]
     lines, adjudications, payments, acks, recoupments = streams
-    for facts in plain_rows(db, narrow(FACTS, "c", mode, within), params):
+    for facts in plain_rows(
+        db, narrow(FACTS_PACKED if packed else FACTS, "c", mode, within), params
+    ):
         claim_id = facts[0]
         # most claims have no event of a kind: a comparison with the stream's head says so
         yield Raw(
@@ -178,6 +220,34 @@ def raw_claims(
             if (h := recoupments.head) is None or h > claim_id
             else recoupments.take(claim_id),
         )
+
+
+def unpacked(raw: Raw) -> Raw:
+    """A packed claim's rows (``raw_claims(..., packed=True)``) as the plain queries read them."""
+    loads = json.loads
+    adjudications = raw.adjudications
+    payments = raw.line_payments
+    return Raw(
+        unpacked_facts(raw.facts),
+        [(line[0], line[1], *loads(line[2])) for line in raw.lines],
+        [_adjudication(row, loads(row[3]), loads(row[4])) for row in adjudications]
+        if adjudications
+        else _NONE,
+        [(*row[:3], *loads(row[3])) for row in payments] if payments else _NONE,
+        raw.acks,
+        raw.recoupments,
+    )
+
+
+def unpacked_facts(row: Any) -> tuple[Any, ...]:
+    """A packed claim row as FACTS reads it."""
+    return (*row[:4], *json.loads(row[4]))
+
+
+def _adjudication(row: Any, order: list[Any], rest: list[Any]) -> tuple[Any, ...]:
+    # (claim, event ID, status, charge, paid, patient, payer claim number, has lines,
+    # adjustments, remarks, date, issued, remittance, seq, trace), as ADJUDICATIONS reads them
+    return (row[0], row[1], *rest[:4], row[2], *rest[4:], *order)
 
 
 # -- decoding ---------------------------------------------------------------------------------------

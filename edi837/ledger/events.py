@@ -46,6 +46,8 @@ from edi837.ledger.event_rows import (
     plain_rows,
     raw_claims,
     reasons,
+    unpacked,
+    unpacked_facts,
 )
 from edi837.ledger.row_shapes import row_key
 from edi837.ledger.store import Ledger
@@ -109,7 +111,9 @@ class _Prepared(NamedTuple):
 class Alike(NamedTuple):
     """A claim whose rows are an earlier claim's of the same pass but for its identities
     (ledger/row_shapes.py's key): its facts and outcome are that claim's with its own claim,
-    member and line IDs and payer's claim number, made only when asked (:meth:`evaluated`)."""
+    member and line IDs and payer's claim number, made only when asked (:meth:`evaluated`).
+    ``raw`` is packed (``raw_claims(..., packed=True)``): its identities are read, never the
+    rest."""
 
     raw: Raw
     like: ClaimFacts  # the earlier claim's facts
@@ -123,8 +127,8 @@ class Alike(NamedTuple):
     @property
     def numbers(self) -> Sequence[str]:
         """The payer's claim numbers of its adjudications (a key holds at most one)."""
-        adjudications = self.raw.adjudications
-        return [adjudications[0][6]] if adjudications else ()
+        adjudications = self.raw.adjudications  # (packed: the number is the third column)
+        return [adjudications[0][2]] if adjudications else ()
 
 
 class EventReader:
@@ -338,12 +342,12 @@ class EventReader:
         """Every claim's rows, facts and outcome (or those of ``claim_ids``), in claim-ID order.
         ``by_rows``: a claim whose rows have the shape of one met before in this pass takes its
         answer (:meth:`_by_rows`)."""
-        raws = self._raws(claim_ids)
         if by_rows:
-            for found in self._by_rows(raws, lazy=False):
+            for found in self._by_rows(self._raws(claim_ids, packed=True), lazy=False):
                 assert not isinstance(found, Alike)
                 yield found
             return
+        raws = self._raws(claim_ids)
         while chunk := list(islice(raws, CHUNK)):
             self._known = self._dependencies(chunk)
             prepared = [self._prepare(raw) for raw in chunk]
@@ -358,7 +362,7 @@ class EventReader:
         """:meth:`evaluated` ``by_rows``, a claim that takes an earlier claim's answer handed
         out as an :class:`Alike`, its facts and outcome not made (for what needs only its
         identities and its shape's answer: the work queue's JSON)."""
-        return self._by_rows(self._raws(claim_ids), lazy=True)
+        return self._by_rows(self._raws(claim_ids, packed=True), lazy=True)
 
     def _by_rows(
         self, raws: Iterator[Raw], *, lazy: bool
@@ -370,12 +374,13 @@ class EventReader:
         and the same shape's answer restamped with its identities (``restamped``), before any
         event is made of its rows. Claims of no key, and every claim of a key whose first was a
         rejected original (its answer reads other claims) or was evaluated on its own, go the
-        whole way."""
+        whole way. ``raws`` are packed (``raw_claims(..., packed=True)``): a claim that goes the
+        whole way is unpacked, and is handed out so; an :class:`Alike` keeps its packed rows."""
         # row key -> (the facts of its first claim, their shape); None: evaluate every claim
         memo: dict[Hashable, tuple[ClaimFacts, object] | None] = {}
         successors = self._successors
         while chunk := list(islice(raws, CHUNK)):
-            self._known = self._dependencies(chunk)
+            self._known = self._dependencies(chunk, packed=True)
             if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
                 memo.clear()
             # as flag_changes: the chunk's first claim of each key not yet met is prepared with
@@ -384,33 +389,35 @@ class EventReader:
             plan: list[tuple[Raw, Hashable, _Prepared | None, tuple[ClaimFacts, object] | None]]
             plan = []
             firsts: set[Hashable] = set()
-            for raw in chunk:
+            for packed in chunk:
                 key = (
                     None
-                    if raw.facts[0] in successors
-                    else row_key(raw, self._acks_key(raw) if raw.acks else ())
+                    if packed.facts[0] in successors
+                    else row_key(packed, self._acks_key(packed))
                 )
                 if key is not None:
                     known = memo.get(key)
                     if known is not None or key in firsts:
-                        plan.append((raw, key, None, known))
+                        plan.append((packed, key, None, known))
                         continue
                     firsts.add(key)
+                raw = unpacked(packed)
                 plan.append((raw, key, self._prepare(raw), None))
             self._resent = self._resends(
                 [p[2].facts for p in plan if p[2] is not None and p[2].rejected_original]
             )
-            for raw, key, planned, met in plan:
-                ready = planned
+            for rows, key, planned, met in plan:  # (rows: packed unless planned)
+                raw, ready = rows, planned
                 if ready is None:
                     known = memo[key] if met is None else met
                     if known is not None:
-                        alike = Alike(raw, *known)
+                        alike = Alike(rows, *known)
                         if lazy:
                             yield alike
                         else:
-                            yield (raw, *alike.evaluated())
+                            yield (unpacked(rows), *alike.evaluated())
                         continue
+                    raw = unpacked(rows)
                     ready = self._prepare(raw)  # (its resend looked up on its own)
                 facts, result = self._evaluate(ready, shared=True)
                 if key is not None and key not in memo:
@@ -428,9 +435,9 @@ class EventReader:
         # every claim of it (a rejected original, or an answer naming a line not its own)
         memo: dict[Hashable, tuple[tuple[int, int, int], ...] | None] = {}
         successors = self._successors
-        raws = self._raws(claim_ids)
+        raws = self._raws(claim_ids, packed=True)
         while chunk := list(islice(raws, CHUNK)):
-            self._known = self._dependencies(chunk)
+            self._known = self._dependencies(chunk, packed=True)
             if len(memo) >= CHUNK * 2:  # (flat memory: a pass may meet many shapes)
                 memo.clear()
             # claims of one shape hold one key between them (a chunk's keys, each its own
@@ -443,28 +450,32 @@ class EventReader:
                 for raw in chunk
             ]
             del alike
-            # the chunk's first claim of each shape not yet met is evaluated, and those of no
-            # shape; the rest wait for it (below, in order)
-            prepared: dict[int, _Prepared] = {}
+            # the chunk's first claim of each shape not yet met is evaluated (its rows unpacked),
+            # and those of no shape; the rest wait for it (below, in order)
+            prepared: dict[int, tuple[Raw, _Prepared]] = {}
             firsts: set[Hashable] = set()
             for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
                 if key is not None:
                     if memo.get(key) is not None or key in firsts:
                         continue
                     firsts.add(key)
-                prepared[index] = self._prepare(raw)
+                full = unpacked(raw)
+                prepared[index] = (full, self._prepare(full))
             self._resent = self._resends(
-                [p.facts for p in prepared.values() if p.rejected_original]
+                [p.facts for _full, p in prepared.values() if p.rejected_original]
             )
-            for index, (raw, key) in enumerate(zip(chunk, keys, strict=True)):
-                ready = prepared.get(index)
-                if ready is None:
+            for index, (packed, key) in enumerate(zip(chunk, keys, strict=True)):
+                planned = prepared.get(index)
+                if planned is None:
                     known = memo[key]
                     if known is not None:
-                        lines = raw.lines
+                        lines = packed.lines
                         yield [(live, denied, lines[at][1]) for at, live, denied in known]
                         continue
+                    raw = unpacked(packed)
                     ready = self._prepare(raw)  # (its resend looked up on its own)
+                else:
+                    raw, ready = planned
                 _facts, result = self._evaluate(ready, shared=True)
                 live = 1 if result.live else 0
                 # the flags as they stand, read with the claim's lines (columns live, denied)
@@ -491,10 +502,10 @@ class EventReader:
         before it), in the reader's order (by file and position). :meth:`_events` sorts them by
         date and source, then file and position, among the batch's answers: among themselves,
         ties keep the reader's order; against the batch's, the count places them. Line-level
-        answers are left out, as :meth:`_events` leaves them."""
+        answers are left out, as :meth:`_events` leaves them. ``raw`` is packed."""
         if not raw.acks:
             return ()
-        row = raw.facts
+        row = unpacked_facts(raw.facts)
         sent_on = day(row[9][:10])
         batch = self._batch_order.get((row[7], row[8], sent_on))
         if batch is None:
@@ -509,19 +520,20 @@ class EventReader:
             found.append((source, outcome, text, answered, bisect_right(batch, key)))
         return tuple(found)
 
-    def _raws(self, claim_ids: Collection[str] | None) -> Iterator[Raw]:
+    def _raws(self, claim_ids: Collection[str] | None, *, packed: bool = False) -> Iterator[Raw]:
         if claim_ids is None:
-            return raw_claims(self.db, ALL)
+            return raw_claims(self.db, ALL, packed=packed)
         if isinstance(claim_ids, ClaimSet):  # (joined in SQL: never listed)
-            return raw_claims(self.db, TABLE, within=claim_ids.select)
+            return raw_claims(self.db, TABLE, within=claim_ids.select, packed=packed)
         if not claim_ids:
             return iter(())
-        return raw_claims(self.db, IDS, (json.dumps(sorted(claim_ids)),))
+        return raw_claims(self.db, IDS, (json.dumps(sorted(claim_ids)),), packed=packed)
 
     # -- the chunk's look-ups, in bulk ----------------------------------------------------------
-    def _dependencies(self, chunk: Sequence[Raw]) -> dict[str, Raw]:
+    def _dependencies(self, chunk: Sequence[Raw], *, packed: bool = False) -> dict[str, Raw]:
         """The rows of the claims the chunk's claims' states depend on: their voids and
-        replacements, the originals of the voids (and, in turn, theirs)."""
+        replacements, the originals of the voids (and, in turn, theirs); ``packed``: the
+        chunk's rows are (their first four claim columns are the plain ones), the answer's not."""
         needed: set[str] = set()
         if self._corrections:  # (a ledger without voids or replacements needs none)
             successors = self._successors
@@ -531,7 +543,11 @@ class EventReader:
                     self._needs(claim_id, frequency, original, needed)
         if not needed:
             return {}
-        known = {raw.facts[0]: raw for raw in chunk if raw.facts[0] in needed}
+        known = {
+            raw.facts[0]: unpacked(raw) if packed else raw
+            for raw in chunk
+            if raw.facts[0] in needed
+        }
         missing = needed - known.keys()
         if missing:
             for raw in raw_claims(self.db, IDS, (json.dumps(sorted(missing)),)):

@@ -28,8 +28,11 @@ from edi837.ledger.event_rows import Raw
 
 
 def row_key(raw: Raw, acks: Hashable) -> Hashable | None:
-    """The claim's rows less its identities, or None for a claim evaluated on its own; ``acks``
-    is its acknowledgments' part of the key (``EventReader``'s, which knows the batch's)."""
+    """The claim's packed rows (``raw_claims(..., packed=True)``: each row's columns but its
+    identities as one text) less its identities, or None for a claim evaluated on its own;
+    ``acks`` is its acknowledgments' part of the key (``EventReader``'s, which knows the
+    batch's). Equal texts are equal columns: ``json_array`` spells each TEXT, INTEGER and NULL
+    value one way."""
     facts = raw.facts
     if facts[3] is not None or raw.recoupments:
         return None  # (an original named, or events ordered by IDs the key drops)
@@ -43,27 +46,24 @@ def row_key(raw: Raw, acks: Hashable) -> Hashable | None:
     payments: tuple[Hashable, ...] = ()
     adjudication: Hashable = None
     if adjudications:
-        # (claim, event ID, status, charge, paid, patient, payer claim number, has lines,
-        # adjustments, remarks, date, issued, remittance, seq, trace): all but the identities
-        (_c, _e, status, charge, paid, patient, number, has_lines, adjustments, remarks,
-         on, issued, remittance_id, _seq, _trace) = adjudications[0]  # fmt: skip
-        adjudication = (
-            status, charge, paid, patient, number == "", has_lines, adjustments, remarks,
-            on, issued, remittance_id,
-        )  # fmt: skip
+        # (claim, event ID, payer claim number, [seq, trace], [status, charge, paid, patient,
+        # has lines, adjustments, remarks, date, issued, remittance]): the payer's claim number
+        # but whether there is one, and the last text
+        row = adjudications[0]
+        adjudication = (row[2] == "", row[4])
         keyed: list[Hashable] = []
-        for row in raw.line_payments:  # (claim, its event, line, charge, paid, CAS, remarks)
+        for row in raw.line_payments:  # (claim, its event, line, [charge, paid, CAS, remarks])
             line_id = row[2]
             if line_id is None:
-                keyed.append((None, row[3], row[4], row[5], row[6]))
+                keyed.append((None, row[3]))
                 continue
             position = positions.get(line_id)
             if position is None:
                 return None
-            keyed.append((position, row[3], row[4], row[5], row[6]))
+            keyed.append((position, row[3]))
         payments = tuple(keyed)
     elif raw.line_payments:
         return None
-    # the claim row from its frequency on (the batch, its set and date are the batch's answers'
-    # key), each line row from its charge on (the flags it holds now included)
-    return facts[2:], tuple([line[2:] for line in lines]), adjudication, payments, acks
+    # the claim's frequency and its text (the batch, its set and date are the batch's answers'
+    # key), each line's text (the flags it holds now included)
+    return facts[2], facts[4], tuple([line[2] for line in lines]), adjudication, payments, acks
