@@ -1,7 +1,7 @@
 """A write-only file whose ``write`` system calls run on a thread of their own.
 
-The kernel's copy of a large output into the page cache (``remit``'s 43-135 MB: a tenth to a
-fifth of the reader's time, issue 12) needs no interpreter: ``os.write`` releases the GIL, so on
+The kernel's copy of a large output into the page cache (``remit``'s 43-135 MB: 0.05-0.2x of
+the reader's time, issue 12) needs no interpreter: ``os.write`` releases the GIL, so on
 a second core it can run while the caller renders the next megabyte. :class:`Behind` gathers the
 caller's writes into chunks of :data:`CHUNK` bytes and hands each, in order, through a bounded
 queue (:data:`DEPTH` chunks, so memory stays flat) to one thread that writes it whole. A
@@ -77,14 +77,14 @@ class Behind:
         thread, self._thread = self._thread, None
         if thread is None:
             return
-        try:
-            if self._pending and self._failure is None:
-                self._queue.put(self._pending)
-            self._pending = bytearray()
-            self._queue.put(_STOP)
-            thread.join()
-        finally:
-            os.close(self._fd)
+        if self._pending and self._failure is None:
+            self._queue.put(self._pending)
+        self._pending = bytearray()
+        self._queue.put(_STOP)
+        thread.join()
+        # only once the thread is done: interrupted before that (Ctrl-C), the descriptor stays
+        # open until the process ends rather than be reused under a write still in progress
+        os.close(self._fd)
 
     # -- the thread's side ----------------------------------------------------------------------
     def _hand_pending(self) -> None:
