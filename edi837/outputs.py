@@ -27,9 +27,10 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 from edi837.errors import EdiError, InputError
+from edi837.writer_thread import Behind
 
 if TYPE_CHECKING:
     from hashlib import _Hash
@@ -169,7 +170,9 @@ def _sha256() -> _Hash:
 class Staged:
     """A file being written under a temporary name beside its target."""
 
-    def __init__(self, out: Path, *, mode: int = PRIVATE, digest: bool = True) -> None:
+    def __init__(
+        self, out: Path, *, mode: int = PRIVATE, digest: bool = True, behind: bool = False
+    ) -> None:
         self.out = out
         self.mode = mode
         parent = out.parent if str(out.parent) else Path(".")
@@ -186,7 +189,10 @@ class Staged:
         except OSError as exc:
             raise EdiError(f"cannot write {out}: {exc.strerror or exc}") from None
         os.fchmod(fd, mode)  # the umask must not widen or narrow it
-        self.stream: IO[bytes] | None = os.fdopen(fd, "wb", buffering=1 << 20)
+        # behind: the write system calls run on a thread beside the caller (writer_thread)
+        self.stream: IO[bytes] | Behind | None = (
+            Behind(fd) if behind else os.fdopen(fd, "wb", buffering=1 << 20)
+        )
 
     # -- writing ----------------------------------------------------------------------------
     def write(self, data: bytes | memoryview) -> None:
@@ -203,10 +209,15 @@ class Staged:
     def write_text(self, text: str, encoding: str = "utf-8") -> None:
         self.write(text.encode(encoding))
 
-    def binary(self) -> BinaryIO:
+    def binary(self, *, buffered: bool = True) -> BinaryIO:
         """A binary file object over :meth:`write`, for writers that want a stream (CSV, XML).
-        It is flushed by :meth:`close` and :meth:`publish`."""
-        view = io.BufferedWriter(_RawTo(self), buffer_size=1 << 16)
+        It is flushed by :meth:`close` and :meth:`publish`. ``buffered=False``: each write goes
+        straight to :meth:`write`, for a writer that makes large ones (a text layer with a
+        large chunk: render.remit.write_text)."""
+        raw = _RawTo(self)
+        if not buffered:
+            return cast(BinaryIO, raw)
+        view = io.BufferedWriter(raw, buffer_size=1 << 16)
         self._views.append(view)
         return view
 
@@ -271,6 +282,9 @@ class _RawTo(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
+        if type(data) is bytes:  # a text layer's chunk: immutable, so handed on as it is
+            self._staged.write(data)
+            return len(data)
         # the buffer's own bytes, not a copy: Staged.write copies them into its stream's buffer
         chunk = memoryview(data).cast("B")
         self._staged.write(chunk)
@@ -295,9 +309,9 @@ class ToStdout(Staged):
     """A file for standard output, staged in a private temporary folder (0700) and copied to
     standard output by :meth:`publish`; the temporary copy is always removed."""
 
-    def __init__(self, *, mode: int = PRIVATE, digest: bool = True) -> None:
+    def __init__(self, *, mode: int = PRIVATE, digest: bool = True, behind: bool = False) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix="edi837-"))
-        super().__init__(self._folder / "stdout", mode=mode, digest=digest)
+        super().__init__(self._folder / "stdout", mode=mode, digest=digest, behind=behind)
         self.out = Path(STDOUT_NAME)  # for messages; nothing is written under this name
 
     def publish(self) -> Path:
@@ -325,14 +339,18 @@ class ToStdout(Staged):
 
 
 @contextmanager
-def stage(out: Path, *, mode: int = PRIVATE, digest: bool = True) -> Iterator[Staged]:
+def stage(
+    out: Path, *, mode: int = PRIVATE, digest: bool = True, behind: bool = False
+) -> Iterator[Staged]:
     """``with stage(out) as staged: staged.write(...); ...; staged.publish()``. Leaving the block
     without publishing (an error, a refusal) removes the temporary file. ``-`` is standard
-    output (:class:`ToStdout`). ``digest=False``: no :attr:`Staged.sha256` is wanted."""
+    output (:class:`ToStdout`). ``digest=False``: no :attr:`Staged.sha256` is wanted.
+    ``behind=True``: the writes run on a thread beside the caller (:mod:`edi837.writer_thread`),
+    for a large output; what is published, and when, is the same."""
     staged = (
-        ToStdout(mode=mode, digest=digest)
+        ToStdout(mode=mode, digest=digest, behind=behind)
         if is_stdout(out)
-        else Staged(out, mode=mode, digest=digest)
+        else Staged(out, mode=mode, digest=digest, behind=behind)
     )
     try:
         yield staged

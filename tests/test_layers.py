@@ -21,6 +21,7 @@ LAYERS = {
     "edi837.perf": 0,
     "edi837.progress": 0,
     "edi837.outputs": 0,
+    "edi837.writer_thread": 0,
     "edi837.faults": 0,
     "edi837.x12": 0,
     "edi837.codes": 0,

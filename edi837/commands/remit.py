@@ -148,6 +148,8 @@ def _to_file(target: Path, source: Path, write: Writer) -> None:
     from edi837.outputs import guard, stage
 
     guard(target, inputs=[source])
-    with stage(target, digest=False) as staged:  # nothing asks a remittance's hash
-        write(staged.binary())
+    # nothing asks a remittance's hash; the kernel's writes run beside the rendering, and the
+    # renderer's text layer hands over 1 MiB at a time (render.remit.write_text), unbuffered
+    with stage(target, digest=False, behind=True) as staged:
+        write(staged.binary(buffered=False))
         staged.publish()

@@ -16,6 +16,7 @@ from typing import BinaryIO
 from edi837.model.remittance import ClaimPayment, RemitEvent, Remittance, RemittanceTotals
 
 FORMATS = ("table", "json", "csv", "xml")
+TEXT_CHUNK = 1 << 20  # bytes of text the text layer holds before it writes them
 
 
 class PaymentStream:
@@ -73,6 +74,9 @@ def write_text(out: BinaryIO, write: Callable[[io.TextIOWrapper], None], newline
     """Run ``write`` on a UTF-8 text layer over the binary ``out``, then flush and detach it
     (``out`` stays open: the command decides where it goes)."""
     text = io.TextIOWrapper(out, encoding="utf-8", newline=newline)
+    # its pending text is encoded and written to ``out`` once per TEXT_CHUNK, not per 8 KiB: a
+    # staged file takes such a chunk as it is (outputs.Staged.binary(buffered=False))
+    text._CHUNK_SIZE = TEXT_CHUNK  # type: ignore[attr-defined]
     try:
         write(text)
         text.flush()

@@ -45,6 +45,7 @@ SCHEMA_VERSION = 1  # of remit.schema.json: raised with any change a script woul
 _PAYMENT = " " * 4
 _FIELD = " " * 6
 _ITEM = " " * 8
+_FIRST, _NEXT = "\n" + _ITEM, ",\n" + _ITEM  # before the first claim of a list, before another
 
 T = TypeVar("T")
 
@@ -174,14 +175,18 @@ def _dated(pad: str) -> Held[DateReference, str]:
     return Held(lambda dated: _line_date(pad, service_date((dated,))))
 
 
-def _line(item: ServicePayment, pad: str) -> str:
+def _line_parts(
+    item: ServicePayment, pad: str, dated: Held[DateReference, str], parts: list[str]
+) -> None:
+    """A line at ``pad`` as its four pieces, appended to ``parts`` (joined once per claim:
+    each ``+`` of a growing text copies all of it again)."""
     procedure, units, dates, control = (
         item.procedure,
         item.units,
         item.dates,
         item.line_control_number,
     )
-    return (
+    parts += (
         _line_head(
             pad,
             procedure.code,
@@ -189,10 +194,10 @@ def _line(item: ServicePayment, pad: str) -> str:
             item.charge,
             item.paid,
             _ONE if units is None else units,  # ServicePayment.paid_units, without the call
-        )
-        + (_dated(pad)(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)))
-        + (encode_basestring_ascii(control) if control else "null")
-        + _line_tail(pad, item.adjustments, item.remarks)
+        ),
+        dated(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)),
+        encode_basestring_ascii(control) if control else "null",
+        _line_tail(pad, item.adjustments, item.remarks),
     )
 
 
@@ -227,32 +232,45 @@ def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[R
     )
 
 
+@cache
+def _lines_tags(pad: str) -> tuple[str, str, str, Held[DateReference, str]]:
+    """For the lines of a claim at ``pad``: the text before the first line, between two, after
+    the last, and the line's date pieces (the list sits at pad + 2, its items at pad + 4)."""
+    inner = pad + "    "
+    return "[\n" + inner, ",\n" + inner, "\n" + pad + "  ]", _dated(inner)
+
+
 def claim_text(item: ClaimPayment, pad: str = "") -> str:
     """``json.dumps(remit_data.claim(item), indent=2)`` with every line after the first
     indented by ``pad``, written without the dict or the pure-Python encoder."""
+    parts: list[str] = []
+    claim_parts(item, pad, parts)
+    return "".join(parts)
+
+
+def claim_parts(item: ClaimPayment, pad: str, parts: list[str]) -> None:
+    """:func:`claim_text`'s pieces, appended to ``parts``: the caller joins them once."""
     before, _, _, after = _claim_pieces(pad)
     number = item.payer_claim_number
-    head = (
-        before
-        + encode_basestring_ascii(item.patient_control_number)
-        + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
-        + (encode_basestring_ascii(number) if number else "null")
-        + _claim_codes(pad, item.adjustments, item.remarks)
+    parts += (
+        before,
+        encode_basestring_ascii(item.patient_control_number),
+        _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility),
+        encode_basestring_ascii(number) if number else "null",
+        _claim_codes(pad, item.adjustments, item.remarks),
     )
     lines = item.lines
     if not lines:
-        return head + "[]" + after
-    inner = pad + "    "  # the lines' list sits at pad + 2, its items at pad + 4
-    return (
-        head
-        + "[\n"
-        + inner
-        + (",\n" + inner).join([_line(line, inner) for line in lines])
-        + "\n"
-        + pad
-        + "  ]"
-        + after
-    )
+        parts += ("[]", after)
+        return
+    opening, between, closing, dated = _lines_tags(pad)
+    inner = pad + "    "
+    parts.append(opening)
+    for line in lines:
+        _line_parts(line, inner, dated, parts)
+        parts.append(between)
+    parts[-1] = closing
+    parts.append(after)
 
 
 # -- the document ---------------------------------------------------------------------------------
@@ -272,8 +290,12 @@ def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
             out.write(f"\n{_FIELD}{json.dumps(key)}: {json.dumps(value)},")
         out.write(f'\n{_FIELD}"claims": [')
         any_claim = False
+        parts: list[str] = []
         for claim in payment.claims():
-            out.write(f"{',' if any_claim else ''}\n{_ITEM}{claim_text(claim, _ITEM)}")
+            parts.append(_NEXT if any_claim else _FIRST)  # joined once with the claim's text
+            claim_parts(claim, _ITEM, parts)
+            out.write("".join(parts))
+            parts.clear()
             any_claim = True
         out.write(f"\n{_FIELD}]" if any_claim else "]")
         for key, value in remit_data.trailer(payment.totals).items():

@@ -240,10 +240,26 @@ def _dated(pad: str) -> Held[DateReference, str]:
     return Held(lambda dated: _line_date(pad, service_date((dated,))))
 
 
-def _line(item: ServicePayment, pad: str) -> str:
+def _plain(text: str) -> bool:
+    """Whether element text is written as it is (what :func:`_escaped` would return unchanged
+    for most text), checked without a call of it."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "&" not in text
+        and "<" not in text
+        and ">" not in text
+    )
+
+
+def _line_parts(
+    item: ServicePayment, pad: str, dated: Held[DateReference, str], parts: list[str]
+) -> None:
+    """``<line>`` at ``pad`` as its four pieces, appended to ``parts`` (joined once per claim:
+    each ``+`` of a growing text copies all of it again)."""
     procedure, units, dates = item.procedure, item.units, item.dates
     control = item.line_control_number
-    return (
+    parts += (
         _line_head(
             pad,
             procedure.code,
@@ -251,19 +267,12 @@ def _line(item: ServicePayment, pad: str) -> str:
             item.charge,
             item.paid,
             _ONE if units is None else units,  # ServicePayment.paid_units, without the call
-        )
-        + (_dated(pad)(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)))
-        + (
-            (_LCN_OPEN + control + _LCN_CLOSE)
-            if control
-            and control.isascii()
-            and control.isprintable()
-            and "&" not in control
-            and "<" not in control
-            and ">" not in control
-            else _leaf("line_control_number", control or None)
-        )
-        + _line_tail(pad, item.adjustments, item.remarks)
+        ),
+        dated(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)),
+        (_LCN_OPEN + control + _LCN_CLOSE)
+        if control and _plain(control)
+        else _leaf("line_control_number", control or None),
+        _line_tail(pad, item.adjustments, item.remarks),
     )
 
 
@@ -271,6 +280,15 @@ def _line(item: ServicePayment, pad: str) -> str:
 def _claim_pieces(pad: str) -> tuple[str, ...]:
     fields = ("patient_control_number", "payer_claim_number", "lines")
     return cut(_claim_at(pad), *map(_CLAIM_KEY, fields))
+
+
+@cache
+def _lines_tags(pad: str) -> tuple[str, str, str, Held[DateReference, str]]:
+    """For the lines of a claim at ``pad``: the text before the first ``<line>``, between two,
+    after the last, and the line's date pieces (``<lines>`` sits at pad + 2, each ``<line>`` at
+    pad + 4)."""
+    inner = pad + "    "
+    return "<lines>\n" + inner, "\n" + inner, "\n" + pad + "  </lines>", _dated(inner)
 
 
 @lru_cache(maxsize=4096)
@@ -300,46 +318,38 @@ def _claim_codes(pad: str, adjustments: tuple[Adjustment, ...], remarks: tuple[R
 
 def claim_text(item: ClaimPayment, pad: str) -> str:
     """``<claim>`` whose tag sits at the indentation ``pad``, as lxml would write it."""
+    parts: list[str] = []
+    claim_parts(item, pad, parts)
+    return "".join(parts)
+
+
+def claim_parts(item: ClaimPayment, pad: str, parts: list[str]) -> None:
+    """:func:`claim_text`'s pieces, appended to ``parts``: the caller joins them once."""
     before, _, _, after = _claim_pieces(pad)
     patient, payer = item.patient_control_number, item.payer_claim_number
-    head = (
-        before
-        + (
-            (_PCN_OPEN + patient + _PCN_CLOSE)
-            if patient.isascii()
-            and patient.isprintable()
-            and "&" not in patient
-            and "<" not in patient
-            and ">" not in patient
-            else _leaf("patient_control_number", patient)
-        )
-        + _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility)
-        + (
-            (_PAYER_OPEN + payer + _PAYER_CLOSE)
-            if payer
-            and payer.isascii()
-            and payer.isprintable()
-            and "&" not in payer
-            and "<" not in payer
-            and ">" not in payer
-            else _leaf("payer_claim_number", payer or None)
-        )
-        + _claim_codes(pad, item.adjustments, item.remarks)
+    parts += (
+        before,
+        (_PCN_OPEN + patient + _PCN_CLOSE)
+        if _plain(patient)
+        else _leaf("patient_control_number", patient),
+        _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility),
+        (_PAYER_OPEN + payer + _PAYER_CLOSE)
+        if payer and _plain(payer)
+        else _leaf("payer_claim_number", payer or None),
+        _claim_codes(pad, item.adjustments, item.remarks),
     )
     lines = item.lines
     if not lines:
-        return head + "<lines/>" + after
-    inner = pad + "    "  # <lines> sits at pad + 2, each <line> at pad + 4
-    return (
-        head
-        + "<lines>\n"
-        + inner
-        + ("\n" + inner).join([_line(line, inner) for line in lines])
-        + "\n"
-        + pad
-        + "  </lines>"
-        + after
-    )
+        parts += ("<lines/>", after)
+        return
+    opening, between, closing, dated = _lines_tags(pad)
+    inner = pad + "    "
+    parts.append(opening)
+    for line in lines:
+        _line_parts(line, inner, dated, parts)
+        parts.append(between)
+    parts[-1] = closing
+    parts.append(after)
 
 
 # -- the document ---------------------------------------------------------------------------------
@@ -352,14 +362,19 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
 def _write(events: Iterable[RemitEvent], out: io.TextIOWrapper) -> None:
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<payments>')
     claim_pad = " " * 6
+    lead = "\n" + claim_pad
     for payment in payments(events):
         out.write("\n  <payment>")
         for key, value in remit_data.header(payment.header).items():
             out.write("\n    " + markup(key, value, "    "))
         out.write("\n    <claims>")
         any_claim = False
+        parts: list[str] = []
         for claim in payment.claims():
-            out.write("\n" + claim_pad + claim_text(claim, claim_pad))
+            parts.append(lead)  # the claim's text is joined once, this included
+            claim_parts(claim, claim_pad, parts)
+            out.write("".join(parts))
+            parts.clear()
             any_claim = True
         out.write("\n    </claims>" if any_claim else "</claims>")
         for key, value in remit_data.trailer(payment.totals).items():
