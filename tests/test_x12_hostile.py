@@ -11,6 +11,7 @@ near: linear code gives a ratio under 1, the old code 10 to 16 (at 40,000).
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import time
@@ -125,14 +126,24 @@ def test_a_ts3_repeated_between_claims_leaves_each_claim_one_header_number() -> 
     assert "1998 more IG-835-SEGMENT warnings" in skipped[-1].message
 
 
-def _seconds(read: Callable[[], object]) -> float:
-    # best of five: one run of a tenth of a second measured 5.1x at a load average of 7 on two
-    # cores (quiet, the same pair measures 0.46-0.78x); the old quadratic code stays at 10-16x
-    best = float("inf")
-    for _ in range(5):
-        start = time.process_time()
-        read()
-        best = min(best, time.process_time() - start)
+def _best_seconds(*reads: Callable[[], object], rounds: int = 5) -> list[float]:
+    """Each read's best CPU time over ``rounds`` rounds, the reads alternating within a round,
+    so a burst of load on a shared machine falls on every side of a ratio."""
+    # The cyclic collector is paused while timing, as the commands pause it: with it running,
+    # a claim of 80,000 REF costs 2.4x a segment what one of 5,000 does (the collector's scans
+    # of the young objects), and with it paused the same 2.0 us a segment at every size. The
+    # guard is for our own code's growth.
+    best = [float("inf")] * len(reads)
+    for _ in range(rounds):
+        for i, read in enumerate(reads):
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.process_time()
+                read()
+                best[i] = min(best[i], time.process_time() - start)
+            finally:
+                gc.enable()
     return best
 
 
@@ -147,24 +158,27 @@ def _seconds(read: Callable[[], object]) -> float:
         ("line", "DTM*472*20260201~"),
     ],
 )
-def test_many_repeats_in_one_claim_take_no_longer_than_as_many_claims(
-    where: str, segment: str
-) -> None:
-    # 200,000 CAS/DTM/REF/AMT in one claim took 52 s: tuples grown by concatenation
-    count = 30_000
+def test_many_repeats_in_one_claim_read_in_linear_time(where: str, segment: str) -> None:
+    # 200,000 CAS/DTM/REF/AMT in one claim took 52 s: tuples grown by concatenation. The guard
+    # compares the hostile claim with itself at four times the repeats: linear reading takes
+    # about 4x, the quadratic code about 16x. (It compared with as many ordinary claims until
+    # the ordinary claim's path got faster than the repeats' and the ratio drifted to its limit
+    # under load.)
     clp, svc = CLAIM.split("~")[:2]
-    hostile = (
-        wrap(HEADER + "LX*1~" + clp + "~" + segment * count + svc + "~")
-        if where == "claim"
-        else wrap(HEADER + "LX*1~" + CLAIM + segment * count)
-    ).encode()
-    benign = wrap(HEADER + "LX*1~" + (CLAIM + segment) * (count // 3)).encode()
+
+    def hostile(count: int) -> bytes:
+        return (
+            wrap(HEADER + "LX*1~" + clp + "~" + segment * count + svc + "~")
+            if where == "claim"
+            else wrap(HEADER + "LX*1~" + CLAIM + segment * count)
+        ).encode()
 
     def read(data: bytes) -> Callable[[], object]:
         return lambda: sum(1 for _ in read_remittances(data))
 
-    ratio = _seconds(read(hostile)) / _seconds(read(benign))
-    assert ratio < 4, f"{count:,} {segment[:3]} in one {where}: {ratio:.1f}x as long as claims"
+    small, large = _best_seconds(read(hostile(10_000)), read(hostile(40_000)))
+    ratio = large / small
+    assert ratio < 8, f"{segment[:3]} repeated in one {where}: 4x the repeats took {ratio:.1f}x"
 
 
 REJECTED_999 = (FIXTURES / "ack" / "rejected.999").read_text(encoding="utf-8")
