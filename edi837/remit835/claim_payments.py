@@ -33,7 +33,6 @@ from edi837.model.remittance import (
     Remark,
     ServicePayment,
 )
-from edi837.remit835.balance import unaccounted
 from edi837.remit835.fields import FieldReader
 from edi837.x12 import spec
 from edi837.x12.datatypes import R, plain
@@ -75,6 +74,10 @@ _NM1_FETCH, _NM1_WIDTH = NM1.fetch, NM1.width
 _DTM_FETCH, _DTM_WIDTH = DTM.fetch, DTM.width
 _REF_FETCH, _REF_WIDTH = REF.fetch, REF.width
 _AMT_FETCH, _AMT_WIDTH = AMT.fetch, AMT.width
+# CLP and SVC mostly come shorter than their pickers' width (trailing elements dropped): padded
+# inline (``pads``), then picked in C, with no call of the picker
+_CLP_FETCH, _CLP_WIDTH, _CLP_PADS = CLP.fetch, CLP.width, CLP.pads
+_SVC_FETCH, _SVC_WIDTH, _SVC_PADS = SVC.fetch, SVC.width, SVC.pads
 # The three models built once per claim, line and party: each the same as calling the class with
 # its fields in order, at the cost of plain slot stores (see edi837.model.positional)
 new_claim_payment = positional(ClaimPayment)
@@ -119,7 +122,7 @@ class ClaimDecoder(FieldReader):
             drg_code,
             weight,
             fraction,
-        ) = CLP(clp)
+        ) = _CLP_FETCH(clp if len(clp) >= _CLP_WIDTH else clp + _CLP_PADS[len(clp)])
         pcn = patient_control_number
         if not pcn:
             message = "CLP01 (patient control number) is empty"
@@ -169,17 +172,25 @@ class ClaimDecoder(FieldReader):
             elif seg_id == "PER":
                 per.append(self.contact(elements))
             # the loop walker puts no other segment in loop 2100
-        adjustments, parties, references = tuple(cas), tuple(nm1), tuple(ref)
-        dates, contacts, amounts, quantities = tuple(dtm), tuple(per), tuple(amt), tuple(qty)
+        # (an empty list made the empty tuple without a call: most of these are empty)
+        adjustments = tuple(cas) if cas else ()
+        parties = tuple(nm1) if nm1 else ()
+        references = tuple(ref) if ref else ()
+        dates = tuple(dtm) if dtm else ()
+        contacts = tuple(per) if per else ()
+        amounts = tuple(amt) if amt else ()
+        quantities = tuple(qty) if qty else ()
 
-        adjusted = ZERO
+        adjusted = ZERO  # stays the ZERO object while nothing is adjusted (see below)
         for adjustment in adjustments:
             adjusted += adjustment.amount
         built: list[ServicePayment] = []
+        line_of = self._line
         for line in gathered.children:
-            service, line_adjusted = self._line(line, pcn)
+            service, line_adjusted = line_of(line, pcn)
             built.append(service)
-            adjusted += line_adjusted
+            if line_adjusted is not ZERO:
+                adjusted += line_adjusted
 
         amount = self.amount
         patient_responsibility = (
@@ -218,8 +229,16 @@ class ClaimDecoder(FieldReader):
             lines,
             header,
         )
-        difference = unaccounted(charge, paid, adjusted)
-        if difference is not None:
+        # unaccounted(), inline: with nothing adjusted (``adjusted`` still the ZERO object) the
+        # claim balances exactly when charge equals paid (a difference of two decimals is zero
+        # only when they are equal: rounding never makes a non-zero difference zero), so most
+        # claims need no subtraction
+        if (
+            charge is not None
+            and paid is not None
+            and (adjusted is not ZERO or charge != paid)
+            and (difference := charge - paid - adjusted)
+        ):
             self.warn(
                 catalogue.BALANCE_CLAIM,
                 f"charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does not "
@@ -277,7 +296,9 @@ class ClaimDecoder(FieldReader):
         loop = gathered.path
         assert gathered.opening is not None  # a line is gathered from its SVC
         position, svc = gathered.opening
-        code, charge_text, paid_text, revenue_code, units_text, original, original_text = SVC(svc)
+        code, charge_text, paid_text, revenue_code, units_text, original, original_text = (
+            _SVC_FETCH(svc if len(svc) >= _SVC_WIDTH else svc + _SVC_PADS[len(svc)])
+        )
         if not code:
             message = "SVC01 (procedure) is empty"
             self.warn(catalogue.MISSING_835, message, position, "SVC", loop, pcn)
@@ -331,8 +352,12 @@ class ClaimDecoder(FieldReader):
             elif seg_id == "QTY":
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             # the loop walker puts no other segment in loop 2110
-        adjustments, dates, references = tuple(cas), tuple(dtm), tuple(ref)
-        amounts, quantities, remarks = tuple(amt), tuple(qty), tuple(lq)
+        adjustments = tuple(cas) if cas else ()  # as in claim()
+        dates = tuple(dtm) if dtm else ()
+        references = tuple(ref) if ref else ()
+        amounts = tuple(amt) if amt else ()
+        quantities = tuple(qty) if qty else ()
+        remarks = tuple(lq) if lq else ()
 
         original_procedure = self._procedure(original) if original else None
         original_units = (
@@ -355,11 +380,15 @@ class ClaimDecoder(FieldReader):
             quantities,
             remarks,
         )
-        adjusted = ZERO
+        adjusted = ZERO  # stays the ZERO object while nothing is adjusted (see below)
         for adjustment in adjustments:
             adjusted += adjustment.amount
-        difference = unaccounted(charge, paid, adjusted)
-        if difference is not None:
+        if (  # unaccounted(), inline, as in claim()
+            charge is not None
+            and paid is not None
+            and (adjusted is not ZERO or charge != paid)
+            and (difference := charge - paid - adjusted)
+        ):
             self.warn(
                 catalogue.BALANCE_LINE,
                 f"line charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does "

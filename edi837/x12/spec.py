@@ -135,6 +135,9 @@ class Picker(Protocol):
     # the same values of a segment of at least ``width`` elements, picked in C with no call of
     # a Python function: for the hottest loops (``fetch(e) if len(e) >= width else pick(e)``)
     fetch: Callable[[list[str]], tuple[str, ...]]
+    # pads[n]: the empty values a segment of n (< width) elements lacks, so that a hot loop can
+    # pick a short segment inline too: ``fetch(e if len(e) >= width else e + pads[len(e)])``
+    pads: list[list[str]]
 
     def __call__(self, elements: list[str], /) -> tuple[str, ...]: ...
 
@@ -167,6 +170,7 @@ def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
     picked.refs = refs
     picked.width = width
     picked.fetch = get if len(indexes) > 1 else pick
+    picked.pads = pads
     return picked
 
 
