@@ -141,13 +141,14 @@ class ClaimDecoder(FieldReader):
 
         # Lists, one per segment kind, made tuples once: a tuple grown by concatenation is
         # copied each time, which made a claim of 200,000 CAS take a minute.
-        cas: list[Adjustment] = []
+        # Those most claims lack are made when needed.
         nm1: list[ClaimParty] = []
-        ref: list[Reference] = []
         dtm: list[DateReference] = []
-        per: list[Contact] = []
-        amt: list[QualifiedValue] = []
-        qty: list[QualifiedValue] = []
+        cas: list[Adjustment] | None = None
+        ref: list[Reference] | None = None
+        per: list[Contact] | None = None
+        amt: list[QualifiedValue] | None = None
+        qty: list[QualifiedValue] | None = None
         inpatient: InpatientAdjudication | None = None
         outpatient: OutpatientAdjudication | None = None
         for at, elements in gathered:
@@ -158,21 +159,31 @@ class ClaimDecoder(FieldReader):
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
                 dtm.append(self._dates.get(key) or self._dated(elements, at, loop, pcn))
             elif seg_id == "CAS":
+                if cas is None:
+                    cas = []
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "REF":
+                if ref is None:
+                    ref = []
                 ref.append(self.reference(elements))
             elif seg_id == "AMT":
+                if amt is None:
+                    amt = []
                 amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "QTY":
+                if qty is None:
+                    qty = []
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             elif seg_id == "MOA":
                 outpatient = self._outpatient(elements, at, loop, pcn)
             elif seg_id == "MIA":
                 inpatient = self._inpatient(elements, at, loop, pcn)
             elif seg_id == "PER":
+                if per is None:
+                    per = []
                 per.append(self.contact(elements))
             # the loop walker puts no other segment in loop 2100
-        # (an empty list made the empty tuple without a call: most of these are empty)
+        # (an empty or missing list made the empty tuple without a call)
         adjustments = tuple(cas) if cas else ()
         parties = tuple(nm1) if nm1 else ()
         references = tuple(ref) if ref else ()
@@ -317,12 +328,13 @@ class ClaimDecoder(FieldReader):
         procedure = self._procedures.get(code) or self._procedure(code)
 
         line_control_number = ""
-        dtm: list[DateReference] = []  # lists made tuples once, as in claim()
-        cas: list[Adjustment] = []
-        ref: list[Reference] = []
+        # lists made tuples once, as in claim(); those most lines lack are made when needed
+        dtm: list[DateReference] = []
         amt: list[QualifiedValue] = []
-        qty: list[QualifiedValue] = []
-        lq: list[Remark] = []
+        cas: list[Adjustment] | None = None
+        ref: list[Reference] | None = None
+        qty: list[QualifiedValue] | None = None
+        lq: list[Remark] | None = None
         date_cache, value_cache = self._dates, self._values
         for at, elements in gathered:
             seg_id = elements[0]
@@ -335,6 +347,8 @@ class ClaimDecoder(FieldReader):
                 )
                 if not line_control_number and qualifier == "6R" and value:
                     line_control_number = value
+                elif ref is None:
+                    ref = [Reference(qualifier, value)]
                 else:
                     ref.append(Reference(qualifier, value))
             elif seg_id == "AMT":
@@ -346,10 +360,16 @@ class ClaimDecoder(FieldReader):
                 else:
                     amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "CAS":
+                if cas is None:
+                    cas = []
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "LQ":
+                if lq is None:
+                    lq = []
                 lq += self._remark(elements, at, loop, pcn)
             elif seg_id == "QTY":
+                if qty is None:
+                    qty = []
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             # the loop walker puts no other segment in loop 2110
         adjustments = tuple(cas) if cas else ()  # as in claim()

@@ -387,7 +387,10 @@ class TransactionStream:
                         child.path, child.children = instance.spec.path, []
                         held.children.append(child)
                         keep, stays = child.append, walker.stays
-                        open_lane(keep, stays)
+                        lane = lanes.get(stays)  # open_lane, inline: once per line of a claim
+                        if lane is None:
+                            lane = lanes[stays] = stays - ENVELOPE_IDS
+                        reader.lane_keep, reader.lane_ids = keep, lane
                         continue
                     hop = hops.get(instance.spec)
                     if hop == 0:  # it opens a loop to gather, outermost
