@@ -83,3 +83,14 @@ def test_every_other_model_with_many_fields_is_built_with_keywords() -> None:
     ]
     assert positional == []
     assert {"ServicePayment", "ClaimParty", "Remittance", "HeaderNumber"} <= MODELS
+
+
+def test_the_plain_clp_and_svc_are_their_elements_in_picker_order() -> None:
+    """claim() and _line() unpack a CLP of CLP_PLAIN and an SVC of SVC_PLAIN elements
+    directly: the same as their pickers only while these hold."""
+    from edi837.remit835 import claim_payments as cp
+
+    clp = ["CLP", *(f"v{n}" for n in range(1, cp.CLP_PLAIN))]
+    assert cp.CLP(clp) == (*clp[1:], "", "", "")
+    svc = ["SVC", *(f"v{n}" for n in range(1, cp.SVC_PLAIN))]
+    assert cp.SVC(svc) == (*svc[1:], "", "")

@@ -78,6 +78,10 @@ _AMT_FETCH, _AMT_WIDTH = AMT.fetch, AMT.width
 # inline (``pads``), then picked in C, with no call of the picker
 _CLP_FETCH, _CLP_WIDTH, _CLP_PADS = CLP.fetch, CLP.width, CLP.pads
 _SVC_FETCH, _SVC_WIDTH, _SVC_PADS = SVC.fetch, SVC.width, SVC.pads
+# ...and most often exactly this long (ID included): CLP01-CLP09, SVC01-SVC05, which then are
+# the segment's elements after its ID in the pickers' order, the rest empty (a test holds the
+# two pickers to that), so they are unpacked from the segment with no picking at all
+CLP_PLAIN, SVC_PLAIN = 10, 6
 # The three models built once per claim, line and party: each the same as calling the class with
 # its fields in order, at the cost of plain slot stores (see edi837.model.positional)
 new_claim_payment = positional(ClaimPayment)
@@ -109,20 +113,35 @@ class ClaimDecoder(FieldReader):
         loop = gathered.path
         assert gathered.opening is not None  # the stream gathers a claim from its CLP
         position, clp = gathered.opening
-        (
-            patient_control_number,
-            raw_status,
-            charge_text,
-            paid_text,
-            responsibility,
-            filing_indicator,
-            payer_claim_number,
-            facility_code,
-            frequency,
-            drg_code,
-            weight,
-            fraction,
-        ) = _CLP_FETCH(clp if len(clp) >= _CLP_WIDTH else clp + _CLP_PADS[len(clp)])
+        if len(clp) == CLP_PLAIN:  # CLP01-CLP09, as most claims come: unpacked, no picking
+            (
+                _,
+                patient_control_number,
+                raw_status,
+                charge_text,
+                paid_text,
+                responsibility,
+                filing_indicator,
+                payer_claim_number,
+                facility_code,
+                frequency,
+            ) = clp
+            drg_code = weight = fraction = ""
+        else:
+            (
+                patient_control_number,
+                raw_status,
+                charge_text,
+                paid_text,
+                responsibility,
+                filing_indicator,
+                payer_claim_number,
+                facility_code,
+                frequency,
+                drg_code,
+                weight,
+                fraction,
+            ) = _CLP_FETCH(clp if len(clp) >= _CLP_WIDTH else clp + _CLP_PADS[len(clp)])
         pcn = patient_control_number
         if not pcn:
             message = "CLP01 (patient control number) is empty"
@@ -151,10 +170,11 @@ class ClaimDecoder(FieldReader):
         qty: list[QualifiedValue] | None = None
         inpatient: InpatientAdjudication | None = None
         outpatient: OutpatientAdjudication | None = None
+        party = self._party
         for at, elements in gathered:
             seg_id = elements[0]
             if seg_id == "NM1":
-                nm1.append(self._party(elements))
+                nm1.append(party(elements))
             elif seg_id == "DTM":
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
                 dtm.append(self._dates.get(key) or self._dated(elements, at, loop, pcn))
@@ -307,9 +327,13 @@ class ClaimDecoder(FieldReader):
         loop = gathered.path
         assert gathered.opening is not None  # a line is gathered from its SVC
         position, svc = gathered.opening
-        code, charge_text, paid_text, revenue_code, units_text, original, original_text = (
-            _SVC_FETCH(svc if len(svc) >= _SVC_WIDTH else svc + _SVC_PADS[len(svc)])
-        )
+        if len(svc) == SVC_PLAIN:  # SVC01-SVC05, as most lines come: unpacked, no picking
+            _, code, charge_text, paid_text, revenue_code, units_text = svc
+            original = original_text = ""
+        else:
+            code, charge_text, paid_text, revenue_code, units_text, original, original_text = (
+                _SVC_FETCH(svc if len(svc) >= _SVC_WIDTH else svc + _SVC_PADS[len(svc)])
+            )
         if not code:
             message = "SVC01 (procedure) is empty"
             self.warn(catalogue.MISSING_835, message, position, "SVC", loop, pcn)
