@@ -86,11 +86,25 @@ def test_every_other_model_with_many_fields_is_built_with_keywords() -> None:
 
 
 def test_the_plain_clp_and_svc_are_their_elements_in_picker_order() -> None:
-    """claim() and _line() unpack a CLP of CLP_PLAIN and an SVC of SVC_PLAIN elements
-    directly: the same as their pickers only while these hold."""
+    """claim() and _line() unpack a CLP of CLP_PLAIN, an SVC of SVC_PLAIN and a REF of its
+    picker's width directly: the same as their pickers only while these hold."""
     from edi837.remit835 import claim_payments as cp
 
     clp = ["CLP", *(f"v{n}" for n in range(1, cp.CLP_PLAIN))]
     assert cp.CLP(clp) == (*clp[1:], "", "", "")
     svc = ["SVC", *(f"v{n}" for n in range(1, cp.SVC_PLAIN))]
     assert cp.SVC(svc) == (*svc[1:], "", "")
+    ref = ["REF", "6R", "1"]
+    assert len(ref) == cp.REF.width and cp.REF(ref) == ("6R", "1")  # _line unpacks such a REF
+
+
+def test_a_one_triplet_cas_is_read_where_its_pickers_read() -> None:
+    """_cas() keys a CAS of CAS_ONE or CAS_ONE + 1 elements by index: CAS01 at 1, the first
+    triplet at 2, 3 and 4, as the pickers say."""
+    from edi837.remit835 import claim_payments as cp
+
+    cas = ["CAS", "CO", "45", "1.50", "2"]
+    assert cp.CAS01(cas) == ("CO",)
+    assert cp.CAS_TRIPLETS[0][1](cas) == ("45", "1.50", "2")
+    assert cp.CAS_TRIPLETS[0][1](cas[: cp.CAS_ONE]) == ("45", "1.50", "")
+    assert cp.CAS_TRIPLETS[1][1].width - 3 == cp.CAS_ONE + 1  # a second triplet needs more

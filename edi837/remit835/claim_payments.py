@@ -82,6 +82,8 @@ _SVC_FETCH, _SVC_WIDTH, _SVC_PADS = SVC.fetch, SVC.width, SVC.pads
 # the segment's elements after its ID in the pickers' order, the rest empty (a test holds the
 # two pickers to that), so they are unpacked from the segment with no picking at all
 CLP_PLAIN, SVC_PLAIN = 10, 6
+# a CAS of one triplet without its quantity (CAS01-CAS03); one element more carries CAS04
+CAS_ONE = 4
 # The three models built once per claim, line and party: each the same as calling the class with
 # its fields in order, at the cost of plain slot stores (see edi837.model.positional)
 new_claim_payment = positional(ClaimPayment)
@@ -366,9 +368,12 @@ class ClaimDecoder(FieldReader):
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
                 dtm.append(date_cache.get(key) or self._dated(elements, at, loop, pcn))
             elif seg_id == "REF":
-                qualifier, value = (
-                    _REF_FETCH(elements) if len(elements) >= _REF_WIDTH else REF(elements)
-                )
+                if len(elements) == _REF_WIDTH:  # REF01, REF02 and no more: unpacked
+                    _, qualifier, value = elements
+                else:
+                    qualifier, value = (
+                        _REF_FETCH(elements) if len(elements) > _REF_WIDTH else REF(elements)
+                    )
                 if not line_control_number and qualifier == "6R" and value:
                     line_control_number = value
                 elif ref is None:
@@ -498,14 +503,21 @@ class ClaimDecoder(FieldReader):
         self, elements: list[str], position: int, loop: str, pcn: str
     ) -> tuple[Adjustment, ...]:
         """The up to six (reason, amount, quantity) triplets of a CAS, each an Adjustment."""
-        (raw_group,) = CAS01(elements)
+        size = len(elements)
+        raw_group = elements[1] if size > 1 else ""  # CAS01, as its picker would
         group: AdjustmentGroup | str | None = _GROUPS.get(raw_group)
         if group is None:
             self.unknown_code(raw_group, "CAS01", position, loop, pcn)
             group = raw_group
         cache = self._adjustments
+        if size == CAS_ONE or size == CAS_ONE + 1:
+            # One triplet (CAS02-CAS04), as most come, read before: its key, inline. Only
+            # triplets with a reason are remembered, so a hit is what the loop would find.
+            key = (raw_group, elements[2], elements[3], elements[4] if size > CAS_ONE else "")
+            adjustment = cache.get(key)
+            if adjustment is not None:
+                return (adjustment,)
         found: tuple[Adjustment, ...] = ()
-        size = len(elements)
         for refs, triplet in CAS_TRIPLETS:
             if size <= triplet.width - 3:
                 break  # the segment ends before this triplet
