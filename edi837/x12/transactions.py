@@ -370,7 +370,22 @@ class TransactionStream:
                 if seg_id in walker.stays:
                     instance, how = walker.current, same
                 else:
-                    instance, how = walker.place(elements, position)
+                    # LoopWalker.place's remembered answers, inline: the call was a good part
+                    # of the work per claim and line (a miss takes the full search in place)
+                    jump = walker._jump.get(seg_id)
+                    if jump is None:
+                        index = walker._qualifier.get(seg_id)
+                        if index is not None and index < len(elements):
+                            jump = walker._jump.get((seg_id, elements[index]))
+                    if jump is None:
+                        instance, how = walker.place(elements, position)
+                    else:
+                        kept, spec, walker.stays, walker._jump, walker._qualifier = jump
+                        stack = walker._stack
+                        del stack[kept:]
+                        instance = LoopInstance(spec, stack[-1], position)
+                        stack.append(instance)
+                        how = opened
                 if how is unknown or not gathering.loops:
                     yield Placed(position, elements, instance, how)
                     continue
