@@ -163,8 +163,12 @@ class ClaimDecoder(FieldReader):
         # Lists, one per segment kind, made tuples once: a tuple grown by concatenation is
         # copied each time, which made a claim of 200,000 CAS take a minute.
         # Those most claims lack are made when needed.
-        nm1: list[ClaimParty] = []
-        dtm: list[DateReference] = []
+        # A claim mostly has one NM1 and one DTM: kept as in _line() (``parties``, ``dates``
+        # that one value's tuple while no list is needed).
+        parties: tuple[ClaimParty, ...] = ()
+        dates: tuple[DateReference, ...] = ()
+        nm1: list[ClaimParty] | None = None
+        dtm: list[DateReference] | None = None
         cas: list[Adjustment] | None = None
         ref: list[Reference] | None = None
         per: list[Contact] | None = None
@@ -172,14 +176,44 @@ class ClaimDecoder(FieldReader):
         qty: list[QualifiedValue] | None = None
         inpatient: InpatientAdjudication | None = None
         outpatient: OutpatientAdjudication | None = None
-        party = self._party
         for at, elements in gathered:
             seg_id = elements[0]
-            if seg_id == "NM1":
-                nm1.append(party(elements))
+            if seg_id == "NM1":  # a party (loop 2100 NM1)
+                (
+                    role,
+                    entity_type,
+                    last_name,
+                    first_name,
+                    middle_name,
+                    suffix,
+                    id_qualifier,
+                    identifier,
+                ) = _NM1_FETCH(elements) if len(elements) >= _NM1_WIDTH else NM1(elements)
+                named = new_claim_party(  # named as its fields, in order (see below)
+                    role,
+                    entity_type,
+                    last_name,
+                    first_name,
+                    middle_name,
+                    suffix,
+                    id_qualifier,
+                    identifier,
+                )
+                if nm1 is not None:
+                    nm1.append(named)
+                elif parties:
+                    nm1 = [*parties, named]
+                else:
+                    parties = (named,)
             elif seg_id == "DTM":
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
-                dtm.append(self._dates.get(key) or self._dated(elements, at, loop, pcn))
+                dated = self._dates.get(key) or self._dated(elements, at, loop, pcn)
+                if dtm is not None:
+                    dtm.append(dated)
+                elif dates:
+                    dtm = [*dates, dated]
+                else:
+                    dates = (dated,)
             elif seg_id == "CAS":
                 if cas is None:
                     cas = []
@@ -207,9 +241,11 @@ class ClaimDecoder(FieldReader):
             # the loop walker puts no other segment in loop 2100
         # (an empty or missing list made the empty tuple without a call)
         adjustments = tuple(cas) if cas else ()
-        parties = tuple(nm1) if nm1 else ()
+        if nm1 is not None:
+            parties = tuple(nm1)
         references = tuple(ref) if ref else ()
-        dates = tuple(dtm) if dtm else ()
+        if dtm is not None:
+            dates = tuple(dtm)
         contacts = tuple(per) if per else ()
         amounts = tuple(amt) if amt else ()
         quantities = tuple(qty) if qty else ()
@@ -284,22 +320,6 @@ class ClaimDecoder(FieldReader):
             )
         return payment
 
-    @staticmethod
-    def _party(elements: list[str]) -> ClaimParty:
-        role, entity_type, last_name, first_name, middle_name, suffix, id_qualifier, identifier = (
-            _NM1_FETCH(elements) if len(elements) >= _NM1_WIDTH else NM1(elements)
-        )
-        return new_claim_party(  # named as its fields, in order (see claim())
-            role,
-            entity_type,
-            last_name,
-            first_name,
-            middle_name,
-            suffix,
-            id_qualifier,
-            identifier,
-        )
-
     def _inpatient(
         self, elements: list[str], position: int, loop: str, pcn: str
     ) -> InpatientAdjudication:
@@ -354,9 +374,13 @@ class ClaimDecoder(FieldReader):
         procedure = self._procedures.get(code) or self._procedure(code)
 
         line_control_number = ""
-        # lists made tuples once, as in claim(); those most lines lack are made when needed
-        dtm: list[DateReference] = []
-        amt: list[QualifiedValue] = []
+        # lists made tuples once, as in claim(); those most lines lack are made when needed.
+        # A line mostly has one DTM and one AMT: while it has no more, ``dates`` and
+        # ``amounts`` are that one value's tuple, and no list is made (``dtm``/``amt`` None).
+        dates: tuple[DateReference, ...] = ()
+        amounts: tuple[QualifiedValue, ...] = ()
+        dtm: list[DateReference] | None = None
+        amt: list[QualifiedValue] | None = None
         cas: list[Adjustment] | None = None
         ref: list[Reference] | None = None
         qty: list[QualifiedValue] | None = None
@@ -366,7 +390,13 @@ class ClaimDecoder(FieldReader):
             seg_id = elements[0]
             if seg_id == "DTM":
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
-                dtm.append(date_cache.get(key) or self._dated(elements, at, loop, pcn))
+                dated = date_cache.get(key) or self._dated(elements, at, loop, pcn)
+                if dtm is not None:
+                    dtm.append(dated)
+                elif dates:
+                    dtm = [*dates, dated]
+                else:
+                    dates = (dated,)
             elif seg_id == "REF":
                 if len(elements) == _REF_WIDTH:  # REF01, REF02 and no more: unpacked
                     _, qualifier, value = elements
@@ -384,10 +414,17 @@ class ClaimDecoder(FieldReader):
                 # a value read before, inline; else _qualified reads (and reports) it
                 key = _AMT_FETCH(elements) if len(elements) >= _AMT_WIDTH else AMT(elements)
                 known_value = value_cache.get(key)
-                if known_value is not None:
-                    amt.append(known_value)
+                found = (
+                    (known_value,)
+                    if known_value is not None
+                    else self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                )
+                if amt is not None:
+                    amt += found
+                elif amounts:
+                    amt = [*amounts, *found]
                 else:
-                    amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                    amounts = found
             elif seg_id == "CAS":
                 if cas is None:
                     cas = []
@@ -402,9 +439,11 @@ class ClaimDecoder(FieldReader):
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             # the loop walker puts no other segment in loop 2110
         adjustments = tuple(cas) if cas else ()  # as in claim()
-        dates = tuple(dtm) if dtm else ()
+        if dtm is not None:
+            dates = tuple(dtm)
         references = tuple(ref) if ref else ()
-        amounts = tuple(amt) if amt else ()
+        if amt is not None:
+            amounts = tuple(amt)
         quantities = tuple(qty) if qty else ()
         remarks = tuple(lq) if lq else ()
 
