@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from edi837 import catalogue
+from edi837.errors import SpecError
 from edi837.model.positional import positional
 from edi837.model.remittance import (
     ZERO,
@@ -79,11 +80,16 @@ _AMT_FETCH, _AMT_WIDTH = AMT.fetch, AMT.width
 _CLP_FETCH, _CLP_WIDTH, _CLP_PADS = CLP.fetch, CLP.width, CLP.pads
 _SVC_FETCH, _SVC_WIDTH, _SVC_PADS = SVC.fetch, SVC.width, SVC.pads
 # ...and most often exactly this long (ID included): CLP01-CLP09, SVC01-SVC05, which then are
-# the segment's elements after its ID in the pickers' order, the rest empty (a test holds the
-# two pickers to that), so they are unpacked from the segment with no picking at all
+# the values their pickers pick, in order, the rest empty (``Picker.plain`` says up to which
+# length that holds), so they are unpacked from the segment with no picking at all
 CLP_PLAIN, SVC_PLAIN = 10, 6
-# a CAS of one triplet without its quantity (CAS01-CAS03); one element more carries CAS04
+if CLP.plain < CLP_PLAIN or SVC.plain < SVC_PLAIN or REF.plain < REF.width:
+    raise SpecError("the CLP, SVC or REF picker no longer picks a plain segment in order")
+# A CAS of one triplet (CAS01-CAS03, or to CAS04: CAS_ONE or one more elements) picked as the
+# key its adjustment is remembered by: (group, reason, amount, quantity)
 CAS_ONE = 4
+CAS_KEY = picker("CAS", "CAS01", "CAS02", "CAS03", "CAS04")
+_CAS_KEY_FETCH, _CAS_KEY_PADS = CAS_KEY.fetch, CAS_KEY.pads
 # The three models built once per claim, line and party: each the same as calling the class with
 # its fields in order, at the cost of plain slot stores (see edi837.model.positional)
 new_claim_payment = positional(ClaimPayment)
@@ -543,17 +549,21 @@ class ClaimDecoder(FieldReader):
     ) -> tuple[Adjustment, ...]:
         """The up to six (reason, amount, quantity) triplets of a CAS, each an Adjustment."""
         size = len(elements)
-        raw_group = elements[1] if size > 1 else ""  # CAS01, as its picker would
+        one: tuple[str, ...] | None = None
+        if size == CAS_ONE or size == CAS_ONE + 1:  # one triplet, as most come
+            one = _CAS_KEY_FETCH(elements if size > CAS_ONE else elements + _CAS_KEY_PADS[size])
+            raw_group = one[0]
+        else:
+            (raw_group,) = CAS01(elements)
         group: AdjustmentGroup | str | None = _GROUPS.get(raw_group)
         if group is None:
             self.unknown_code(raw_group, "CAS01", position, loop, pcn)
             group = raw_group
         cache = self._adjustments
-        if size == CAS_ONE or size == CAS_ONE + 1:
-            # One triplet (CAS02-CAS04), as most come, read before: its key, inline. Only
-            # triplets with a reason are remembered, so a hit is what the loop would find.
-            key = (raw_group, elements[2], elements[3], elements[4] if size > CAS_ONE else "")
-            adjustment = cache.get(key)
+        if one is not None:
+            # read before: found by its key. Only triplets with a reason are remembered, so a
+            # hit is what the loop below would find.
+            adjustment = cache.get(one)  # type: ignore[arg-type]
             if adjustment is not None:
                 return (adjustment,)
         found: tuple[Adjustment, ...] = ()
