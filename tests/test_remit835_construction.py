@@ -83,3 +83,43 @@ def test_every_other_model_with_many_fields_is_built_with_keywords() -> None:
     ]
     assert positional == []
     assert {"ServicePayment", "ClaimParty", "Remittance", "HeaderNumber"} <= MODELS
+
+
+def test_the_plain_clp_and_svc_are_their_elements_in_picker_order() -> None:
+    """claim() and _line() unpack a CLP of CLP_PLAIN, an SVC of SVC_PLAIN and a REF of its
+    picker's width directly: the same as their pickers only while these hold."""
+    from edi837.remit835 import claim_payments as cp
+
+    clp = ["CLP", *(f"v{n}" for n in range(1, cp.CLP_PLAIN))]
+    assert cp.CLP(clp) == (*clp[1:], "", "", "")
+    svc = ["SVC", *(f"v{n}" for n in range(1, cp.SVC_PLAIN))]
+    assert cp.SVC(svc) == (*svc[1:], "", "")
+    ref = ["REF", "6R", "1"]
+    assert len(ref) == cp.REF.width and cp.REF(ref) == ("6R", "1")  # _line unpacks such a REF
+
+
+def test_a_pickers_plain_length_is_where_unpacking_stops_being_picking() -> None:
+    """``Picker.plain``: up to that many elements a segment picks as its elements after the
+    ID, then empties; one more, and it does not (or the picker has no more values)."""
+    from edi837.remit835 import claim_payments as cp
+    from edi837.x12.spec import picker
+
+    for pick in (cp.CLP, cp.SVC, cp.REF, cp.NM1, cp.DTM, cp.CAS_KEY, cp.MOA):
+        for n in range(2, pick.plain + 1):
+            seg = [pick.refs[0][:-2], *(f"v{k}" for k in range(1, n))]
+            assert pick(seg) == (*seg[1:], *[""] * (len(pick.refs) - n + 1))
+        seg = [pick.refs[0][:-2], *(f"v{k}" for k in range(1, pick.plain + 1))]
+        assert pick.plain > len(pick.refs) or pick(seg)[: pick.plain] != tuple(seg[1:])
+    assert picker("CLP", "CLP02", "CLP01").plain == 1
+
+
+def test_a_one_triplet_cas_is_picked_as_its_key() -> None:
+    """_cas() picks a CAS of CAS_ONE or CAS_ONE + 1 elements as the key its adjustment is
+    remembered by: (CAS01, then the first triplet), which the loop over the triplets builds."""
+    from edi837.remit835 import claim_payments as cp
+
+    cas = ["CAS", "CO", "45", "1.50", "2"]
+    assert cp.CAS_KEY(cas) == (*cp.CAS01(cas), *cp.CAS_TRIPLETS[0][1](cas))
+    short = cas[: cp.CAS_ONE]
+    assert cp.CAS_KEY(short) == (*cp.CAS01(short), *cp.CAS_TRIPLETS[0][1](short))
+    assert cp.CAS_TRIPLETS[1][1].width - 3 == cp.CAS_ONE + 1  # a second triplet needs more

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 from edi837.issues import IssueList
 from edi837.x12 import declarations, spec
 from edi837.x12.loops import LoopInstance, LoopWalker, Placement
@@ -150,3 +152,20 @@ def _segments_837() -> list[str]:
     segments = [s.strip() for s in EXAMPLE.read_text().split("~") if s.strip()]
     inner = [s for s in segments if s.split("*")[0] not in ("ISA", "GS", "ST", "SE", "GE", "IEA")]
     return inner * 2
+
+
+def test_a_loop_instance_is_only_its_slots() -> None:
+    """The transaction stream makes LoopInstances by storing their four slots, not through
+    attrs' __init__: the same only while the class has nothing that __init__ or a store would
+    run (a validator, converter, hook or __setattr__ of its own) and exactly these fields."""
+    from edi837.model.positional import fast_path_refused
+
+    assert fast_path_refused(LoopInstance) is None
+    assert [field.name for field in attrs.fields(LoopInstance)] == [
+        "spec",
+        "parent",
+        "start",
+        "implied",
+    ]
+    assert attrs.fields(LoopInstance).implied.default is False
+    assert LoopInstance.__setattr__ is object.__setattr__

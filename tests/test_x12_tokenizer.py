@@ -143,3 +143,19 @@ def test_nul_padding_after_the_last_segment_is_ignored() -> None:
     assert [w.rule_id for w in reader.warnings] == ["X12-PADDING"]
     with pytest.raises(X12ParseError, match="binary"):
         read_segments((ISA + "GS*HC\x00*X~" + BODY).encode())
+
+
+def test_every_id_a_lane_can_hold_passes_the_id_check() -> None:
+    """The lean path sends a lane's segments on before asking whether their ID was seen (and
+    checked) before: the same only while every ID a lane can hold (a loop's staying segments,
+    less the envelopes) is one the check accepts and never ISA."""
+    from edi837.x12.envelope import ENVELOPE_IDS
+    from edi837.x12.transactions import KINDS
+
+    reader = SegmentReader(b"")
+    for kind in KINDS:
+        spec = kind.spec()
+        for loop in (spec.root, *spec.loops):
+            for seg_id in loop.segment_ids - ENVELOPE_IDS:
+                assert seg_id != "ISA"
+                assert reader._check_id(seg_id, seg_id), (kind.stem, loop.id, seg_id)

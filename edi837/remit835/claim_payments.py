@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from edi837 import catalogue
+from edi837.errors import SpecError
 from edi837.model.positional import positional
 from edi837.model.remittance import (
     ZERO,
@@ -33,7 +34,6 @@ from edi837.model.remittance import (
     Remark,
     ServicePayment,
 )
-from edi837.remit835.balance import unaccounted
 from edi837.remit835.fields import FieldReader
 from edi837.x12 import spec
 from edi837.x12.datatypes import R, plain
@@ -75,6 +75,21 @@ _NM1_FETCH, _NM1_WIDTH = NM1.fetch, NM1.width
 _DTM_FETCH, _DTM_WIDTH = DTM.fetch, DTM.width
 _REF_FETCH, _REF_WIDTH = REF.fetch, REF.width
 _AMT_FETCH, _AMT_WIDTH = AMT.fetch, AMT.width
+# CLP and SVC mostly come shorter than their pickers' width (trailing elements dropped): padded
+# inline (``pads``), then picked in C, with no call of the picker
+_CLP_FETCH, _CLP_WIDTH, _CLP_PADS = CLP.fetch, CLP.width, CLP.pads
+_SVC_FETCH, _SVC_WIDTH, _SVC_PADS = SVC.fetch, SVC.width, SVC.pads
+# ...and most often exactly this long (ID included): CLP01-CLP09, SVC01-SVC05, which then are
+# the values their pickers pick, in order, the rest empty (``Picker.plain`` says up to which
+# length that holds), so they are unpacked from the segment with no picking at all
+CLP_PLAIN, SVC_PLAIN = 10, 6
+if CLP.plain < CLP_PLAIN or SVC.plain < SVC_PLAIN or REF.plain < REF.width:
+    raise SpecError("the CLP, SVC or REF picker no longer picks a plain segment in order")
+# A CAS of one triplet (CAS01-CAS03, or to CAS04: CAS_ONE or one more elements) picked as the
+# key its adjustment is remembered by: (group, reason, amount, quantity)
+CAS_ONE = 4
+CAS_KEY = picker("CAS", "CAS01", "CAS02", "CAS03", "CAS04")
+_CAS_KEY_FETCH, _CAS_KEY_PADS = CAS_KEY.fetch, CAS_KEY.pads
 # The three models built once per claim, line and party: each the same as calling the class with
 # its fields in order, at the cost of plain slot stores (see edi837.model.positional)
 new_claim_payment = positional(ClaimPayment)
@@ -106,20 +121,35 @@ class ClaimDecoder(FieldReader):
         loop = gathered.path
         assert gathered.opening is not None  # the stream gathers a claim from its CLP
         position, clp = gathered.opening
-        (
-            patient_control_number,
-            raw_status,
-            charge_text,
-            paid_text,
-            responsibility,
-            filing_indicator,
-            payer_claim_number,
-            facility_code,
-            frequency,
-            drg_code,
-            weight,
-            fraction,
-        ) = CLP(clp)
+        if len(clp) == CLP_PLAIN:  # CLP01-CLP09, as most claims come: unpacked, no picking
+            (
+                _,
+                patient_control_number,
+                raw_status,
+                charge_text,
+                paid_text,
+                responsibility,
+                filing_indicator,
+                payer_claim_number,
+                facility_code,
+                frequency,
+            ) = clp
+            drg_code = weight = fraction = ""
+        else:
+            (
+                patient_control_number,
+                raw_status,
+                charge_text,
+                paid_text,
+                responsibility,
+                filing_indicator,
+                payer_claim_number,
+                facility_code,
+                frequency,
+                drg_code,
+                weight,
+                fraction,
+            ) = _CLP_FETCH(clp if len(clp) >= _CLP_WIDTH else clp + _CLP_PADS[len(clp)])
         pcn = patient_control_number
         if not pcn:
             message = "CLP01 (patient control number) is empty"
@@ -138,48 +168,104 @@ class ClaimDecoder(FieldReader):
 
         # Lists, one per segment kind, made tuples once: a tuple grown by concatenation is
         # copied each time, which made a claim of 200,000 CAS take a minute.
-        cas: list[Adjustment] = []
-        nm1: list[ClaimParty] = []
-        ref: list[Reference] = []
-        dtm: list[DateReference] = []
-        per: list[Contact] = []
-        amt: list[QualifiedValue] = []
-        qty: list[QualifiedValue] = []
+        # Those most claims lack are made when needed.
+        # A claim mostly has one NM1 and one DTM: kept as in _line() (``parties``, ``dates``
+        # that one value's tuple while no list is needed).
+        parties: tuple[ClaimParty, ...] = ()
+        dates: tuple[DateReference, ...] = ()
+        nm1: list[ClaimParty] | None = None
+        dtm: list[DateReference] | None = None
+        cas: list[Adjustment] | None = None
+        ref: list[Reference] | None = None
+        per: list[Contact] | None = None
+        amt: list[QualifiedValue] | None = None
+        qty: list[QualifiedValue] | None = None
         inpatient: InpatientAdjudication | None = None
         outpatient: OutpatientAdjudication | None = None
         for at, elements in gathered:
             seg_id = elements[0]
-            if seg_id == "NM1":
-                nm1.append(self._party(elements))
+            if seg_id == "NM1":  # a party (loop 2100 NM1)
+                (
+                    role,
+                    entity_type,
+                    last_name,
+                    first_name,
+                    middle_name,
+                    suffix,
+                    id_qualifier,
+                    identifier,
+                ) = _NM1_FETCH(elements) if len(elements) >= _NM1_WIDTH else NM1(elements)
+                named = new_claim_party(  # named as its fields, in order (see below)
+                    role,
+                    entity_type,
+                    last_name,
+                    first_name,
+                    middle_name,
+                    suffix,
+                    id_qualifier,
+                    identifier,
+                )
+                if nm1 is not None:
+                    nm1.append(named)
+                elif parties:
+                    nm1 = [*parties, named]
+                else:
+                    parties = (named,)
             elif seg_id == "DTM":
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
-                dtm.append(self._dates.get(key) or self._dated(elements, at, loop, pcn))
+                dated = self._dates.get(key) or self._dated(elements, at, loop, pcn)
+                if dtm is not None:
+                    dtm.append(dated)
+                elif dates:
+                    dtm = [*dates, dated]
+                else:
+                    dates = (dated,)
             elif seg_id == "CAS":
+                if cas is None:
+                    cas = []
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "REF":
+                if ref is None:
+                    ref = []
                 ref.append(self.reference(elements))
             elif seg_id == "AMT":
+                if amt is None:
+                    amt = []
                 amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
             elif seg_id == "QTY":
+                if qty is None:
+                    qty = []
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             elif seg_id == "MOA":
                 outpatient = self._outpatient(elements, at, loop, pcn)
             elif seg_id == "MIA":
                 inpatient = self._inpatient(elements, at, loop, pcn)
             elif seg_id == "PER":
+                if per is None:
+                    per = []
                 per.append(self.contact(elements))
             # the loop walker puts no other segment in loop 2100
-        adjustments, parties, references = tuple(cas), tuple(nm1), tuple(ref)
-        dates, contacts, amounts, quantities = tuple(dtm), tuple(per), tuple(amt), tuple(qty)
+        # (an empty or missing list made the empty tuple without a call)
+        adjustments = tuple(cas) if cas else ()
+        if nm1 is not None:
+            parties = tuple(nm1)
+        references = tuple(ref) if ref else ()
+        if dtm is not None:
+            dates = tuple(dtm)
+        contacts = tuple(per) if per else ()
+        amounts = tuple(amt) if amt else ()
+        quantities = tuple(qty) if qty else ()
 
-        adjusted = ZERO
+        adjusted = ZERO  # stays the ZERO object while nothing is adjusted (see below)
         for adjustment in adjustments:
             adjusted += adjustment.amount
         built: list[ServicePayment] = []
+        line_of = self._line
         for line in gathered.children:
-            service, line_adjusted = self._line(line, pcn)
+            service, line_adjusted = line_of(line, pcn)
             built.append(service)
-            adjusted += line_adjusted
+            if line_adjusted is not ZERO:
+                adjusted += line_adjusted
 
         amount = self.amount
         patient_responsibility = (
@@ -218,8 +304,16 @@ class ClaimDecoder(FieldReader):
             lines,
             header,
         )
-        difference = unaccounted(charge, paid, adjusted)
-        if difference is not None:
+        # unaccounted(), inline: with nothing adjusted (``adjusted`` still the ZERO object) the
+        # claim balances exactly when charge equals paid (a difference of two decimals is zero
+        # only when they are equal: rounding never makes a non-zero difference zero), so most
+        # claims need no subtraction
+        if (
+            charge is not None
+            and paid is not None
+            and (adjusted is not ZERO or charge != paid)
+            and (difference := charge - paid - adjusted)
+        ):
             self.warn(
                 catalogue.BALANCE_CLAIM,
                 f"charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does not "
@@ -231,22 +325,6 @@ class ClaimDecoder(FieldReader):
                 pcn,
             )
         return payment
-
-    @staticmethod
-    def _party(elements: list[str]) -> ClaimParty:
-        role, entity_type, last_name, first_name, middle_name, suffix, id_qualifier, identifier = (
-            _NM1_FETCH(elements) if len(elements) >= _NM1_WIDTH else NM1(elements)
-        )
-        return new_claim_party(  # named as its fields, in order (see claim())
-            role,
-            entity_type,
-            last_name,
-            first_name,
-            middle_name,
-            suffix,
-            id_qualifier,
-            identifier,
-        )
 
     def _inpatient(
         self, elements: list[str], position: int, loop: str, pcn: str
@@ -277,7 +355,13 @@ class ClaimDecoder(FieldReader):
         loop = gathered.path
         assert gathered.opening is not None  # a line is gathered from its SVC
         position, svc = gathered.opening
-        code, charge_text, paid_text, revenue_code, units_text, original, original_text = SVC(svc)
+        if len(svc) == SVC_PLAIN:  # SVC01-SVC05, as most lines come: unpacked, no picking
+            _, code, charge_text, paid_text, revenue_code, units_text = svc
+            original = original_text = ""
+        else:
+            code, charge_text, paid_text, revenue_code, units_text, original, original_text = (
+                _SVC_FETCH(svc if len(svc) >= _SVC_WIDTH else svc + _SVC_PADS[len(svc)])
+            )
         if not code:
             message = "SVC01 (procedure) is empty"
             self.warn(catalogue.MISSING_835, message, position, "SVC", loop, pcn)
@@ -296,43 +380,78 @@ class ClaimDecoder(FieldReader):
         procedure = self._procedures.get(code) or self._procedure(code)
 
         line_control_number = ""
-        dtm: list[DateReference] = []  # lists made tuples once, as in claim()
-        cas: list[Adjustment] = []
-        ref: list[Reference] = []
-        amt: list[QualifiedValue] = []
-        qty: list[QualifiedValue] = []
-        lq: list[Remark] = []
+        # lists made tuples once, as in claim(); those most lines lack are made when needed.
+        # A line mostly has one DTM and one AMT: while it has no more, ``dates`` and
+        # ``amounts`` are that one value's tuple, and no list is made (``dtm``/``amt`` None).
+        dates: tuple[DateReference, ...] = ()
+        amounts: tuple[QualifiedValue, ...] = ()
+        dtm: list[DateReference] | None = None
+        amt: list[QualifiedValue] | None = None
+        cas: list[Adjustment] | None = None
+        ref: list[Reference] | None = None
+        qty: list[QualifiedValue] | None = None
+        lq: list[Remark] | None = None
         date_cache, value_cache = self._dates, self._values
         for at, elements in gathered:
             seg_id = elements[0]
             if seg_id == "DTM":
                 key = _DTM_FETCH(elements) if len(elements) >= _DTM_WIDTH else DTM(elements)
-                dtm.append(date_cache.get(key) or self._dated(elements, at, loop, pcn))
+                dated = date_cache.get(key) or self._dated(elements, at, loop, pcn)
+                if dtm is not None:
+                    dtm.append(dated)
+                elif dates:
+                    dtm = [*dates, dated]
+                else:
+                    dates = (dated,)
             elif seg_id == "REF":
-                qualifier, value = (
-                    _REF_FETCH(elements) if len(elements) >= _REF_WIDTH else REF(elements)
-                )
+                if len(elements) == _REF_WIDTH:  # REF01, REF02 and no more: unpacked
+                    _, qualifier, value = elements
+                else:
+                    qualifier, value = (
+                        _REF_FETCH(elements) if len(elements) > _REF_WIDTH else REF(elements)
+                    )
                 if not line_control_number and qualifier == "6R" and value:
                     line_control_number = value
+                elif ref is None:
+                    ref = [Reference(qualifier, value)]
                 else:
                     ref.append(Reference(qualifier, value))
             elif seg_id == "AMT":
                 # a value read before, inline; else _qualified reads (and reports) it
                 key = _AMT_FETCH(elements) if len(elements) >= _AMT_WIDTH else AMT(elements)
                 known_value = value_cache.get(key)
-                if known_value is not None:
-                    amt.append(known_value)
+                found = (
+                    (known_value,)
+                    if known_value is not None
+                    else self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                )
+                if amt is not None:
+                    amt += found
+                elif amounts:
+                    amt = [*amounts, *found]
                 else:
-                    amt += self._qualified(AMT, elements, "AMT02", at, loop, pcn)
+                    amounts = found
             elif seg_id == "CAS":
+                if cas is None:
+                    cas = []
                 cas += self._cas(elements, at, loop, pcn)
             elif seg_id == "LQ":
+                if lq is None:
+                    lq = []
                 lq += self._remark(elements, at, loop, pcn)
             elif seg_id == "QTY":
+                if qty is None:
+                    qty = []
                 qty += self._qualified(QTY, elements, "QTY02", at, loop, pcn)
             # the loop walker puts no other segment in loop 2110
-        adjustments, dates, references = tuple(cas), tuple(dtm), tuple(ref)
-        amounts, quantities, remarks = tuple(amt), tuple(qty), tuple(lq)
+        adjustments = tuple(cas) if cas else ()  # as in claim()
+        if dtm is not None:
+            dates = tuple(dtm)
+        references = tuple(ref) if ref else ()
+        if amt is not None:
+            amounts = tuple(amt)
+        quantities = tuple(qty) if qty else ()
+        remarks = tuple(lq) if lq else ()
 
         original_procedure = self._procedure(original) if original else None
         original_units = (
@@ -355,11 +474,15 @@ class ClaimDecoder(FieldReader):
             quantities,
             remarks,
         )
-        adjusted = ZERO
+        adjusted = ZERO  # stays the ZERO object while nothing is adjusted (see below)
         for adjustment in adjustments:
             adjusted += adjustment.amount
-        difference = unaccounted(charge, paid, adjusted)
-        if difference is not None:
+        if (  # unaccounted(), inline, as in claim()
+            charge is not None
+            and paid is not None
+            and (adjusted is not ZERO or charge != paid)
+            and (difference := charge - paid - adjusted)
+        ):
             self.warn(
                 catalogue.BALANCE_LINE,
                 f"line charge {plain(charge or ZERO, 2)} - paid {plain(paid or ZERO, 2)} does "
@@ -425,14 +548,25 @@ class ClaimDecoder(FieldReader):
         self, elements: list[str], position: int, loop: str, pcn: str
     ) -> tuple[Adjustment, ...]:
         """The up to six (reason, amount, quantity) triplets of a CAS, each an Adjustment."""
-        (raw_group,) = CAS01(elements)
+        size = len(elements)
+        one: tuple[str, ...] | None = None
+        if size == CAS_ONE or size == CAS_ONE + 1:  # one triplet, as most come
+            one = _CAS_KEY_FETCH(elements if size > CAS_ONE else elements + _CAS_KEY_PADS[size])
+            raw_group = one[0]
+        else:
+            (raw_group,) = CAS01(elements)
         group: AdjustmentGroup | str | None = _GROUPS.get(raw_group)
         if group is None:
             self.unknown_code(raw_group, "CAS01", position, loop, pcn)
             group = raw_group
         cache = self._adjustments
+        if one is not None:
+            # read before: found by its key. Only triplets with a reason are remembered, so a
+            # hit is what the loop below would find.
+            adjustment = cache.get(one)  # type: ignore[arg-type]
+            if adjustment is not None:
+                return (adjustment,)
         found: tuple[Adjustment, ...] = ()
-        size = len(elements)
         for refs, triplet in CAS_TRIPLETS:
             if size <= triplet.width - 3:
                 break  # the segment ends before this triplet

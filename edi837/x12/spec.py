@@ -135,6 +135,13 @@ class Picker(Protocol):
     # the same values of a segment of at least ``width`` elements, picked in C with no call of
     # a Python function: for the hottest loops (``fetch(e) if len(e) >= width else pick(e)``)
     fetch: Callable[[list[str]], tuple[str, ...]]
+    # pads[n]: the empty values a segment of n (< width) elements lacks, so that a hot loop can
+    # pick a short segment inline too: ``fetch(e if len(e) >= width else e + pads[len(e)])``
+    pads: list[list[str]]
+    # the longest segment (ID included) whose elements after the ID are the first values picked,
+    # in order, the rest empty: a segment of 2 to ``plain`` elements may be unpacked instead of
+    # picked (``_, first, second = e``); 1 when the first value is not the first element
+    plain: int
 
     def __call__(self, elements: list[str], /) -> tuple[str, ...]: ...
 
@@ -167,6 +174,11 @@ def _compile(refs: tuple[str, ...], indexes: tuple[int, ...]) -> Picker:
     picked.refs = refs
     picked.width = width
     picked.fetch = get if len(indexes) > 1 else pick
+    picked.pads = pads
+    leading = 0
+    while leading < len(indexes) and indexes[leading] == leading + 1:
+        leading += 1
+    picked.plain = 1 + leading if all(i > leading for i in indexes[leading:]) else 1
     return picked
 
 

@@ -70,8 +70,10 @@ class SegmentReader:
 
     A consumer may open a *lane*: ``lane_ids``, segment IDs that are never envelope segments,
     and ``lane_keep``, which takes ``(position, elements)``. A segment with one of those IDs met
-    on the lean path below (a known ID in a chunk that needs no checks) goes straight to
-    ``lane_keep`` instead of being yielded: the transaction stream opens the lane for the
+    on the lean path below (a chunk that needs no checks) goes straight to ``lane_keep``
+    instead of being yielded, whether its ID was seen before or not (a lane's IDs are declared
+    segment IDs, which the checks of an unseen ID would pass; only ISA could change anything,
+    and it is never a lane's): the transaction stream opens the lane for the
     segments that stay in the gathered loop it holds, which it would only append there (most
     segments of a large file), so they skip the envelope and stream generators. The lane is
     read again after every yield: the consumer changes it only while the reader is suspended.
@@ -282,6 +284,9 @@ class SegmentReader:
                     count += 1
                     elements = piece.split(element)
                     seg_id = elements[0]
+                    if seg_id in lane:  # a declared ID (never ISA): its checks cannot fail
+                        lane_keep((count, elements))
+                        continue
                     if seg_id not in known:
                         self.count = count
                         unusual = self._segment(piece, final=False, last=False)
@@ -289,9 +294,6 @@ class SegmentReader:
                         if unusual is None:
                             continue
                         elements = unusual
-                    elif seg_id in lane:
-                        lane_keep((count, elements))
-                        continue
                     self.count = count
                     yield elements
                     lane, lane_keep = self.lane_ids, self.lane_keep

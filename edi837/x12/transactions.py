@@ -319,6 +319,7 @@ class TransactionStream:
         gathering = _Gathering(self.gather)
         hops = gathering.hops  # loop declaration -> how far up its outermost loop to gather is
         new_node = Gathered
+        new_instance = object.__new__
         # While a gathered instance is open: the segments that stay in its innermost open loop,
         # and the list they go to. Elsewhere nothing takes this shortcut. The reader's lane is
         # opened for the same segments (less any envelope segment), with the same list: on the
@@ -370,7 +371,27 @@ class TransactionStream:
                 if seg_id in walker.stays:
                     instance, how = walker.current, same
                 else:
-                    instance, how = walker.place(elements, position)
+                    # LoopWalker.place's remembered answers, inline: the call was a good part
+                    # of the work per claim and line (a miss takes the full search in place)
+                    jump = walker._jump.get(seg_id)
+                    if jump is None:
+                        index = walker._qualifier.get(seg_id)
+                        if index is not None and index < len(elements):
+                            jump = walker._jump.get((seg_id, elements[index]))
+                    if jump is None:
+                        instance, how = walker.place(elements, position)
+                    else:
+                        kept, spec, walker.stays, walker._jump, walker._qualifier = jump
+                        stack = walker._stack
+                        del stack[kept:]
+                        # LoopInstance(spec, stack[-1], position), by its slots: attrs' __init__
+                        # for it only stores them (no validator, converter or hook; a test
+                        # holds the class to that)
+                        instance = new_instance(LoopInstance)
+                        instance.spec, instance.parent = spec, stack[-1]
+                        instance.start, instance.implied = position, False
+                        stack.append(instance)
+                        how = opened
                 if how is unknown or not gathering.loops:
                     yield Placed(position, elements, instance, how)
                     continue
@@ -387,12 +408,18 @@ class TransactionStream:
                         child.path, child.children = instance.spec.path, []
                         held.children.append(child)
                         keep, stays = child.append, walker.stays
-                        open_lane(keep, stays)
+                        lane = lanes.get(stays)  # open_lane, inline: once per line of a claim
+                        if lane is None:
+                            lane = lanes[stays] = stays - ENVELOPE_IDS
+                        reader.lane_keep, reader.lane_ids = keep, lane
                         continue
                     hop = hops.get(instance.spec)
                     if hop == 0:  # it opens a loop to gather, outermost
-                        if gathering.root is not None:
-                            yield gathering.close()
+                        closing = gathering.root
+                        if closing is not None:  # gathering.close(), inline: once per claim
+                            gathering.root = None
+                            nodes.clear()
+                            yield closing
                         top = gathering.root = nodes[instance] = new_node()
                         top.loop, top.how, top.opening = instance, how, (position, elements)
                         top.path, top.children = instance.spec.path, []
