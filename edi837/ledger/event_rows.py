@@ -31,6 +31,13 @@ _EMPTY = "[]"
 
 # -- the queries ------------------------------------------------------------------------------------
 # ``{only}`` narrows each: to every claim, to the claims of a JSON array (``?``), or to one claim.
+# They are ordered as their indexes read, so SQLite sorts nothing: a claim's lines by rowid, which
+# is their line-number order (the one writer, submissions.record_transaction, inserts a claim's
+# lines at once, numbered 1, 2, ... as SQLite takes them, and no line is ever deleted); a claim's
+# events by (remittance, seq, event ID), which is their event-ID order (the one writer,
+# remittances.py, numbers a payment's events one past the largest in seq order, a payment is
+# recorded whole before the next payment's row is made, and none is deleted). Held by
+# tests/test_ledger_row_order.py against the orders spelled out (line number, event ID).
 
 FACTS = (
     "SELECT c.claim_id, c.member_id, c.frequency, c.original_claim_id, c.total_charge, c.category, "
@@ -41,18 +48,19 @@ FACTS = (
 LINES = (
     "SELECT l.claim_id, l.line_id, l.charge, l.procedure, l.modifiers, l.service_date, l.end_date, "
     "l.expected_unpaid, l.live, l.denied, l.units FROM lines l {only} "
-    "ORDER BY l.claim_id, l.line_number"
+    "ORDER BY l.claim_id, l.rowid"
 )
 ADJUDICATIONS = (
     "SELECT e.claim_id, e.event_id, e.status_code, e.charge, e.paid, e.patient_responsibility, "
     "e.payer_claim_number, e.has_lines, e.adjustments, e.remarks, r.event_date, r.issued_at, "
     "r.remittance_id, e.seq, r.trace_number FROM claim_events e "
-    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} ORDER BY e.claim_id, e.event_id"
+    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} "
+    "ORDER BY e.claim_id, e.remittance_id, e.seq, e.event_id"
 )
 LINE_PAYMENTS = (
     "SELECT e.claim_id, le.claim_event_id, le.line_id, le.charge, le.paid, le.adjustments, le.remarks "
-    "FROM line_events le JOIN claim_events e ON e.event_id = le.claim_event_id {only} "
-    "ORDER BY e.claim_id, le.claim_event_id, le.line_event_id"
+    "FROM claim_events e JOIN line_events le ON le.claim_event_id = e.event_id {only} "
+    "ORDER BY e.claim_id, e.remittance_id, e.seq, e.event_id, le.line_event_id"
 )
 CLAIM_ACKS = (
     "SELECT a.claim_id, a.source, a.outcome, a.codes, COALESCE(a.answered_on, f.imported_at), "
@@ -89,7 +97,7 @@ FACTS_PACKED = (
 LINES_PACKED = (
     "SELECT l.claim_id, l.line_id, json_array(l.charge, l.procedure, l.modifiers, l.service_date, "
     "l.end_date, l.expected_unpaid, l.live, l.denied, l.units) FROM lines l {only} "
-    "ORDER BY l.claim_id, l.line_number"
+    "ORDER BY l.claim_id, l.rowid"
 )
 # (claim, event ID, payer claim number, [seq, trace], [status, charge, paid, patient, has
 # lines, adjustments, remarks, date, issued, remittance])
@@ -97,13 +105,14 @@ ADJUDICATIONS_PACKED = (
     "SELECT e.claim_id, e.event_id, e.payer_claim_number, json_array(e.seq, r.trace_number), "
     "json_array(e.status_code, e.charge, e.paid, e.patient_responsibility, e.has_lines, "
     "e.adjustments, e.remarks, r.event_date, r.issued_at, r.remittance_id) FROM claim_events e "
-    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} ORDER BY e.claim_id, e.event_id"
+    "JOIN remittances r ON r.remittance_id = e.remittance_id {only} "
+    "ORDER BY e.claim_id, e.remittance_id, e.seq, e.event_id"
 )
 LINE_PAYMENTS_PACKED = (
     "SELECT e.claim_id, le.claim_event_id, le.line_id, "
     "json_array(le.charge, le.paid, le.adjustments, le.remarks) "
-    "FROM line_events le JOIN claim_events e ON e.event_id = le.claim_event_id {only} "
-    "ORDER BY e.claim_id, le.claim_event_id, le.line_event_id"
+    "FROM claim_events e JOIN line_events le ON le.claim_event_id = e.event_id {only} "
+    "ORDER BY e.claim_id, e.remittance_id, e.seq, e.event_id, le.line_event_id"
 )
 
 # TABLE: the claims of a TEMP table (edi837.ledger.claim_set), its subquery passed as ``within``
