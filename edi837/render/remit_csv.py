@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import (
@@ -47,6 +47,7 @@ from edi837.model.remittance import (
 from edi837.render import remit_data, values
 from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
+from edi837.render.safety import FORMULA_START as _FORMULA_START
 from edi837.render.safety import csv_text
 
 COLUMNS = (
@@ -203,6 +204,21 @@ def _line_amounts_text(
     return _joined(_line_amounts(units, charge, paid, adjustments, remarks))
 
 
+@lru_cache(maxsize=4096)
+def _line_tail_text(
+    units: Decimal,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, bool]:
+    """:func:`_line_amounts_text` and the reasons cell after it, for a line of a claim with no
+    adjustments or remarks of its own (whose reasons are then the line's codes': they recur)."""
+    return _joined(
+        (*_line_amounts(units, charge, paid, adjustments, remarks), _reasons(adjustments, remarks))
+    )
+
+
 def _one_cell(cell: str) -> bool:
     """Whether csv.writer writes ``cell`` as it is, within a row of several."""
     return '"' not in cell and "," not in cell and "\n" not in cell and "\r" not in cell
@@ -247,9 +263,20 @@ def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
     )
 
 
-# rows are gathered in memory and written in chunks of this many characters: a write per row
-# through the text layer cost a tenth of the rendering
-_CHUNK = 1 << 16
+# rows are gathered as texts in a list (_Rows) and written, joined, every this many rows: a
+# write per row through the text layer cost a tenth of the rendering, and a StringIO buffer
+# that is emptied and refilled keeps its text as 4-byte characters, converted twice a chunk
+_CHUNK_ROWS = 512
+
+
+class _Writes(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class _Rows(list[str]):
+    """Rows' texts in order; csv.writer writes into it as into a file."""
+
+    write = list.append
 
 
 def plain(text: str, cells: int) -> bool:
@@ -260,7 +287,7 @@ def plain(text: str, cells: int) -> bool:
     )
 
 
-def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
+def row_writer(buffer: _Writes) -> Callable[[Sequence[str]], object]:
     """Write a row of text cells as ``csv.writer(buffer, lineterminator="\\n")`` does.
 
     Most rows need no quoting at all: those are joined with commas directly (csv.writer's
@@ -284,9 +311,9 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
 
 
 def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
-    buffer = io.StringIO(newline="")
-    row = row_writer(buffer)
-    write = buffer.write
+    rows = _Rows()
+    row = row_writer(rows)
+    append = rows.append
     row(COLUMNS)
     for payment in payments(events):
         header = payment.header
@@ -305,41 +332,55 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                 row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
             # A line row is the claim's cells, the line's, then three empty PLB cells. The
             # claim's part is joined once for all its lines, and each part checked on its own:
-            # when neither needs quoting, neither does the row (csv.writer takes any other).
+            # when none needs quoting, neither does the row (csv.writer takes any other).
             # The line's cells likewise: the recurring ones come joined and checked from the
-            # caches, its control number and reasons are checked here.
+            # caches (with the reasons cell, when the claim has no codes of its own), its
+            # control number is checked here.
             lead = ("line", *base, *cells)
             joined = ",".join(lead)
             lead_plain = plain(joined, len(lead))
             coded = claim.adjustments or remarks
             for number, line in enumerate(claim.lines, 1):
-                adjusted, remarked = line.adjustments, line.remarks
-                reasons = (
-                    _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
-                    if coded or adjusted or remarked
-                    else ""
-                )
                 procedure, units, dates = line.procedure, line.units, line.dates
                 coding, coding_plain = _procedure_text(procedure.code, procedure.modifiers)
-                amounts, amounts_plain = _line_amounts_text(
-                    _ONE if units is None else units, line.charge, line.paid, adjusted, remarked
-                )
-                control = csv_text(line.line_control_number)
+                adjusted, remarked = line.adjustments, line.remarks
+                if units is None:
+                    units = _ONE  # ServicePayment.paid_units, without the call
+                if coded:
+                    amounts, tail_plain = _line_amounts_text(
+                        units, line.charge, line.paid, adjusted, remarked
+                    )
+                    reasons = _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
+                    tail = f"{amounts},{reasons}"
+                    tail_plain = tail_plain and _one_cell(reasons)
+                else:
+                    tail, tail_plain = _line_tail_text(
+                        units, line.charge, line.paid, adjusted, remarked
+                    )
+                control = line.line_control_number
+                if control.startswith(_FORMULA_START):  # csv_text, without the call
+                    control = "'" + control
                 if (
                     lead_plain
                     and coding_plain
-                    and amounts_plain
-                    and _one_cell(control)
-                    and (not reasons or _one_cell(reasons))
+                    and tail_plain
+                    and '"' not in control  # _one_cell, without the call
+                    and "," not in control
+                    and "\n" not in control
+                    and "\r" not in control
                 ):
                     day = _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates))
-                    write(f"{joined},{number},{control},{coding},{day},{amounts},{reasons},,,\n")
+                    append(f"{joined},{number},{control},{coding},{day},{tail},,,\n")
                 else:
+                    reasons = (
+                        _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
+                        if coded or adjusted or remarked
+                        else ""
+                    )
                     row((*lead, *_line_cells(number, line), reasons, *_NO_PLB))
-            if buffer.tell() >= _CHUNK:
-                text.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
+            if len(rows) >= _CHUNK_ROWS:
+                text.write("".join(rows))
+                rows.clear()
         for adjustment in payment.totals.provider_adjustments:
             plb = (
                 csv_text(adjustment.reason),
@@ -347,4 +388,4 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                 values.money(adjustment.amount),
             )
             row(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
-    text.write(buffer.getvalue())
+    text.write("".join(rows))
