@@ -39,6 +39,7 @@ from edi837.model.remittance import (
     Adjustment,
     ClaimPayment,
     DateReference,
+    Procedure,
     Remark,
     RemitEvent,
     ServicePayment,
@@ -186,11 +187,34 @@ def _joined(cells: tuple[str, ...]) -> tuple[str, bool]:
     return text, plain(text, len(cells))
 
 
-# The recurring parts of a line row, joined and checked once: the procedure and modifiers
-# cells, and the units, charge, paid, adjustments and remarks cells (see _write).
+# The recurring parts of a row, joined and checked once: the procedure and modifiers cells (by
+# the reader's shared Procedure), the units, charge, paid, adjustments and remarks cells, and a
+# claim's cells but its control numbers (see _write).
+_coding: Held[Procedure, tuple[str, bool]] = Held(
+    lambda procedure: _joined(_procedure(procedure.code, procedure.modifiers))
+)
+
+
 @lru_cache(maxsize=4096)
-def _procedure_text(code: str, modifiers: tuple[str, ...]) -> tuple[str, bool]:
-    return _joined(_procedure(code, modifiers))
+def _claim_text(
+    status: str,
+    outcome: str,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    responsibility: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, bool]:
+    """The status_code .. claim_remarks cells of :func:`_claim_cells` (keyed by the status's
+    text, which is what the cell shows: an enum member's hash is a call of Python)."""
+    return _joined(
+        (
+            _coded(status),
+            outcome,
+            *_amounts(charge, paid, responsibility, adjustments),
+            _remarks(remarks),
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -315,6 +339,7 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
     row = row_writer(rows)
     append = rows.append
     row(COLUMNS)
+    find_day, find_coding = _dated.find, _coding.find
     for payment in payments(events):
         header = payment.header
         base = (
@@ -324,25 +349,53 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
             csv_text(header.payer.name),
             csv_text(header.payee.name),
         )
+        head = ",".join(("line", *base))
+        head_plain = plain(head, 1 + len(base))
         for claim in payment.claims():
             remarks = claim.remarks  # a property that builds its tuple: once a claim
-            cells = _claim_cells(claim, remarks)
-            if not claim.lines:
-                reasons = _reasons(claim.adjustments, remarks)
-                row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+            adjustments = claim.adjustments
+            lines = claim.lines
             # A line row is the claim's cells, the line's, then three empty PLB cells. The
             # claim's part is joined once for all its lines, and each part checked on its own:
             # when none needs quoting, neither does the row (csv.writer takes any other).
-            # The line's cells likewise: the recurring ones come joined and checked from the
-            # caches (with the reasons cell, when the claim has no codes of its own), its
-            # control number is checked here.
-            lead = ("line", *base, *cells)
-            joined = ",".join(lead)
-            lead_plain = plain(joined, len(lead))
-            coded = claim.adjustments or remarks
-            for number, line in enumerate(claim.lines, 1):
+            # The recurring parts come joined and checked from the caches (a line's reasons
+            # cell with its amounts, when the claim has no codes of its own); the control
+            # numbers are checked here (csv_text and _one_cell, without the calls).
+            patient, payer = claim.patient_control_number, claim.payer_claim_number
+            if patient and patient[0] in _FORMULA_START:
+                patient = "'" + patient
+            if payer and payer[0] in _FORMULA_START:
+                payer = "'" + payer
+            middle, lead_plain = _claim_text(
+                str(claim.status),
+                claim.outcome,
+                claim.charge,
+                claim.paid,
+                claim.patient_responsibility,
+                adjustments,
+                remarks,
+            )
+            joined = f"{head},{patient},{payer},{middle}"
+            lead_plain = (
+                lead_plain
+                and head_plain
+                and '"' not in patient
+                and "," not in patient
+                and "\n" not in patient
+                and "\r" not in patient
+                and '"' not in payer
+                and "," not in payer
+                and "\n" not in payer
+                and "\r" not in payer
+            )
+            if not lines:
+                reasons = _reasons(adjustments, remarks)
+                row(("claim", *base, *_claim_cells(claim, remarks), *_NO_LINE, reasons, *_NO_PLB))
+            coded = adjustments or remarks
+            for number, line in enumerate(lines, 1):
                 procedure, units, dates = line.procedure, line.units, line.dates
-                coding, coding_plain = _procedure_text(procedure.code, procedure.modifiers)
+                hit = find_coding(id(procedure))
+                coding, coding_plain = _coding(procedure) if hit is None else hit[1]
                 adjusted, remarked = line.adjustments, line.remarks
                 if units is None:
                     units = _ONE  # ServicePayment.paid_units, without the call
@@ -350,7 +403,7 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                     amounts, tail_plain = _line_amounts_text(
                         units, line.charge, line.paid, adjusted, remarked
                     )
-                    reasons = _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
+                    reasons = _reasons((*adjustments, *adjusted), (*remarks, *remarked))
                     tail = f"{amounts},{reasons}"
                     tail_plain = tail_plain and _one_cell(reasons)
                 else:
@@ -358,25 +411,30 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                         units, line.charge, line.paid, adjusted, remarked
                     )
                 control = line.line_control_number
-                if control.startswith(_FORMULA_START):  # csv_text, without the call
+                if control and control[0] in _FORMULA_START:
                     control = "'" + control
                 if (
                     lead_plain
                     and coding_plain
                     and tail_plain
-                    and '"' not in control  # _one_cell, without the call
+                    and '"' not in control
                     and "," not in control
                     and "\n" not in control
                     and "\r" not in control
                 ):
-                    day = _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates))
+                    if len(dates) == 1:
+                        held = find_day(id(dates[0]))
+                        day = _dated(dates[0]) if held is None else held[1]
+                    else:
+                        day = _day(service_date(dates))
                     append(f"{joined},{number},{control},{coding},{day},{tail},,,\n")
                 else:
                     reasons = (
-                        _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
+                        _reasons((*adjustments, *adjusted), (*remarks, *remarked))
                         if coded or adjusted or remarked
                         else ""
                     )
+                    lead = ("line", *base, *_claim_cells(claim, remarks))
                     row((*lead, *_line_cells(number, line), reasons, *_NO_PLB))
             if len(rows) >= _CHUNK_ROWS:
                 text.write("".join(rows))
