@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -306,3 +307,64 @@ def test_any_payment_renders_in_csv_as_csv_writer_writes_its_rows(
         return
     remit_csv.write([advice.header, *generated, advice.totals], out)
     assert out.getvalue().decode("utf-8") == expected
+
+
+# what csv.writer quotes, and what a spreadsheet reads as a formula, at the start and inside
+_CSV_AWKWARD = [
+    "",
+    "1-1",
+    ",",
+    "a,b",
+    '"',
+    'a"b',
+    "\n",
+    "a\rb",
+    "=1",
+    "+1",
+    "-1",
+    "@x",
+    "\tx",
+    "a=b",
+]
+
+
+@pytest.mark.parametrize("text", _CSV_AWKWARD)
+@pytest.mark.parametrize("field", ["patient", "payer", "line", "payer name"])
+def test_a_control_number_of_any_text_renders_in_csv_as_csv_writer_writes_its_row(
+    field: str, text: str
+) -> None:
+    """The control numbers are the cells a line row checks itself (the rest come checked from
+    the caches, the payment's once a payment): each field, alone awkward, in a claim whose other
+    cells are plain."""
+    advice = read_advice(REMIT / "paid.835")[0]
+    numbers = {
+        "patient": "ECM1",
+        "payer": "PHP1",
+        "line": "1-1",
+        "payer name": "PAYER",
+        field: text,
+    }
+    header = attrs.evolve(
+        advice.header, payer=attrs.evolve(advice.header.payer, name=numbers["payer name"])
+    )
+    advice = attrs.evolve(advice, header=header)
+    line = ServicePayment(
+        1,
+        Procedure("HC", "G9008", ("U1",)),
+        Decimal("10.00"),
+        Decimal("10.00"),
+        line_control_number=numbers["line"],
+        dates=(DateReference("472", date(2026, 1, 2)),),
+    )
+    claim = ClaimPayment(
+        1,
+        numbers["patient"],
+        "1",
+        Decimal("10.00"),
+        Decimal("10.00"),
+        payer_claim_number=numbers["payer"],
+        lines=(line, line),
+    )
+    out = io.BytesIO()
+    remit_csv.write([advice.header, claim, advice.totals], out)
+    assert out.getvalue().decode("utf-8") == csv_by_writer(advice, [claim])

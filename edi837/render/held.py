@@ -28,6 +28,12 @@ class Held(Generic[K, V]):
         self._make = make
         self._held: dict[int, tuple[K, V]] = {}
 
+    @property
+    def find(self) -> Callable[[int], tuple[K, V] | None]:
+        """The look-up by ``id(item)`` alone: ``(item, value)`` when held, else None (for a
+        caller's loop, which then calls this Held on a miss, without a call on a hit)."""
+        return self._held.get
+
     def __call__(self, item: K) -> V:
         hit = self._held.get(id(item))
         if hit is not None:

@@ -32,13 +32,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from edi837.codes import descriptions as codes
 from edi837.model.remittance import (
     Adjustment,
     ClaimPayment,
     DateReference,
+    Procedure,
     Remark,
     RemitEvent,
     ServicePayment,
@@ -47,6 +48,7 @@ from edi837.model.remittance import (
 from edi837.render import remit_data, values
 from edi837.render.held import Held
 from edi837.render.remit import payments, write_text
+from edi837.render.safety import FORMULA_START as _FORMULA_START
 from edi837.render.safety import csv_text
 
 COLUMNS = (
@@ -185,11 +187,34 @@ def _joined(cells: tuple[str, ...]) -> tuple[str, bool]:
     return text, plain(text, len(cells))
 
 
-# The recurring parts of a line row, joined and checked once: the procedure and modifiers
-# cells, and the units, charge, paid, adjustments and remarks cells (see _write).
+# The recurring parts of a row, joined and checked once: the procedure and modifiers cells (by
+# the reader's shared Procedure), the units, charge, paid, adjustments and remarks cells, and a
+# claim's cells but its control numbers (see _write).
+_coding: Held[Procedure, tuple[str, bool]] = Held(
+    lambda procedure: _joined(_procedure(procedure.code, procedure.modifiers))
+)
+
+
 @lru_cache(maxsize=4096)
-def _procedure_text(code: str, modifiers: tuple[str, ...]) -> tuple[str, bool]:
-    return _joined(_procedure(code, modifiers))
+def _claim_text(
+    status: str,
+    outcome: str,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    responsibility: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, bool]:
+    """The status_code .. claim_remarks cells of :func:`_claim_cells` (keyed by the status's
+    text, which is what the cell shows: an enum member's hash is a call of Python)."""
+    return _joined(
+        (
+            _coded(status),
+            outcome,
+            *_amounts(charge, paid, responsibility, adjustments),
+            _remarks(remarks),
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -201,6 +226,21 @@ def _line_amounts_text(
     remarks: tuple[Remark, ...],
 ) -> tuple[str, bool]:
     return _joined(_line_amounts(units, charge, paid, adjustments, remarks))
+
+
+@lru_cache(maxsize=4096)
+def _line_tail_text(
+    units: Decimal,
+    charge: Decimal | None,
+    paid: Decimal | None,
+    adjustments: tuple[Adjustment, ...],
+    remarks: tuple[Remark, ...],
+) -> tuple[str, bool]:
+    """:func:`_line_amounts_text` and the reasons cell after it, for a line of a claim with no
+    adjustments or remarks of its own (whose reasons are then the line's codes': they recur)."""
+    return _joined(
+        (*_line_amounts(units, charge, paid, adjustments, remarks), _reasons(adjustments, remarks))
+    )
 
 
 def _one_cell(cell: str) -> bool:
@@ -247,9 +287,20 @@ def _line_cells(number: int, line: ServicePayment) -> tuple[str, ...]:
     )
 
 
-# rows are gathered in memory and written in chunks of this many characters: a write per row
-# through the text layer cost a tenth of the rendering
-_CHUNK = 1 << 16
+# rows are gathered as texts in a list (_Rows) and written, joined, every this many rows: a
+# write per row through the text layer cost a tenth of the rendering, and a StringIO buffer
+# that is emptied and refilled keeps its text as 4-byte characters, converted twice a chunk
+_CHUNK_ROWS = 512
+
+
+class _Writes(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+class _Rows(list[str]):
+    """Rows' texts in order; csv.writer writes into it as into a file."""
+
+    write = list.append
 
 
 def plain(text: str, cells: int) -> bool:
@@ -260,7 +311,7 @@ def plain(text: str, cells: int) -> bool:
     )
 
 
-def row_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], object]:
+def row_writer(buffer: _Writes) -> Callable[[Sequence[str]], object]:
     """Write a row of text cells as ``csv.writer(buffer, lineterminator="\\n")`` does.
 
     Most rows need no quoting at all: those are joined with commas directly (csv.writer's
@@ -284,10 +335,11 @@ def write(events: Iterable[RemitEvent], out: BinaryIO) -> None:
 
 
 def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
-    buffer = io.StringIO(newline="")
-    row = row_writer(buffer)
-    write = buffer.write
+    rows = _Rows()
+    row = row_writer(rows)
+    append = rows.append
     row(COLUMNS)
+    find_day, find_coding = _dated.find, _coding.find
     for payment in payments(events):
         header = payment.header
         base = (
@@ -297,49 +349,96 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
             csv_text(header.payer.name),
             csv_text(header.payee.name),
         )
+        head = ",".join(("line", *base))
+        head_plain = plain(head, 1 + len(base))
         for claim in payment.claims():
             remarks = claim.remarks  # a property that builds its tuple: once a claim
-            cells = _claim_cells(claim, remarks)
-            if not claim.lines:
-                reasons = _reasons(claim.adjustments, remarks)
-                row(("claim", *base, *cells, *_NO_LINE, reasons, *_NO_PLB))
+            adjustments = claim.adjustments
+            lines = claim.lines
             # A line row is the claim's cells, the line's, then three empty PLB cells. The
             # claim's part is joined once for all its lines, and each part checked on its own:
-            # when neither needs quoting, neither does the row (csv.writer takes any other).
-            # The line's cells likewise: the recurring ones come joined and checked from the
-            # caches, its control number and reasons are checked here.
-            lead = ("line", *base, *cells)
-            joined = ",".join(lead)
-            lead_plain = plain(joined, len(lead))
-            coded = claim.adjustments or remarks
-            for number, line in enumerate(claim.lines, 1):
-                adjusted, remarked = line.adjustments, line.remarks
-                reasons = (
-                    _reasons((*claim.adjustments, *adjusted), (*remarks, *remarked))
-                    if coded or adjusted or remarked
-                    else ""
-                )
+            # when none needs quoting, neither does the row (csv.writer takes any other).
+            # The recurring parts come joined and checked from the caches (a line's reasons
+            # cell with its amounts, when the claim has no codes of its own); the control
+            # numbers are checked here (csv_text and _one_cell, without the calls).
+            patient, payer = claim.patient_control_number, claim.payer_claim_number
+            if patient and patient[0] in _FORMULA_START:
+                patient = "'" + patient
+            if payer and payer[0] in _FORMULA_START:
+                payer = "'" + payer
+            middle, lead_plain = _claim_text(
+                str(claim.status),
+                claim.outcome,
+                claim.charge,
+                claim.paid,
+                claim.patient_responsibility,
+                adjustments,
+                remarks,
+            )
+            joined = f"{head},{patient},{payer},{middle}"
+            lead_plain = (
+                lead_plain
+                and head_plain
+                and '"' not in patient
+                and "," not in patient
+                and "\n" not in patient
+                and "\r" not in patient
+                and '"' not in payer
+                and "," not in payer
+                and "\n" not in payer
+                and "\r" not in payer
+            )
+            if not lines:
+                reasons = _reasons(adjustments, remarks)
+                row(("claim", *base, *_claim_cells(claim, remarks), *_NO_LINE, reasons, *_NO_PLB))
+            coded = adjustments or remarks
+            for number, line in enumerate(lines, 1):
                 procedure, units, dates = line.procedure, line.units, line.dates
-                coding, coding_plain = _procedure_text(procedure.code, procedure.modifiers)
-                amounts, amounts_plain = _line_amounts_text(
-                    _ONE if units is None else units, line.charge, line.paid, adjusted, remarked
-                )
-                control = csv_text(line.line_control_number)
+                hit = find_coding(id(procedure))
+                coding, coding_plain = _coding(procedure) if hit is None else hit[1]
+                adjusted, remarked = line.adjustments, line.remarks
+                if units is None:
+                    units = _ONE  # ServicePayment.paid_units, without the call
+                if coded:
+                    amounts, tail_plain = _line_amounts_text(
+                        units, line.charge, line.paid, adjusted, remarked
+                    )
+                    reasons = _reasons((*adjustments, *adjusted), (*remarks, *remarked))
+                    tail = f"{amounts},{reasons}"
+                    tail_plain = tail_plain and _one_cell(reasons)
+                else:
+                    tail, tail_plain = _line_tail_text(
+                        units, line.charge, line.paid, adjusted, remarked
+                    )
+                control = line.line_control_number
+                if control and control[0] in _FORMULA_START:
+                    control = "'" + control
                 if (
                     lead_plain
                     and coding_plain
-                    and amounts_plain
-                    and _one_cell(control)
-                    and (not reasons or _one_cell(reasons))
+                    and tail_plain
+                    and '"' not in control
+                    and "," not in control
+                    and "\n" not in control
+                    and "\r" not in control
                 ):
-                    day = _dated(dates[0]) if len(dates) == 1 else _day(service_date(dates))
-                    write(f"{joined},{number},{control},{coding},{day},{amounts},{reasons},,,\n")
+                    if len(dates) == 1:
+                        held = find_day(id(dates[0]))
+                        day = _dated(dates[0]) if held is None else held[1]
+                    else:
+                        day = _day(service_date(dates))
+                    append(f"{joined},{number},{control},{coding},{day},{tail},,,\n")
                 else:
+                    reasons = (
+                        _reasons((*adjustments, *adjusted), (*remarks, *remarked))
+                        if coded or adjusted or remarked
+                        else ""
+                    )
+                    lead = ("line", *base, *_claim_cells(claim, remarks))
                     row((*lead, *_line_cells(number, line), reasons, *_NO_PLB))
-            if buffer.tell() >= _CHUNK:
-                text.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
+            if len(rows) >= _CHUNK_ROWS:
+                text.write("".join(rows))
+                rows.clear()
         for adjustment in payment.totals.provider_adjustments:
             plb = (
                 csv_text(adjustment.reason),
@@ -347,4 +446,4 @@ def _write(events: Iterable[RemitEvent], text: io.TextIOWrapper) -> None:
                 values.money(adjustment.amount),
             )
             row(("provider_adjustment", *base, *_NO_CLAIM, *_NO_LINE, "", *plb))
-    text.write(buffer.getvalue())
+    text.write("".join(rows))

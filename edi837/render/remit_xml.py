@@ -34,7 +34,6 @@ from edi837.model.remittance import (
     DateReference,
     Remark,
     RemitEvent,
-    ServicePayment,
     service_date,
 )
 from edi837.render import remit_data, values
@@ -252,30 +251,6 @@ def _plain(text: str) -> bool:
     )
 
 
-def _line_parts(
-    item: ServicePayment, pad: str, dated: Held[DateReference, str], parts: list[str]
-) -> None:
-    """``<line>`` at ``pad`` as its four pieces, appended to ``parts`` (joined once per claim:
-    each ``+`` of a growing text copies all of it again)."""
-    procedure, units, dates = item.procedure, item.units, item.dates
-    control = item.line_control_number
-    parts += (
-        _line_head(
-            pad,
-            procedure.code,
-            procedure.modifiers,
-            item.charge,
-            item.paid,
-            _ONE if units is None else units,  # ServicePayment.paid_units, without the call
-        ),
-        dated(dates[0]) if len(dates) == 1 else _line_date(pad, service_date(dates)),
-        (_LCN_OPEN + control + _LCN_CLOSE)
-        if control and _plain(control)
-        else _leaf("line_control_number", control or None),
-        _line_tail(pad, item.adjustments, item.remarks),
-    )
-
-
 @cache
 def _claim_pieces(pad: str) -> tuple[str, ...]:
     fields = ("patient_control_number", "payer_claim_number", "lines")
@@ -324,7 +299,10 @@ def claim_text(item: ClaimPayment, pad: str) -> str:
 
 
 def claim_parts(item: ClaimPayment, pad: str, parts: list[str]) -> None:
-    """:func:`claim_text`'s pieces, appended to ``parts``: the caller joins them once."""
+    """:func:`claim_text`'s pieces, appended to ``parts``: the caller joins them once. Each line
+    is four pieces (head, date, control number, tail), written inline: a call a line cost more
+    than its look-ups, and the date's Held is looked up without one on a hit; the status is
+    keyed by its text (an enum member's hash is a call of Python)."""
     before, _, _, after = _claim_pieces(pad)
     patient, payer = item.patient_control_number, item.payer_claim_number
     parts += (
@@ -332,7 +310,7 @@ def claim_parts(item: ClaimPayment, pad: str, parts: list[str]) -> None:
         (_PCN_OPEN + patient + _PCN_CLOSE)
         if _plain(patient)
         else _leaf("patient_control_number", patient),
-        _claim_amounts(pad, item.status, item.charge, item.paid, item.patient_responsibility),
+        _claim_amounts(pad, str(item.status), item.charge, item.paid, item.patient_responsibility),
         (_PAYER_OPEN + payer + _PAYER_CLOSE)
         if payer and _plain(payer)
         else _leaf("payer_claim_number", payer or None),
@@ -343,11 +321,38 @@ def claim_parts(item: ClaimPayment, pad: str, parts: list[str]) -> None:
         parts += ("<lines/>", after)
         return
     opening, between, closing, dated = _lines_tags(pad)
+    find = dated.find
     inner = pad + "    "
     parts.append(opening)
     for line in lines:
-        _line_parts(line, inner, dated, parts)
-        parts.append(between)
+        procedure, units, dates = line.procedure, line.units, line.dates
+        control = line.line_control_number
+        if len(dates) == 1:
+            held = find(id(dates[0]))
+            day = dated(dates[0]) if held is None else held[1]
+        else:
+            day = _line_date(inner, service_date(dates))
+        parts += (
+            _line_head(
+                inner,
+                procedure.code,
+                procedure.modifiers,
+                line.charge,
+                line.paid,
+                _ONE if units is None else units,  # ServicePayment.paid_units, without the call
+            ),
+            day,
+            (_LCN_OPEN + control + _LCN_CLOSE)
+            if control
+            and control.isascii()
+            and control.isprintable()
+            and "&" not in control
+            and "<" not in control
+            and ">" not in control  # _plain, without the call
+            else _leaf("line_control_number", control or None),
+            _line_tail(inner, line.adjustments, line.remarks),
+            between,
+        )
     parts[-1] = closing
     parts.append(after)
 

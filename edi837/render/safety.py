@@ -16,7 +16,9 @@ import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a cell starting with one of these characters reads as a formula (a test of its first character
+# costs less than str.startswith with a tuple, which parses its arguments each call)
+FORMULA_START = "=+-@\t\r"
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -35,4 +37,4 @@ def terminal_line(value: str) -> str:
 def csv_text(value: str | None) -> str:
     if not value:
         return ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value[0] in FORMULA_START else value
