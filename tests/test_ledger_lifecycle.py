@@ -171,7 +171,7 @@ def test_a_version_2_ledger_made_by_the_previous_release_is_migrated(tmp_path: P
     db.close()
     with Ledger(path) as book:
         version = book.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert version[0] == "3"
+        assert version[0] == "4"  # through 3 (the lifecycle) and 4 (the lines index)
         columns = {r[1] for r in book.db.execute("PRAGMA table_info(claims)")}
         assert "status" not in columns
         assert "active" not in {r[1] for r in book.db.execute("PRAGMA table_info(lines)")}

@@ -31,9 +31,8 @@ _EMPTY = "[]"
 
 # -- the queries ------------------------------------------------------------------------------------
 # ``{only}`` narrows each: to every claim, to the claims of a JSON array (``?``), or to one claim.
-# They are ordered as their indexes read, so SQLite sorts nothing: a claim's lines by rowid, which
-# is their line-number order (the one writer, submissions.record_transaction, inserts a claim's
-# lines at once, numbered 1, 2, ... as SQLite takes them, and no line is ever deleted); a claim's
+# They are ordered as their indexes read, so SQLite sorts nothing: a claim's lines by line
+# number (the index lines_claim, schema 4); a claim's
 # events by (remittance, seq, event ID), which is their event-ID order (the one writer,
 # remittances.py, numbers a payment's events one past the largest in seq order, a payment is
 # recorded whole before the next payment's row is made, and none is deleted). Held by
@@ -48,7 +47,7 @@ FACTS = (
 LINES = (
     "SELECT l.claim_id, l.line_id, l.charge, l.procedure, l.modifiers, l.service_date, l.end_date, "
     "l.expected_unpaid, l.live, l.denied, l.units FROM lines l {only} "
-    "ORDER BY l.claim_id, l.rowid"
+    "ORDER BY l.claim_id, l.line_number"
 )
 ADJUDICATIONS = (
     "SELECT e.claim_id, e.event_id, e.status_code, e.charge, e.paid, e.patient_responsibility, "
@@ -97,7 +96,7 @@ FACTS_PACKED = (
 LINES_PACKED = (
     "SELECT l.claim_id, l.line_id, json_array(l.charge, l.procedure, l.modifiers, l.service_date, "
     "l.end_date, l.expected_unpaid, l.live, l.denied, l.units) FROM lines l {only} "
-    "ORDER BY l.claim_id, l.rowid"
+    "ORDER BY l.claim_id, l.line_number"
 )
 # (claim, event ID, payer claim number, [seq, trace], [status, charge, paid, patient, has
 # lines, adjustments, remarks, date, issued, remittance])

@@ -3,7 +3,7 @@ is migrated in place (in one transaction)."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -231,4 +231,12 @@ ALTER TABLE provider_adjustments ADD COLUMN claim_id TEXT REFERENCES claims(clai
 CREATE INDEX provider_adjustments_claim ON provider_adjustments(claim_id);
 """
 
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3}
+# A claim's lines indexed in line-number order, so the claim reader (ledger/event_rows.py) reads
+# them in the order the state machine takes them without SQLite sorting, and without relying on
+# rowid order (which a VACUUM may renumber: lines has no INTEGER PRIMARY KEY).
+SCHEMA_V4 = """
+DROP INDEX lines_claim;
+CREATE INDEX lines_claim ON lines(claim_id, line_number);
+"""
+
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4}
