@@ -209,6 +209,15 @@ def redraw(db: Any, knobs: Iterable[Knob], rng: random.Random) -> None:
             )
 
 
+@contextmanager
+def redrawn_ledger(source: Path, knobs: Iterable[Knob], seed: int) -> Iterator[Ledger]:
+    """A copy of the ledger at ``source`` (:func:`copied_ledger`) open for writing, its knobs'
+    columns redrawn (:func:`redraw`) with a generator seeded by ``seed``."""
+    with copied_ledger(source) as path, Ledger(path) as book, book.write():
+        redraw(book.db, knobs, random.Random(seed))
+        yield book
+
+
 def write_ledger(path: Path, spec: dict[str, Any]) -> None:
     """A ledger at ``path`` holding ``spec`` (from :func:`ledgers`)."""
     with Ledger(path) as book, book.write() as db:

@@ -11,7 +11,6 @@ redrawn."""
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from edi837.ledger.event_rows import ALL, IDS, Raw, raw_claims, unpacked
 from edi837.ledger.row_shapes import row_key
 from edi837.ledger.store import Ledger
 
-from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
+from .random_ledger import ledgers, redrawn_ledger, written_ledger
 from .test_queue_row_shapes import _FACT_KNOBS
 from .test_refresh_row_shapes import _KNOBS
 
@@ -86,6 +85,5 @@ def test_packed_rows_are_the_plain_rows_on_random_ledgers(spec: dict[str, Any]) 
 def test_packed_rows_are_the_plain_rows_with_columns_redrawn(
     answered: Path, knobs: set[tuple[str, str, str, tuple[str, ...]]], seed: int
 ) -> None:
-    with copied_ledger(answered) as path, Ledger(path) as book, book.write():
-        redraw(book.db, knobs, random.Random(seed))
+    with redrawn_ledger(answered, knobs, seed) as book:
         _packed_are_plain(book)

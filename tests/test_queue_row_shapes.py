@@ -14,7 +14,6 @@ before left an ``AlikeItem``, its facts and outcome not made) to :func:`queue`'s
 from __future__ import annotations
 
 import io
-import random
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ from edi837.services.queue import (
     unmatched,
 )
 
-from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
+from .random_ledger import ledgers, redrawn_ledger, written_ledger
 from .test_refresh_row_shapes import _KNOBS
 
 # the claims' own columns besides the events' (the facts a later claim of a key takes)
@@ -107,10 +106,7 @@ def test_every_claim_by_its_rows_is_the_machines(spec: dict[str, Any], chunk: in
 def test_claims_alike_but_for_one_column_are_told_apart(
     answered: Path, knobs: set[tuple[str, str, str, tuple[str, ...]]], seed: int
 ) -> None:
-    rng = random.Random(seed)
-    with copied_ledger(answered) as path, Ledger(path) as book, book.write():
-        db = book.db
-        redraw(db, knobs, rng)
+    with redrawn_ledger(answered, knobs, seed) as book:
         by_rows, whole = _both(book)
         assert by_rows == whole
         _entries_are_the_queue(book)

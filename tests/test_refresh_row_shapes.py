@@ -22,7 +22,7 @@ from edi837.ledger.events import EventReader, Flags
 from edi837.ledger.store import Ledger
 from edi837.services.reconcile import import_remittances
 
-from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
+from .random_ledger import ledgers, redrawn_ledger, written_ledger
 
 
 def _scramble(book: Ledger, seed: int) -> None:
@@ -112,10 +112,7 @@ _KNOBS = (
 def test_claims_alike_but_for_one_column_are_told_apart(
     answered: Path, knobs: set[tuple[str, str, str, tuple[str, ...]]], seed: int
 ) -> None:
-    rng = random.Random(seed)
-    with copied_ledger(answered) as path, Ledger(path) as book, book.write():
-        db = book.db
-        redraw(db, knobs, rng)
+    with redrawn_ledger(answered, knobs, seed) as book:
         assert list(EventReader(book).flag_changes(None)) == _every_claim_evaluated(book)
 
 

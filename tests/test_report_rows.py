@@ -5,7 +5,6 @@ every claim made an item, ``claim_data``'s fields, each row serialised by lxml."
 from __future__ import annotations
 
 import io
-import random
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from edi837.services.queue import (
     unmatched,
 )
 
-from .random_ledger import copied_ledger, ledgers, redraw, written_ledger
+from .random_ledger import ledgers, redrawn_ledger, written_ledger
 from .test_queue_row_shapes import _FACT_KNOBS
 from .test_refresh_row_shapes import _KNOBS
 
@@ -100,10 +99,7 @@ def test_the_report_from_entries_is_the_plain_report(spec: dict[str, Any], test:
 def test_many_alike_claims_report_as_the_plain_way(
     answered: Path, knobs: set[tuple[str, str, str, tuple[str, ...]]], seed: int
 ) -> None:
-    rng = random.Random(seed)
-    with copied_ledger(answered) as path, Ledger(path) as book, book.write():
-        db = book.db
-        redraw(db, knobs, rng)
+    with redrawn_ledger(answered, knobs, seed) as book:
         assert _both_ways(book) > 0
 
 
